@@ -1,0 +1,240 @@
+"""The only module that talks to OR-Tools.
+
+Every (worker, shift) pair is one OR-Tools vehicle. Nodes are the tasks to
+place, followed by one node per distinct start/end place. The time dimension's
+cumul at a task node is the service start; transit from a node is its service
+time plus the travel time to the next node. Optional tasks sit in a
+disjunction whose drop penalty grows by a factor of 100 per priority level,
+so serving by priority comes first and travel time second.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from optimiser.model import Priority, Problem, Task
+from optimiser.params import SolveParams
+
+log = logging.getLogger(__name__)
+
+PRIORITY_WEIGHT = {p: 100 ** (p - Priority.LOW) for p in Priority}
+MANDATORY_WEIGHT = 100 ** len(Priority)
+
+
+@dataclass(frozen=True)
+class RawRoute:
+    worker_id: str
+    shift_index: int
+    start_s: int
+    end_s: int
+    visits: tuple[tuple[str, int], ...]  # (task id, service start s)
+    breaks: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class RawSolution:
+    routes: tuple[RawRoute, ...]
+    dropped: tuple[str, ...]
+    objective: int
+    status: str
+
+
+def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams) -> RawSolution:
+    model = _Model(problem, tasks, params)
+    return model.solve()
+
+
+class _Model:
+    def __init__(self, problem: Problem, tasks: list[Task], params: SolveParams) -> None:
+        self.problem = problem
+        self.params = params
+        self.tasks = tasks
+        self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
+        places = sorted({p for w in problem.workers
+                         for p in (w.start_location_id, w.end_location_id)})
+        self.node_location = [problem.location_index(t.location_id) for t in tasks] + [
+            problem.location_index(p) for p in places
+        ]
+        place_node = {p: len(tasks) + i for i, p in enumerate(places)}
+        starts = [place_node[w.start_location_id] for w, _ in self.shifts]
+        ends = [place_node[w.end_location_id] for w, _ in self.shifts]
+        self.manager = pywrapcp.RoutingIndexManager(
+            len(self.node_location), len(self.shifts), starts, ends)
+        self.break_vehicle: dict[str, int] = {}
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._build()
+
+    # ------------------------------------------------------------------ model
+    def _build(self) -> None:
+        routing = self.routing
+        duration = self.problem.matrix.duration_s
+        service = [t.service_s for t in self.tasks] + [0] * (
+            len(self.node_location) - len(self.tasks))
+        loc = self.node_location
+        travel = [[int(duration[a, b]) for b in loc] for a in loc]
+        transit = [[service[i] + row[j] for j in range(len(loc))] for i, row in enumerate(travel)]
+        cost_cb = routing.RegisterTransitMatrix(travel)
+        time_cb = routing.RegisterTransitMatrix(transit)
+        routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+
+        horizon = max([w.end_s for t in self.tasks for w in t.windows]
+                      + [s.end_s for w in self.problem.workers for s in w.shifts] + [1])
+        routing.AddDimension(time_cb, horizon, horizon, False, "time")
+        self.time = routing.GetDimensionOrDie("time")
+
+        self._add_task_windows_and_penalties(travel)
+        self._add_shifts()
+        self._add_capacity()
+        self._add_working_time_limits()
+        self._add_breaks(service)
+
+    def _add_task_windows_and_penalties(self, travel: list[list[int]]) -> None:
+        routing, manager = self.routing, self.manager
+        base = 2 * max(max(row) for row in travel) + 1
+        for node, task in enumerate(self.tasks):
+            index = manager.NodeToIndex(node)
+            cumul = self.time.CumulVar(index)
+            latest = [w.end_s - task.service_s for w in task.windows]
+            ordered = sorted(zip((w.start_s for w in task.windows), latest, strict=True))
+            cumul.SetRange(ordered[0][0], ordered[-1][1])
+            for (_, gap_from), (gap_to, _) in zip(ordered, ordered[1:], strict=False):
+                cumul.RemoveInterval(gap_from + 1, gap_to - 1)
+            allowed = [v for v, (w, k) in enumerate(self.shifts)
+                       if task.required_skills <= w.skills
+                       and any(s.overlap_s(w.shifts[k]) >= task.service_s for s in task.windows)]
+            if len(allowed) < len(self.shifts):
+                routing.SetAllowedVehiclesForIndex(allowed, index)
+            weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
+            routing.AddDisjunction([index], base * weight)
+
+    def _add_shifts(self) -> None:
+        for v, (worker, k) in enumerate(self.shifts):
+            shift = worker.shifts[k]
+            for index in (self.routing.Start(v), self.routing.End(v)):
+                self.time.CumulVar(index).SetRange(shift.start_s, shift.end_s)
+            # Leave as late and come back as early as the route allows: less idle paid time.
+            self.routing.AddVariableMaximizedByFinalizer(self.time.CumulVar(self.routing.Start(v)))
+            self.routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(self.routing.End(v)))
+
+    def _add_capacity(self) -> None:
+        if all(t.demand == 0 for t in self.tasks):
+            return
+        demand = [t.demand for t in self.tasks] + [0] * (len(self.node_location) - len(self.tasks))
+        cb = self.routing.RegisterUnaryTransitVector(demand)
+        unlimited = sum(demand) + 1
+        caps = [w.capacity if w.capacity is not None else unlimited for w, _ in self.shifts]
+        self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "load")
+
+    def _add_working_time_limits(self) -> None:
+        solver = self.routing.solver()
+        by_worker: dict[str, list[int]] = {}
+        for v, (w, _) in enumerate(self.shifts):
+            by_worker.setdefault(w.id, []).append(v)
+        for worker in self.problem.workers:
+            vehicles = by_worker.get(worker.id, [])
+            if worker.max_work_s is None or not vehicles:
+                continue
+            if len(vehicles) == 1:
+                self.time.SetSpanUpperBoundForVehicle(worker.max_work_s, vehicles[0])
+                continue
+            spans = [self.time.CumulVar(self.routing.End(v)) - self.time.CumulVar(
+                self.routing.Start(v)) for v in vehicles]
+            solver.Add(solver.Sum(spans) <= worker.max_work_s)
+
+    def _add_breaks(self, service: list[int]) -> None:
+        rules = self.problem.rules
+        if rules.break_after_s is None:
+            return
+        solver = self.routing.solver()
+        visit = [service[self.manager.IndexToNode(i)] for i in range(self.routing.Size())]
+        for v, (worker, k) in enumerate(self.shifts):
+            shift = worker.shifts[k]
+            if shift.length_s <= rules.break_after_s:
+                continue
+            count = math.ceil(shift.length_s / rules.break_after_s) - 1
+            breaks = [
+                solver.FixedDurationIntervalVar(
+                    shift.start_s, shift.end_s - rules.break_s, rules.break_s, True,
+                    f"break-{v}-{i}")
+                for i in range(count)
+            ]
+            self.break_vehicle.update({b.Name(): v for b in breaks})
+            self.time.SetBreakIntervalsOfVehicle(breaks, v, visit)
+            self.time.SetBreakDistanceDurationOfVehicle(rules.break_after_s, rules.break_s, v)
+
+    # ------------------------------------------------------------------ search
+    def _search_parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
+        p = pywrapcp.DefaultRoutingSearchParameters()
+        p.first_solution_strategy = getattr(
+            routing_enums_pb2.FirstSolutionStrategy, self.params.first_solution)
+        p.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic)
+        p.time_limit.FromMilliseconds(int(self.params.time_limit_s * 1000))
+        if self.params.max_solutions is not None:
+            p.solution_limit = self.params.max_solutions
+        return p
+
+    def solve(self) -> RawSolution:
+        routing = self.routing
+        started = time.monotonic()
+        if self.params.on_progress is not None:
+            callback = self.params.on_progress
+
+            def report() -> None:
+                served = sum(1 for n in range(len(self.tasks))
+                             if routing.NextVar(self.manager.NodeToIndex(n)).Value()
+                             != self.manager.NodeToIndex(n))
+                callback(time.monotonic() - started, routing.CostVar().Value(), served)
+
+            routing.AddAtSolutionCallback(report)
+        solution = routing.SolveWithParameters(self._search_parameters())
+        status = _status_name(routing.status())
+        if solution is None:
+            log.warning("OR-Tools found no solution (%s); every task is dropped", status)
+            return RawSolution((), tuple(t.id for t in self.tasks), 0, status)
+        return self._read(solution, status)
+
+    def _read(self, solution: pywrapcp.Assignment, status: str) -> RawSolution:
+        routing, manager = self.routing, self.manager
+        breaks_by_vehicle: dict[int, list[tuple[int, int]]] = {}
+        intervals = solution.IntervalVarContainer()
+        for i in range(intervals.Size()):
+            element = intervals.Element(i)
+            if element.PerformedValue():
+                v = self.break_vehicle[element.Var().Name()]
+                breaks_by_vehicle.setdefault(v, []).append(
+                    (element.StartValue(), element.StartValue() + element.DurationValue()))
+        routes: list[RawRoute] = []
+        served: set[str] = set()
+        for v, (worker, k) in enumerate(self.shifts):
+            index = solution.Value(routing.NextVar(routing.Start(v)))
+            if routing.IsEnd(index):
+                continue
+            visits = []
+            while not routing.IsEnd(index):
+                task = self.tasks[manager.IndexToNode(index)]
+                visits.append((task.id, solution.Value(self.time.CumulVar(index))))
+                served.add(task.id)
+                index = solution.Value(routing.NextVar(index))
+            routes.append(RawRoute(
+                worker_id=worker.id, shift_index=k,
+                start_s=solution.Value(self.time.CumulVar(routing.Start(v))),
+                end_s=solution.Value(self.time.CumulVar(routing.End(v))),
+                visits=tuple(visits),
+                breaks=tuple(sorted(breaks_by_vehicle.get(v, []))),
+            ))
+        dropped = tuple(t.id for t in self.tasks if t.id not in served)
+        return RawSolution(tuple(routes), dropped, solution.ObjectiveValue(), status)
+
+
+def _status_name(status: int) -> str:
+    names = {
+        0: "NOT_SOLVED", 1: "SUCCESS", 2: "PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED",
+        3: "FAIL", 4: "FAIL_TIMEOUT", 5: "INVALID", 6: "INFEASIBLE", 7: "OPTIMAL",
+    }
+    return names.get(status, str(status))

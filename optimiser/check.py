@@ -1,0 +1,173 @@
+"""Independent checker: re-computes every route from the matrices, never trusts the solver.
+
+`check(problem, plan)` returns the list of violated hard rules; an empty list
+means the plan may leave the program. It imports nothing from the solver.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from optimiser.model import Plan, Problem, Route, Task, Worker
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+class PlanRejected(RuntimeError):
+    """A plan failed the independent check: a bug in the solver, never silent output."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        listed = "; ".join(str(v) for v in violations[:10])
+        super().__init__(f"plan failed the independent check ({len(violations)}): {listed}")
+
+
+def check(problem: Problem, plan: Plan) -> list[Violation]:
+    out: list[Violation] = []
+    out += _each_task_served_once_or_reported(problem, plan)
+    workers = {w.id: w for w in problem.workers}
+    tasks = {t.id: t for t in problem.tasks}
+    seen_shifts: set[tuple[str, int]] = set()
+    work_s: Counter[str] = Counter()
+    for route in plan.routes:
+        worker = workers.get(route.worker_id)
+        if worker is None:
+            out.append(Violation("unknown_worker", f"route for unknown worker {route.worker_id!r}"))
+            continue
+        key = (route.worker_id, route.shift_index)
+        if key in seen_shifts:
+            out.append(Violation("shift_used_twice", f"worker {worker.id!r} has two routes in "
+                                                     f"shift {route.shift_index}"))
+        seen_shifts.add(key)
+        work_s[worker.id] += route.work_s
+        out += _route_violations(problem, worker, route, tasks)
+    for worker_id, total in work_s.items():
+        limit = workers[worker_id].max_work_s
+        if limit is not None and total > limit:
+            out.append(Violation("working_time", f"worker {worker_id!r} works {total} s, "
+                                                 f"contract limit {limit} s"))
+    return out
+
+
+def _each_task_served_once_or_reported(problem: Problem, plan: Plan) -> list[Violation]:
+    out: list[Violation] = []
+    served = Counter(s.task_id for r in plan.routes for s in r.stops)
+    reported = Counter(u.task_id for u in plan.unassigned)
+    known = {t.id for t in problem.tasks}
+    for task_id in sorted(set(served) | set(reported)):
+        if task_id not in known:
+            out.append(Violation("unknown_task", f"plan mentions unknown task {task_id!r}"))
+    for task_id in sorted(known):
+        times = served[task_id] + reported[task_id]
+        if served[task_id] > 1:
+            out.append(Violation("served_twice", f"task {task_id!r} served {served[task_id]} "
+                                                 "times"))
+        elif times == 0:
+            out.append(Violation("task_lost", f"task {task_id!r} neither served nor reported "
+                                              "unassigned"))
+        elif times > 1:
+            out.append(Violation("served_and_unassigned", f"task {task_id!r} is both served "
+                                                          "and reported unassigned"))
+    return out
+
+
+def _route_violations(
+    problem: Problem, worker: Worker, route: Route, tasks: dict[str, Task]
+) -> list[Violation]:
+    out: list[Violation] = []
+    who = f"worker {worker.id!r} shift {route.shift_index}"
+    if not 0 <= route.shift_index < len(worker.shifts):
+        return [Violation("unknown_shift", f"{who}: no such shift")]
+    shift = worker.shifts[route.shift_index]
+    if route.start_s < shift.start_s or route.end_s > shift.end_s:
+        out.append(Violation("availability", f"{who}: route {route.start_s}-{route.end_s} "
+                                             f"outside shift {shift.start_s}-{shift.end_s}"))
+    if route.start_s > route.end_s:
+        out.append(Violation("route_times", f"{who}: starts after it ends"))
+
+    # Walk the route: gaps between consecutive fixed activities hold travel and breaks.
+    place = worker.start_location_id
+    free_from = route.start_s
+    gaps: list[tuple[int, int, int]] = []  # (gap start, gap end, travel inside it)
+    load = 0
+    for stop in route.stops:
+        task = tasks.get(stop.task_id)
+        if task is None:
+            continue  # reported by _each_task_served_once_or_reported
+        what = f"{who}: task {task.id!r}"
+        if stop.location_id != task.location_id:
+            out.append(Violation("location", f"{what} served at {stop.location_id!r}, "
+                                             f"not at {task.location_id!r}"))
+        if not task.required_skills <= worker.skills:
+            missing = sorted(task.required_skills - worker.skills)
+            out.append(Violation("skill", f"{what} needs skills {missing} the worker lacks"))
+        travel = problem.travel_s(place, task.location_id)
+        if stop.arrival_s != free_from + travel:
+            out.append(Violation("travel_time", f"{what}: arrival {stop.arrival_s} s, but leaving "
+                                                f"at {free_from} s takes {travel} s"))
+        if stop.start_s < stop.arrival_s:
+            out.append(Violation("travel_time", f"{what}: starts at {stop.start_s} s before "
+                                                f"arriving at {stop.arrival_s} s"))
+        if stop.end_s != stop.start_s + task.service_s:
+            out.append(Violation("service_time", f"{what}: lasts {stop.end_s - stop.start_s} s, "
+                                                 f"needs {task.service_s} s"))
+        if not any(w.start_s <= stop.start_s and stop.end_s <= w.end_s for w in task.windows):
+            windows = ", ".join(f"{w.start_s}-{w.end_s}" for w in task.windows)
+            out.append(Violation("time_window", f"{what}: served {stop.start_s}-{stop.end_s} "
+                                                f"outside its windows {windows}"))
+        gaps.append((free_from, stop.start_s, travel))
+        load += task.demand
+        place, free_from = task.location_id, stop.end_s
+    back = problem.travel_s(place, worker.end_location_id)
+    gaps.append((free_from, route.end_s, back))
+    if free_from + back > route.end_s:
+        out.append(Violation("travel_time", f"{who}: cannot be back at "
+                                            f"{worker.end_location_id!r} by {route.end_s} s"))
+    if worker.capacity is not None and load > worker.capacity:
+        out.append(Violation("capacity", f"{who}: load {load} exceeds capacity "
+                                         f"{worker.capacity}"))
+    out += _break_violations(problem, who, route, gaps)
+    return out
+
+
+def _break_violations(
+    problem: Problem, who: str, route: Route, gaps: list[tuple[int, int, int]]
+) -> list[Violation]:
+    out: list[Violation] = []
+    rules = problem.rules
+    for b in route.breaks:
+        if b.end_s - b.start_s < rules.break_s:
+            out.append(Violation("break", f"{who}: break {b.start_s}-{b.end_s} shorter than "
+                                          f"{rules.break_s} s"))
+        gap = next((g for g in gaps if g[0] <= b.start_s and b.end_s <= g[1]), None)
+        if gap is None:
+            out.append(Violation("break", f"{who}: break {b.start_s}-{b.end_s} overlaps a task "
+                                          "or lies outside the route"))
+    for start, end, travel in gaps:
+        inside = sum(b.end_s - b.start_s for b in route.breaks
+                     if start <= b.start_s and b.end_s <= end)
+        if end - start < travel + inside:
+            out.append(Violation("break", f"{who}: {end - start} s between {start} s and {end} s "
+                                          f"cannot hold {travel} s of travel and {inside} s of "
+                                          "break"))
+    if rules.break_after_s is None:
+        return out
+    cursor = route.start_s
+    for b in sorted(route.breaks, key=lambda b: b.start_s):
+        if b.end_s - b.start_s >= rules.break_s:
+            if b.start_s - cursor > rules.break_after_s:
+                out.append(Violation("break", f"{who}: works {b.start_s - cursor} s from "
+                                              f"{cursor} s without a break"))
+            cursor = max(cursor, b.end_s)
+    if route.end_s - cursor > rules.break_after_s:
+        out.append(Violation("break", f"{who}: works {route.end_s - cursor} s from {cursor} s "
+                                      f"without a {rules.break_s} s break"))
+    return out

@@ -1,0 +1,349 @@
+"""The domain model: plain dataclasses, validated on construction.
+
+Nothing here knows about OR-Tools, osmnx or pydantic. Times are integer
+seconds from local midnight of the plan date (`_s`), distances integer
+metres (`_m`). The travel matrices are indexed by location position in
+`Problem.locations`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+DAY_S = 24 * 3600
+
+
+class ProblemError(ValueError):
+    """A problem that cannot be planned as given; the message names the field and value."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ProblemError(message)
+
+
+class ProviderKind(enum.StrEnum):
+    CUS = "cus"
+    PES = "pes"
+
+
+class TaskKind(enum.StrEnum):
+    VISIT = "visit"  # service at the client's home (physiotherapy, care)
+    JOB = "job"  # handyman work at a home
+
+
+class Priority(enum.IntEnum):
+    """How much a coordinator wants a task served; higher serves first."""
+
+    LOW = 1
+    NORMAL = 2
+    HIGH = 3
+    URGENT = 4
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A closed interval [start_s, end_s] in seconds from local midnight."""
+
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        _require(
+            0 <= self.start_s <= self.end_s,
+            f"time window start_s={self.start_s} must be >= 0 and <= end_s={self.end_s}",
+        )
+
+    @property
+    def length_s(self) -> int:
+        return self.end_s - self.start_s
+
+    def overlap_s(self, other: TimeWindow) -> int:
+        return max(0, min(self.end_s, other.end_s) - max(self.start_s, other.start_s))
+
+
+def _check_disjoint(windows: tuple[TimeWindow, ...], what: str, *, allow_empty: bool) -> None:
+    _require(allow_empty or len(windows) > 0, f"{what}: at least one time window is needed")
+    ordered = sorted(windows, key=lambda w: w.start_s)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        _require(
+            a.end_s < b.start_s,
+            f"{what}: windows {a.start_s}-{a.end_s} and {b.start_s}-{b.end_s} overlap",
+        )
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    lat: float
+    lon: float
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        _require(bool(self.id), "location id must not be empty")
+        _require(-90 <= self.lat <= 90, f"location {self.id!r}: lat={self.lat} out of range")
+        _require(-180 <= self.lon <= 180, f"location {self.id!r}: lon={self.lon} out of range")
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    kind: ProviderKind
+
+
+@dataclass(frozen=True)
+class Client:
+    id: str
+    name: str
+    location_id: str
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A person who works routes. Each shift (availability window) is one route."""
+
+    id: str
+    name: str
+    provider_id: str
+    skills: frozenset[str]
+    shifts: tuple[TimeWindow, ...]
+    start_location_id: str
+    end_location_id: str
+    max_work_s: int | None = None  # contract limit on working time per day
+    capacity: int | None = None  # generic load units the vehicle carries; None = unlimited
+
+    def __post_init__(self) -> None:
+        _check_disjoint(self.shifts, f"worker {self.id!r} shifts", allow_empty=True)
+        _require(
+            self.max_work_s is None or self.max_work_s > 0,
+            f"worker {self.id!r}: max_work_s={self.max_work_s} must be positive",
+        )
+        _require(
+            self.capacity is None or self.capacity >= 0,
+            f"worker {self.id!r}: capacity={self.capacity} must be >= 0",
+        )
+
+
+@dataclass(frozen=True)
+class Task:
+    """A unit of demand. Service must start and end inside one of `windows`."""
+
+    id: str
+    kind: TaskKind
+    location_id: str
+    service_s: int
+    windows: tuple[TimeWindow, ...]
+    client_id: str | None = None
+    required_skills: frozenset[str] = frozenset()
+    priority: Priority = Priority.NORMAL
+    mandatory: bool = False
+    demand: int = 0  # generic load units taken from the worker's vehicle
+
+    def __post_init__(self) -> None:
+        _require(self.service_s >= 0, f"task {self.id!r}: service_s={self.service_s} must be >= 0")
+        _require(self.demand >= 0, f"task {self.id!r}: demand={self.demand} must be >= 0")
+        _check_disjoint(self.windows, f"task {self.id!r} windows", allow_empty=False)
+        for w in self.windows:
+            _require(
+                w.length_s >= self.service_s,
+                f"task {self.id!r}: window {w.start_s}-{w.end_s} is shorter than "
+                f"service_s={self.service_s}",
+            )
+
+
+@dataclass(frozen=True)
+class LabourRules:
+    """Labour-code rules the plan must respect (Polish Labour Code art. 134 by default)."""
+
+    break_after_s: int | None = 6 * 3600  # None: no break rule
+    break_s: int = 15 * 60
+
+    def __post_init__(self) -> None:
+        _require(
+            self.break_after_s is None or self.break_after_s > 0,
+            f"labour rules: break_after_s={self.break_after_s} must be positive",
+        )
+        _require(self.break_s > 0, f"labour rules: break_s={self.break_s} must be positive")
+
+
+@dataclass(frozen=True, eq=False)
+class TravelMatrix:
+    """Integer travel times (s) and distances (m) between locations, by position."""
+
+    duration_s: np.ndarray
+    distance_m: np.ndarray
+
+    def __post_init__(self) -> None:
+        n = self.duration_s.shape[0]
+        for name, m in (("duration_s", self.duration_s), ("distance_m", self.distance_m)):
+            _require(m.shape == (n, n), f"matrix {name} has shape {m.shape}, expected ({n}, {n})")
+            _require(bool((m >= 0).all()), f"matrix {name} has negative entries")
+            _require(np.issubdtype(m.dtype, np.integer), f"matrix {name} must hold integers")
+
+    @property
+    def size(self) -> int:
+        return int(self.duration_s.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """One day to plan: who can work, what must be done, and how far apart it all is."""
+
+    locations: tuple[Location, ...]
+    providers: tuple[Provider, ...]
+    workers: tuple[Worker, ...]
+    tasks: tuple[Task, ...]
+    matrix: TravelMatrix
+    clients: tuple[Client, ...] = ()
+    rules: LabourRules = field(default_factory=LabourRules)
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        _unique(self.locations, "location")
+        _unique(self.providers, "provider")
+        _unique(self.workers, "worker")
+        _unique(self.tasks, "task")
+        _unique(self.clients, "client")
+        _require(
+            self.matrix.size == len(self.locations),
+            f"matrix size {self.matrix.size} != number of locations {len(self.locations)}",
+        )
+        locations = {loc.id for loc in self.locations}
+        providers = {p.id for p in self.providers}
+        clients = {c.id for c in self.clients}
+        for c in self.clients:
+            _require(c.location_id in locations, f"client {c.id!r}: unknown location_id "
+                     f"{c.location_id!r}")
+        for w in self.workers:
+            _require(w.provider_id in providers, f"worker {w.id!r}: unknown provider_id "
+                     f"{w.provider_id!r}")
+            for attr in ("start_location_id", "end_location_id"):
+                value = getattr(w, attr)
+                _require(value in locations, f"worker {w.id!r}: unknown {attr} {value!r}")
+        for t in self.tasks:
+            _require(t.location_id in locations, f"task {t.id!r}: unknown location_id "
+                     f"{t.location_id!r}")
+            _require(t.client_id is None or t.client_id in clients,
+                     f"task {t.id!r}: unknown client_id {t.client_id!r}")
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        return {
+            "location": {loc.id: i for i, loc in enumerate(self.locations)},
+            "worker": {w.id: w for w in self.workers},
+            "task": {t.id: t for t in self.tasks},
+            "provider": {p.id: p for p in self.providers},
+        }
+
+    def location_index(self, location_id: str) -> int:
+        index: int = self._by_id["location"][location_id]
+        return index
+
+    def travel_s(self, from_id: str, to_id: str) -> int:
+        i, j = self.location_index(from_id), self.location_index(to_id)
+        return int(self.matrix.duration_s[i, j])
+
+    def distance_m(self, from_id: str, to_id: str) -> int:
+        i, j = self.location_index(from_id), self.location_index(to_id)
+        return int(self.matrix.distance_m[i, j])
+
+    def worker(self, worker_id: str) -> Worker:
+        worker: Worker = self._by_id["worker"][worker_id]
+        return worker
+
+    def task(self, task_id: str) -> Task:
+        task: Task = self._by_id["task"][task_id]
+        return task
+
+    def provider(self, provider_id: str) -> Provider:
+        provider: Provider = self._by_id["provider"][provider_id]
+        return provider
+
+
+def _unique(items: Iterable[object], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        item_id: str = item.id  # type: ignore[attr-defined]
+        _require(bool(item_id), f"{what} id must not be empty")
+        _require(item_id not in seen, f"duplicate {what} id {item_id!r}")
+        seen.add(item_id)
+
+
+# ----------------------------------------------------------------------------- plan
+
+
+class Reason(enum.StrEnum):
+    """Why a task is not in the plan, in words a coordinator understands."""
+
+    NO_SKILLED_WORKER = "no_skilled_worker"
+    NO_AVAILABILITY = "no_availability"
+    UNREACHABLE_IN_TIME = "unreachable_in_time"
+    EXCEEDS_CAPACITY = "exceeds_capacity"
+    CAPACITY_EXHAUSTED = "capacity_exhausted"
+
+
+REASON_TEXT: dict[Reason, str] = {
+    Reason.NO_SKILLED_WORKER: "no worker has all the required skills",
+    Reason.NO_AVAILABILITY: "no qualified worker is available in any of the task's windows",
+    Reason.UNREACHABLE_IN_TIME: (
+        "no qualified worker can travel there, do it inside a window and be back "
+        "within the shift and contract limit"
+    ),
+    Reason.EXCEEDS_CAPACITY: "the task's load is larger than any qualified worker's vehicle",
+    Reason.CAPACITY_EXHAUSTED: (
+        "the day's capacity of qualified workers is used by tasks of equal or higher priority"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Stop:
+    task_id: str
+    location_id: str
+    arrival_s: int
+    start_s: int
+    end_s: int
+
+
+@dataclass(frozen=True)
+class Break:
+    start_s: int
+    end_s: int
+
+
+@dataclass(frozen=True)
+class Route:
+    """One worker's ordered shift: leave the start place, serve stops, come back."""
+
+    worker_id: str
+    shift_index: int
+    start_s: int
+    end_s: int
+    stops: tuple[Stop, ...]
+    breaks: tuple[Break, ...] = ()
+
+    @property
+    def work_s(self) -> int:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    task_id: str
+    reason: Reason
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    routes: tuple[Route, ...]
+    unassigned: tuple[Unassigned, ...]
+    objective: int = 0
+    solver_status: str = ""

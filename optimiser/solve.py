@@ -1,0 +1,66 @@
+"""`solve(problem, params=...) -> Plan`: the one entry point to planning.
+
+Tasks nobody could do even alone are reported straight away; the rest go to
+the routing search. The routes are rebuilt from the search's sequence and
+start times, every dropped task gets a reason, and the plan must pass the
+independent checker before it is returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+from optimiser._ortools import RawRoute, solve_routing
+from optimiser.check import PlanRejected, check
+from optimiser.model import Break, Plan, Problem, Reason, Route, Stop, Unassigned
+from optimiser.params import SolveParams
+from optimiser.reasons import diagnose_alone, lost_to
+
+log = logging.getLogger(__name__)
+
+
+def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
+    params = params or SolveParams()
+    hopeless = {t.id: reason for t in problem.tasks
+                if (reason := diagnose_alone(problem, t)) is not None}
+    candidates = [t for t in problem.tasks if t.id not in hopeless]
+    if params.seed:
+        random.Random(params.seed).shuffle(candidates)
+    has_shifts = any(w.shifts for w in problem.workers)
+    if candidates and has_shifts:
+        raw = solve_routing(problem, candidates, params)
+        routes = tuple(_route(problem, r) for r in raw.routes)
+        dropped, objective, status = raw.dropped, raw.objective, raw.status
+    else:
+        routes, dropped, objective, status = (), tuple(t.id for t in candidates), 0, "NOT_RUN"
+    partial = Plan(routes=routes, unassigned=(), objective=objective, solver_status=status)
+    unassigned = [Unassigned(t.id, hopeless[t.id]) for t in problem.tasks if t.id in hopeless]
+    for task_id in dropped:
+        task = problem.task(task_id)
+        others = lost_to(problem, partial, task)
+        detail = f"lost to {', '.join(others)}" if others else ""
+        unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED, detail))
+    plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
+                solver_status=status)
+    violations = check(problem, plan)
+    if violations:
+        raise PlanRejected(violations)
+    return plan
+
+
+def _route(problem: Problem, raw: RawRoute) -> Route:
+    """Arrival times are re-derived: leave right after the previous task, drive straight."""
+    worker = problem.worker(raw.worker_id)
+    place, free_from = worker.start_location_id, raw.start_s
+    stops = []
+    for task_id, start_s in raw.visits:
+        task = problem.task(task_id)
+        arrival = free_from + problem.travel_s(place, task.location_id)
+        stops.append(Stop(task_id, task.location_id, arrival, start_s, start_s + task.service_s))
+        place, free_from = task.location_id, start_s + task.service_s
+    return Route(
+        worker_id=raw.worker_id, shift_index=raw.shift_index, start_s=raw.start_s,
+        end_s=raw.end_s, stops=tuple(stops),
+        breaks=tuple(Break(a, b) for a, b in raw.breaks),
+    )
