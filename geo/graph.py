@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 import osmnx as ox
 
-__all__ = ["POLISH_SPEEDS_KPH", "GraphLoadError", "load_graph", "prepare_graph"]
+__all__ = ["POLISH_IMPLICIT_MAXSPEEDS_KPH", "POLISH_SPEEDS_KPH", "GraphLoadError", "load_graph", "prepare_graph"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,17 @@ POLISH_SPEEDS_KPH: dict[str, float] = {
     "primary_link": 50.0,
     "secondary_link": 40.0,
     "tertiary_link": 40.0,
+}
+
+# Implicit Polish maxspeed values (OSM wiki, Key:maxspeed), which osmnx does not know
+# and would otherwise ignore in favour of the class default.
+POLISH_IMPLICIT_MAXSPEEDS_KPH: dict[str, float] = {
+    "PL:urban": 50.0,
+    "PL:rural": 90.0,
+    "PL:expressway": 120.0,
+    "PL:motorway": 140.0,
+    "PL:living_street": 20.0,
+    "PL:zone30": 30.0,
 }
 
 # Speed for a highway class missing from the table and without any maxspeed data:
@@ -97,12 +108,14 @@ def load_graph(
 def prepare_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Return the largest strongly connected part of ``G`` with speeds and travel times.
 
-    Edges keep an explicit ``maxspeed``; the others get :data:`POLISH_SPEEDS_KPH` by
+    Edges keep an explicit ``maxspeed`` (numeric or Polish implicit such as
+    ``PL:urban``, see :data:`POLISH_IMPLICIT_MAXSPEEDS_KPH`); the others get :data:`POLISH_SPEEDS_KPH` by
     highway class. Every edge then has ``speed_kph`` and ``travel_time`` (s). ``G``
     itself is not modified.
     """
     _require_edges(G, "the road graph has no edges")
     G = G.copy()
+    _resolve_polish_maxspeeds(G)
     ox.add_edge_speeds(G, hwy_speeds=POLISH_SPEEDS_KPH, fallback=_FALLBACK_SPEED_KPH)
     ox.add_edge_travel_times(G)
     core = ox.truncate.largest_component(G, strongly=True)
@@ -114,6 +127,21 @@ def prepare_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
         core.number_of_edges(),
     )
     return core
+
+
+def _resolve_polish_maxspeeds(G: nx.MultiDiGraph) -> None:
+    """Replace implicit ``PL:...`` maxspeed values (also inside lists) by numbers."""
+    for _, _, data in G.edges(data=True):
+        maxspeed = data.get("maxspeed")
+        if isinstance(maxspeed, list):
+            data["maxspeed"] = [_numeric_maxspeed(value) for value in maxspeed]
+        elif isinstance(maxspeed, str):
+            data["maxspeed"] = _numeric_maxspeed(maxspeed)
+
+
+def _numeric_maxspeed(value: str) -> str:
+    speed = POLISH_IMPLICIT_MAXSPEEDS_KPH.get(value)
+    return value if speed is None else f"{speed:g}"
 
 
 def _require_edges(G: nx.MultiDiGraph, message: str) -> None:

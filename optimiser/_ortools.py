@@ -107,8 +107,9 @@ class _Model:
             allowed = [v for v, (w, k) in enumerate(self.shifts)
                        if task.required_skills <= w.skills
                        and any(s.overlap_s(w.shifts[k]) >= task.service_s for s in task.windows)]
-            if len(allowed) < len(self.shifts):
-                routing.SetAllowedVehiclesForIndex(allowed, index)
+            # SetAllowedVehiclesForIndex's Python binding rejects lists in OR-Tools 9.15;
+            # restricting the vehicle variable is the same constraint (-1 = not served).
+            routing.VehicleVar(index).SetValues([-1, *allowed])
             weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
             routing.AddDisjunction([index], base * weight)
 

@@ -1,0 +1,124 @@
+"""Generate the embedded Starachowice demo day (fixed seed) into data/scenarios/.
+
+    python data/generate_demo_day.py
+
+All people are fictional; coordinates are approximate (good to a few hundred
+metres), chosen to fall in the named estates. Re-running writes the same file.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+SEED = 2021  # the year the Starachowice CUS opened
+OUT = Path(__file__).resolve().parent / "scenarios" / "starachowice_day.json"
+
+SITES = [
+    {"id": "cus-skalka", "name": "CUS, Galeria Skałka, al. Armii Krajowej 28",
+     "lat": 51.0489, "lon": 21.0793},
+    {"id": "cus-majowka", "name": "CUS, ul. Majówka 21a", "lat": 51.0551, "lon": 21.0676},
+]
+# (estate, centre lat, centre lon, spread in degrees, share of clients)
+ESTATES = [
+    ("Wzgórze", 51.0585, 21.0560, 0.004, 0.40),
+    ("Łazy", 51.0315, 21.0905, 0.004, 0.35),
+    ("ul. Ostrowiecka", 51.0425, 21.0985, 0.003, 0.25),
+]
+FIRST = ["Anna", "Maria", "Krystyna", "Barbara", "Teresa", "Jan", "Stanisław", "Zofia",
+         "Józef", "Halina", "Danuta", "Tadeusz", "Irena", "Wiesław", "Elżbieta", "Henryk"]
+LAST = ["Nowak", "Kowalska", "Wiśniewski", "Wójcik", "Kamińska", "Lewandowski", "Zielińska",
+        "Szymański", "Woźniak", "Dąbrowska", "Kozłowski", "Jankowska", "Mazur", "Krawczyk"]
+JOBS = [("plumbing", "leaking tap"), ("electrics", "socket repair"), ("carpentry", "door hinge"),
+        ("plumbing", "blocked sink"), ("electrics", "light fitting"), ("carpentry", "grab rail")]
+
+
+def _clients(rng: random.Random, n: int) -> tuple[list[dict], list[dict]]:
+    locations, clients = [], []
+    for i in range(n):
+        estate, lat, lon, spread, _ = rng.choices(ESTATES, weights=[e[4] for e in ESTATES])[0]
+        loc_id = f"home-{i + 1:02d}"
+        locations.append({"id": loc_id, "name": f"home of client {i + 1} ({estate})",
+                          "lat": round(lat + rng.uniform(-spread, spread), 5),
+                          "lon": round(lon + rng.uniform(-spread, spread) * 1.5, 5)})
+        clients.append({"id": f"client-{i + 1:02d}",
+                        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} (fictional)",
+                        "location": loc_id})
+    return locations, clients
+
+
+def _visit(rng: random.Random, i: int, client: str) -> dict:
+    kind = rng.random()
+    if kind < 0.5:
+        start = rng.choice(["08:00", "09:00", "10:00", "11:00", "12:00"])
+        windows = [{"start": start, "end": f"{int(start[:2]) + 3:02d}:00"}]
+    elif kind < 0.75:
+        windows = [{"start": "09:00", "end": "11:00"}, {"start": "15:00", "end": "17:00"}]
+    else:
+        windows = [{"start": "16:00", "end": "20:00"}]  # after the family is home: PES evening
+    return {"id": f"physio-{i:02d}", "kind": "visit", "client": client,
+            "duration_min": rng.choice([45, 60]), "windows": windows, "skills": ["physio"],
+            "priority": rng.choices(["normal", "high", "urgent"], weights=[6, 3, 1])[0]}
+
+
+def _job(rng: random.Random, i: int, client: str) -> dict:
+    skill, _ = rng.choice(JOBS)
+    start = rng.choice(["08:00", "10:00", "13:00"])
+    return {"id": f"job-{i:02d}", "kind": "job", "client": client,
+            "duration_min": rng.choice([30, 60, 90, 120, 180]),
+            "windows": [{"start": start, "end": "20:00"}], "skills": [skill],
+            "priority": rng.choices(["low", "normal", "high"], weights=[3, 5, 2])[0]}
+
+
+def build() -> dict:
+    rng = random.Random(SEED)
+    locations, clients = _clients(rng, 34)
+    tasks = [_visit(rng, i + 1, clients[i]["id"]) for i in range(24)]
+    tasks += [_job(rng, i + 1, clients[24 + i]["id"]) for i in range(10)]
+    tasks[0]["mandatory"] = True  # post-surgery rehabilitation that must not be skipped
+    tasks.append({"id": "job-gas", "kind": "job", "client": clients[30]["id"],
+                  "duration_min": 60, "windows": [{"start": "08:00", "end": "16:00"}],
+                  "skills": ["gas"], "priority": "high"})  # nobody is certified: shows a reason
+    shifts_day = [{"start": "07:30", "end": "15:30"}]
+    return {
+        "name": "Starachowice — demo day",
+        "note": ("Demo data: all people are fictional, coordinates approximate. "
+                 "Map data © OpenStreetMap contributors (ODbL) when a real network is used."),
+        "date": "2026-11-24",
+        "timezone": "Europe/Warsaw",
+        "network": {"source": "Starachowice, Poland", "fallback_grid": True},
+        "rules": {"break_after_min": 360, "break_min": 15},
+        "locations": SITES + locations,
+        "providers": [
+            {"id": "cus", "name": "CUS Starachowice", "kind": "cus"},
+            {"id": "pes-rehab", "name": "Spółdzielnia Socjalna Rehabilitacja (fictional)",
+             "kind": "pes"},
+            {"id": "pes-fix", "name": "Spółdzielnia Socjalna Naprawa (fictional)", "kind": "pes"},
+        ],
+        "clients": clients,
+        "workers": [
+            {"id": "physio-cus-1", "name": "Ewa (physiotherapist)", "provider": "cus",
+             "skills": ["physio"], "shifts": shifts_day, "start_location": "cus-skalka",
+             "max_work_min": 480},
+            {"id": "physio-cus-2", "name": "Piotr (physiotherapist)", "provider": "cus",
+             "skills": ["physio"], "shifts": [{"start": "08:00", "end": "16:00"}],
+             "start_location": "cus-skalka", "max_work_min": 480},
+            {"id": "fix-cus", "name": "Marek (handyman)", "provider": "cus",
+             "skills": ["plumbing", "electrics"], "shifts": shifts_day,
+             "start_location": "cus-majowka", "max_work_min": 480},
+            {"id": "physio-pes", "name": "Kasia (PES physiotherapist)", "provider": "pes-rehab",
+             "skills": ["physio"], "shifts": [{"start": "15:00", "end": "20:30"}],
+             "start_location": "cus-skalka", "max_work_min": 330},
+            {"id": "fix-pes", "name": "Tomasz (PES handyman)", "provider": "pes-fix",
+             "skills": ["carpentry", "plumbing"],
+             "shifts": [{"start": "08:00", "end": "10:00"}, {"start": "15:00", "end": "21:00"}],
+             "start_location": "cus-majowka", "max_work_min": 420},
+        ],
+        "tasks": tasks,
+    }
+
+
+if __name__ == "__main__":
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

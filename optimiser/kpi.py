@@ -1,0 +1,67 @@
+"""Key figures of a plan, re-derived from the matrices (never from the solver's objective)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from optimiser.model import Plan, Problem, Route
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    travel_s: int
+    distance_m: int
+    service_s: int
+    work_s: int
+
+
+@dataclass(frozen=True)
+class Kpis:
+    tasks: int
+    served: int
+    unassigned: int
+    mandatory_unassigned: int
+    routes: int
+    travel_s: int
+    distance_m: int
+    service_s: int
+    work_s: int
+    served_by_priority: dict[str, str] = field(default_factory=dict)  # "HIGH": "3/4"
+    service_s_by_provider: dict[str, int] = field(default_factory=dict)
+
+
+def route_figures(problem: Problem, route: Route) -> RouteFigures:
+    worker = problem.worker(route.worker_id)
+    places = [worker.start_location_id, *(s.location_id for s in route.stops),
+              worker.end_location_id]
+    legs = list(zip(places, places[1:], strict=False))
+    return RouteFigures(
+        travel_s=sum(problem.travel_s(a, b) for a, b in legs),
+        distance_m=sum(problem.distance_m(a, b) for a, b in legs),
+        service_s=sum(s.end_s - s.start_s for s in route.stops),
+        work_s=route.work_s,
+    )
+
+
+def kpis(problem: Problem, plan: Plan) -> Kpis:
+    figures = [route_figures(problem, r) for r in plan.routes]
+    served_ids = {s.task_id for r in plan.routes for s in r.stops}
+    total = Counter(t.priority.name for t in problem.tasks)
+    served = Counter(t.priority.name for t in problem.tasks if t.id in served_ids)
+    by_provider: Counter[str] = Counter({p.id: 0 for p in problem.providers})
+    for route, fig in zip(plan.routes, figures, strict=True):
+        by_provider[problem.worker(route.worker_id).provider_id] += fig.service_s
+    return Kpis(
+        tasks=len(problem.tasks),
+        served=len(served_ids),
+        unassigned=len(plan.unassigned),
+        mandatory_unassigned=sum(1 for u in plan.unassigned if problem.task(u.task_id).mandatory),
+        routes=len(plan.routes),
+        travel_s=sum(f.travel_s for f in figures),
+        distance_m=sum(f.distance_m for f in figures),
+        service_s=sum(f.service_s for f in figures),
+        work_s=sum(f.work_s for f in figures),
+        served_by_priority={p: f"{served[p]}/{n}" for p, n in sorted(total.items())},
+        service_s_by_provider=dict(by_provider),
+    )
