@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,13 @@ from typing import Any
 import networkx as nx
 import osmnx as ox
 
-__all__ = ["POLISH_IMPLICIT_MAXSPEEDS_KPH", "POLISH_SPEEDS_KPH", "GraphLoadError", "load_graph", "prepare_graph"]
+__all__ = [
+    "POLISH_IMPLICIT_MAXSPEEDS_KPH",
+    "POLISH_SPEEDS_KPH",
+    "GraphLoadError",
+    "load_graph",
+    "prepare_graph",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +80,14 @@ _FILE_SUFFIXES = _GRAPHML_SUFFIXES + _OSM_XML_SUFFIXES
 
 # The osmnx "drive" network filter (osmnx._overpass._get_network_filter), applied to
 # the ways of a local OSM XML file, which osmnx.graph_from_xml does not filter.
-_NOT_DRIVABLE_HIGHWAYS = frozenset(
-    "abandoned bridleway bus_guideway construction corridor cycleway elevator escalator "
-    "footway no path pedestrian planned platform proposed raceway razed rest_area service "
-    "services steps track".split()
-)
-_NOT_DRIVABLE_SERVICES = frozenset(
-    "alley driveway emergency_access parking parking_aisle private".split()
-)
+_NOT_DRIVABLE_HIGHWAYS = frozenset({
+    "abandoned", "bridleway", "bus_guideway", "construction", "corridor", "cycleway",
+    "elevator", "escalator", "footway", "no", "path", "pedestrian", "planned", "platform",
+    "proposed", "raceway", "razed", "rest_area", "service", "services", "steps", "track",
+})
+_NOT_DRIVABLE_SERVICES = frozenset({
+    "alley", "driveway", "emergency_access", "parking", "parking_aisle", "private",
+})
 _EXTRA_WAY_TAGS = ("motor_vehicle", "motorcar")
 
 
@@ -108,14 +114,14 @@ def load_graph(
 def prepare_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Return the largest strongly connected part of ``G`` with speeds and travel times.
 
-    Edges keep an explicit ``maxspeed`` (numeric or Polish implicit such as
-    ``PL:urban``, see :data:`POLISH_IMPLICIT_MAXSPEEDS_KPH`); the others get :data:`POLISH_SPEEDS_KPH` by
-    highway class. Every edge then has ``speed_kph`` and ``travel_time`` (s). ``G``
-    itself is not modified.
+    Edges keep an explicit ``maxspeed`` (a number, or a Polish implicit value such as
+    ``PL:urban``: :data:`POLISH_IMPLICIT_MAXSPEEDS_KPH`); the others get
+    :data:`POLISH_SPEEDS_KPH` by highway class. Every edge then has ``speed_kph`` and
+    ``travel_time`` (s). ``G`` itself is not modified.
     """
     _require_edges(G, "the road graph has no edges")
     G = G.copy()
-    _resolve_polish_maxspeeds(G)
+    _normalise_speed_tags(G)
     ox.add_edge_speeds(G, hwy_speeds=POLISH_SPEEDS_KPH, fallback=_FALLBACK_SPEED_KPH)
     ox.add_edge_travel_times(G)
     core = ox.truncate.largest_component(G, strongly=True)
@@ -129,9 +135,11 @@ def prepare_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return core
 
 
-def _resolve_polish_maxspeeds(G: nx.MultiDiGraph) -> None:
-    """Replace implicit ``PL:...`` maxspeed values (also inside lists) by numbers."""
+def _normalise_speed_tags(G: nx.MultiDiGraph) -> None:
+    """Give untagged edges highway "road"; replace ``PL:...`` maxspeeds by numbers."""
     for _, _, data in G.edges(data=True):
+        if not data.get("highway"):
+            data["highway"] = "road"
         maxspeed = data.get("maxspeed")
         if isinstance(maxspeed, list):
             data["maxspeed"] = [_numeric_maxspeed(value) for value in maxspeed]
@@ -159,6 +167,7 @@ def _load_file(path: Path) -> nx.MultiDiGraph:
     name = path.name.lower()
     if not path.is_file():
         raise GraphLoadError(f"road graph file not found: {path}")
+    reader: Callable[[Path], nx.MultiDiGraph]
     if name.endswith(_GRAPHML_SUFFIXES):
         reader, kind = ox.load_graphml, "GraphML"
     elif name.endswith(_OSM_XML_SUFFIXES):

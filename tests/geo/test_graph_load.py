@@ -85,6 +85,8 @@ def test_an_osm_xml_file_loads_as_a_drive_network(tmp_path: Path) -> None:
     highways = {str(data["highway"]) for _, _, data in G.edges(data=True)}
     assert "footway" not in " ".join(highways)
     assert all(data["travel_time"] > 0 for _, _, data in G.edges(data=True))
+    one_way = [(u, v) for u, v, data in G.edges(data=True) if data["oneway"] is True]
+    assert one_way == [(2, 4)]  # way 12 is drivable from 2 to 4 only
 
 
 def test_a_bz2_compressed_osm_xml_file_loads_like_the_plain_one(tmp_path: Path) -> None:

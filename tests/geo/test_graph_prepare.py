@@ -108,3 +108,10 @@ def test_a_graph_without_any_two_way_connection_is_rejected(build_graph: Build) 
 
     with pytest.raises(GraphLoadError, match="strongly connected"):
         prepare_graph(G)
+
+
+def test_an_edge_without_a_highway_tag_gets_the_unknown_road_speed(build_graph: Build) -> None:
+    G = build_graph(NODES, [*two_way(1, 2, length=1000.0), *two_way(2, 3, length=1000.0)])
+    del G.edges[1, 2, 0]["highway"]
+
+    assert edge_data(prepare_graph(G), 1, 2)["speed_kph"] == POLISH_SPEEDS_KPH["road"] == 40

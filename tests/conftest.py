@@ -1,0 +1,37 @@
+"""Shared test helpers: the real data kept beside the repository in ../shared/data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# ../shared/data beside the repository; never copied into it.
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"  # tests/ -> repo -> ..
+
+
+def _shared_file(relative: str) -> Path:
+    path = SHARED / relative
+    if not path.is_file():
+        pytest.fail(
+            f"shared test data missing: {path} (this test needs the real data in "
+            f"../shared/data/ beside the repository, e.g. ../shared/data/{relative})",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The ../shared/data folder; the test fails with a clear message when it is absent."""
+    if not SHARED.is_dir():
+        pytest.fail(f"shared test data folder not found: {SHARED} (expected ../shared/data "
+                    "beside the repository)", pytrace=False)
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def shared_file() -> Callable[[str], Path]:
+    """`shared_file("osm/Chelm_map.graphml")`: the path, or a failed test if it is missing."""
+    return _shared_file

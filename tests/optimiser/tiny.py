@@ -1,0 +1,57 @@
+"""Tiny hand-built problems: places on a straight road, 10 minutes and 5 km per step."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optimiser.model import (
+    LabourRules,
+    Location,
+    Priority,
+    Problem,
+    Provider,
+    ProviderKind,
+    Task,
+    TaskKind,
+    TimeWindow,
+    TravelMatrix,
+    Worker,
+)
+
+STEP_S = 600
+STEP_M = 5000
+H = 3600
+
+
+def line_matrix(n: int) -> TravelMatrix:
+    pos = np.arange(n)
+    steps = np.abs(pos[:, None] - pos[None, :]).astype(np.int64)
+    return TravelMatrix(steps * STEP_S, steps * STEP_M)
+
+
+def worker(id: str = "w1", *, skills: tuple[str, ...] = (), shifts: tuple[tuple[int, int], ...]
+           = ((8 * H, 16 * H),), provider: str = "cus", base: str = "p0",
+           max_work_s: int | None = None, capacity: int | None = None) -> Worker:
+    return Worker(id=id, name=id, provider_id=provider, skills=frozenset(skills),
+                  shifts=tuple(TimeWindow(a, b) for a, b in shifts), start_location_id=base,
+                  end_location_id=base, max_work_s=max_work_s, capacity=capacity)
+
+
+def task(id: str, place: int, *, service_s: int = 30 * 60,
+         windows: tuple[tuple[int, int], ...] = ((8 * H, 16 * H),), skills: tuple[str, ...] = (),
+         priority: Priority = Priority.NORMAL, mandatory: bool = False, demand: int = 0) -> Task:
+    return Task(id=id, kind=TaskKind.VISIT, location_id=f"p{place}", service_s=service_s,
+                windows=tuple(TimeWindow(a, b) for a, b in windows),
+                required_skills=frozenset(skills), priority=priority, mandatory=mandatory,
+                demand=demand)
+
+
+def problem(workers: list[Worker], tasks: list[Task], *, places: int = 6,
+            rules: LabourRules | None = None) -> Problem:
+    return Problem(
+        locations=tuple(Location(f"p{i}", 50.0, 20.0 + i / 100) for i in range(places)),
+        providers=(Provider("cus", "CUS", ProviderKind.CUS), Provider("pes", "PES",
+                                                                      ProviderKind.PES)),
+        workers=tuple(workers), tasks=tuple(tasks), matrix=line_matrix(places),
+        rules=rules or LabourRules(),
+    )
