@@ -110,9 +110,11 @@ def _route_violations(
             missing = sorted(task.required_skills - worker.skills)
             out.append(Violation("skill", f"{what} needs skills {missing} the worker lacks"))
         travel = problem.travel_s(place, task.location_id)
-        if stop.arrival_s != free_from + travel:
+        paused = _break_time_within(route, free_from, stop.start_s)
+        if stop.arrival_s != free_from + paused + travel:
             out.append(Violation("travel_time", f"{what}: arrival {stop.arrival_s} s, but leaving "
-                                                f"at {free_from} s takes {travel} s"))
+                                                f"at {free_from} s takes {travel} s of travel and "
+                                                f"{paused} s of break"))
         if stop.start_s < stop.arrival_s:
             out.append(Violation("travel_time", f"{what}: starts at {stop.start_s} s before "
                                                 f"arriving at {stop.arrival_s} s"))
@@ -152,8 +154,7 @@ def _break_violations(
             out.append(Violation("break", f"{who}: break {b.start_s}-{b.end_s} overlaps a task "
                                           "or lies outside the route"))
     for start, end, travel in gaps:
-        inside = sum(b.end_s - b.start_s for b in route.breaks
-                     if start <= b.start_s and b.end_s <= end)
+        inside = _break_time_within(route, start, end)
         if end - start < travel + inside:
             out.append(Violation("break", f"{who}: {end - start} s between {start} s and {end} s "
                                           f"cannot hold {travel} s of travel and {inside} s of "
@@ -171,3 +172,8 @@ def _break_violations(
         out.append(Violation("break", f"{who}: works {route.end_s - cursor} s from {cursor} s "
                                       f"without a {rules.break_s} s break"))
     return out
+
+
+def _break_time_within(route: Route, start_s: int, end_s: int) -> int:
+    return sum(b.end_s - b.start_s for b in route.breaks
+               if start_s <= b.start_s and b.end_s <= end_s)

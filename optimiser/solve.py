@@ -50,13 +50,14 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
 
 
 def _route(problem: Problem, raw: RawRoute) -> Route:
-    """Arrival times are re-derived: leave right after the previous task, drive straight."""
+    """Arrival times are re-derived: take the breaks due before the next task, then drive."""
     worker = problem.worker(raw.worker_id)
     place, free_from = worker.start_location_id, raw.start_s
     stops = []
     for task_id, start_s in raw.visits:
         task = problem.task(task_id)
-        arrival = free_from + problem.travel_s(place, task.location_id)
+        paused = sum(b - a for a, b in raw.breaks if free_from <= a and b <= start_s)
+        arrival = free_from + paused + problem.travel_s(place, task.location_id)
         stops.append(Stop(task_id, task.location_id, arrival, start_s, start_s + task.service_s))
         place, free_from = task.location_id, start_s + task.service_s
     return Route(
