@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -78,9 +79,11 @@ def write_scenario(folder: Path, data: dict[str, Any] | str, name: str = "day.js
 
 
 def trasa(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # as in a log or CI job: no terminal, no COLUMNS inherited from the developer's shell
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
     return subprocess.run(
         [sys.executable, "-m", "api.cli", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
     )
 
 
