@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -29,16 +30,28 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     console = Console()
-    err = Console(stderr=True)
     scenario_path = DEMO_SCENARIO if args.command == "demo" else args.scenario
     try:
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
-        err.print(f"[bold red]internal error, no plan written:[/] {exc}", highlight=False)
+        print(f"internal error, no plan written: {exc}", file=sys.stderr)
         return 1
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,9 +65,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=Path("out"), help="folder for plan.json")
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
-        p.add_argument("--time-limit", type=float, default=10.0, help="solver seconds")
+        p.add_argument("--time-limit", type=_positive(float), default=10.0,
+                       help="solver seconds")
         p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--max-solutions", type=int, default=None,
+        p.add_argument("--max-solutions", type=_positive(int), default=None,
                        help="stop after this many solutions (reproducible on any machine)")
         p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
     return parser

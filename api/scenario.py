@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -183,13 +183,14 @@ class Clock:
             if moment.tzinfo is None:
                 raise ScenarioError(f"{field}: {text!r} has no UTC offset (write e.g. "
                                     "2026-11-24T09:00:00+01:00, or HH:MM for local time)")
-        elapsed = moment - self.midnight  # aware subtraction: real seconds, DST-safe
+        # In UTC: subtracting two datetimes that share a tzinfo would ignore a DST change.
+        elapsed = moment.astimezone(UTC) - self.midnight.astimezone(UTC)
         if elapsed.total_seconds() < 0:
             raise ScenarioError(f"{field}: {text!r} is before the plan date")
         return int(elapsed.total_seconds())
 
     def iso(self, seconds: int) -> str:
-        utc = self.midnight.astimezone(ZoneInfo("UTC")) + timedelta(seconds=seconds)
+        utc = self.midnight.astimezone(UTC) + timedelta(seconds=seconds)
         return utc.astimezone(self.zone).isoformat()
 
     def hhmm(self, seconds: int) -> str:
@@ -212,8 +213,10 @@ def parse_scenario(raw: object, *, source: str = "scenario") -> ScenarioIn:
     except ValidationError as exc:
         lines = [f"{source}: {exc.error_count()} invalid field(s)"]
         for err in exc.errors()[:20]:
-            where = _field_path(err["loc"])
-            lines.append(f"  {where}: {err['msg']} (got {err.get('input')!r})")
+            where = _field_path(err["loc"]) or "scenario"
+            message = err["msg"].removeprefix("Value error, ")
+            got = repr(err.get("input"))
+            lines.append(f"  {where}: {message}" + (f" (got {got})" if len(got) <= 80 else ""))
         raise ScenarioError("\n".join(lines)) from None
 
 
@@ -235,21 +238,29 @@ def to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
 def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     clock = Clock(scenario.date, scenario.timezone)
 
-    def windows(items: list[WindowIn], field: str) -> tuple[m.TimeWindow, ...]:
-        out = []
+    def windows(items: list[WindowIn], field: str, owner: str, *, min_s: int = 0) -> tuple[
+            m.TimeWindow, ...]:
+        out: list[tuple[m.TimeWindow, str]] = []
         for i, w in enumerate(items):
-            start = clock.seconds(w.start, f"{field}[{i}].start")
-            end = clock.seconds(w.end, f"{field}[{i}].end")
+            where = f"{field}[{i}] of {owner!r}"
+            start = clock.seconds(w.start, f"{field}[{i}].start of {owner!r}")
+            end = clock.seconds(w.end, f"{field}[{i}].end of {owner!r}")
             if end <= start:
-                raise ScenarioError(f"{field}[{i}]: end {w.end!r} is not after start {w.start!r}")
-            out.append(m.TimeWindow(start, end))
-        return tuple(out)
+                raise ScenarioError(f"{where}: end {w.end!r} is not after start {w.start!r}")
+            if end - start < min_s:
+                raise ScenarioError(f"{where}: {w.start}-{w.end} is shorter than the task's "
+                                    f"duration_min={min_s // 60}")
+            for earlier, earlier_where in out:
+                if earlier.overlap_s(m.TimeWindow(start, end)) or start == earlier.end_s:
+                    raise ScenarioError(f"{where}: {w.start}-{w.end} overlaps {earlier_where}")
+            out.append((m.TimeWindow(start, end), where))
+        return tuple(window for window, _ in out)
 
     homes = {c.id: c.location for c in scenario.clients}
     workers = tuple(
         m.Worker(
             id=w.id, name=w.name or w.id, provider_id=w.provider, skills=frozenset(w.skills),
-            shifts=windows(w.shifts, f"workers[{i}].shifts"), start_location_id=w.start_location,
+            shifts=windows(w.shifts, f"workers[{i}].shifts", w.id), start_location_id=w.start_location,
             end_location_id=w.end_location or w.start_location,
             max_work_s=None if w.max_work_min is None else w.max_work_min * 60,
             capacity=w.capacity,
@@ -261,7 +272,8 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
         location = t.location or homes[str(t.client)]
         tasks.append(m.Task(
             id=t.id, kind=m.TaskKind(t.kind), location_id=location, service_s=t.duration_min * 60,
-            windows=windows(t.windows, f"tasks[{i}].windows"), client_id=t.client,
+            windows=windows(t.windows, f"tasks[{i}].windows", t.id, min_s=t.duration_min * 60),
+            client_id=t.client,
             required_skills=frozenset(t.skills), priority=m.Priority[t.priority.upper()],
             mandatory=t.mandatory, demand=t.demand,
         ))

@@ -234,3 +234,15 @@ def test_task_needing_a_skill_nobody_has_is_unassigned_with_reason_no_skilled_wo
     assert unassigned["v1"]["reason"] == "no_skilled_worker"
     assert "v1" not in {s["task"] for r in plan["routes"] for s in r["stops"]}
     assert plan["check"]["passed"] is True
+
+
+@pytest.mark.parametrize(("option", "value"), [("--time-limit", "0"), ("--max-solutions", "0")])
+def test_non_positive_solver_limit_exits_2_naming_the_option_without_a_traceback(
+        tmp_path: Path, zalipie: Path, zalipie_points: list[tuple[float, float]],
+        option: str, value: str) -> None:
+    path = write_scenario(tmp_path, scenario(zalipie_points, zalipie))
+    args = ["plan", str(path), "--out", str(tmp_path / "out"), "--quiet", option, value]
+    result = trasa(tmp_path, *args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert option.removeprefix("--").replace("-", "_") in result.stderr.replace("-", "_")

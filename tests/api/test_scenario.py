@@ -269,11 +269,12 @@ def test_window_shorter_than_the_duration_is_rejected_naming_the_field() -> None
     assert "09:30" in message
 
 
-def test_overlapping_worker_shifts_are_rejected() -> None:
+def test_overlapping_worker_shifts_are_rejected_naming_the_field() -> None:
     message = rejected(variant(lambda r: r["workers"][0].update(shifts=[
         {"start": "08:00", "end": "12:00"}, {"start": "11:00", "end": "16:00"}])))
     assert "overlap" in message
-    assert "w1" in message
+    assert "workers[0].shifts" in message
+    assert "11:00" in message
 
 
 def test_task_with_neither_location_nor_client_is_rejected_naming_the_task() -> None:
