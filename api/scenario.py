@@ -260,7 +260,8 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     workers = tuple(
         m.Worker(
             id=w.id, name=w.name or w.id, provider_id=w.provider, skills=frozenset(w.skills),
-            shifts=windows(w.shifts, f"workers[{i}].shifts", w.id), start_location_id=w.start_location,
+            shifts=windows(w.shifts, f"workers[{i}].shifts", w.id),
+            start_location_id=w.start_location,
             end_location_id=w.end_location or w.start_location,
             max_work_s=None if w.max_work_min is None else w.max_work_min * 60,
             capacity=w.capacity,
