@@ -9,7 +9,7 @@ from optimiser.params import SolveParams
 from optimiser.solve import solve
 from tests.optimiser.tiny import STEP_S, H, problem, task, worker
 
-FAST = SolveParams(time_limit_s=2)
+FAST = SolveParams(time_limit_s=2, max_solutions=100)  # deterministic and quick
 
 
 def served_by(plan: Plan) -> dict[str, str]:
@@ -84,7 +84,7 @@ def test_contract_limit_counts_all_shifts_of_the_day_together():
 def test_shift_over_six_hours_gets_a_fifteen_minute_break_between_tasks():
     tasks = [task(f"t{i}", 1, service_s=H) for i in range(7)]
     p = problem([worker(shifts=((8 * H, 16 * H),))], tasks)
-    plan = solve(p, params=SolveParams(time_limit_s=3))
+    plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=300))
     route = plan.routes[0]
     assert route.work_s > 6 * H
     assert route.breaks and all(b.end_s - b.start_s >= 15 * 60 for b in route.breaks)
