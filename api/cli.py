@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from api.plan_io import plan_to_json, print_roster
+from api.plan_io import plan_to_json, print_roster, print_summary
 from api.scenario import ScenarioError, read_scenario
 from api.service import REPO, plan_scenario
 from geo.graph import GraphLoadError
@@ -94,6 +94,7 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
         console.print(f"[dim]{scenario.note}[/]")
     if not args.quiet:
         print_roster(console, day.problem, day.plan, day.clock)
+    print_summary(console, day.problem, day.plan)
     violations = check(day.problem, day.plan)
     document = plan_to_json(day.problem, day.plan, day.clock, violations=violations,
                             meta={"date": scenario.date.isoformat(),

@@ -103,6 +103,9 @@ def print_roster(console: Console, problem: Problem, plan: Plan, clock: Clock) -
             label = task.priority.name.lower() + (" (mandatory)" if task.mandatory else "")
             table.add_row(u.task_id, label, REASON_TEXT[u.reason], u.detail)
         console.print(table)
+
+
+def print_summary(console: Console, problem: Problem, plan: Plan) -> None:
     k = kpis(problem, plan)
     console.print(
         f"served {k.served}/{k.tasks} tasks on {k.routes} routes; "
