@@ -73,7 +73,7 @@ class WorkerIn(_Strict):
     shifts: list[WindowIn] = []
     start_location: Id
     end_location: Id | None = None  # default: back to the start
-    max_work_min: Minutes | None = None
+    max_work_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     capacity: int | None = Field(default=None, ge=0)
 
 
@@ -91,7 +91,7 @@ class TaskIn(_Strict):
 
 
 class RulesIn(_Strict):
-    break_after_min: Minutes | None = 360
+    break_after_min: Annotated[int, Field(gt=0, le=24 * 60)] | None = 360
     break_min: Annotated[int, Field(gt=0, le=240)] = 15
 
 
@@ -213,10 +213,11 @@ def parse_scenario(raw: object, *, source: str = "scenario") -> ScenarioIn:
     except ValidationError as exc:
         lines = [f"{source}: {exc.error_count()} invalid field(s)"]
         for err in exc.errors()[:20]:
-            where = _field_path(err["loc"]) or "scenario"
+            where = _field_path(err["loc"])
             message = err["msg"].removeprefix("Value error, ")
             got = repr(err.get("input"))
-            lines.append(f"  {where}: {message}" + (f" (got {got})" if len(got) <= 80 else ""))
+            lines.append(f"  {where}: {message}" if where else f"  {message}")
+            lines[-1] += f" (got {got})" if where and len(got) <= 80 else ""
         raise ScenarioError("\n".join(lines)) from None
 
 

@@ -69,10 +69,12 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
     """The road graph named by `graph` or the scenario, or a loudly-labelled synthetic grid."""
     source = graph or scenario.network.source
     if source is not None:
+        # A scenario names its file relative to itself; --graph is relative to the shell.
         beside_scenario = base_dir / source
+        if graph is None and beside_scenario.exists():
+            source = str(beside_scenario)
         try:
-            g = load_graph(beside_scenario if beside_scenario.exists() else source,
-                           cache_dir=CACHE_DIR)
+            g = load_graph(source, cache_dir=CACHE_DIR)
             return g, NetworkInfo(str(source), False, g.number_of_nodes(), g.number_of_edges())
         except GraphLoadError as exc:
             if not scenario.network.fallback_grid or graph is not None:

@@ -27,7 +27,7 @@ class Kpis:
     distance_m: int
     service_s: int
     work_s: int
-    served_by_priority: dict[str, str] = field(default_factory=dict)  # "HIGH": "3/4"
+    served_by_priority: dict[str, str] = field(default_factory=dict)  # "high": "3/4"
     service_s_by_provider: dict[str, int] = field(default_factory=dict)
 
 
@@ -47,8 +47,8 @@ def route_figures(problem: Problem, route: Route) -> RouteFigures:
 def kpis(problem: Problem, plan: Plan) -> Kpis:
     figures = [route_figures(problem, r) for r in plan.routes]
     served_ids = {s.task_id for r in plan.routes for s in r.stops}
-    total = Counter(t.priority.name for t in problem.tasks)
-    served = Counter(t.priority.name for t in problem.tasks if t.id in served_ids)
+    total = Counter(t.priority.name.lower() for t in problem.tasks)
+    served = Counter(t.priority.name.lower() for t in problem.tasks if t.id in served_ids)
     by_provider: Counter[str] = Counter({p.id: 0 for p in problem.providers})
     for route, fig in zip(plan.routes, figures, strict=True):
         by_provider[problem.worker(route.worker_id).provider_id] += fig.service_s

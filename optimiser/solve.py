@@ -60,8 +60,17 @@ def _route(problem: Problem, raw: RawRoute) -> Route:
         arrival = free_from + paused + problem.travel_s(place, task.location_id)
         stops.append(Stop(task_id, task.location_id, arrival, start_s, start_s + task.service_s))
         place, free_from = task.location_id, start_s + task.service_s
+    # Leave as late and come back as early as the stops allow, unless a break sits in between:
+    # idle time at the base is not working time.
+    start_s, end_s = raw.start_s, raw.end_s
+    if stops and not any(b <= stops[0].start_s for _, b in raw.breaks):
+        first = stops[0]
+        start_s = first.start_s - (first.arrival_s - raw.start_s)  # minus the drive there
+        stops[0] = Stop(first.task_id, first.location_id, first.start_s, first.start_s,
+                        first.end_s)
+    if stops and not any(a >= stops[-1].end_s for a, _ in raw.breaks):
+        end_s = stops[-1].end_s + problem.travel_s(place, worker.end_location_id)
     return Route(
-        worker_id=raw.worker_id, shift_index=raw.shift_index, start_s=raw.start_s,
-        end_s=raw.end_s, stops=tuple(stops),
-        breaks=tuple(Break(a, b) for a, b in raw.breaks),
+        worker_id=raw.worker_id, shift_index=raw.shift_index, start_s=start_s, end_s=end_s,
+        stops=tuple(stops), breaks=tuple(Break(a, b) for a, b in raw.breaks),
     )
