@@ -181,3 +181,10 @@ def test_same_input_and_seed_give_the_same_plan():
     p = problem([worker("a"), worker("b", base="p5")], tasks)
     params = SolveParams(time_limit_s=30, seed=3, max_solutions=200)
     assert solve(p, params=params) == solve(p, params=params)
+
+
+def test_route_leaves_just_in_time_and_ends_on_return_so_idle_time_is_not_work():
+    p = problem([worker()], [task("noon", 2, windows=((12 * H, 13 * H),))])
+    route = solve(p, params=FAST).routes[0]
+    assert route.start_s == route.stops[0].start_s - 2 * STEP_S
+    assert route.end_s == route.stops[0].end_s + 2 * STEP_S
