@@ -27,6 +27,7 @@ from benchmarks.common import (
     write_vrplib_solution,
 )
 from optimiser.check import check
+from optimiser.kpi import route_figures
 from optimiser.model import (
     LabourRules,
     Location,
@@ -79,13 +80,7 @@ def read_instance(path: Path) -> Problem:
 
 
 def plan_distance(problem: Problem, plan: Plan) -> float:
-    total = 0
-    for route in plan.routes:
-        worker = problem.worker(route.worker_id)
-        places = [worker.start_location_id, *(s.location_id for s in route.stops),
-                  worker.end_location_id]
-        total += sum(problem.distance_m(a, b) for a, b in zip(places, places[1:], strict=False))
-    return total / SCALE
+    return sum(route_figures(problem, r).distance_m for r in plan.routes) / SCALE
 
 
 @dataclass(frozen=True)
