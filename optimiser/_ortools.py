@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from optimiser.model import Priority, Problem, Task
+from optimiser.model import Priority, Problem, StopAction, Task, TimeWindow, Worker
 from optimiser.params import SolveParams
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ class RawRoute:
     shift_index: int
     start_s: int
     end_s: int
-    visits: tuple[tuple[str, int], ...]  # (task id, service start s)
+    visits: tuple[tuple[str, StopAction, int], ...]  # (task id, action, service start s)
     breaks: tuple[tuple[int, int], ...]
 
 
@@ -42,6 +42,15 @@ class RawSolution:
     dropped: tuple[str, ...]
     objective: int
     status: str
+
+
+@dataclass(frozen=True)
+class _Node:
+    task: Task
+    action: StopAction
+    location: int  # index into the matrices
+    service_s: int
+    windows: tuple[TimeWindow, ...]
 
 
 def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams) -> RawSolution:
@@ -55,12 +64,15 @@ class _Model:
         self.params = params
         self.tasks = tasks
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
+        self.nodes = [_Node(t, a, problem.location_index(loc), service, windows)
+                      for t in tasks for a in t.actions
+                      for loc, service, windows in [t.leg(a)]]
+        self.node_of = {(n.task.id, n.action): i for i, n in enumerate(self.nodes)}
         places = sorted({p for w in problem.workers
                          for p in (w.start_location_id, w.end_location_id)})
-        self.node_location = [problem.location_index(t.location_id) for t in tasks] + [
-            problem.location_index(p) for p in places
-        ]
-        place_node = {p: len(tasks) + i for i, p in enumerate(places)}
+        self.node_location = [n.location for n in self.nodes] + [
+            problem.location_index(p) for p in places]
+        place_node = {p: len(self.nodes) + i for i, p in enumerate(places)}
         starts = [place_node[w.start_location_id] for w, _ in self.shifts]
         ends = [place_node[w.end_location_id] for w, _ in self.shifts]
         self.manager = pywrapcp.RoutingIndexManager(
@@ -69,12 +81,15 @@ class _Model:
         self.routing = pywrapcp.RoutingModel(self.manager)
         self._build()
 
+    def index(self, task_id: str, action: StopAction) -> int:
+        return int(self.manager.NodeToIndex(self.node_of[(task_id, action)]))
+
     # ------------------------------------------------------------------ model
     def _build(self) -> None:
         routing = self.routing
         duration = self.problem.matrix.duration_s
-        service = [t.service_s for t in self.tasks] + [0] * (
-            len(self.node_location) - len(self.tasks))
+        service = [n.service_s for n in self.nodes] + [0] * (
+            len(self.node_location) - len(self.nodes))
         loc = self.node_location
         travel = [[int(duration[a, b]) for b in loc] for a in loc]
         transit = [[service[i] + row[j] for j in range(len(loc))] for i, row in enumerate(travel)]
@@ -82,54 +97,97 @@ class _Model:
         time_cb = routing.RegisterTransitMatrix(transit)
         routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
 
-        horizon = max([w.end_s for t in self.tasks for w in t.windows]
-                      + [s.end_s for w in self.problem.workers for s in w.shifts] + [1])
-        routing.AddDimension(time_cb, horizon, horizon, False, "time")
+        self.horizon = max([w.end_s for n in self.nodes for w in n.windows]
+                           + [s.end_s for w in self.problem.workers for s in w.shifts] + [1])
+        routing.AddDimension(time_cb, self.horizon, self.horizon, False, "time")
         self.time = routing.GetDimensionOrDie("time")
 
-        self._add_task_windows_and_penalties(travel)
+        self._add_windows_and_allowed_shifts()
+        self._add_drop_penalties(travel)
+        self._add_trips()
         self._add_shifts()
         self._add_capacity()
         self._add_working_time_limits()
         self._add_breaks(service)
 
-    def _add_task_windows_and_penalties(self, travel: list[list[int]]) -> None:
-        routing, manager = self.routing, self.manager
-        base = 2 * max(max(row) for row in travel) + 1
-        for node, task in enumerate(self.tasks):
-            index = manager.NodeToIndex(node)
-            cumul = self.time.CumulVar(index)
-            latest = [w.end_s - task.service_s for w in task.windows]
-            ordered = sorted(zip((w.start_s for w in task.windows), latest, strict=True))
-            cumul.SetRange(ordered[0][0], ordered[-1][1])
-            for (_, gap_from), (gap_to, _) in zip(ordered, ordered[1:], strict=False):
-                cumul.RemoveInterval(gap_from + 1, gap_to - 1)
+    def _add_windows_and_allowed_shifts(self) -> None:
+        for node, spec in enumerate(self.nodes):
+            index = self.manager.NodeToIndex(node)
+            if spec.windows:
+                cumul = self.time.CumulVar(index)
+                ordered = sorted((w.start_s, w.end_s - spec.service_s) for w in spec.windows)
+                cumul.SetRange(ordered[0][0], ordered[-1][1])
+                for (_, gap_from), (gap_to, _) in zip(ordered, ordered[1:], strict=False):
+                    cumul.RemoveInterval(gap_from + 1, gap_to - 1)
+            task = spec.task
             allowed = [v for v, (w, k) in enumerate(self.shifts)
-                       if task.required_skills <= w.skills
+                       if task.required_skills <= w.skills and _carries(self.problem, w, task)
                        and any(s.overlap_s(w.shifts[k]) >= task.service_s for s in task.windows)]
             # SetAllowedVehiclesForIndex's Python binding rejects lists in OR-Tools 9.15;
             # restricting the vehicle variable is the same constraint (-1 = not served).
-            routing.VehicleVar(index).SetValues([-1, *allowed])
+            self.routing.VehicleVar(index).SetValues([-1, *allowed])
+
+    def _add_drop_penalties(self, travel: list[list[int]]) -> None:
+        base = 2 * max(max(row) for row in travel) + 1
+        for task in self.tasks:
             weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
-            routing.AddDisjunction([index], base * weight)
+            first, *rest = (self.index(task.id, a) for a in task.actions)
+            self.routing.AddDisjunction([first], base * weight * len(task.actions))
+            for other in rest:  # a drop-off follows its pickup in or out of the plan
+                self.routing.AddDisjunction([other], 0)
+
+    def _add_trips(self) -> None:
+        routing, solver = self.routing, self.routing.solver()
+        for task in self.tasks:
+            if task.ride is None:
+                continue
+            pickup = self.index(task.id, StopAction.PICKUP)
+            dropoff = self.index(task.id, StopAction.DROPOFF)
+            routing.AddPickupAndDelivery(pickup, dropoff)
+            solver.Add(routing.ActiveVar(pickup) == routing.ActiveVar(dropoff))
+            solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(dropoff))
+            board_end = self.time.CumulVar(pickup) + task.service_s
+            solver.Add(board_end <= self.time.CumulVar(dropoff))
+            solver.Add(self.time.CumulVar(dropoff) - board_end <= self.problem.max_ride_s(task))
+            outbound = task.ride.return_of
+            if outbound is not None and (outbound, StopAction.DROPOFF) in self.node_of:
+                out_drop = self.index(outbound, StopAction.DROPOFF)
+                out_task = self.problem.task(outbound)
+                assert out_task.ride is not None
+                # Only binding when both trips are in the plan (big-M on the active flags).
+                slack = self.horizon * (2 - routing.ActiveVar(pickup) - routing.ActiveVar(out_drop))
+                solver.Add(self.time.CumulVar(pickup) + slack >= self.time.CumulVar(out_drop)
+                           + out_task.ride.alight_s + task.ride.appointment_s)
 
     def _add_shifts(self) -> None:
         for v, (worker, k) in enumerate(self.shifts):
             shift = worker.shifts[k]
             for index in (self.routing.Start(v), self.routing.End(v)):
                 self.time.CumulVar(index).SetRange(shift.start_s, shift.end_s)
-            # Leave as late and come back as early as the route allows: less idle paid time.
-            self.routing.AddVariableMaximizedByFinalizer(self.time.CumulVar(self.routing.Start(v)))
-            self.routing.AddVariableMinimizedByFinalizer(self.time.CumulVar(self.routing.End(v)))
 
     def _add_capacity(self) -> None:
-        if all(t.demand == 0 for t in self.tasks):
+        extra = len(self.node_location) - len(self.nodes)
+        if any(n.task.demand for n in self.nodes):
+            demand = [n.task.demand if n.action is StopAction.SERVE else 0
+                      for n in self.nodes] + [0] * extra
+            unlimited = sum(demand) + 1
+            caps = [w.capacity if w.capacity is not None else unlimited for w, _ in self.shifts]
+            self._add_load("load", demand, caps)
+        if not any(n.task.ride for n in self.nodes):
             return
-        demand = [t.demand for t in self.tasks] + [0] * (len(self.node_location) - len(self.tasks))
-        cb = self.routing.RegisterUnaryTransitVector(demand)
-        unlimited = sum(demand) + 1
-        caps = [w.capacity if w.capacity is not None else unlimited for w, _ in self.shifts]
-        self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, "load")
+        vehicles = [self.problem.vehicle_of(w) for w, _ in self.shifts]
+        for name, count, capacity in (
+            ("seats", lambda p: p.seats, lambda v: v.seats),
+            ("wheelchair", lambda p: p.wheelchair, lambda v: v.wheelchair_places),
+        ):
+            delta = [0 if n.task.ride is None else
+                     count(n.task.ride.passengers) * (1 if n.action is StopAction.PICKUP else -1)
+                     for n in self.nodes] + [0] * extra
+            self._add_load(name, delta, [0 if v is None else capacity(v) for v in vehicles])
+
+    def _add_load(self, name: str, delta: list[int], caps: list[int]) -> None:
+        cb = self.routing.RegisterUnaryTransitVector(delta)
+        self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
 
     def _add_working_time_limits(self) -> None:
         solver = self.routing.solver()
@@ -187,9 +245,9 @@ class _Model:
             callback = self.params.on_progress
 
             def report() -> None:
-                served = sum(1 for n in range(len(self.tasks))
-                             if routing.NextVar(self.manager.NodeToIndex(n)).Value()
-                             != self.manager.NodeToIndex(n))
+                served = sum(1 for t in self.tasks
+                             if routing.NextVar(self.index(t.id, t.actions[0])).Value()
+                             != self.index(t.id, t.actions[0]))
                 callback(time.monotonic() - started, routing.CostVar().Value(), served)
 
             routing.AddAtSolutionCallback(report)
@@ -218,9 +276,10 @@ class _Model:
                 continue
             visits = []
             while not routing.IsEnd(index):
-                task = self.tasks[manager.IndexToNode(index)]
-                visits.append((task.id, solution.Value(self.time.CumulVar(index))))
-                served.add(task.id)
+                spec = self.nodes[manager.IndexToNode(index)]
+                visits.append((spec.task.id, spec.action,
+                               solution.Value(self.time.CumulVar(index))))
+                served.add(spec.task.id)
                 index = solution.Value(routing.NextVar(index))
             routes.append(RawRoute(
                 worker_id=worker.id, shift_index=k,
@@ -239,3 +298,13 @@ def _status_name(status: int) -> str:
         3: "FAIL", 4: "FAIL_TIMEOUT", 5: "INVALID", 6: "INFEASIBLE", 7: "OPTIMAL",
     }
     return names.get(status, str(status))
+
+
+def _carries(problem: Problem, worker: Worker, task: Task) -> bool:
+    """A trip needs the worker's vehicle to hold its passengers; other tasks need no vehicle."""
+    if task.ride is None:
+        return True
+    vehicle = problem.vehicle_of(worker)
+    passengers = task.ride.passengers
+    return vehicle is not None and vehicle.seats >= passengers.seats and (
+        vehicle.wheelchair_places >= passengers.wheelchair)

@@ -36,6 +36,7 @@ class ProviderKind(enum.StrEnum):
 class TaskKind(enum.StrEnum):
     VISIT = "visit"  # service at the client's home (physiotherapy, care)
     JOB = "job"  # handyman work at a home
+    TRIP = "trip"  # a bus ride: pickup, then drop-off on the same route
 
 
 class Priority(enum.IntEnum):
@@ -118,6 +119,7 @@ class Worker:
     end_location_id: str
     max_work_s: int | None = None  # contract limit on working time per day
     capacity: int | None = None  # generic load units the vehicle carries; None = unlimited
+    vehicle_id: str | None = None  # the bus a driver takes; trips need one
 
     def __post_init__(self) -> None:
         _check_disjoint(self.shifts, f"worker {self.id!r} shifts", allow_empty=True)
@@ -129,6 +131,68 @@ class Worker:
             self.capacity is None or self.capacity >= 0,
             f"worker {self.id!r}: capacity={self.capacity} must be >= 0",
         )
+
+
+class StopAction(enum.StrEnum):
+    SERVE = "serve"  # a visit or job
+    PICKUP = "pickup"  # passengers of a trip board
+    DROPOFF = "dropoff"  # passengers of a trip alight
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """A bus or car a driver takes for a shift; capacities in seats and wheelchair places."""
+
+    id: str
+    name: str
+    seats: int
+    wheelchair_places: int = 0
+
+    def __post_init__(self) -> None:
+        _require(self.seats >= 0, f"vehicle {self.id!r}: seats={self.seats} must be >= 0")
+        _require(self.wheelchair_places >= 0, f"vehicle {self.id!r}: wheelchair_places="
+                 f"{self.wheelchair_places} must be >= 0")
+
+
+@dataclass(frozen=True)
+class Passengers:
+    seated: int = 1
+    wheelchair: int = 0
+    escort: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("seated", "wheelchair", "escort"):
+            _require(getattr(self, name) >= 0, f"passengers {name}={getattr(self, name)} must "
+                     "be >= 0")
+        _require(self.seated + self.wheelchair > 0, "a trip carries at least one passenger")
+
+    @property
+    def seats(self) -> int:
+        return self.seated + self.escort
+
+
+@dataclass(frozen=True)
+class Ride:
+    """The drop-off half of a trip; the task's own location, windows and service are the pickup.
+
+    `dropoff_windows` empty means any time. `max_ride_s` None takes the problem's default
+    from the direct ride. A return trip names its outbound trip in `return_of`: its pickup
+    starts no earlier than `appointment_s` after the outbound drop-off ends.
+    """
+
+    dropoff_location_id: str
+    dropoff_windows: tuple[TimeWindow, ...]
+    alight_s: int
+    passengers: Passengers
+    max_ride_s: int | None = None
+    return_of: str | None = None
+    appointment_s: int = 0
+
+    def __post_init__(self) -> None:
+        _require(self.alight_s >= 0, f"alight_s={self.alight_s} must be >= 0")
+        _require(self.max_ride_s is None or self.max_ride_s > 0,
+                 f"max_ride_s={self.max_ride_s} must be positive")
+        _require(self.appointment_s >= 0, f"appointment_s={self.appointment_s} must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -145,8 +209,35 @@ class Task:
     priority: Priority = Priority.NORMAL
     mandatory: bool = False
     demand: int = 0  # generic load units taken from the worker's vehicle
+    ride: Ride | None = None  # set for trips only
+
+    @property
+    def actions(self) -> tuple[StopAction, ...]:
+        if self.ride is None:
+            return (StopAction.SERVE,)
+        return (StopAction.PICKUP, StopAction.DROPOFF)
+
+    def leg(self, action: StopAction) -> tuple[str, int, tuple[TimeWindow, ...]]:
+        """Where, how long and when a stop of this task happens: (location, service_s, windows).
+
+        A drop-off without windows may happen at any time (empty tuple)."""
+        if action is StopAction.DROPOFF:
+            assert self.ride is not None, f"task {self.id!r} has no drop-off"
+            return self.ride.dropoff_location_id, self.ride.alight_s, self.ride.dropoff_windows
+        return self.location_id, self.service_s, self.windows
 
     def __post_init__(self) -> None:
+        _require((self.kind is TaskKind.TRIP) == (self.ride is not None),
+                 f"task {self.id!r}: a trip needs a ride (drop-off) and only a trip has one")
+        if self.ride is not None:
+            _require(self.ride.dropoff_location_id != self.location_id,
+                     f"task {self.id!r}: pickup and drop-off are both {self.location_id!r}")
+            _check_disjoint(self.ride.dropoff_windows, f"task {self.id!r} drop-off windows",
+                            allow_empty=True)
+            _require(not self.ride.dropoff_windows or max(
+                w.end_s for w in self.ride.dropoff_windows) >= min(
+                w.start_s for w in self.windows),
+                f"task {self.id!r}: the drop-off window closes before the pickup window opens")
         _require(self.service_s >= 0, f"task {self.id!r}: service_s={self.service_s} must be >= 0")
         _require(self.demand >= 0, f"task {self.id!r}: demand={self.demand} must be >= 0")
         _check_disjoint(self.windows, f"task {self.id!r} windows", allow_empty=False)
@@ -171,6 +262,20 @@ class LabourRules:
             f"labour rules: break_after_s={self.break_after_s} must be positive",
         )
         _require(self.break_s > 0, f"labour rules: break_s={self.break_s} must be positive")
+
+
+@dataclass(frozen=True)
+class TripRules:
+    """Default maximum ride: the larger of factor × direct ride and direct ride + extra."""
+
+    max_ride_factor: float = 1.5
+    max_ride_extra_s: int = 15 * 60
+
+    def __post_init__(self) -> None:
+        _require(self.max_ride_factor >= 1, f"trip rules: max_ride_factor="
+                 f"{self.max_ride_factor} must be >= 1")
+        _require(self.max_ride_extra_s >= 0, f"trip rules: max_ride_extra_s="
+                 f"{self.max_ride_extra_s} must be >= 0")
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,6 +309,8 @@ class Problem:
     clients: tuple[Client, ...] = ()
     rules: LabourRules = field(default_factory=LabourRules)
     name: str = ""
+    vehicles: tuple[Vehicle, ...] = ()
+    trip_rules: TripRules = field(default_factory=TripRules)
 
     def __post_init__(self) -> None:
         _unique(self.locations, "location")
@@ -211,6 +318,7 @@ class Problem:
         _unique(self.workers, "worker")
         _unique(self.tasks, "task")
         _unique(self.clients, "client")
+        _unique(self.vehicles, "vehicle")
         _require(
             self.matrix.size == len(self.locations),
             f"matrix size {self.matrix.size} != number of locations {len(self.locations)}",
@@ -227,9 +335,21 @@ class Problem:
             for attr in ("start_location_id", "end_location_id"):
                 value = getattr(w, attr)
                 _require(value in locations, f"worker {w.id!r}: unknown {attr} {value!r}")
+        vehicles = {v.id for v in self.vehicles}
+        for w in self.workers:
+            _require(w.vehicle_id is None or w.vehicle_id in vehicles,
+                     f"worker {w.id!r}: unknown vehicle_id {w.vehicle_id!r}")
+        tasks = {t.id: t for t in self.tasks}
         for t in self.tasks:
             _require(t.location_id in locations, f"task {t.id!r}: unknown location_id "
                      f"{t.location_id!r}")
+            if t.ride is not None:
+                _require(t.ride.dropoff_location_id in locations, f"task {t.id!r}: unknown "
+                         f"dropoff_location_id {t.ride.dropoff_location_id!r}")
+                out = tasks.get(t.ride.return_of) if t.ride.return_of else None
+                _require(t.ride.return_of is None or (out is not None and out.ride is not None
+                                                      and out.id != t.id),
+                         f"task {t.id!r}: return_of={t.ride.return_of!r} is not another trip")
             _require(t.client_id is None or t.client_id in clients,
                      f"task {t.id!r}: unknown client_id {t.client_id!r}")
 
@@ -240,6 +360,7 @@ class Problem:
             "worker": {w.id: w for w in self.workers},
             "task": {t.id: t for t in self.tasks},
             "provider": {p.id: p for p in self.providers},
+            "vehicle": {v.id: v for v in self.vehicles},
         }
 
     def location_index(self, location_id: str) -> int:
@@ -265,6 +386,19 @@ class Problem:
     def provider(self, provider_id: str) -> Provider:
         provider: Provider = self._by_id["provider"][provider_id]
         return provider
+
+    def vehicle_of(self, worker: Worker) -> Vehicle | None:
+        vehicle: Vehicle | None = self._by_id["vehicle"].get(worker.vehicle_id)
+        return vehicle
+
+    def max_ride_s(self, task: Task) -> int:
+        """The longest a trip's passengers may sit in the bus, from boarded to drop-off start."""
+        assert task.ride is not None, f"task {task.id!r} is not a trip"
+        if task.ride.max_ride_s is not None:
+            return task.ride.max_ride_s
+        direct = self.travel_s(task.location_id, task.ride.dropoff_location_id)
+        rules = self.trip_rules
+        return max(int(direct * rules.max_ride_factor), direct + rules.max_ride_extra_s)
 
 
 def _unique(items: Iterable[object], what: str) -> None:
@@ -310,6 +444,7 @@ class Stop:
     arrival_s: int
     start_s: int
     end_s: int
+    action: StopAction = StopAction.SERVE
 
 
 @dataclass(frozen=True)

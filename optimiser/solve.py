@@ -8,6 +8,7 @@ independent checker before it is returned.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 
@@ -54,20 +55,19 @@ def _route(problem: Problem, raw: RawRoute) -> Route:
     worker = problem.worker(raw.worker_id)
     place, free_from = worker.start_location_id, raw.start_s
     stops = []
-    for task_id, start_s in raw.visits:
-        task = problem.task(task_id)
+    for task_id, action, start_s in raw.visits:
+        location, service_s, _ = problem.task(task_id).leg(action)
         paused = sum(b - a for a, b in raw.breaks if free_from <= a and b <= start_s)
-        arrival = free_from + paused + problem.travel_s(place, task.location_id)
-        stops.append(Stop(task_id, task.location_id, arrival, start_s, start_s + task.service_s))
-        place, free_from = task.location_id, start_s + task.service_s
+        arrival = free_from + paused + problem.travel_s(place, location)
+        stops.append(Stop(task_id, location, arrival, start_s, start_s + service_s, action))
+        place, free_from = location, start_s + service_s
     # Leave as late and come back as early as the stops allow, unless a break sits in between:
     # idle time at the base is not working time.
     start_s, end_s = raw.start_s, raw.end_s
     if stops and not any(b <= stops[0].start_s for _, b in raw.breaks):
         first = stops[0]
         start_s = first.start_s - (first.arrival_s - raw.start_s)  # minus the drive there
-        stops[0] = Stop(first.task_id, first.location_id, first.start_s, first.start_s,
-                        first.end_s)
+        stops[0] = dataclasses.replace(first, arrival_s=first.start_s)
     if stops and not any(a >= stops[-1].end_s for a, _ in raw.breaks):
         end_s = stops[-1].end_s + problem.travel_s(place, worker.end_location_id)
     return Route(

@@ -73,7 +73,7 @@ def days(draw: st.DrawFn) -> Problem:
     for i in range(draw(st.integers(1, 9))):
         service_s = draw(st.integers(1, 6)) * 15 * 60
         tasks.append(Task(
-            id=f"t{i}", kind=draw(st.sampled_from(list(TaskKind))),
+            id=f"t{i}", kind=draw(st.sampled_from([TaskKind.VISIT, TaskKind.JOB])),
             location_id=f"p{draw(st.integers(0, n_places - 1))}", service_s=service_s,
             windows=draw(windows(service_s, draw(st.integers(1, 2)))),
             required_skills=frozenset(draw(st.sets(st.sampled_from(SKILLS), max_size=1))),
