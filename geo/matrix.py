@@ -5,6 +5,11 @@ its nearest road node, the fastest road path to the node nearest ``j``, and a st
 access leg from that node to ``j``. Access legs are driven (or walked) at
 ``access_speed_kph``. The distance matrix is the length of that fastest path, not the
 length of the shortest path.
+
+With a :class:`geo.regional.RegionalModel`, locations far from every road node
+("outside" the town's network, e.g. a clinic in another town) are reached through the
+network's exit nodes and a straight, detour-stretched regional leg instead (see
+:mod:`geo.regional`).
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from geo.regional import RegionalModel
 
 __all__ = ["Matrices", "UnreachableError", "travel_matrices"]
 
@@ -81,6 +90,7 @@ def travel_matrices(
     *,
     names: Sequence[str] | None = None,
     access_speed_kph: float = 20.0,
+    regional: RegionalModel | None = None,
 ) -> Matrices:
     """Return fastest-path duration and distance matrices between ``points`` (lat, lon).
 
@@ -88,6 +98,11 @@ def travel_matrices(
     attributes (see :func:`geo.graph.prepare_graph`). ``names`` label the locations in
     error messages. Raises :class:`UnreachableError` if any location cannot reach
     another one by road, and ``ValueError`` for malformed input.
+
+    ``regional``: with a :class:`geo.regional.RegionalModel`, a location more than
+    ``regional.outside_m`` from its nearest road node is *outside* and its trips use the
+    regional model (exit nodes plus a great-circle leg; see :mod:`geo.regional`). With
+    ``None`` (the default) every location gets a straight access leg, however long.
     """
     coords = _as_coordinates(points)
     labels = _labels(coords, names)
@@ -99,12 +114,19 @@ def travel_matrices(
 
     network = _road_network(G)
     node_index, access_m = _snap(network, coords)
-    road_s, road_m = _fastest_paths(network, node_index)
-    _require_reachable(road_s, labels, network.node_ids[node_index])
-
     access_s = access_m / (access_speed_kph / 3.6)
-    duration = access_s[:, None] + road_s + access_s[None, :]
-    distance = access_m[:, None] + road_m + access_m[None, :]
+    if regional is not None and (outside := access_m > regional.outside_m).any():
+        from geo.regional import regional_travel  # geo.regional imports this module
+
+        duration, distance = regional_travel(G, network, coords, node_index, access_m, access_s,
+                                             outside, regional, labels)
+        logger.debug("%d of %d locations are outside the road network", int(outside.sum()),
+                     len(coords))
+    else:
+        road_s, road_m = _fastest_paths(network, node_index)
+        _require_reachable(road_s, labels, network.node_ids[node_index])
+        duration = access_s[:, None] + road_s + access_s[None, :]
+        distance = access_m[:, None] + road_m + access_m[None, :]
     same_point = _same_point_mask(coords)
     duration[same_point] = 0.0
     distance[same_point] = 0.0
@@ -181,16 +203,24 @@ def _edge_arrays(
 
 def _snap(network: _RoadNetwork, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Nearest road node for each point (equirectangular projection) and distance in m."""
-    cos_lat0 = np.cos(np.radians(network.lat.mean()))
+    return _nearest_nodes(network.lat, network.lon, coords)
 
-    def project(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        return np.column_stack((np.radians(lon) * cos_lat0, np.radians(lat))) * _EARTH_RADIUS_M
 
-    tree = cKDTree(project(network.lat, network.lon))
-    _, nearest = tree.query(project(coords[:, 0], coords[:, 1]))
+def _nearest_nodes(lat: np.ndarray, lon: np.ndarray, coords: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the nearest of the nodes (lat, lon) for each point, and distance in m."""
+    lat0 = float(lat.mean())
+    tree = cKDTree(_project(lat, lon, lat0))
+    _, nearest = tree.query(_project(coords[:, 0], coords[:, 1], lat0))
     nearest = np.asarray(nearest, dtype=np.int64)
-    access_m = _haversine_m(coords[:, 0], coords[:, 1], network.lat[nearest], network.lon[nearest])
+    access_m = _haversine_m(coords[:, 0], coords[:, 1], lat[nearest], lon[nearest])
     return nearest, access_m
+
+
+def _project(lat: np.ndarray, lon: np.ndarray, lat0: float) -> np.ndarray:
+    """Equirectangular projection (m) around latitude ``lat0``: columns x (east), y (north)."""
+    cos_lat0 = np.cos(np.radians(lat0))
+    return np.column_stack((np.radians(lon) * cos_lat0, np.radians(lat))) * _EARTH_RADIUS_M
 
 
 def _haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
@@ -204,12 +234,17 @@ def _haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.
 def _fastest_paths(network: _RoadNetwork, node_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Road time (s) and length (m) of the fastest path between every pair of snapped nodes."""
     sources, source_row = np.unique(node_index, return_inverse=True)
+    time_s, length_m = _shortest_trees(network, sources)
+    rows = source_row[:, None]
+    return time_s[rows, node_index[None, :]], length_m[rows, node_index[None, :]]
+
+
+def _shortest_trees(network: _RoadNetwork, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Time (s) and length (m) of the fastest path from each source node to every node."""
     time_s, predecessors = dijkstra(
         network.travel_time_s, directed=True, indices=sources, return_predecessors=True
     )
-    length_m = _length_along_tree(network, predecessors)
-    rows = source_row[:, None]
-    return time_s[rows, node_index[None, :]], length_m[rows, node_index[None, :]]
+    return time_s, _length_along_tree(network, predecessors)
 
 
 def _length_along_tree(network: _RoadNetwork, predecessors: np.ndarray) -> np.ndarray:

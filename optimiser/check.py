@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from optimiser.model import Plan, Problem, Route, Task, Worker
+from optimiser.model import Plan, Problem, Route, Stop, StopAction, Task, Vehicle, Worker
 
 
 @dataclass(frozen=True)
@@ -59,23 +59,48 @@ def check(problem: Problem, plan: Plan) -> list[Violation]:
 
 def _each_task_served_once_or_reported(problem: Problem, plan: Plan) -> list[Violation]:
     out: list[Violation] = []
+    stops = Counter((s.task_id, s.action) for r in plan.routes for s in r.stops)
     served = Counter(s.task_id for r in plan.routes for s in r.stops)
     reported = Counter(u.task_id for u in plan.unassigned)
-    known = {t.id for t in problem.tasks}
+    known = {t.id: t for t in problem.tasks}
     for task_id in sorted(set(served) | set(reported)):
         if task_id not in known:
             out.append(Violation("unknown_task", f"plan mentions unknown task {task_id!r}"))
-    for task_id in sorted(known):
-        times = served[task_id] + reported[task_id]
-        if served[task_id] > 1:
-            out.append(Violation("served_twice", f"task {task_id!r} served {served[task_id]} "
-                                                 "times"))
-        elif times == 0:
+    for task_id, task in sorted(known.items()):
+        counts = [stops[(task_id, a)] for a in task.actions]
+        wrong_actions = served[task_id] - sum(counts)
+        if wrong_actions:
+            out.append(Violation("pairing", f"task {task_id!r} has {wrong_actions} stop(s) of "
+                                            f"a kind it does not have ({task.kind.value})"))
+        if max(counts) > 1:
+            out.append(Violation("served_twice", f"task {task_id!r} served {max(counts)} times"))
+        elif min(counts) != max(counts):
+            out.append(Violation("pairing", f"trip {task_id!r} has a pickup without its "
+                                            "drop-off or the other way round"))
+        elif counts[0] == 0 and reported[task_id] == 0:
             out.append(Violation("task_lost", f"task {task_id!r} neither served nor reported "
                                               "unassigned"))
-        elif times > 1:
+        elif counts[0] + reported[task_id] > 1:
             out.append(Violation("served_and_unassigned", f"task {task_id!r} is both served "
                                                           "and reported unassigned"))
+    out += _linked_returns(problem, plan)
+    return out
+
+
+def _linked_returns(problem: Problem, plan: Plan) -> list[Violation]:
+    out: list[Violation] = []
+    stop = {(s.task_id, s.action): s for r in plan.routes for s in r.stops}
+    for task in problem.tasks:
+        if task.ride is None or task.ride.return_of is None:
+            continue
+        back = stop.get((task.id, StopAction.PICKUP))
+        there = stop.get((task.ride.return_of, StopAction.DROPOFF))
+        if back is not None and there is not None and (
+                back.start_s < there.end_s + task.ride.appointment_s):
+            out.append(Violation("return_trip", f"return trip {task.id!r} picks up at "
+                                 f"{back.start_s} s, before the appointment after "
+                                 f"{task.ride.return_of!r} ends at "
+                                 f"{there.end_s + task.ride.appointment_s} s"))
     return out
 
 
@@ -98,18 +123,22 @@ def _route_violations(
     free_from = route.start_s
     gaps: list[tuple[int, int, int]] = []  # (gap start, gap end, travel inside it)
     load = 0
+    on_board = Counter[str]()  # seats, wheelchair
+    boarded: dict[str, Stop] = {}
+    vehicle = problem.vehicle_of(worker)
     for stop in route.stops:
         task = tasks.get(stop.task_id)
-        if task is None:
+        if task is None or stop.action not in task.actions:
             continue  # reported by _each_task_served_once_or_reported
-        what = f"{who}: task {task.id!r}"
-        if stop.location_id != task.location_id:
-            out.append(Violation("location", f"{what} served at {stop.location_id!r}, "
-                                             f"not at {task.location_id!r}"))
+        what = f"{who}: task {task.id!r} {stop.action.value}"
+        location, service_s, windows = task.leg(stop.action)
+        if stop.location_id != location:
+            out.append(Violation("location", f"{what} at {stop.location_id!r}, "
+                                             f"not at {location!r}"))
         if not task.required_skills <= worker.skills:
             missing = sorted(task.required_skills - worker.skills)
             out.append(Violation("skill", f"{what} needs skills {missing} the worker lacks"))
-        travel = problem.travel_s(place, task.location_id)
+        travel = problem.travel_s(place, location)
         paused = _break_time_within(route, free_from, stop.start_s)
         if stop.arrival_s != free_from + paused + travel:
             out.append(Violation("travel_time", f"{what}: arrival {stop.arrival_s} s, but leaving "
@@ -118,16 +147,22 @@ def _route_violations(
         if stop.start_s < stop.arrival_s:
             out.append(Violation("travel_time", f"{what}: starts at {stop.start_s} s before "
                                                 f"arriving at {stop.arrival_s} s"))
-        if stop.end_s != stop.start_s + task.service_s:
+        if stop.end_s != stop.start_s + service_s:
             out.append(Violation("service_time", f"{what}: lasts {stop.end_s - stop.start_s} s, "
-                                                 f"needs {task.service_s} s"))
-        if not any(w.start_s <= stop.start_s and stop.end_s <= w.end_s for w in task.windows):
-            windows = ", ".join(f"{w.start_s}-{w.end_s}" for w in task.windows)
-            out.append(Violation("time_window", f"{what}: served {stop.start_s}-{stop.end_s} "
-                                                f"outside its windows {windows}"))
+                                                 f"needs {service_s} s"))
+        if windows and not any(w.start_s <= stop.start_s and stop.end_s <= w.end_s
+                               for w in windows):
+            listed = ", ".join(f"{w.start_s}-{w.end_s}" for w in windows)
+            out.append(Violation("time_window", f"{what}: {stop.start_s}-{stop.end_s} "
+                                                f"outside its windows {listed}"))
+        if task.ride is not None:
+            out += _ride_violations(problem, what, task, stop, boarded, on_board, vehicle)
         gaps.append((free_from, stop.start_s, travel))
-        load += task.demand
-        place, free_from = task.location_id, stop.end_s
+        load += task.demand if stop.action is StopAction.SERVE else 0
+        place, free_from = location, stop.end_s
+    for task_id in sorted(boarded):
+        out.append(Violation("pairing", f"{who}: trip {task_id!r} is picked up but not dropped "
+                                        "off on this route"))
     back = problem.travel_s(place, worker.end_location_id)
     gaps.append((free_from, route.end_s, back))
     if free_from + back > route.end_s:
@@ -137,6 +172,38 @@ def _route_violations(
         out.append(Violation("capacity", f"{who}: load {load} exceeds capacity "
                                          f"{worker.capacity}"))
     out += _break_violations(problem, who, route, gaps)
+    return out
+
+
+def _ride_violations(
+    problem: Problem, what: str, task: Task, stop: Stop, boarded: dict[str, Stop],
+    on_board: Counter[str], vehicle: Vehicle | None,
+) -> list[Violation]:
+    assert task.ride is not None
+    out: list[Violation] = []
+    people = task.ride.passengers
+    sign = 1 if stop.action is StopAction.PICKUP else -1
+    on_board["seats"] += sign * people.seats
+    on_board["wheelchair"] += sign * people.wheelchair
+    if vehicle is None:
+        out.append(Violation("capacity", f"{what}: the worker has no vehicle"))
+    elif on_board["seats"] > vehicle.seats or on_board["wheelchair"] > vehicle.wheelchair_places:
+        out.append(Violation("capacity", f"{what}: {on_board['seats']} seats and "
+                                         f"{on_board['wheelchair']} wheelchair places in use, "
+                                         f"vehicle {vehicle.id!r} has {vehicle.seats} and "
+                                         f"{vehicle.wheelchair_places}"))
+    if stop.action is StopAction.PICKUP:
+        boarded[task.id] = stop
+        return out
+    pickup = boarded.pop(task.id, None)
+    if pickup is None:
+        out.append(Violation("pairing", f"{what}: dropped off before being picked up on this "
+                                        "route"))
+        return out
+    ride = stop.start_s - pickup.end_s
+    if ride > problem.max_ride_s(task):
+        out.append(Violation("ride_time", f"{what}: passengers ride {ride} s, at most "
+                                          f"{problem.max_ride_s(task)} s allowed"))
     return out
 
 

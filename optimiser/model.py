@@ -388,7 +388,9 @@ class Problem:
         return provider
 
     def vehicle_of(self, worker: Worker) -> Vehicle | None:
-        vehicle: Vehicle | None = self._by_id["vehicle"].get(worker.vehicle_id)
+        if worker.vehicle_id is None:
+            return None
+        vehicle: Vehicle = self._by_id["vehicle"][worker.vehicle_id]
         return vehicle
 
     def max_ride_s(self, task: Task) -> int:
@@ -420,6 +422,8 @@ class Reason(enum.StrEnum):
     NO_AVAILABILITY = "no_availability"
     UNREACHABLE_IN_TIME = "unreachable_in_time"
     EXCEEDS_CAPACITY = "exceeds_capacity"
+    NO_VEHICLE_SPACE = "no_vehicle_space"
+    RIDE_TOO_LONG = "ride_too_long"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
 
 
@@ -431,6 +435,10 @@ REASON_TEXT: dict[Reason, str] = {
         "within the shift and contract limit"
     ),
     Reason.EXCEEDS_CAPACITY: "the task's load is larger than any qualified worker's vehicle",
+    Reason.NO_VEHICLE_SPACE: (
+        "no qualified driver has a vehicle with enough seats and wheelchair places for the trip"
+    ),
+    Reason.RIDE_TOO_LONG: "the direct ride is already longer than the trip's maximum ride time",
     Reason.CAPACITY_EXHAUSTED: (
         "the day's capacity of qualified workers is used by tasks of equal or higher priority"
     ),

@@ -17,6 +17,13 @@ def diagnose_alone(problem: Problem, task: Task) -> Reason | None:
     qualified = [w for w in qualified if w.capacity is None or w.capacity >= task.demand]
     if not qualified:
         return Reason.EXCEEDS_CAPACITY
+    if task.ride is not None:
+        direct = problem.travel_s(task.location_id, task.ride.dropoff_location_id)
+        if direct > problem.max_ride_s(task):
+            return Reason.RIDE_TOO_LONG
+        qualified = [w for w in qualified if _vehicle_holds(problem, w, task)]
+        if not qualified:
+            return Reason.NO_VEHICLE_SPACE
     shifts = [(w, s) for w in qualified for s in w.shifts
               if any(s.overlap_s(win) >= task.service_s for win in task.windows)]
     if not shifts:
@@ -26,18 +33,48 @@ def diagnose_alone(problem: Problem, task: Task) -> Reason | None:
     return None
 
 
+def _vehicle_holds(problem: Problem, worker: Worker, task: Task) -> bool:
+    vehicle = problem.vehicle_of(worker)
+    assert task.ride is not None
+    people = task.ride.passengers
+    return vehicle is not None and vehicle.seats >= people.seats and (
+        vehicle.wheelchair_places >= people.wheelchair)
+
+
 def _fits_alone(problem: Problem, worker: Worker, shift: TimeWindow, task: Task) -> bool:
-    go = problem.travel_s(worker.start_location_id, task.location_id)
-    back = problem.travel_s(task.location_id, worker.end_location_id)
-    work = go + task.service_s + back
+    """Earliest-start simulation of the task's stops (one, or pickup and drop-off) in the shift."""
+    legs = [task.leg(a) for a in task.actions]
     rules = problem.rules
-    if rules.break_after_s is not None and work > rules.break_after_s:
-        work += rules.break_s
-    if worker.max_work_s is not None and work > worker.max_work_s:
-        return False
-    for window in task.windows:
-        start = max(window.start_s, shift.start_s + go)
-        if start + task.service_s <= window.end_s and start - go + work <= shift.end_s:
+    for first_window in legs[0][2]:
+        place, clock, first_start, feasible = worker.start_location_id, shift.start_s, 0, True
+        board_end = 0
+        for n, (location, service_s, windows) in enumerate(legs):
+            arrival = clock + problem.travel_s(place, location)
+            options = (first_window,) if n == 0 else windows
+            starts = [max(arrival, w.start_s) for w in options
+                      if max(arrival, w.start_s) + service_s <= w.end_s] if options else [arrival]
+            if not starts:
+                feasible = False
+                break
+            start = min(starts)
+            if n == 0:
+                first_start = start - problem.travel_s(worker.start_location_id, location)
+                board_end = start + service_s
+            elif task.ride is not None and start - board_end > problem.max_ride_s(task):
+                # Pick up later instead, if the pickup window allows: the ride gets shorter.
+                delay = start - board_end - problem.max_ride_s(task)
+                if board_end + delay > first_window.end_s:
+                    feasible = False
+                    break
+                first_start += delay
+            place, clock = location, start + service_s
+        end = clock + problem.travel_s(place, worker.end_location_id)
+        work = end - first_start
+        if rules.break_after_s is not None and work > rules.break_after_s:
+            work += rules.break_s
+            end += rules.break_s
+        if feasible and end <= shift.end_s and (worker.max_work_s is None
+                                                 or work <= worker.max_work_s):
             return True
     return False
 
@@ -51,7 +88,7 @@ def lost_to(problem: Problem, plan: Plan, task: Task, *, limit: int = 5) -> list
             continue
         for stop in route.stops:
             other = tasks[stop.task_id]
-            if other.priority >= task.priority or other.mandatory:
+            if other.id != task.id and (other.priority >= task.priority or other.mandatory):
                 out.append(other.id)
     return sorted(set(out))[:limit]
 

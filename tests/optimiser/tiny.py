@@ -7,6 +7,7 @@ import numpy as np
 from optimiser.model import (
     LabourRules,
     Location,
+    Passengers,
     Priority,
     Problem,
     Provider,
@@ -15,8 +16,10 @@ from optimiser.model import (
     TaskKind,
     TimeWindow,
     TravelMatrix,
+    Vehicle,
     Worker,
 )
+from optimiser.model import Ride as RideSpec
 
 STEP_S = 600
 STEP_M = 5000
@@ -31,10 +34,12 @@ def line_matrix(n: int) -> TravelMatrix:
 
 def worker(id: str = "w1", *, skills: tuple[str, ...] = (), shifts: tuple[tuple[int, int], ...]
            = ((8 * H, 16 * H),), provider: str = "cus", base: str = "p0",
-           max_work_s: int | None = None, capacity: int | None = None) -> Worker:
+           max_work_s: int | None = None, capacity: int | None = None,
+           vehicle: str | None = None) -> Worker:
     return Worker(id=id, name=id, provider_id=provider, skills=frozenset(skills),
                   shifts=tuple(TimeWindow(a, b) for a, b in shifts), start_location_id=base,
-                  end_location_id=base, max_work_s=max_work_s, capacity=capacity)
+                  end_location_id=base, max_work_s=max_work_s, capacity=capacity,
+                  vehicle_id=vehicle)
 
 
 def task(id: str, place: int, *, service_s: int = 30 * 60,
@@ -46,12 +51,33 @@ def task(id: str, place: int, *, service_s: int = 30 * 60,
                 demand=demand)
 
 
+def trip(id: str, pickup: int, dropoff: int, *,
+         pickup_windows: tuple[tuple[int, int], ...] = ((8 * H, 16 * H),),
+         dropoff_windows: tuple[tuple[int, int], ...] = (), board_s: int = 60, alight_s: int = 60,
+         seated: int = 1, wheelchair: int = 0, escort: int = 0, max_ride_s: int | None = None,
+         return_of: str | None = None, appointment_s: int = 0,
+         priority: Priority = Priority.NORMAL, mandatory: bool = False) -> Task:
+    return Task(id=id, kind=TaskKind.TRIP, location_id=f"p{pickup}", service_s=board_s,
+                windows=tuple(TimeWindow(a, b) for a, b in pickup_windows),
+                required_skills=frozenset({"driving"}), priority=priority, mandatory=mandatory,
+                ride=RideSpec(dropoff_location_id=f"p{dropoff}",
+                              dropoff_windows=tuple(TimeWindow(a, b) for a, b in dropoff_windows),
+                              alight_s=alight_s,
+                              passengers=Passengers(seated, wheelchair, escort),
+                              max_ride_s=max_ride_s, return_of=return_of,
+                              appointment_s=appointment_s))
+
+
+def bus(id: str = "bus", *, seats: int = 6, wheelchair_places: int = 1) -> Vehicle:
+    return Vehicle(id=id, name=id, seats=seats, wheelchair_places=wheelchair_places)
+
+
 def problem(workers: list[Worker], tasks: list[Task], *, places: int = 6,
-            rules: LabourRules | None = None) -> Problem:
+            rules: LabourRules | None = None, vehicles: tuple[Vehicle, ...] = ()) -> Problem:
     return Problem(
         locations=tuple(Location(f"p{i}", 50.0, 20.0 + i / 100) for i in range(places)),
         providers=(Provider("cus", "CUS", ProviderKind.CUS), Provider("pes", "PES",
                                                                       ProviderKind.PES)),
         workers=tuple(workers), tasks=tuple(tasks), matrix=line_matrix(places),
-        rules=rules or LabourRules(),
+        rules=rules or LabourRules(), vehicles=vehicles,
     )
