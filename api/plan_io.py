@@ -11,7 +11,7 @@ from rich.table import Table
 from api.scenario import Clock
 from optimiser.check import Violation
 from optimiser.kpi import kpis, route_figures
-from optimiser.model import REASON_TEXT, Plan, Problem
+from optimiser.model import REASON_TEXT, Plan, Problem, Stop
 
 PLAN_FORMAT = "trasa-plan/1"
 
@@ -40,6 +40,7 @@ def plan_to_json(
                 {
                     "task": s.task_id,
                     "kind": problem.task(s.task_id).kind.value,
+                    "action": s.action.value,
                     "client": problem.task(s.task_id).client_id,
                     "location": s.location_id,
                     "lat": locations[s.location_id].lat,
@@ -87,7 +88,7 @@ def print_roster(console: Console, problem: Problem, plan: Plan, clock: Clock) -
         for column in ("arrive", "start", "end", "task", "kind", "client", "place"):
             table.add_column(column)
         rows = [(s.arrival_s, clock.hhmm(s.arrival_s), clock.hhmm(s.start_s), clock.hhmm(s.end_s),
-                 s.task_id, problem.task(s.task_id).kind.value,
+                 s.task_id, _what(problem, s),
                  problem.task(s.task_id).client_id or "", s.location_id) for s in route.stops]
         rows += [(b.start_s, "", clock.hhmm(b.start_s), clock.hhmm(b.end_s), "break", "", "", "")
                  for b in route.breaks]
@@ -112,3 +113,14 @@ def print_summary(console: Console, problem: Problem, plan: Plan) -> None:
         f"{k.distance_m / 1000:.1f} km, {k.travel_s / 3600:.1f} h driving, "
         f"{k.service_s / 3600:.1f} h of service; by priority {k.served_by_priority}"
     )
+
+
+def _what(problem: Problem, stop: Stop) -> str:
+    task = problem.task(stop.task_id)
+    if task.ride is None:
+        return task.kind.value
+    people = task.ride.passengers
+    who = ", ".join(f"{n} {label}" for n, label in ((people.seated, "seated"),
+                                                    (people.wheelchair, "wheelchair"),
+                                                    (people.escort, "escort")) if n)
+    return f"{stop.action.value} ({who})"

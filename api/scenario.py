@@ -75,6 +75,7 @@ class WorkerIn(_Strict):
     end_location: Id | None = None  # default: back to the start
     max_work_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     capacity: int | None = Field(default=None, ge=0)
+    vehicle: Id | None = None  # the bus this driver takes on their shifts
 
 
 class TaskIn(_Strict):
@@ -90,6 +91,56 @@ class TaskIn(_Strict):
     demand: int = Field(default=0, ge=0)
 
 
+class VehicleIn(_Strict):
+    id: Id
+    name: str = ""
+    seats: int = Field(ge=0, le=100)
+    wheelchair_places: int = Field(default=0, ge=0, le=20)
+
+
+class PassengersIn(_Strict):
+    seated: int = Field(default=1, ge=0, le=100)
+    wheelchair: int = Field(default=0, ge=0, le=20)
+    escort: int = Field(default=0, ge=0, le=100)
+
+
+class TripIn(_Strict):
+    """A bus ride. Give a pickup window, or an arrive-by time, or neither (any time that day)."""
+
+    id: Id
+    client: Id | None = None
+    pickup: Id | None = None  # default: the client's home
+    dropoff: Id
+    pickup_window: WindowIn | None = None
+    arrive_by: str | None = Field(default=None, description="HH:MM or ISO 8601 with offset")
+    passengers: PassengersIn = PassengersIn()
+    board_min: Minutes | None = None  # default from the passengers
+    alight_min: Minutes | None = None
+    max_ride_min: Annotated[int, Field(gt=0, le=24 * 60)] | None = None
+    return_of: Id | None = None
+    appointment_min: Minutes = 0
+    skills: list[Id] = ["driving"]
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+    mandatory: bool = False
+
+
+class TripRulesIn(_Strict):
+    max_ride_factor: float = Field(default=1.5, ge=1, le=10)
+    max_ride_extra_min: Minutes = 15
+    arrive_early_min: Annotated[int, Field(gt=0, le=24 * 60)] = 30
+    board_seated_s: int = Field(default=60, ge=0, le=3600)
+    board_wheelchair_s: int = Field(default=300, ge=0, le=3600)
+
+
+class RegionalIn(_Strict):
+    """Travel to destinations beyond the road network: see docs/scenario.md."""
+
+    enabled: bool = True
+    speed_kph: float = Field(default=70.0, gt=0, le=130)
+    detour_factor: float = Field(default=1.3, ge=1, le=3)
+    outside_m: float = Field(default=3000.0, gt=0)
+
+
 class RulesIn(_Strict):
     break_after_min: Annotated[int, Field(gt=0, le=24 * 60)] | None = 360
     break_min: Annotated[int, Field(gt=0, le=240)] = 15
@@ -101,6 +152,7 @@ class NetworkIn(_Strict):
     fallback_grid: bool = Field(
         default=False, description="use a generated street grid if the source cannot be loaded")
     access_speed_kph: float = Field(default=20.0, gt=0, le=130)
+    regional: RegionalIn = RegionalIn()
 
 
 class ScenarioIn(_Strict):
@@ -110,22 +162,30 @@ class ScenarioIn(_Strict):
     note: str = ""
     network: NetworkIn = NetworkIn()
     rules: RulesIn = RulesIn()
+    trip_rules: TripRulesIn = TripRulesIn()
     locations: list[LocationIn] = Field(min_length=1)
     providers: list[ProviderIn] = Field(min_length=1)
     clients: list[ClientIn] = []
+    vehicles: list[VehicleIn] = []
     workers: list[WorkerIn]
-    tasks: list[TaskIn]
+    tasks: list[TaskIn] = []
+    trips: list[TripIn] = []
 
     @model_validator(mode="after")
     def _references_resolve(self) -> ScenarioIn:
         """Check ids before any expensive work, naming the field that points nowhere."""
         for what, items in (("locations", self.locations), ("providers", self.providers),
-                            ("clients", self.clients), ("workers", self.workers),
-                            ("tasks", self.tasks)):
+                            ("clients", self.clients), ("vehicles", self.vehicles),
+                            ("workers", self.workers)):
             ids = [x.id for x in items]
             for i, item_id in enumerate(ids):
                 if item_id in ids[:i]:
                     raise ValueError(f"{what}[{i}].id: duplicate id {item_id!r}")
+        task_ids = [x.id for x in self.tasks] + [x.id for x in self.trips]
+        for i, item_id in enumerate(task_ids):
+            if item_id in task_ids[:i]:
+                where = f"tasks[{i}]" if i < len(self.tasks) else f"trips[{i - len(self.tasks)}]"
+                raise ValueError(f"{where}.id: duplicate task or trip id {item_id!r}")
         locations = {x.id for x in self.locations}
         providers = {x.id for x in self.providers}
         clients = {x.id for x in self.clients}
@@ -136,8 +196,10 @@ class ScenarioIn(_Strict):
 
         for i, c in enumerate(self.clients):
             need(c.location in locations, f"clients[{i}].location", c.location)
+        vehicles = {x.id for x in self.vehicles}
         for i, w in enumerate(self.workers):
             need(w.provider in providers, f"workers[{i}].provider", w.provider)
+            need(w.vehicle is None or w.vehicle in vehicles, f"workers[{i}].vehicle", w.vehicle)
             need(w.start_location in locations, f"workers[{i}].start_location", w.start_location)
             need(w.end_location is None or w.end_location in locations,
                  f"workers[{i}].end_location", w.end_location)
@@ -147,6 +209,19 @@ class ScenarioIn(_Strict):
                  t.location)
             if t.location is None and t.client is None:
                 raise ValueError(f"tasks[{i}] ({t.id!r}): give a location or a client")
+        trips = {x.id for x in self.trips}
+        homes = {c.id: c.location for c in self.clients}
+        for i, r in enumerate(self.trips):
+            need(r.client is None or r.client in clients, f"trips[{i}].client", r.client)
+            need(r.pickup is None or r.pickup in locations, f"trips[{i}].pickup", r.pickup)
+            need(r.dropoff in locations, f"trips[{i}].dropoff", r.dropoff)
+            need(r.return_of is None or (r.return_of in trips and r.return_of != r.id),
+                 f"trips[{i}].return_of", r.return_of)
+            pickup = r.pickup or (homes.get(r.client) if r.client else None)
+            if pickup is None:
+                raise ValueError(f"trips[{i}] ({r.id!r}): give a pickup or a client")
+            if pickup == r.dropoff:
+                raise ValueError(f"trips[{i}].dropoff: {r.dropoff!r} is also the pickup")
         return self
 
     @field_validator("timezone")
@@ -265,7 +340,7 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
             start_location_id=w.start_location,
             end_location_id=w.end_location or w.start_location,
             max_work_s=None if w.max_work_min is None else w.max_work_min * 60,
-            capacity=w.capacity,
+            capacity=w.capacity, vehicle_id=w.vehicle,
         )
         for i, w in enumerate(scenario.workers)
     )
@@ -279,7 +354,8 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
             required_skills=frozenset(t.skills), priority=m.Priority[t.priority.upper()],
             mandatory=t.mandatory, demand=t.demand,
         ))
-    rules = scenario.rules
+    tasks += [_trip(scenario, clock, i, r, homes) for i, r in enumerate(scenario.trips)]
+    rules, trip_rules = scenario.rules, scenario.trip_rules
     return m.Problem(
             locations=tuple(m.Location(x.id, x.lat, x.lon, x.name) for x in scenario.locations),
             providers=tuple(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
@@ -291,4 +367,54 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
                 else rules.break_after_min * 60,
                 break_s=rules.break_min * 60),
             name=scenario.name,
+            vehicles=tuple(m.Vehicle(v.id, v.name or v.id, v.seats, v.wheelchair_places)
+                           for v in scenario.vehicles),
+            trip_rules=m.TripRules(max_ride_factor=trip_rules.max_ride_factor,
+                                   max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
         )
+
+
+def _trip(scenario: ScenarioIn, clock: Clock, i: int, r: TripIn, homes: dict[str, str]) -> m.Task:
+    rules = scenario.trip_rules
+    where = f"trips[{i}] of {r.id!r}"
+    people = r.passengers
+    if people.seated + people.wheelchair == 0:
+        raise ScenarioError(f"trips[{i}].passengers: no seated or wheelchair passenger")
+    handling_s = ((people.seated + people.escort) * rules.board_seated_s
+                  + people.wheelchair * rules.board_wheelchair_s)
+    pickup = m.TimeWindow(0, clock.seconds("24:00", "24:00"))  # any time that day
+    if r.pickup_window is not None:
+        start = clock.seconds(r.pickup_window.start, f"trips[{i}].pickup_window.start")
+        end = clock.seconds(r.pickup_window.end, f"trips[{i}].pickup_window.end")
+        if end <= start:
+            raise ScenarioError(f"{where}: pickup_window end {r.pickup_window.end!r} is not "
+                                f"after start {r.pickup_window.start!r}")
+        pickup = m.TimeWindow(start, end)
+    dropoff_windows: tuple[m.TimeWindow, ...] = ()
+    if r.arrive_by is not None:
+        due = clock.seconds(r.arrive_by, f"trips[{i}].arrive_by of {r.id!r}")
+        if due <= pickup.start_s:
+            raise ScenarioError(f"trips[{i}].arrive_by: {r.arrive_by!r} is not after the "
+                                f"pickup window opens (trip {r.id!r})")
+        dropoff_windows = (m.TimeWindow(max(0, due - rules.arrive_early_min * 60), due),)
+        pickup = m.TimeWindow(pickup.start_s, min(pickup.end_s, due))
+    board_s = handling_s if r.board_min is None else r.board_min * 60
+    alight_s = handling_s if r.alight_min is None else r.alight_min * 60
+    if pickup.length_s < board_s:
+        raise ScenarioError(f"{where}: the pickup window is shorter than boarding "
+                            f"({board_s // 60} min)")
+    if dropoff_windows and dropoff_windows[0].length_s < alight_s:
+        raise ScenarioError(f"trips[{i}].arrive_by: leaves less than the {alight_s // 60} min "
+                            "needed to alight")
+    return m.Task(
+        id=r.id, kind=m.TaskKind.TRIP, location_id=r.pickup or homes[str(r.client)],
+        service_s=board_s, windows=(pickup,), client_id=r.client,
+        required_skills=frozenset(r.skills), priority=m.Priority[r.priority.upper()],
+        mandatory=r.mandatory,
+        ride=m.Ride(
+            dropoff_location_id=r.dropoff, dropoff_windows=dropoff_windows, alight_s=alight_s,
+            passengers=m.Passengers(people.seated, people.wheelchair, people.escort),
+            max_ride_s=None if r.max_ride_min is None else r.max_ride_min * 60,
+            return_of=r.return_of, appointment_s=r.appointment_min * 60,
+        ),
+    )

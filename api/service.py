@@ -14,6 +14,7 @@ import numpy as np
 from api.scenario import Clock, ScenarioError, ScenarioIn, to_problem
 from geo.graph import GraphLoadError, load_graph, prepare_graph
 from geo.matrix import UnreachableError, travel_matrices
+from geo.regional import RegionalModel
 from geo.synthetic import grid_graph
 from optimiser.model import Plan, Problem, TravelMatrix
 from optimiser.params import SolveParams
@@ -99,10 +100,14 @@ def plan_scenario(
     problem = to_problem(scenario, TravelMatrix(zero, zero))  # all input errors before heavy work
     g, network = load_network(scenario, base_dir=base_dir, graph=graph)
     try:
+        regional = scenario.network.regional
         matrices = travel_matrices(
             g, [(x.lat, x.lon) for x in scenario.locations],
             names=[x.id for x in scenario.locations],
-            access_speed_kph=scenario.network.access_speed_kph)
+            access_speed_kph=scenario.network.access_speed_kph,
+            regional=RegionalModel(speed_kph=regional.speed_kph,
+                                   detour_factor=regional.detour_factor,
+                                   outside_m=regional.outside_m) if regional.enabled else None)
     except UnreachableError as exc:
         raise ScenarioError(f"locations: {exc}") from None
     problem = dataclasses.replace(

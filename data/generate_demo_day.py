@@ -20,6 +20,20 @@ SITES = [
      "lat": 51.0489, "lon": 21.0793},
     {"id": "cus-majowka", "name": "CUS, ul. Majówka 21a", "lat": 51.0551, "lon": 21.0676},
 ]
+# Where the senior bus goes: local places and clinics in nearby cities (approximate).
+DESTINATIONS = [
+    {"id": "clinic-local", "name": "Przychodnia, Starachowice", "lat": 51.0468, "lon": 21.0745},
+    {"id": "pharmacy", "name": "Apteka, ul. Radomska", "lat": 51.0520, "lon": 21.0700},
+    {"id": "day-centre", "name": "Dzienny Dom Senior+, Starachowice", "lat": 51.0556,
+     "lon": 21.0690},
+    {"id": "hospital-kielce", "name": "Szpital Wojewódzki, Kielce", "lat": 50.8725,
+     "lon": 20.6059},
+    {"id": "clinic-radom", "name": "Poradnia, Radom", "lat": 51.4027, "lon": 21.1471},
+    {"id": "clinic-ostrowiec", "name": "Szpital, Ostrowiec Świętokrzyski", "lat": 50.9294,
+     "lon": 21.3853},
+    {"id": "clinic-skarzysko", "name": "Przychodnia, Skarżysko-Kamienna", "lat": 51.1132,
+     "lon": 20.8605},
+]
 # (estate, centre lat, centre lon, spread in degrees, share of clients)
 ESTATES = [
     ("Wzgórze", 51.0585, 21.0560, 0.004, 0.40),
@@ -81,6 +95,7 @@ def build() -> dict:
                   "duration_min": 60, "windows": [{"start": "08:00", "end": "16:00"}],
                   "skills": ["gas"], "priority": "high"})  # nobody is certified: shows a reason
     shifts_day = [{"start": "07:30", "end": "15:30"}]
+    trips = _trips(clients)
     return {
         "name": "Starachowice — demo day",
         "note": ("Demo data: all people are fictional, coordinates approximate. "
@@ -89,7 +104,7 @@ def build() -> dict:
         "timezone": "Europe/Warsaw",
         "network": {"source": "Starachowice, Poland", "fallback_grid": True},
         "rules": {"break_after_min": 360, "break_min": 15},
-        "locations": SITES + locations,
+        "locations": SITES + DESTINATIONS + locations,
         "providers": [
             {"id": "cus", "name": "CUS Starachowice", "kind": "cus"},
             {"id": "pes-rehab", "name": "Spółdzielnia Socjalna Rehabilitacja (fictional)",
@@ -97,7 +112,12 @@ def build() -> dict:
             {"id": "pes-fix", "name": "Spółdzielnia Socjalna Naprawa (fictional)", "kind": "pes"},
         ],
         "clients": clients,
+        "vehicles": [{"id": "bus", "name": "Senior bus", "seats": 8, "wheelchair_places": 2}],
         "workers": [
+            {"id": "driver-cus", "name": "Andrzej (bus driver)", "provider": "cus",
+             "skills": ["driving"], "vehicle": "bus", "shifts": [{"start": "07:00",
+                                                                  "end": "15:00"}],
+             "start_location": "cus-majowka", "max_work_min": 480},
             {"id": "physio-cus-1", "name": "Ewa (physiotherapist)", "provider": "cus",
              "skills": ["physio"], "shifts": shifts_day, "start_location": "cus-skalka",
              "max_work_min": 480},
@@ -116,7 +136,40 @@ def build() -> dict:
              "start_location": "cus-majowka", "max_work_min": 420},
         ],
         "tasks": tasks,
+        "trips": trips,
     }
+
+
+def _trips(clients: list[dict]) -> list[dict]:
+    """Local rides and out-of-town appointments with their returns (fixed, readable)."""
+    c = [x["id"] for x in clients]
+    return [
+        {"id": "ride-kielce", "client": c[2], "dropoff": "hospital-kielce",
+         "arrive_by": "09:30", "passengers": {"seated": 1, "escort": 1}, "priority": "high"},
+        {"id": "ride-kielce-back", "client": c[2], "pickup": "hospital-kielce",
+         "dropoff": locations_of(clients)[2], "return_of": "ride-kielce",
+         "appointment_min": 90, "passengers": {"seated": 1, "escort": 1}, "priority": "high"},
+        {"id": "ride-clinic-1", "client": c[5], "dropoff": "clinic-local",
+         "pickup_window": {"start": "07:30", "end": "08:00"}},
+        {"id": "ride-clinic-2", "client": c[9], "dropoff": "clinic-local",
+         "arrive_by": "08:15", "passengers": {"seated": 0, "wheelchair": 1}},
+        {"id": "ride-clinic-2-back", "client": c[9], "pickup": "clinic-local",
+         "dropoff": locations_of(clients)[9], "return_of": "ride-clinic-2",
+         "appointment_min": 45, "passengers": {"seated": 0, "wheelchair": 1}},
+        {"id": "ride-day-centre", "client": c[14], "dropoff": "day-centre",
+         "arrive_by": "09:00", "passengers": {"seated": 2}},
+        {"id": "ride-pharmacy", "client": c[20], "dropoff": "pharmacy",
+         "pickup_window": {"start": "13:00", "end": "14:00"}, "priority": "low"},
+        {"id": "ride-skarzysko", "client": c[27], "dropoff": "clinic-skarzysko",
+         "arrive_by": "12:00", "passengers": {"seated": 0, "wheelchair": 1, "escort": 1}},
+        {"id": "ride-skarzysko-back", "client": c[27], "pickup": "clinic-skarzysko",
+         "dropoff": locations_of(clients)[27], "return_of": "ride-skarzysko",
+         "appointment_min": 60, "passengers": {"seated": 0, "wheelchair": 1, "escort": 1}},
+    ]
+
+
+def locations_of(clients: list[dict]) -> list[str]:
+    return [x["location"] for x in clients]
 
 
 if __name__ == "__main__":
