@@ -23,14 +23,17 @@ from geo.graph import GraphLoadError
 from optimiser.check import PlanRejected, check
 from optimiser.params import SolveParams
 
-DEMO_SCENARIO = REPO / "data" / "scenarios" / "starachowice_day.json"
+DEMO_SCENARIOS = {
+    "weekday": REPO / "data" / "scenarios" / "starachowice_day.json",
+    "saturday": REPO / "data" / "scenarios" / "starachowice_saturday.json",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     console = Console()
-    scenario_path = DEMO_SCENARIO if args.command == "demo" else args.scenario
+    scenario_path = DEMO_SCENARIOS[args.day] if args.command == "demo" else args.scenario
     try:
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError) as exc:
@@ -61,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     plan = sub.add_parser("plan", help="plan the day described by a scenario JSON file")
     plan.add_argument("scenario", type=Path)
     demo = sub.add_parser("demo", help="plan the embedded Starachowice demo day")
+    demo.add_argument("--day", choices=sorted(DEMO_SCENARIOS), default="weekday",
+                      help="weekday: CUS staff, PES evenings, CUS driver; saturday: PES only")
     for p in (plan, demo):
         p.add_argument("--out", type=Path, default=Path("out"), help="folder for plan.json")
         p.add_argument("--graph", default=None,

@@ -1,4 +1,7 @@
-"""Generate the embedded Starachowice demo day (fixed seed) into data/scenarios/.
+"""Generate the embedded Starachowice demo days (fixed seed) into data/scenarios/.
+
+A weekday (Tuesday: CUS staff by day, PES in the evening, the CUS bus driver)
+and a Saturday (PES only: physiotherapist, handyman and the bus driver).
 
     python data/generate_demo_day.py
 
@@ -13,7 +16,7 @@ import random
 from pathlib import Path
 
 SEED = 2021  # the year the Starachowice CUS opened
-OUT = Path(__file__).resolve().parent / "scenarios" / "starachowice_day.json"
+OUT_DIR = Path(__file__).resolve().parent / "scenarios"
 
 SITES = [
     {"id": "cus-skalka", "name": "CUS, Galeria Skałka, al. Armii Krajowej 28",
@@ -172,6 +175,52 @@ def locations_of(clients: list[dict]) -> list[str]:
     return [x["location"] for x in clients]
 
 
+def build_saturday() -> dict:
+    """The same town on a Saturday: only PES contractors work, the bus has a PES driver."""
+    weekday = build()
+    rng = random.Random(SEED + 6)
+    clients = weekday["clients"]
+    tasks = [_visit(rng, i + 1, clients[i]["id"]) for i in range(8)]
+    tasks += [_job(rng, i + 1, clients[24 + i]["id"]) for i in range(4)]
+    c = [x["id"] for x in clients]
+    homes = locations_of(clients)
+    trips = [
+        {"id": "ride-ostrowiec", "client": c[4], "dropoff": "clinic-ostrowiec",
+         "arrive_by": "10:00", "passengers": {"seated": 1}, "priority": "high"},
+        {"id": "ride-ostrowiec-back", "client": c[4], "pickup": "clinic-ostrowiec",
+         "dropoff": homes[4], "return_of": "ride-ostrowiec", "appointment_min": 60,
+         "passengers": {"seated": 1}, "priority": "high"},
+        {"id": "ride-day-centre-sat", "client": c[12], "dropoff": "day-centre",
+         "arrive_by": "09:30", "passengers": {"seated": 0, "wheelchair": 1, "escort": 1}},
+        {"id": "ride-day-centre-sat-back", "client": c[12], "pickup": "day-centre",
+         "dropoff": homes[12], "return_of": "ride-day-centre-sat", "appointment_min": 180,
+         "passengers": {"seated": 0, "wheelchair": 1, "escort": 1}},
+        {"id": "ride-pharmacy-sat", "client": c[17], "dropoff": "pharmacy",
+         "pickup_window": {"start": "11:00", "end": "12:00"}},
+    ]
+    pes = [w for w in weekday["workers"] if w["provider"] != "cus"]
+    for w in pes:
+        w["shifts"] = [{"start": "09:00", "end": "15:00"}]
+    driver = {"id": "driver-pes", "name": "Jacek (PES bus driver)", "provider": "pes-transport",
+              "skills": ["driving"], "vehicle": "bus", "shifts": [{"start": "08:00",
+                                                                    "end": "16:00"}],
+              "start_location": "cus-majowka", "max_work_min": 480}
+    return {
+        **weekday,
+        "name": "Starachowice — demo Saturday (PES only)",
+        "date": "2026-11-28",
+        "providers": [*weekday["providers"],
+                      {"id": "pes-transport", "name": "Spółdzielnia Socjalna Transport "
+                       "(fictional)", "kind": "pes"}],
+        "workers": [driver, *pes],
+        "tasks": tasks,
+        "trips": trips,
+    }
+
+
 if __name__ == "__main__":
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(build(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    for name, scenario in (("starachowice_day.json", build()),
+                           ("starachowice_saturday.json", build_saturday())):
+        text = json.dumps(scenario, indent=2, ensure_ascii=False) + "\n"
+        (OUT_DIR / name).write_text(text, encoding="utf-8")
