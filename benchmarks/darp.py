@@ -113,7 +113,8 @@ def exact_cost(instance: Instance, plan: Plan) -> float:
 def best_known() -> dict[str, float]:
     """Literature costs, read from the data folder's PROVENANCE.md table."""
     text = (DARP_DIR.parent / "PROVENANCE.md").read_text()
-    return {m[1]: float(m[2]) for m in re.finditer(r"\|\s*(a\d-\d+)\s*\|\s*([\d.]+)\s*\|", text)}
+    row = re.compile(r"\|\s*(a\d-\d+)\s*\|\s*([\d.]+)\s*(?=\|)")  # three pairs a line
+    return {m[1]: float(m[2]) for m in row.finditer(text)}
 
 
 @dataclass(frozen=True)

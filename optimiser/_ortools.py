@@ -198,20 +198,58 @@ class _Model:
         self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
 
     def _add_working_time_limits(self) -> None:
-        solver = self.routing.solver()
+        """Contract limits per calendar day and over the horizon, and the rest between routes.
+
+        Each route's span is an explicit non-negative variable so that bounds propagation
+        tightens the route start and end: OR-Tools reports cumul values at their lower
+        bounds, and a sum over raw cumul differences would not tighten them.
+        """
+        solver, time_dim = self.routing.solver(), self.time
+        span = []
+        for v in range(len(self.shifts)):
+            var = solver.IntVar(0, self.horizon, f"span-{v}")
+            solver.Add(var == time_dim.CumulVar(self.routing.End(v))
+                       - time_dim.CumulVar(self.routing.Start(v)))
+            span.append(var)
         by_worker: dict[str, list[int]] = {}
         for v, (w, _) in enumerate(self.shifts):
             by_worker.setdefault(w.id, []).append(v)
         for worker in self.problem.workers:
             vehicles = by_worker.get(worker.id, [])
-            if worker.max_work_s is None or not vehicles:
-                continue
-            if len(vehicles) == 1:
-                self.time.SetSpanUpperBoundForVehicle(worker.max_work_s, vehicles[0])
-                continue
-            spans = [self.time.CumulVar(self.routing.End(v)) - self.time.CumulVar(
-                self.routing.Start(v)) for v in vehicles]
-            solver.Add(solver.Sum(spans) <= worker.max_work_s)
+            if worker.max_work_s is not None:
+                by_day: dict[int, list[int]] = {}
+                for v in vehicles:
+                    day = self.problem.day_of(worker.shifts[self.shifts[v][1]].start_s)
+                    by_day.setdefault(day, []).append(v)
+                for same_day in by_day.values():
+                    if len(same_day) == 1:
+                        time_dim.SetSpanUpperBoundForVehicle(worker.max_work_s, same_day[0])
+                    solver.Add(solver.Sum([span[v] for v in same_day]) <= worker.max_work_s)
+            if worker.max_week_s is not None and vehicles:
+                solver.Add(solver.Sum([span[v] for v in vehicles]) <= worker.max_week_s)
+            self._add_rest(worker, vehicles)
+
+    def _add_rest(self, worker: Worker, vehicles: list[int]) -> None:
+        """Routes of a worker on different days leave at least rules.rest_s between them.
+
+        Within one day a split shift (morning and evening) is allowed: the daily rest is
+        between working days (Labour Code art. 132)."""
+        rest = self.problem.rules.rest_s
+        if rest is None:
+            return
+        solver, routing = self.routing.solver(), self.routing
+        shift = {v: worker.shifts[self.shifts[v][1]] for v in vehicles}
+        ordered = sorted(vehicles, key=lambda v: shift[v].start_s)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if shift[a].end_s + rest <= shift[b].start_s:
+                    break  # later shifts are further away still
+                if self.problem.day_of(shift[a].start_s) == self.problem.day_of(
+                        shift[b].start_s):
+                    continue
+                both = routing.ActiveVehicleVar(a) + routing.ActiveVehicleVar(b)
+                solver.Add(self.time.CumulVar(routing.Start(b)) + self.horizon * (2 - both)
+                           >= self.time.CumulVar(routing.End(a)) + rest)
 
     def _add_breaks(self, service: list[int]) -> None:
         rules = self.problem.rules

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from optimiser.model import Plan, Problem, Route, Stop, StopAction, Task, Vehicle, Worker
+from optimiser.model import (
+    Continuity,
+    Plan,
+    Problem,
+    Route,
+    Stop,
+    StopAction,
+    Task,
+    Vehicle,
+    Worker,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ def check(problem: Problem, plan: Plan) -> list[Violation]:
     workers = {w.id: w for w in problem.workers}
     tasks = {t.id: t for t in problem.tasks}
     seen_shifts: set[tuple[str, int]] = set()
-    work_s: Counter[str] = Counter()
+    by_worker: dict[str, list[Route]] = {}
     for route in plan.routes:
         worker = workers.get(route.worker_id)
         if worker is None:
@@ -47,13 +57,60 @@ def check(problem: Problem, plan: Plan) -> list[Violation]:
             out.append(Violation("shift_used_twice", f"worker {worker.id!r} has two routes in "
                                                      f"shift {route.shift_index}"))
         seen_shifts.add(key)
-        work_s[worker.id] += route.work_s
+        by_worker.setdefault(worker.id, []).append(route)
         out += _route_violations(problem, worker, route, tasks)
-    for worker_id, total in work_s.items():
-        limit = workers[worker_id].max_work_s
-        if limit is not None and total > limit:
-            out.append(Violation("working_time", f"worker {worker_id!r} works {total} s, "
-                                                 f"contract limit {limit} s"))
+    for worker_id, routes in by_worker.items():
+        out += _working_time_violations(problem, workers[worker_id], routes)
+    out += _series_violations(problem, plan)
+    return out
+
+
+def _working_time_violations(problem: Problem, worker: Worker, routes: list[Route]
+                             ) -> list[Violation]:
+    """Daily and horizon limits of the contract, and the daily rest between working days."""
+    out: list[Violation] = []
+    valid = [r for r in routes if 0 <= r.shift_index < len(worker.shifts)]
+    day_of_route = {id(r): problem.day_of(worker.shifts[r.shift_index].start_s) for r in valid}
+    per_day = Counter[int]()
+    for route in valid:
+        per_day[day_of_route[id(route)]] += route.work_s
+    for day, total in sorted(per_day.items()):
+        if worker.max_work_s is not None and total > worker.max_work_s:
+            out.append(Violation("working_time", f"worker {worker.id!r} works {total} s on day "
+                                                 f"{day}, contract limit {worker.max_work_s} s"))
+    total = sum(per_day.values())
+    if worker.max_week_s is not None and total > worker.max_week_s:
+        out.append(Violation("working_time", f"worker {worker.id!r} works {total} s in the "
+                                             f"horizon, limit {worker.max_week_s} s"))
+    rest = problem.rules.rest_s
+    if rest is None:
+        return out
+    ordered = sorted(valid, key=lambda r: r.start_s)
+    for a in ordered:
+        for b in ordered:
+            if day_of_route[id(b)] > day_of_route[id(a)] and b.start_s - a.end_s < rest:
+                out.append(Violation("rest", f"worker {worker.id!r} rests {b.start_s - a.end_s} "
+                                             f"s between days {day_of_route[id(a)]} and "
+                                             f"{day_of_route[id(b)]}, needs {rest} s"))
+    return out
+
+
+def _series_violations(problem: Problem, plan: Plan) -> list[Violation]:
+    out: list[Violation] = []
+    done = {s.task_id: (problem.day_of(s.start_s), r.worker_id)
+            for r in plan.routes for s in r.stops}
+    for series in problem.series:
+        served = [(t, *done[t]) for t in series.task_ids if t in done]
+        for i, (a, day_a, _) in enumerate(served):
+            for b, day_b, _ in served[i + 1:]:
+                if abs(day_b - day_a) < series.min_gap_days:
+                    out.append(Violation("series_spacing", f"series {series.id!r}: sessions "
+                                         f"{a!r} and {b!r} are {abs(day_b - day_a)} day(s) "
+                                         f"apart, at least {series.min_gap_days} needed"))
+        workers = {w for _, _, w in served}
+        if series.continuity is Continuity.REQUIRED and len(workers) > 1:
+            out.append(Violation("continuity", f"series {series.id!r} is split between "
+                                               f"{sorted(workers)}"))
     return out
 
 

@@ -8,6 +8,7 @@ metres (`_m`). The travel matrices are indexed by location position in
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -117,16 +118,17 @@ class Worker:
     shifts: tuple[TimeWindow, ...]
     start_location_id: str
     end_location_id: str
-    max_work_s: int | None = None  # contract limit on working time per day
+    max_work_s: int | None = None  # contract limit on working time per calendar day
     capacity: int | None = None  # generic load units the vehicle carries; None = unlimited
     vehicle_id: str | None = None  # the bus a driver takes; trips need one
+    max_week_s: int | None = None  # contract limit on working time over the whole horizon
 
     def __post_init__(self) -> None:
         _check_disjoint(self.shifts, f"worker {self.id!r} shifts", allow_empty=True)
-        _require(
-            self.max_work_s is None or self.max_work_s > 0,
-            f"worker {self.id!r}: max_work_s={self.max_work_s} must be positive",
-        )
+        for name in ("max_work_s", "max_week_s"):
+            value = getattr(self, name)
+            _require(value is None or value > 0,
+                     f"worker {self.id!r}: {name}={value} must be positive")
         _require(
             self.capacity is None or self.capacity >= 0,
             f"worker {self.id!r}: capacity={self.capacity} must be >= 0",
@@ -255,13 +257,54 @@ class LabourRules:
 
     break_after_s: int | None = 6 * 3600  # None: no break rule
     break_s: int = 15 * 60
+    rest_s: int | None = 11 * 3600  # daily rest between two routes of one worker (art. 132)
 
     def __post_init__(self) -> None:
+        _require(self.rest_s is None or self.rest_s > 0,
+                 f"labour rules: rest_s={self.rest_s} must be positive")
         _require(
             self.break_after_s is None or self.break_after_s > 0,
             f"labour rules: break_after_s={self.break_after_s} must be positive",
         )
         _require(self.break_s > 0, f"labour rules: break_s={self.break_s} must be positive")
+
+
+class Continuity(enum.StrEnum):
+    """Whether the sessions of a series should have the same worker."""
+
+    NONE = "none"
+    SOFT = "soft"  # the same worker unless that costs a session
+    REQUIRED = "required"
+
+
+@dataclass(frozen=True)
+class Series:
+    """Sessions (tasks) of one therapy series: on days at least `min_gap_days` apart."""
+
+    id: str
+    task_ids: tuple[str, ...]
+    min_gap_days: int = 1
+    continuity: Continuity = Continuity.SOFT
+
+    def __post_init__(self) -> None:
+        _require(len(self.task_ids) >= 1, f"series {self.id!r}: no sessions")
+        _require(len(set(self.task_ids)) == len(self.task_ids),
+                 f"series {self.id!r}: a session is listed twice")
+        _require(self.min_gap_days >= 0, f"series {self.id!r}: min_gap_days="
+                 f"{self.min_gap_days} must be >= 0")
+
+
+@dataclass(frozen=True)
+class Goals:
+    """Soft goals: the PES share of service hours the plan should reach."""
+
+    pes_share_target: float | None = 0.35
+    pes_weight: float = 0.1  # cost per second of service done by CUS, in travel seconds
+
+    def __post_init__(self) -> None:
+        _require(self.pes_share_target is None or 0 <= self.pes_share_target <= 1,
+                 f"goals: pes_share_target={self.pes_share_target} must be within 0..1")
+        _require(self.pes_weight >= 0, f"goals: pes_weight={self.pes_weight} must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -311,8 +354,19 @@ class Problem:
     name: str = ""
     vehicles: tuple[Vehicle, ...] = ()
     trip_rules: TripRules = field(default_factory=TripRules)
+    series: tuple[Series, ...] = ()
+    goals: Goals = field(default_factory=lambda: Goals(pes_share_target=None, pes_weight=0))
+    # Local midnights of the planned days, in seconds from the first one (DST makes a day
+    # 23 or 25 h long); one day by default.
+    day_starts_s: tuple[int, ...] = (0,)
 
     def __post_init__(self) -> None:
+        _require(self.day_starts_s[:1] == (0,) and all(
+            a < b for a, b in zip(self.day_starts_s, self.day_starts_s[1:], strict=False)),
+            f"day_starts_s={self.day_starts_s} must start at 0 and increase")
+        _unique(self.series, "series")
+        in_series = [t for s in self.series for t in s.task_ids]
+        _require(len(in_series) == len(set(in_series)), "a task belongs to two series")
         _unique(self.locations, "location")
         _unique(self.providers, "provider")
         _unique(self.workers, "worker")
@@ -340,6 +394,9 @@ class Problem:
             _require(w.vehicle_id is None or w.vehicle_id in vehicles,
                      f"worker {w.id!r}: unknown vehicle_id {w.vehicle_id!r}")
         tasks = {t.id: t for t in self.tasks}
+        for series in self.series:
+            for task_id in series.task_ids:
+                _require(task_id in tasks, f"series {series.id!r}: unknown task {task_id!r}")
         for t in self.tasks:
             _require(t.location_id in locations, f"task {t.id!r}: unknown location_id "
                      f"{t.location_id!r}")
@@ -392,6 +449,10 @@ class Problem:
             return None
         vehicle: Vehicle = self._by_id["vehicle"][worker.vehicle_id]
         return vehicle
+
+    def day_of(self, t_s: int) -> int:
+        """Index of the planned day (local date) that contains the moment t_s."""
+        return bisect.bisect_right(self.day_starts_s, t_s) - 1
 
     def max_ride_s(self, task: Task) -> int:
         """The longest a trip's passengers may sit in the bus, from boarded to drop-off start."""
