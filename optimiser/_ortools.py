@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
-from optimiser.model import Priority, Problem, StopAction, Task, TimeWindow, Worker
+from optimiser.model import (
+    Priority,
+    Problem,
+    ProviderKind,
+    StopAction,
+    Task,
+    TimeWindow,
+    Worker,
+)
 from optimiser.params import SolveParams
 
 log = logging.getLogger(__name__)
@@ -61,16 +69,24 @@ class _Node:
     windows: tuple[TimeWindow, ...]
 
 
-def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams) -> RawSolution:
-    model = _Model(problem, tasks, params)
-    return model.solve()
+def solve_routing(
+    problem: Problem, tasks: list[Task], params: SolveParams, *,
+    same_worker: frozenset[str] = frozenset(), initial: RawSolution | None = None,
+) -> RawSolution:
+    """Route `tasks`; the series named in `same_worker` keep one worker for all sessions.
+
+    `initial` (routes of an earlier solve of the same tasks) is where the search starts."""
+    model = _Model(problem, tasks, params, same_worker)
+    return model.solve(initial)
 
 
 class _Model:
-    def __init__(self, problem: Problem, tasks: list[Task], params: SolveParams) -> None:
+    def __init__(self, problem: Problem, tasks: list[Task], params: SolveParams,
+                 same_worker: frozenset[str]) -> None:
         self.problem = problem
         self.params = params
         self.tasks = tasks
+        self.same_worker = same_worker
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
         self.nodes = [_Node(t, a, problem.location_index(loc), service, windows)
                       for t in tasks for a in t.actions
@@ -101,9 +117,8 @@ class _Model:
         loc = self.node_location
         travel = [[int(duration[a, b]) for b in loc] for a in loc]
         transit = [[service[i] + row[j] for j in range(len(loc))] for i, row in enumerate(travel)]
-        cost_cb = routing.RegisterTransitMatrix(travel)
         time_cb = routing.RegisterTransitMatrix(transit)
-        routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+        self._set_arc_costs(travel, service)
 
         self.horizon = max([w.end_s for n in self.nodes for w in n.windows]
                            + [s.end_s for w in self.problem.workers for s in w.shifts] + [1])
@@ -117,6 +132,52 @@ class _Model:
         self._add_capacity()
         self._add_working_time_limits()
         self._add_breaks(service)
+        self._add_series()
+
+    def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
+        """Travel seconds; with a PES-share goal, CUS routes also pay for their service time."""
+        routing, goals = self.routing, self.problem.goals
+        cost_cb = routing.RegisterTransitMatrix(travel)
+        kinds = [self.problem.provider(w.provider_id).kind for w, _ in self.shifts]
+        if goals.pes_share_target is None or not goals.pes_weight or ProviderKind.PES not in kinds:
+            routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+            self.max_arc_cost = max(max(row) for row in travel)
+            return
+        extra = [round(goals.pes_weight * x) for x in service]
+        cus_cb = routing.RegisterTransitMatrix(
+            [[extra[i] + t for t in row] for i, row in enumerate(travel)])
+        for v, kind in enumerate(kinds):
+            routing.SetArcCostEvaluatorOfVehicle(cus_cb if kind is ProviderKind.CUS else cost_cb,
+                                                 v)
+        self.max_arc_cost = max(max(row) for row in travel) + max(extra)
+
+    def _add_series(self) -> None:
+        """Sessions on days at least min_gap_days apart; optionally all with one worker."""
+        routing, solver = self.routing, self.routing.solver()
+        bounds = self.problem.day_starts_s[1:]
+        worker_number = {w.id: i for i, w in enumerate(self.problem.workers)}
+        worker_of_vehicle = [-1] + [worker_number[w.id] for w, _ in self.shifts]
+        for series in self.problem.series:
+            sessions = [t for t in series.task_ids if (t, StopAction.SERVE) in self.node_of]
+            index = [self.index(t, StopAction.SERVE) for t in sessions]
+            active = [routing.ActiveVar(i) for i in index]
+            big = len(bounds) + series.min_gap_days + 1
+            day = [solver.Sum([solver.IsGreaterOrEqualCstVar(self.time.CumulVar(i), b)
+                               for b in bounds]) if bounds else solver.IntConst(0)
+                   for i in index]
+            for k in range(len(index)):
+                for m in range(k + 1, len(index)):
+                    both = active[k] + active[m]
+                    solver.Add(day[m] - day[k] + big * (2 - both) >= series.min_gap_days)
+            if series.id not in self.same_worker or len(index) < 2:
+                continue
+            worker = [solver.Element(worker_of_vehicle, (routing.VehicleVar(i) + 1).Var())
+                      for i in index]
+            for k in range(1, len(index)):
+                both = active[0] + active[k]
+                spread = len(self.problem.workers) * (2 - both)
+                solver.Add(worker[k] - worker[0] <= spread)
+                solver.Add(worker[0] - worker[k] <= spread)
 
     def _add_windows_and_allowed_shifts(self) -> None:
         for node, spec in enumerate(self.nodes):
@@ -136,7 +197,7 @@ class _Model:
             self.routing.VehicleVar(index).SetValues([-1, *allowed])
 
     def _add_drop_penalties(self, travel: list[list[int]]) -> None:
-        base = 2 * max(max(row) for row in travel) + 1
+        base = 2 * self.max_arc_cost + 1
         for task in self.tasks:
             weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
             first, *rest = (self.index(task.id, a) for a in task.actions)
@@ -290,7 +351,7 @@ class _Model:
             p.solution_limit = self.params.max_solutions
         return p
 
-    def solve(self) -> RawSolution:
+    def solve(self, initial: RawSolution | None = None) -> RawSolution:
         routing = self.routing
         started = time.monotonic()
         if self.params.on_progress is not None:
@@ -303,12 +364,44 @@ class _Model:
                 callback(time.monotonic() - started, routing.CostVar().Value(), served)
 
             routing.AddAtSolutionCallback(report)
-        solution = routing.SolveWithParameters(self._search_parameters())
+        parameters = self._search_parameters()
+        if initial is None:
+            solution = routing.SolveWithParameters(parameters)
+        else:
+            routing.CloseModelWithParameters(parameters)
+            vehicle = {(w.id, k): v for v, (w, k) in enumerate(self.shifts)}
+            routes: list[list[int]] = [[] for _ in self.shifts]
+            for raw in initial.routes:
+                routes[vehicle[(raw.worker_id, raw.shift_index)]] = [
+                    self.manager.IndexToNode(self.index(task_id, action))
+                    for task_id, action, _ in raw.visits]
+            start = routing.ReadAssignmentFromRoutes(routes, True)
+            if start is None:
+                log.warning("the earlier routes do not fit this model; searching afresh")
+                solution = routing.SolveWithParameters(parameters)
+            else:
+                solution = routing.SolveFromAssignmentWithParameters(start, parameters)
+        if self.tasks and (solution is None or not self._served(solution)):
+            # Insertion heuristics cannot see constraints that span routes (a weekly limit,
+            # rest between days) and may give up with nothing placed; starting from an empty
+            # plan lets the local search insert task by task under full propagation.
+            log.info("first solution placed nothing; restarting from an empty plan")
+            parameters.first_solution_strategy = (
+                routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED)
+            left_ms = max(100, int((self.params.time_limit_s - (time.monotonic() - started))
+                                   * 1000))
+            parameters.time_limit.FromMilliseconds(left_ms)
+            retry = routing.SolveWithParameters(parameters)
+            solution = retry if retry is not None else solution
         status = _status_name(routing.status())
         if solution is None:
             log.warning("OR-Tools found no solution (%s); every task is dropped", status)
             return RawSolution((), tuple(t.id for t in self.tasks), 0, status)
         return self._read(solution, status)
+
+    def _served(self, solution: pywrapcp.Assignment) -> int:
+        first = [self.index(t.id, t.actions[0]) for t in self.tasks]
+        return sum(1 for i in first if solution.Value(self.routing.NextVar(i)) != i)
 
     def _read(self, solution: pywrapcp.Assignment, status: str) -> RawSolution:
         routing, manager = self.routing, self.manager

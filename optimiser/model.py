@@ -485,6 +485,7 @@ class Reason(enum.StrEnum):
     EXCEEDS_CAPACITY = "exceeds_capacity"
     NO_VEHICLE_SPACE = "no_vehicle_space"
     RIDE_TOO_LONG = "ride_too_long"
+    SERIES_SPACING = "series_spacing"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
 
 
@@ -500,6 +501,9 @@ REASON_TEXT: dict[Reason, str] = {
         "no qualified driver has a vehicle with enough seats and wheelchair places for the trip"
     ),
     Reason.RIDE_TOO_LONG: "the direct ride is already longer than the trip's maximum ride time",
+    Reason.SERIES_SPACING: (
+        "the series cannot fit its spacing: too few days with a window a therapist can reach"
+    ),
     Reason.CAPACITY_EXHAUSTED: (
         "the day's capacity of qualified workers is used by tasks of equal or higher priority"
     ),

@@ -7,6 +7,8 @@ task lost to others and `lost_to` names the tasks that used the capacity.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from optimiser.model import Plan, Problem, Reason, Route, Task, TimeWindow, Worker
 
 
@@ -97,3 +99,23 @@ def _could_take(worker: Worker, route: Route, task: Task) -> bool:
     shift = worker.shifts[route.shift_index]
     return task.required_skills <= worker.skills and any(
         shift.overlap_s(w) >= task.service_s for w in task.windows)
+
+
+def sessions_beyond_spacing(problem: Problem) -> dict[str, str]:
+    """Sessions of a series that cannot get a day of their own given the spacing.
+
+    Counts the days on which a session could be done alone, picks as many as the spacing
+    allows (earliest first), and names the sessions left over with the days found."""
+    out: dict[str, str] = {}
+    for series in problem.series:
+        days = sorted({problem.day_of(w.start_s) for t in series.task_ids
+                       for w in problem.task(t).windows
+                       if diagnose_alone(problem, replace(problem.task(t), windows=(w,))) is None})
+        picked: list[int] = []
+        for day in days:
+            if not picked or day - picked[-1] >= series.min_gap_days:
+                picked.append(day)
+        for task_id in series.task_ids[len(picked):]:
+            out[task_id] = (f"series {series.id!r}: {len(series.task_ids)} sessions, only "
+                            f"{len(picked)} day(s) {series.min_gap_days} apart can take one")
+    return out

@@ -12,11 +12,21 @@ import dataclasses
 import logging
 import random
 
-from optimiser._ortools import RawRoute, solve_routing
+from optimiser._ortools import RawRoute, RawSolution, solve_routing
 from optimiser.check import PlanRejected, check
-from optimiser.model import Break, Plan, Problem, Reason, Route, Stop, Unassigned
+from optimiser.model import (
+    Break,
+    Continuity,
+    Plan,
+    Problem,
+    Reason,
+    Route,
+    Stop,
+    Task,
+    Unassigned,
+)
 from optimiser.params import SolveParams
-from optimiser.reasons import diagnose_alone, lost_to
+from optimiser.reasons import diagnose_alone, lost_to, sessions_beyond_spacing
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +40,18 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
         random.Random(params.seed).shuffle(candidates)
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
-        raw = solve_routing(problem, candidates, params)
+        raw = _solve_with_continuity(problem, candidates, params)
         routes = tuple(_route(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:
         routes, dropped, objective, status = (), tuple(t.id for t in candidates), 0, "NOT_RUN"
     partial = Plan(routes=routes, unassigned=(), objective=objective, solver_status=status)
     unassigned = [Unassigned(t.id, hopeless[t.id]) for t in problem.tasks if t.id in hopeless]
+    beyond_spacing = sessions_beyond_spacing(problem)
     for task_id in dropped:
+        if task_id in beyond_spacing:
+            unassigned.append(Unassigned(task_id, Reason.SERIES_SPACING, beyond_spacing[task_id]))
+            continue
         task = problem.task(task_id)
         others = lost_to(problem, partial, task)
         detail = f"lost to {', '.join(others)}" if others else ""
@@ -48,6 +62,32 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
     if violations:
         raise PlanRejected(violations)
     return plan
+
+
+def _solve_with_continuity(problem: Problem, tasks: list[Task], params: SolveParams
+                           ) -> RawSolution:
+    """Series keep one worker; a soft series gives that up only if it cost a session.
+
+    First every soft or required series is held to one worker (60 % of the budget); then
+    the soft series that lost a session are freed and the search goes on from there."""
+    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
+    soft = frozenset(s.id for s in problem.series if s.continuity is Continuity.SOFT)
+    if not soft:
+        return solve_routing(problem, tasks, params, same_worker=required)
+    first = solve_routing(problem, tasks, _share(params, 0.6), same_worker=required | soft)
+    dropped = set(first.dropped)
+    freed = frozenset(s.id for s in problem.series
+                      if s.id in soft and dropped.intersection(s.task_ids))
+    log.info("continuity: %d soft series freed after the first phase", len(freed))
+    return solve_routing(problem, tasks, _share(params, 0.4),
+                         same_worker=required | (soft - freed), initial=first)
+
+
+def _share(params: SolveParams, fraction: float) -> SolveParams:
+    limit = params.max_solutions
+    return dataclasses.replace(
+        params, time_limit_s=params.time_limit_s * fraction,
+        max_solutions=None if limit is None else max(1, int(limit * fraction)))
 
 
 def _route(problem: Problem, raw: RawRoute) -> Route:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from api.scenario import ScenarioError, parse_scenario, to_problem
+from api.scenario import ScenarioError, parse_scenario, read_scenario, to_problem
 from optimiser.model import Passengers, Priority, Problem, TaskKind, TimeWindow, TravelMatrix
 
 H = 3600
@@ -398,3 +400,25 @@ def test_regional_outside_m_must_be_positive() -> None:
 def test_max_ride_min_of_zero_is_rejected_naming_the_field() -> None:
     message = rejected(variant(lambda r: r["trips"][2].update(max_ride_min=0)))
     assert "trips[2].max_ride_min" in message
+
+
+# ----------------------------------------------------------------------------- docs example
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+@pytest.mark.parametrize("name", ["senior_bus.json", "two_workers.json"])
+def test_docs_example_scenarios_parse_and_convert(name: str) -> None:
+    scenario = read_scenario(EXAMPLES / name)
+    problem = to_problem(scenario, zero_matrix(len(scenario.locations)))
+    assert problem.tasks
+
+
+def test_docs_senior_bus_plan_has_paired_trip_stops_and_passed_the_check() -> None:
+    plan = json.loads((EXAMPLES / "senior_bus.plan.json").read_text(encoding="utf-8"))
+    assert plan["check"]["passed"] is True
+    stops = [(s["task"], s["action"]) for r in plan["routes"] for s in r["stops"]]
+    trips = {s["id"] for s in json.loads(
+        (EXAMPLES / "senior_bus.json").read_text(encoding="utf-8"))["trips"]}
+    for trip_id in trips - {u["task"] for u in plan["unassigned"]}:
+        assert stops.index((trip_id, "pickup")) < stops.index((trip_id, "dropoff"))

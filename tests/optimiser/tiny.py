@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from optimiser.model import (
@@ -22,6 +24,7 @@ from optimiser.model import (
 from optimiser.model import Ride as RideSpec
 
 STEP_S = 600
+DAY = 24 * 3600
 STEP_M = 5000
 H = 3600
 
@@ -35,11 +38,11 @@ def line_matrix(n: int) -> TravelMatrix:
 def worker(id: str = "w1", *, skills: tuple[str, ...] = (), shifts: tuple[tuple[int, int], ...]
            = ((8 * H, 16 * H),), provider: str = "cus", base: str = "p0",
            max_work_s: int | None = None, capacity: int | None = None,
-           vehicle: str | None = None) -> Worker:
+           vehicle: str | None = None, max_week_s: int | None = None) -> Worker:
     return Worker(id=id, name=id, provider_id=provider, skills=frozenset(skills),
                   shifts=tuple(TimeWindow(a, b) for a, b in shifts), start_location_id=base,
                   end_location_id=base, max_work_s=max_work_s, capacity=capacity,
-                  vehicle_id=vehicle)
+                  vehicle_id=vehicle, max_week_s=max_week_s)
 
 
 def task(id: str, place: int, *, service_s: int = 30 * 60,
@@ -73,11 +76,13 @@ def bus(id: str = "bus", *, seats: int = 6, wheelchair_places: int = 1) -> Vehic
 
 
 def problem(workers: list[Worker], tasks: list[Task], *, places: int = 6,
-            rules: LabourRules | None = None, vehicles: tuple[Vehicle, ...] = ()) -> Problem:
+            rules: LabourRules | None = None, vehicles: tuple[Vehicle, ...] = (),
+            **extra: Any) -> Problem:
+    """`extra` goes to Problem unchanged (series, goals, day_starts_s)."""
     return Problem(
         locations=tuple(Location(f"p{i}", 50.0, 20.0 + i / 100) for i in range(places)),
         providers=(Provider("cus", "CUS", ProviderKind.CUS), Provider("pes", "PES",
                                                                       ProviderKind.PES)),
         workers=tuple(workers), tasks=tuple(tasks), matrix=line_matrix(places),
-        rules=rules or LabourRules(), vehicles=vehicles,
+        rules=rules or LabourRules(), vehicles=vehicles, **extra,
     )
