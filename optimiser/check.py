@@ -26,6 +26,7 @@ from optimiser.model import (
 class Violation:
     rule: str
     message: str
+    tasks: tuple[str, ...] = ()  # the tasks whose removal could resolve it, where known
 
     def __str__(self) -> str:
         return f"[{self.rule}] {self.message}"
@@ -74,14 +75,20 @@ def _working_time_violations(problem: Problem, worker: Worker, routes: list[Rout
     per_day = Counter[int]()
     for route in valid:
         per_day[day_of_route[id(route)]] += route.work_s
+
+    def tasks_of(routes: list[Route]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.task_id for r in routes for s in r.stops))
+
     for day, total in sorted(per_day.items()):
         if worker.max_work_s is not None and total > worker.max_work_s:
             out.append(Violation("working_time", f"worker {worker.id!r} works {total} s on day "
-                                                 f"{day}, contract limit {worker.max_work_s} s"))
+                                                 f"{day}, contract limit {worker.max_work_s} s",
+                                 tasks_of([r for r in valid if day_of_route[id(r)] == day])))
     total = sum(per_day.values())
     if worker.max_week_s is not None and total > worker.max_week_s:
         out.append(Violation("working_time", f"worker {worker.id!r} works {total} s in the "
-                                             f"horizon, limit {worker.max_week_s} s"))
+                                             f"horizon, limit {worker.max_week_s} s",
+                             tasks_of(valid)))
     rest = problem.rules.rest_s
     if rest is None:
         return out
@@ -91,7 +98,8 @@ def _working_time_violations(problem: Problem, worker: Worker, routes: list[Rout
             if day_of_route[id(b)] > day_of_route[id(a)] and b.start_s - a.end_s < rest:
                 out.append(Violation("rest", f"worker {worker.id!r} rests {b.start_s - a.end_s} "
                                              f"s between days {day_of_route[id(a)]} and "
-                                             f"{day_of_route[id(b)]}, needs {rest} s"))
+                                             f"{day_of_route[id(b)]}, needs {rest} s",
+                                     tasks_of([a, b])))
     return out
 
 
@@ -106,11 +114,13 @@ def _series_violations(problem: Problem, plan: Plan) -> list[Violation]:
                 if abs(day_b - day_a) < series.min_gap_days:
                     out.append(Violation("series_spacing", f"series {series.id!r}: sessions "
                                          f"{a!r} and {b!r} are {abs(day_b - day_a)} day(s) "
-                                         f"apart, at least {series.min_gap_days} needed"))
+                                         f"apart, at least {series.min_gap_days} needed",
+                                         (b,)))
         workers = {w for _, _, w in served}
         if series.continuity is Continuity.REQUIRED and len(workers) > 1:
             out.append(Violation("continuity", f"series {series.id!r} is split between "
-                                               f"{sorted(workers)}"))
+                                               f"{sorted(workers)}",
+                                 tuple(t for t, _, w in served if w != served[0][2])))
     return out
 
 
@@ -157,7 +167,7 @@ def _linked_returns(problem: Problem, plan: Plan) -> list[Violation]:
             out.append(Violation("return_trip", f"return trip {task.id!r} picks up at "
                                  f"{back.start_s} s, before the appointment after "
                                  f"{task.ride.return_of!r} ends at "
-                                 f"{there.end_s + task.ride.appointment_s} s"))
+                                 f"{there.end_s + task.ride.appointment_s} s", (task.id,)))
     return out
 
 
@@ -260,7 +270,7 @@ def _ride_violations(
     ride = stop.start_s - pickup.end_s
     if ride > problem.max_ride_s(task):
         out.append(Violation("ride_time", f"{what}: passengers ride {ride} s, at most "
-                                          f"{problem.max_ride_s(task)} s allowed"))
+                                          f"{problem.max_ride_s(task)} s allowed", (task.id,)))
     return out
 
 

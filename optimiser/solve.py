@@ -22,6 +22,7 @@ from optimiser.model import (
     Reason,
     Route,
     Stop,
+    StopAction,
     Task,
     Unassigned,
 )
@@ -58,10 +59,86 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
         unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED, detail))
     plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
                 solver_status=status)
-    violations = check(problem, plan)
-    if violations:
-        raise PlanRejected(violations)
-    return plan
+    tightened = dataclasses.replace(plan, routes=tuple(_tighten(problem, r) for r in routes))
+    if not check(problem, tightened):
+        return tightened
+    return _repair(problem, plan)
+
+
+# Rules that span routes or stops: OR-Tools enforces them only as far as its bounds
+# propagation reaches, so a plan may come back breaking one. Removing a task can mend it.
+REPAIRABLE = frozenset({"working_time", "rest", "series_spacing", "continuity", "return_trip",
+                        "ride_time"})
+
+
+def _repair(problem: Problem, plan: Plan) -> Plan:
+    """Drop the least important task named by a cross-route violation until the plan passes.
+
+    Anything else the checker finds is a solver bug and is raised, never written out."""
+    for _ in range(len(problem.tasks) + 1):
+        violations = check(problem, plan)
+        if not violations:
+            return plan
+        fixable = [v for v in violations if v.rule in REPAIRABLE and v.tasks]
+        if len(fixable) < len(violations):
+            raise PlanRejected(violations)
+        victim = min(fixable[0].tasks, key=lambda t: (
+            problem.task(t).mandatory, problem.task(t).priority, -problem.task(t).service_s))
+        log.warning("removing task %s to respect the %s rule: %s", victim, fixable[0].rule,
+                    fixable[0].message)
+        routes = [_without(problem, r, victim) for r in plan.routes]
+        plan = dataclasses.replace(
+            plan, routes=tuple(_tighten(problem, r) for r in routes if r.stops),
+            unassigned=(*plan.unassigned, Unassigned(
+                victim, Reason.CAPACITY_EXHAUSTED, f"removed to respect the {fixable[0].rule} "
+                                                   "rule")))
+    raise PlanRejected(check(problem, plan))
+
+
+def _without(problem: Problem, route: Route, task_id: str) -> Route:
+    """The route minus the task's stops, re-timed like a fresh solver route."""
+    if all(s.task_id != task_id for s in route.stops):
+        return route
+    raw = RawRoute(route.worker_id, route.shift_index, route.start_s, route.end_s,
+                   tuple((s.task_id, s.action, s.start_s) for s in route.stops
+                         if s.task_id != task_id),
+                   tuple((b.start_s, b.end_s) for b in route.breaks))
+    return _route(problem, raw)
+
+
+def _tighten(problem: Problem, route: Route) -> Route:
+    """The same stops at the latest times that still end the route as early as possible.
+
+    OR-Tools reports each time at the lower bound its propagation found, which can leave
+    idle time at the start that a limit spanning several routes (the day's contract hours,
+    the rest before the next day) does not allow. For a route of visits and jobs without
+    breaks this re-times it to its shortest span; other routes keep the solver's times.
+    """
+    if route.breaks or any(s.action is not StopAction.SERVE for s in route.stops):
+        return route
+    worker = problem.worker(route.worker_id)
+    tasks = [problem.task(s.task_id) for s in route.stops]
+    places = [worker.start_location_id, *(t.location_id for t in tasks),
+              worker.end_location_id]
+    legs = [problem.travel_s(a, b) for a, b in zip(places, places[1:], strict=False)]
+    earliest_end = route.stops[-1].end_s + legs[-1]
+    latest: list[int] = []
+    bound = earliest_end - legs[-1]
+    for task, leg in zip(reversed(tasks), reversed(legs[:-1]), strict=True):
+        starts = [min(w.end_s, bound) - task.service_s for w in task.windows
+                  if min(w.end_s, bound) - task.service_s >= w.start_s]
+        if not starts:
+            return route
+        latest.append(max(starts))
+        bound = latest[-1] - leg
+    latest.reverse()
+    stops: list[Stop] = []
+    for stop, start, task, leg in zip(route.stops, latest, tasks, legs, strict=False):
+        arrival = start if not stops else stops[-1].end_s + leg
+        stops.append(dataclasses.replace(stop, arrival_s=arrival, start_s=start,
+                                         end_s=start + task.service_s))
+    return dataclasses.replace(route, start_s=latest[0] - legs[0], end_s=earliest_end,
+                               stops=tuple(stops))
 
 
 def _solve_with_continuity(problem: Problem, tasks: list[Task], params: SolveParams
