@@ -215,13 +215,24 @@ class ScenarioIn(_Strict):
             need(r.client is None or r.client in clients, f"trips[{i}].client", r.client)
             need(r.pickup is None or r.pickup in locations, f"trips[{i}].pickup", r.pickup)
             need(r.dropoff in locations, f"trips[{i}].dropoff", r.dropoff)
-            need(r.return_of is None or (r.return_of in trips and r.return_of != r.id),
-                 f"trips[{i}].return_of", r.return_of)
+            if r.return_of == r.id:
+                raise ValueError(f"trips[{i}].return_of: {r.id!r} cannot be its own return")
+            need(r.return_of is None or r.return_of in trips, f"trips[{i}].return_of",
+                 r.return_of)
             pickup = r.pickup or (homes.get(r.client) if r.client else None)
             if pickup is None:
                 raise ValueError(f"trips[{i}] ({r.id!r}): give a pickup or a client")
             if pickup == r.dropoff:
                 raise ValueError(f"trips[{i}].dropoff: {r.dropoff!r} is also the pickup")
+        outbound = {r.id: r.return_of for r in self.trips}
+        for i, r in enumerate(self.trips):
+            seen, cursor = {r.id}, r.return_of
+            while cursor is not None:
+                if cursor in seen:
+                    raise ValueError(f"trips[{i}].return_of: {r.return_of!r} leads back to "
+                                     f"{r.id!r} (a cycle of return trips)")
+                seen.add(cursor)
+                cursor = outbound.get(cursor)
         return self
 
     @field_validator("timezone")
@@ -379,7 +390,8 @@ def _trip(scenario: ScenarioIn, clock: Clock, i: int, r: TripIn, homes: dict[str
     where = f"trips[{i}] of {r.id!r}"
     people = r.passengers
     if people.seated + people.wheelchair == 0:
-        raise ScenarioError(f"trips[{i}].passengers: no seated or wheelchair passenger")
+        raise ScenarioError(f"trips[{i}].passengers of {r.id!r}: no seated or wheelchair "
+                            f"passenger (seated=0, wheelchair=0)")
     handling_s = ((people.seated + people.escort) * rules.board_seated_s
                   + people.wheelchair * rules.board_wheelchair_s)
     pickup = m.TimeWindow(0, clock.seconds("24:00", "24:00"))  # any time that day

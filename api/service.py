@@ -84,8 +84,9 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
     elif not scenario.network.fallback_grid:
         raise ScenarioError("network.source: no road network given (set network.source, pass "
                             "--graph, or allow network.fallback_grid)")
-    lat = float(np.mean([x.lat for x in scenario.locations]))
-    lon = float(np.mean([x.lon for x in scenario.locations]))
+    # The median keeps a few out-of-town destinations from pulling the grid away from town.
+    lat = float(np.median([x.lat for x in scenario.locations]))
+    lon = float(np.median([x.lon for x in scenario.locations]))
     g = prepare_graph(grid_graph(lat, lon))
     log.warning(SYNTHETIC_WARNING)
     return g, NetworkInfo(f"synthetic grid around {lat:.4f},{lon:.4f}", True,

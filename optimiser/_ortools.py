@@ -133,6 +133,7 @@ class _Model:
         self._add_working_time_limits()
         self._add_breaks(service)
         self._add_series()
+        self._add_shared_vehicles()
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
         """Travel seconds; with a PES-share goal, CUS routes also pay for their service time."""
@@ -289,6 +290,21 @@ class _Model:
             if worker.max_week_s is not None and vehicles:
                 solver.Add(solver.Sum([span[v] for v in vehicles]) <= worker.max_week_s)
             self._add_rest(worker, vehicles)
+
+    def _add_shared_vehicles(self) -> None:
+        """Two drivers of one bus cannot drive it at the same time."""
+        solver, routing, time_dim = self.routing.solver(), self.routing, self.time
+        for a, (wa, ka) in enumerate(self.shifts):
+            for b, (wb, kb) in enumerate(self.shifts[a + 1:], start=a + 1):
+                if (wa.vehicle_id is None or wa.vehicle_id != wb.vehicle_id or wa.id == wb.id
+                        or not wa.shifts[ka].overlap_s(wb.shifts[kb])):
+                    continue
+                a_first = solver.IsLessOrEqualVar(time_dim.CumulVar(routing.End(a)),
+                                                  time_dim.CumulVar(routing.Start(b)))
+                b_first = solver.IsLessOrEqualVar(time_dim.CumulVar(routing.End(b)),
+                                                  time_dim.CumulVar(routing.Start(a)))
+                solver.Add(a_first + b_first + 2 >= routing.ActiveVehicleVar(a)
+                           + routing.ActiveVehicleVar(b) + 1)
 
     def _add_rest(self, worker: Worker, vehicles: list[int]) -> None:
         """Routes of a worker on different days leave at least rules.rest_s between them.

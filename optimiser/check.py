@@ -62,6 +62,7 @@ def check(problem: Problem, plan: Plan) -> list[Violation]:
         out += _route_violations(problem, worker, route, tasks)
     for worker_id, routes in by_worker.items():
         out += _working_time_violations(problem, workers[worker_id], routes)
+    out += _vehicle_violations(problem, plan)
     out += _series_violations(problem, plan)
     return out
 
@@ -100,6 +101,25 @@ def _working_time_violations(problem: Problem, worker: Worker, routes: list[Rout
                                              f"s between days {day_of_route[id(a)]} and "
                                              f"{day_of_route[id(b)]}, needs {rest} s",
                                      tasks_of([a, b])))
+    return out
+
+
+def _vehicle_violations(problem: Problem, plan: Plan) -> list[Violation]:
+    """A vehicle is driven by one route at a time."""
+    out: list[Violation] = []
+    by_vehicle: dict[str, list[Route]] = {}
+    vehicle_of = {w.id: w.vehicle_id for w in problem.workers}
+    for route in plan.routes:
+        vehicle = vehicle_of.get(route.worker_id)
+        if vehicle is not None:
+            by_vehicle.setdefault(vehicle, []).append(route)
+    for vehicle, routes in by_vehicle.items():
+        ordered = sorted(routes, key=lambda r: r.start_s)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b.start_s < a.end_s:
+                out.append(Violation("vehicle_in_use", f"vehicle {vehicle!r} is driven by "
+                                     f"{a.worker_id!r} until {a.end_s} s and by {b.worker_id!r} "
+                                     f"from {b.start_s} s", tuple(s.task_id for s in b.stops)))
     return out
 
 

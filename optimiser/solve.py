@@ -68,7 +68,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
 # Rules that span routes or stops: OR-Tools enforces them only as far as its bounds
 # propagation reaches, so a plan may come back breaking one. Removing a task can mend it.
 REPAIRABLE = frozenset({"working_time", "rest", "series_spacing", "continuity", "return_trip",
-                        "ride_time"})
+                        "ride_time", "vehicle_in_use"})
 
 
 def _repair(problem: Problem, plan: Plan) -> Plan:

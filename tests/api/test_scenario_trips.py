@@ -422,3 +422,10 @@ def test_docs_senior_bus_plan_has_paired_trip_stops_and_passed_the_check() -> No
         (EXAMPLES / "senior_bus.json").read_text(encoding="utf-8"))["trips"]}
     for trip_id in trips - {u["task"] for u in plan["unassigned"]}:
         assert stops.index((trip_id, "pickup")) < stops.index((trip_id, "dropoff"))
+
+
+def test_return_trips_that_point_at_each_other_are_rejected_as_a_cycle():
+    raw = variant(lambda r: r["trips"][0].update(return_of="from-clinic"))
+    message = rejected(raw)
+    assert "trips[1].return_of" in message or "trips[0].return_of" in message
+    assert "cycle" in message

@@ -136,3 +136,16 @@ def test_a_plan_naming_unknown_workers_or_tasks_is_caught():
     assert "unknown_worker" in rules_broken(Plan((route, ghost), ()))
     assert "unknown_task" in rules_broken(Plan((route,), (Unassigned("zzz",
                                                                      Reason.NO_AVAILABILITY),)))
+
+
+def test_a_bus_driven_by_two_drivers_at_once_is_caught():
+    from optimiser.model import Vehicle
+
+    p = problem([worker("a", vehicle="bus"), worker("b", vehicle="bus")],
+                [task("x", 1), task("y", 1)],
+                vehicles=(Vehicle("bus", "bus", seats=4),))
+    x = Stop("x", "p1", 8 * H + STEP_S, 8 * H + STEP_S, 8 * H + STEP_S + 1800)
+    y = Stop("y", "p1", 8 * H + STEP_S, 8 * H + STEP_S, 8 * H + STEP_S + 1800)
+    routes = (Route("a", 0, 8 * H, x.end_s + STEP_S, (x,)),
+              Route("b", 0, 8 * H, y.end_s + STEP_S, (y,)))
+    assert {v.rule for v in check(p, Plan(routes, ()))} == {"vehicle_in_use"}

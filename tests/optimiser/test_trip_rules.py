@@ -111,3 +111,12 @@ def test_trips_and_home_visits_are_planned_together_in_one_plan():
     plan = solve(p, params=FAST)
     assert {r.worker_id for r in plan.routes} == {"driver", "physio"}
     assert plan.unassigned == () and check(p, plan) == []
+
+
+def test_one_bus_is_driven_by_one_driver_at_a_time():
+    trips = [trip(f"t{i}", 1, 5, seated=2, pickup_windows=((8 * H, 8 * H + 600),),
+                  max_ride_s=2 * H) for i in range(2)]
+    p = problem([driver("a", shifts=((7 * H, 16 * H),)), driver("b", shifts=((7 * H, 16 * H),))],
+                trips, vehicles=(bus(seats=2),))
+    plan = solve(p, params=FAST)
+    assert len(plan.routes) == 1 and len(plan.unassigned) == 1
