@@ -8,6 +8,7 @@ seconds from local midnight of the plan date.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,9 +42,33 @@ Id = Annotated[str, Field(min_length=1, max_length=100)]
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 class WindowIn(_Strict):
     start: str = Field(description="HH:MM local, or ISO 8601 date-time with offset")
     end: str
+    day: date | Weekday | Literal["daily"] | None = Field(
+        default=None, description="the date of HH:MM times; a weekday or 'daily' repeats the "
+                                  "window on every such day of the horizon; default: the first")
+
+
+class AbsenceIn(_Strict):
+    start: date
+    end: date  # inclusive
+    why: str = ""
+
+
+class SeriesIn(_Strict):
+    sessions: int = Field(ge=1, le=7)
+    min_gap_days: int = Field(default=1, ge=0, le=6)
+    continuity: Literal["none", "soft", "required"] = "soft"
+
+
+class GoalsIn(_Strict):
+    pes_share_target: float | None = Field(default=0.35, ge=0, le=1)
+    pes_weight: float = Field(default=0.1, ge=0, le=10)
 
 
 class LocationIn(_Strict):
@@ -76,6 +101,8 @@ class WorkerIn(_Strict):
     max_work_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     capacity: int | None = Field(default=None, ge=0)
     vehicle: Id | None = None  # the bus this driver takes on their shifts
+    max_week_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
+    absences: list[AbsenceIn] = []  # leave, sickness: shifts starting on these days go
 
 
 class TaskIn(_Strict):
@@ -89,6 +116,9 @@ class TaskIn(_Strict):
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     mandatory: bool = False
     demand: int = Field(default=0, ge=0)
+    series: SeriesIn | None = None  # a therapy series: this visit `sessions` times
+    release_date: date | None = None  # a job: not before this day
+    due_date: date | None = None  # a job: done by the end of this day
 
 
 class VehicleIn(_Strict):
@@ -142,6 +172,7 @@ class RegionalIn(_Strict):
 
 
 class RulesIn(_Strict):
+    rest_min: Annotated[int, Field(gt=0, le=24 * 60)] | None = 660
     break_after_min: Annotated[int, Field(gt=0, le=24 * 60)] | None = 360
     break_min: Annotated[int, Field(gt=0, le=240)] = 15
 
@@ -158,8 +189,10 @@ class NetworkIn(_Strict):
 class ScenarioIn(_Strict):
     name: str = ""
     date: date
+    days: int = Field(default=1, ge=1, le=7)
     timezone: str = "Europe/Warsaw"
     note: str = ""
+    goals: GoalsIn = GoalsIn()
     network: NetworkIn = NetworkIn()
     rules: RulesIn = RulesIn()
     trip_rules: TripRulesIn = TripRulesIn()
@@ -209,6 +242,17 @@ class ScenarioIn(_Strict):
                  t.location)
             if t.location is None and t.client is None:
                 raise ValueError(f"tasks[{i}] ({t.id!r}): give a location or a client")
+        for i, t in enumerate(self.tasks):
+            if t.series is not None and (
+                    (t.series.sessions - 1) * t.series.min_gap_days + 1 > self.days):
+                raise ValueError(f"tasks[{i}].series.sessions: {t.series.sessions} sessions "
+                                 f"{t.series.min_gap_days} day(s) apart do not fit in "
+                                 f"days={self.days}")
+        for i, w in enumerate(self.workers):
+            for k, a in enumerate(w.absences):
+                if a.end < a.start:
+                    raise ValueError(f"workers[{i}].absences[{k}].end: {a.end} is before "
+                                     f"start {a.start}")
         trips = {x.id for x in self.trips}
         homes = {c.id: c.location for c in self.clients}
         for i, r in enumerate(self.trips):
@@ -252,13 +296,15 @@ class Clock:
         self.zone = ZoneInfo(timezone)
         self.midnight = datetime.combine(day, time(0), tzinfo=self.zone)
 
-    def seconds(self, text: str, field: str) -> int:
+    def seconds(self, text: str, field: str, *, on: date | None = None) -> int:
+        """Seconds from the first midnight; HH:MM is wall-clock time `on` that date."""
         match = _CLOCK.match(text)
         if match:
             hours, minutes = int(match[1]), int(match[2])
             if hours > 24 or minutes > 59 or (hours == 24 and minutes):
                 raise ScenarioError(f"{field}: {text!r} is not a clock time (00:00-24:00)")
-            local = self.midnight.replace(tzinfo=None) + timedelta(hours=hours, minutes=minutes)
+            day = on or self.midnight.date()
+            local = datetime.combine(day, time(0)) + timedelta(hours=hours, minutes=minutes)
             moment = local.replace(tzinfo=self.zone)
         else:
             try:
@@ -274,6 +320,9 @@ class Clock:
         if elapsed.total_seconds() < 0:
             raise ScenarioError(f"{field}: {text!r} is before the plan date")
         return int(elapsed.total_seconds())
+
+    def midnight_s(self, day: date) -> int:
+        return self.seconds("00:00", "date", on=day)
 
     def iso(self, seconds: int) -> str:
         utc = self.midnight.astimezone(UTC) + timedelta(seconds=seconds)
@@ -325,64 +374,114 @@ def to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
 def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     clock = Clock(scenario.date, scenario.timezone)
 
-    def windows(items: list[WindowIn], field: str, owner: str, *, min_s: int = 0) -> tuple[
-            m.TimeWindow, ...]:
+    dates = [scenario.date + timedelta(days=k) for k in range(scenario.days)]
+
+    def windows(items: list[WindowIn], field: str, owner: str, *, min_s: int = 0,
+                skip: frozenset[date] = frozenset()) -> tuple[m.TimeWindow, ...]:
         out: list[tuple[m.TimeWindow, str]] = []
         for i, w in enumerate(items):
             where = f"{field}[{i}] of {owner!r}"
-            start = clock.seconds(w.start, f"{field}[{i}].start of {owner!r}")
-            end = clock.seconds(w.end, f"{field}[{i}].end of {owner!r}")
-            if end <= start:
-                raise ScenarioError(f"{where}: end {w.end!r} is not after start {w.start!r}")
-            if end - start < min_s:
-                raise ScenarioError(f"{where}: {w.start}-{w.end} is shorter than the task's "
-                                    f"duration_min={min_s // 60}")
-            for earlier, earlier_where in out:
-                if earlier.overlap_s(m.TimeWindow(start, end)) or start == earlier.end_s:
-                    raise ScenarioError(f"{where}: {w.start}-{w.end} overlaps {earlier_where}")
-            out.append((m.TimeWindow(start, end), where))
-        return tuple(window for window, _ in out)
+            for day in _days_of(w, dates):
+                if day in skip:
+                    continue
+                start = clock.seconds(w.start, f"{field}[{i}].start of {owner!r}", on=day)
+                end = clock.seconds(w.end, f"{field}[{i}].end of {owner!r}", on=day)
+                if end <= start:
+                    raise ScenarioError(f"{where}: end {w.end!r} is not after start "
+                                        f"{w.start!r}")
+                if end - start < min_s:
+                    raise ScenarioError(f"{where}: {w.start}-{w.end} is shorter than the "
+                                        f"task's duration_min={min_s // 60}")
+                for earlier, earlier_where in out:
+                    if earlier.overlap_s(m.TimeWindow(start, end)) or start == earlier.end_s:
+                        raise ScenarioError(f"{where}: {w.start}-{w.end} on {day} overlaps "
+                                            f"{earlier_where}")
+                out.append((m.TimeWindow(start, end), where))
+        return tuple(sorted((window for window, _ in out), key=lambda w: w.start_s))
 
     homes = {c.id: c.location for c in scenario.clients}
     workers = tuple(
         m.Worker(
             id=w.id, name=w.name or w.id, provider_id=w.provider, skills=frozenset(w.skills),
-            shifts=windows(w.shifts, f"workers[{i}].shifts", w.id),
+            shifts=windows(w.shifts, f"workers[{i}].shifts", w.id, skip=_absent(w)),
             start_location_id=w.start_location,
             end_location_id=w.end_location or w.start_location,
             max_work_s=None if w.max_work_min is None else w.max_work_min * 60,
             capacity=w.capacity, vehicle_id=w.vehicle,
+            max_week_s=None if w.max_week_min is None else w.max_week_min * 60,
         )
         for i, w in enumerate(scenario.workers)
     )
-    tasks = []
+    tasks: list[m.Task] = []
+    series: list[m.Series] = []
     for i, t in enumerate(scenario.tasks):
-        location = t.location or homes[str(t.client)]
-        tasks.append(m.Task(
-            id=t.id, kind=m.TaskKind(t.kind), location_id=location, service_s=t.duration_min * 60,
-            windows=windows(t.windows, f"tasks[{i}].windows", t.id, min_s=t.duration_min * 60),
+        allowed = _job_days(t, i, dates)
+        task_windows = windows(t.windows, f"tasks[{i}].windows", t.id,
+                               min_s=t.duration_min * 60, skip=frozenset(dates) - allowed)
+        if not task_windows:
+            raise ScenarioError(f"tasks[{i}].windows of {t.id!r}: no window falls on a day of "
+                                "the horizon between its release_date and due_date")
+        task = m.Task(
+            id=t.id, kind=m.TaskKind(t.kind), location_id=t.location or homes[str(t.client)],
+            service_s=t.duration_min * 60,
+            windows=task_windows,
             client_id=t.client,
             required_skills=frozenset(t.skills), priority=m.Priority[t.priority.upper()],
             mandatory=t.mandatory, demand=t.demand,
-        ))
-    tasks += [_trip(scenario, clock, i, r, homes) for i, r in enumerate(scenario.trips)]
-    rules, trip_rules = scenario.rules, scenario.trip_rules
-    return m.Problem(
-            locations=tuple(m.Location(x.id, x.lat, x.lon, x.name) for x in scenario.locations),
-            providers=tuple(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
-                            for p in scenario.providers),
-            clients=tuple(m.Client(c.id, c.name or c.id, c.location) for c in scenario.clients),
-            workers=workers, tasks=tuple(tasks), matrix=matrix,
-            rules=m.LabourRules(
-                break_after_s=None if rules.break_after_min is None
-                else rules.break_after_min * 60,
-                break_s=rules.break_min * 60),
-            name=scenario.name,
-            vehicles=tuple(m.Vehicle(v.id, v.name or v.id, v.seats, v.wheelchair_places)
-                           for v in scenario.vehicles),
-            trip_rules=m.TripRules(max_ride_factor=trip_rules.max_ride_factor,
-                                   max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
         )
+        if t.series is None:
+            tasks.append(task)
+            continue
+        ids = tuple(f"{t.id}#{k + 1}" for k in range(t.series.sessions))
+        tasks += [dataclasses.replace(task, id=session) for session in ids]
+        series.append(m.Series(t.id, ids, t.series.min_gap_days,
+                               m.Continuity(t.series.continuity)))
+    tasks += [_trip(scenario, clock, i, r, homes) for i, r in enumerate(scenario.trips)]
+    rules, trip_rules, goals = scenario.rules, scenario.trip_rules, scenario.goals
+    return m.Problem(
+        locations=tuple(m.Location(x.id, x.lat, x.lon, x.name) for x in scenario.locations),
+        providers=tuple(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
+                        for p in scenario.providers),
+        clients=tuple(m.Client(c.id, c.name or c.id, c.location) for c in scenario.clients),
+        workers=workers, tasks=tuple(tasks), matrix=matrix,
+        rules=m.LabourRules(
+            break_after_s=None if rules.break_after_min is None else rules.break_after_min * 60,
+            break_s=rules.break_min * 60,
+            rest_s=None if rules.rest_min is None else rules.rest_min * 60),
+        name=scenario.name,
+        vehicles=tuple(m.Vehicle(v.id, v.name or v.id, v.seats, v.wheelchair_places)
+                       for v in scenario.vehicles),
+        trip_rules=m.TripRules(max_ride_factor=trip_rules.max_ride_factor,
+                               max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
+        series=tuple(series),
+        goals=m.Goals(pes_share_target=goals.pes_share_target, pes_weight=goals.pes_weight),
+        day_starts_s=tuple(clock.midnight_s(d) for d in dates),
+    )
+
+
+def _days_of(window: WindowIn, dates: list[date]) -> list[date]:
+    """The horizon dates a window applies to (HH:MM times are read on each of them)."""
+    if window.day is None:
+        return dates[:1]
+    if window.day == "daily":
+        return dates
+    if isinstance(window.day, date):
+        return [window.day]
+    return [d for d in dates if WEEKDAYS[d.weekday()] == window.day]
+
+
+def _absent(worker: WorkerIn) -> frozenset[date]:
+    return frozenset(a.start + timedelta(days=k) for a in worker.absences
+                     for k in range((a.end - a.start).days + 1))
+
+
+def _job_days(task: TaskIn, i: int, dates: list[date]) -> frozenset[date]:
+    """Days a task may be done on: within its release and due dates (both inclusive)."""
+    release, due = task.release_date or dates[0], task.due_date or dates[-1]
+    if due < release:
+        raise ScenarioError(f"tasks[{i}].due_date: {due} is before release_date {release} "
+                            f"(task {task.id!r})")
+    return frozenset(d for d in dates if release <= d <= due)
 
 
 def _trip(scenario: ScenarioIn, clock: Clock, i: int, r: TripIn, homes: dict[str, str]) -> m.Task:

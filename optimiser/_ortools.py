@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import logging
 import math
+import random
 import time
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from optimiser import sisr
 from optimiser.model import (
     Priority,
     Problem,
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 PRIORITY_WEIGHT = {p: 100 ** (p - Priority.LOW) for p in Priority}
 MANDATORY_WEIGHT = 100 ** len(Priority)
+SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
+SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
 SLOW_LNS_OPERATORS = (
     "use_global_cheapest_insertion_path_lns",
     "use_local_cheapest_insertion_path_lns",
@@ -381,6 +385,10 @@ class _Model:
 
             routing.AddAtSolutionCallback(report)
         parameters = self._search_parameters()
+        plain = initial is None and self._plain()
+        if plain:  # GLS for a first good plan, SISR for most of the time, GLS to polish
+            parameters.time_limit.FromMilliseconds(
+                max(1, int(self.params.time_limit_s * SISR_GLS_SHARE * 1000)))
         if initial is None:
             solution = routing.SolveWithParameters(parameters)
         else:
@@ -389,14 +397,15 @@ class _Model:
             routes: list[list[int]] = [[] for _ in self.shifts]
             for raw in initial.routes:
                 routes[vehicle[(raw.worker_id, raw.shift_index)]] = [
-                    self.manager.IndexToNode(self.index(task_id, action))
-                    for task_id, action, _ in raw.visits]
-            start = routing.ReadAssignmentFromRoutes(routes, True)
+                    self.index(task_id, action) for task_id, action, _ in raw.visits]
+            start = self._assignment(routes)
             if start is None:
                 log.warning("the earlier routes do not fit this model; searching afresh")
                 solution = routing.SolveWithParameters(parameters)
             else:
                 solution = routing.SolveFromAssignmentWithParameters(start, parameters)
+        if plain and solution is not None:
+            solution = self._improve_with_sisr(solution, started)
         if self.tasks and (solution is None or not self._served(solution)):
             # Insertion heuristics cannot see constraints that span routes (a weekly limit,
             # rest between days) and may give up with nothing placed; starting from an empty
@@ -414,6 +423,80 @@ class _Model:
             log.warning("OR-Tools found no solution (%s); every task is dropped", status)
             return RawSolution((), tuple(t.id for t in self.tasks), 0, status)
         return self._read(solution, status)
+
+    def _assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
+        """Routes (routing indices per vehicle) as an assignment to start a search from.
+
+        RoutesToAssignment, unlike ReadAssignmentFromRoutes, does not re-propagate and so
+        accepts every route the model accepted before."""
+        assignment = self.routing.solver().Assignment()
+        ok = self.routing.RoutesToAssignment(routes, True, True, assignment)
+        return assignment if ok else None
+
+    def _plain(self) -> bool:
+        """Only windows, loads, allowed vehicles and shift bounds: what SISR models."""
+        p = self.problem
+        return (p.rules.break_after_s is None and not p.series and not self.same_worker
+                and all(n.task.ride is None and len(n.windows) <= 1 for n in self.nodes)
+                and all(w.max_work_s is None and w.max_week_s is None
+                        and len(w.shifts) <= 1 for w in p.workers))
+
+    def _improve_with_sisr(self, solution: pywrapcp.Assignment, started: float
+                           ) -> pywrapcp.Assignment:
+        routing, params = self.routing, self.params
+        best = routing.solver().Assignment(solution)
+        routes = [self._route_indices(best, v) for v in range(len(self.shifts))]
+        instance = self._sisr_instance()
+        if (sum(map(len, routes)) != len(instance.customers)
+                or instance.cost(routes) != best.ObjectiveValue()):
+            return best  # something unserved, or costs beyond travel: leave it to GLS
+        deadline = started + params.time_limit_s
+        improved, _ = sisr.improve(
+            instance, routes, deadline=deadline - params.time_limit_s * SISR_POLISH_SHARE,
+            rng=random.Random(params.seed),
+            max_iterations=None if params.max_solutions is None else params.max_solutions * 20)
+        polish = self._search_parameters()
+        polish.time_limit.FromMilliseconds(max(10, int((deadline - time.monotonic()) * 1000)))
+        start = self._assignment(improved)
+        result = None if start is None else routing.SolveFromAssignmentWithParameters(
+            start, polish)
+        if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
+            return result
+        return best
+
+    def _route_indices(self, solution: pywrapcp.Assignment, v: int) -> list[int]:
+        out, index = [], solution.Value(self.routing.NextVar(self.routing.Start(v)))
+        while not self.routing.IsEnd(index):
+            out.append(index)
+            index = solution.Value(self.routing.NextVar(index))
+        return out
+
+    def _sisr_instance(self) -> sisr.Instance:
+        routing, manager = self.routing, self.manager
+        size = routing.Size() + routing.vehicles()
+        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
+        duration = self.problem.matrix.duration_s
+        earliest, latest = [0] * size, [self.horizon] * size
+        service, demand = [0] * size, [0] * size
+        allowed: list[frozenset[int]] = [frozenset()] * size
+        vehicles = range(len(self.shifts))
+        for node, spec in enumerate(self.nodes):
+            i = manager.NodeToIndex(node)
+            service[i], demand[i] = spec.service_s, spec.task.demand
+            if spec.windows:
+                earliest[i] = spec.windows[0].start_s
+                latest[i] = spec.windows[0].end_s - spec.service_s
+            allowed[i] = frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
+        for v, (worker, k) in enumerate(self.shifts):
+            for i in (routing.Start(v), routing.End(v)):
+                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
+        return sisr.Instance(
+            travel=[[int(duration[a, b]) for b in location] for a in location],
+            earliest=earliest, latest=latest, service=service, demand=demand, allowed=allowed,
+            start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
+            capacity=[math.inf if w.capacity is None or not any(demand) else w.capacity
+                      for w, _ in self.shifts],
+            customers=[manager.NodeToIndex(n) for n in range(len(self.nodes))])
 
     def _served(self, solution: pywrapcp.Assignment) -> int:
         first = [self.index(t.id, t.actions[0]) for t in self.tasks]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from optimiser.model import Plan, Problem, Route
+from optimiser.model import Plan, Problem, ProviderKind, Route
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,10 @@ class Kpis:
     work_s: int
     served_by_priority: dict[str, str] = field(default_factory=dict)  # "high": "3/4"
     service_s_by_provider: dict[str, int] = field(default_factory=dict)
+    pes_share: float | None = None  # PES service time / all service time (None: no service)
+    pes_share_target: float | None = None
+    pes_share_met: bool | None = None
+    series_one_worker_pct: float | None = None  # series with 2+ sessions served by one worker
 
 
 def route_figures(problem: Problem, route: Route) -> RouteFigures:
@@ -52,7 +56,19 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
     by_provider: Counter[str] = Counter({p.id: 0 for p in problem.providers})
     for route, fig in zip(plan.routes, figures, strict=True):
         by_provider[problem.worker(route.worker_id).provider_id] += fig.service_s
+    pes = sum(v for p, v in by_provider.items() if problem.provider(p).kind is ProviderKind.PES)
+    total_service = sum(f.service_s for f in figures)
+    share = pes / total_service if total_service else None
+    target = problem.goals.pes_share_target
+    worker_of = {s.task_id: r.worker_id for r in plan.routes for s in r.stops}
+    multi = [{worker_of[t] for t in s.task_ids if t in worker_of} for s in problem.series
+             if sum(t in worker_of for t in s.task_ids) >= 2]
     return Kpis(
+        pes_share=None if share is None else round(share, 4),
+        pes_share_target=target,
+        pes_share_met=None if share is None or target is None else share >= target,
+        series_one_worker_pct=round(100 * sum(len(w) == 1 for w in multi) / len(multi), 1)
+        if multi else None,
         tasks=len(problem.tasks),
         served=len(served_ids),
         unassigned=len(plan.unassigned),
