@@ -68,9 +68,9 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost."""
     current, current_cost = [r[:] for r in routes], instance.cost(routes)
     best, best_cost = [r[:] for r in current], current_cost
-    per_stop = current_cost / max(1, len(instance.customers))
+    per_stop = max(1.0, current_cost / max(1, len(instance.customers)))
     t_start = settings.temperature_start * per_stop
-    t_end = max(1e-9, settings.temperature_end * per_stop)
+    t_end = settings.temperature_end * per_stop
     started = time.monotonic()
     span = max(1e-6, deadline - started)
     iteration = 0
