@@ -86,14 +86,15 @@ def read_instance(path: Path) -> Instance:
     workers = tuple(
         Worker(id=f"v{j + 1}", name=f"vehicle {j + 1}", provider_id="fleet", skills=frozenset(),
                shifts=(shift,), start_location_id="0", end_location_id=str(2 * n + 1),
-               max_work_s=int(max_duration * SCALE), vehicle_id="bus")
+               max_work_s=int(max_duration * SCALE), vehicle_id=f"bus{j + 1}")
         for j in range(k)
     )
     problem = Problem(
         locations=tuple(Location(str(i), 0.0, 0.0) for i in range(2 * n + 2)),
         providers=(Provider("fleet", "fleet", ProviderKind.CUS),), workers=workers, tasks=tasks,
         matrix=TravelMatrix(ticks, ticks), rules=LabourRules(break_after_s=None),
-        vehicles=(Vehicle("bus", "bus", seats=int(capacity)),), name=path.stem,
+        vehicles=tuple(Vehicle(f"bus{j + 1}", f"bus {j + 1}", seats=int(capacity))
+                       for j in range(k)), name=path.stem,
     )
     return Instance(problem, euclid, n)
 
