@@ -60,9 +60,10 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
     plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
                 solver_status=status)
     tightened = dataclasses.replace(plan, routes=tuple(_tighten(problem, r) for r in routes))
-    if not check(problem, tightened):
-        return tightened
-    return _repair(problem, plan)
+    for candidate in (tightened, plan):
+        if all(v.rule in REPAIRABLE and v.tasks for v in check(problem, candidate)):
+            return _repair(problem, candidate)
+    raise PlanRejected(check(problem, plan))
 
 
 # Rules that span routes or stops: OR-Tools enforces them only as far as its bounds
