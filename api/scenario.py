@@ -141,6 +141,7 @@ class TripIn(_Strict):
     client: Id | None = None
     pickup: Id | None = None  # default: the client's home
     dropoff: Id
+    day: date | None = None  # the date of the ride; HH:MM times are read on it (default: first)
     pickup_window: WindowIn | None = None
     arrive_by: str | None = Field(default=None, description="HH:MM or ISO 8601 with offset")
     passengers: PassengersIn = PassengersIn()
@@ -381,7 +382,11 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
         out: list[tuple[m.TimeWindow, str]] = []
         for i, w in enumerate(items):
             where = f"{field}[{i}] of {owner!r}"
-            for day in _days_of(w, dates):
+            try:
+                days = _days_of(w, dates)
+            except ScenarioError as exc:
+                raise ScenarioError(f"{field}[{i}].{exc} ({owner!r})") from None
+            for day in days:
                 if day in skip:
                     continue
                 start = clock.seconds(w.start, f"{field}[{i}].start of {owner!r}", on=day)
@@ -466,6 +471,9 @@ def _days_of(window: WindowIn, dates: list[date]) -> list[date]:
     if window.day == "daily":
         return dates
     if isinstance(window.day, date):
+        if window.day not in dates:
+            raise ScenarioError(f"day: {window.day} is outside the planned days "
+                                f"({dates[0]} to {dates[-1]})")
         return [window.day]
     return [d for d in dates if WEEKDAYS[d.weekday()] == window.day]
 
@@ -478,6 +486,9 @@ def _absent(worker: WorkerIn) -> frozenset[date]:
 def _job_days(task: TaskIn, i: int, dates: list[date]) -> frozenset[date]:
     """Days a task may be done on: within its release and due dates (both inclusive)."""
     release, due = task.release_date or dates[0], task.due_date or dates[-1]
+    if task.release_date is not None and task.release_date > dates[-1]:
+        raise ScenarioError(f"tasks[{i}].release_date: {release} is after the last planned day "
+                            f"{dates[-1]} (task {task.id!r})")
     if due < release:
         raise ScenarioError(f"tasks[{i}].due_date: {due} is before release_date {release} "
                             f"(task {task.id!r})")
@@ -493,17 +504,25 @@ def _trip(scenario: ScenarioIn, clock: Clock, i: int, r: TripIn, homes: dict[str
                             f"passenger (seated=0, wheelchair=0)")
     handling_s = ((people.seated + people.escort) * rules.board_seated_s
                   + people.wheelchair * rules.board_wheelchair_s)
-    pickup = m.TimeWindow(0, clock.seconds("24:00", "24:00"))  # any time that day
+    day = r.day or scenario.date
+    if not 0 <= (day - scenario.date).days < scenario.days:
+        raise ScenarioError(f"trips[{i}].day: {day} is outside the planned days "
+                            f"({scenario.date} + {scenario.days})")
+    pickup = m.TimeWindow(clock.midnight_s(day),
+                          clock.seconds("24:00", "24:00", on=day))  # any time that day
     if r.pickup_window is not None:
-        start = clock.seconds(r.pickup_window.start, f"trips[{i}].pickup_window.start")
-        end = clock.seconds(r.pickup_window.end, f"trips[{i}].pickup_window.end")
+        if r.pickup_window.day is not None:
+            raise ScenarioError(f"trips[{i}].pickup_window.day: give the trip's date as "
+                                f"trips[{i}].day instead (got {r.pickup_window.day!r})")
+        start = clock.seconds(r.pickup_window.start, f"trips[{i}].pickup_window.start", on=day)
+        end = clock.seconds(r.pickup_window.end, f"trips[{i}].pickup_window.end", on=day)
         if end <= start:
             raise ScenarioError(f"{where}: pickup_window end {r.pickup_window.end!r} is not "
                                 f"after start {r.pickup_window.start!r}")
         pickup = m.TimeWindow(start, end)
     dropoff_windows: tuple[m.TimeWindow, ...] = ()
     if r.arrive_by is not None:
-        due = clock.seconds(r.arrive_by, f"trips[{i}].arrive_by of {r.id!r}")
+        due = clock.seconds(r.arrive_by, f"trips[{i}].arrive_by of {r.id!r}", on=day)
         if due <= pickup.start_s:
             raise ScenarioError(f"trips[{i}].arrive_by: {r.arrive_by!r} is not after the "
                                 f"pickup window opens (trip {r.id!r})")

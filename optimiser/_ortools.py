@@ -166,14 +166,16 @@ class _Model:
             sessions = [t for t in series.task_ids if (t, StopAction.SERVE) in self.node_of]
             index = [self.index(t, StopAction.SERVE) for t in sessions]
             active = [routing.ActiveVar(i) for i in index]
-            big = len(bounds) + series.min_gap_days + 1
             day = [solver.Sum([solver.IsGreaterOrEqualCstVar(self.time.CumulVar(i), b)
                                for b in bounds]) if bounds else solver.IntConst(0)
                    for i in index]
+            gap = series.min_gap_days
             for k in range(len(index)):
                 for m in range(k + 1, len(index)):
-                    both = active[k] + active[m]
-                    solver.Add(day[m] - day[k] + big * (2 - both) >= series.min_gap_days)
+                    # |day_m - day_k| >= gap, in either order, when both are served
+                    later = solver.IsGreaterOrEqualCstVar(day[m] - day[k], gap)
+                    earlier = solver.IsGreaterOrEqualCstVar(day[k] - day[m], gap)
+                    solver.Add(later + earlier + 2 >= active[k] + active[m] + 1)
             if series.id not in self.same_worker or len(index) < 2:
                 continue
             worker = [solver.Element(worker_of_vehicle, (routing.VehicleVar(i) + 1).Var())

@@ -23,7 +23,9 @@ class SolveParams:
     time_limit_s: float = 10.0
     seed: int = 0
     max_solutions: int | None = None
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    # Local cheapest insertion: parallel insertion found no first plan in 90 s on the
+    # generated week (363 tasks, 12 workers, 42 series); local found one in ~10 s.
+    first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     on_progress: ProgressCallback | None = None
 

@@ -73,6 +73,12 @@ def _fits_alone(problem: Problem, worker: Worker, shift: TimeWindow, task: Task)
         end = clock + problem.travel_s(place, worker.end_location_id)
         work = end - first_start
         if rules.break_after_s is not None and work > rules.break_after_s:
+            # A break cannot interrupt a task: the drive there plus the task, or the task
+            # plus the drive back, must fit in one stretch of work.
+            go = problem.travel_s(worker.start_location_id, legs[0][0])
+            back = problem.travel_s(place, worker.end_location_id)
+            if min(go, back) + sum(service for _, service, _ in legs) > rules.break_after_s:
+                feasible = False
             work += rules.break_s
             end += rules.break_s
         if feasible and end <= shift.end_s and (worker.max_work_s is None
