@@ -275,9 +275,10 @@ def test_absence_ending_before_it_starts_names_the_field_and_value():
     assert "2026-10-25" in message and "2026-10-26" in message
 
 
-def test_job_whose_dates_leave_no_window_is_an_error_naming_the_task():
+def test_job_released_after_the_horizon_is_an_error_naming_the_task():
     message = error_of(job(release_date="2026-10-27", due_date="2026-10-30"))
-    assert "tasks[1].windows" in message and "'j1'" in message
+    assert "tasks[1].release_date" in message and "'j1'" in message
+    assert "2026-10-27" in message
 
 
 def test_job_whose_windows_miss_its_days_is_an_error():
