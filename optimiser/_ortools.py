@@ -358,8 +358,9 @@ class _Model:
     # ------------------------------------------------------------------ search
     def _search_parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
         p = pywrapcp.DefaultRoutingSearchParameters()
-        p.first_solution_strategy = getattr(
-            routing_enums_pb2.FirstSolutionStrategy, self.params.first_solution)
+        first = self.params.first_solution or (
+            "PARALLEL_CHEAPEST_INSERTION" if self._plain() else "LOCAL_CHEAPEST_INSERTION")
+        p.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
         p.local_search_metaheuristic = getattr(
             routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic)
         # Tuned on Solomon (benchmarks/solomon.py): a stronger GLS penalty and no

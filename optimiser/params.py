@@ -23,9 +23,10 @@ class SolveParams:
     time_limit_s: float = 10.0
     seed: int = 0
     max_solutions: int | None = None
-    # Local cheapest insertion: parallel insertion found no first plan in 90 s on the
-    # generated week (363 tasks, 12 workers, 42 series); local found one in ~10 s.
-    first_solution: str = "LOCAL_CHEAPEST_INSERTION"
+    # None: the adapter chooses. Parallel cheapest insertion for plain routing (the SISR
+    # path, tuned on Solomon); local cheapest insertion otherwise: parallel insertion found
+    # no first plan in 90 s on the generated week (363 tasks, 42 series), local in ~10 s.
+    first_solution: str | None = None
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     on_progress: ProgressCallback | None = None
 
