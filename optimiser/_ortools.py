@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
-from optimiser import sisr
+from optimiser import sisr, sisr_pairs
 from optimiser.model import (
     Priority,
     Problem,
@@ -390,7 +390,8 @@ class _Model:
 
             routing.AddAtSolutionCallback(report)
         parameters = self._search_parameters()
-        plain = initial is None and self._plain()
+        pairs = initial is None and not self._plain() and self._plain_pairs()
+        plain = initial is None and (pairs or self._plain())
         if plain:  # GLS for a first good plan, SISR for most of the time, GLS to polish
             parameters.time_limit.FromMilliseconds(
                 max(1, int(self.params.time_limit_s * SISR_GLS_SHARE * 1000)))
@@ -410,7 +411,8 @@ class _Model:
             else:
                 solution = routing.SolveFromAssignmentWithParameters(start, parameters)
         if plain and solution is not None:
-            solution = self._improve_with_sisr(solution, started)
+            improve = self._improve_with_sisr_pairs if pairs else self._improve_with_sisr
+            solution = improve(solution, started)
         if self.tasks and (solution is None or not self._served(solution)):
             # Insertion heuristics cannot see constraints that span routes (a weekly limit,
             # rest between days) and may give up with nothing placed; starting from an empty
@@ -468,6 +470,84 @@ class _Model:
         if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
             return result
         return best
+
+    def _plain_pairs(self) -> bool:
+        """Trips only, with windows, seats, ride and route-duration limits: what
+        sisr_pairs models (no wheelchairs, return trips, loads, breaks or shared buses)."""
+        p = self.problem
+        vehicles = [p.vehicle_of(w) for w in p.workers]
+        return (bool(self.tasks) and p.rules.break_after_s is None and not p.series
+                and not self.same_worker
+                and all(t.ride is not None and t.ride.return_of is None and not t.demand
+                        and t.ride.passengers.wheelchair == 0 for t in self.tasks)
+                and all(len(n.windows) <= 1 for n in self.nodes)
+                and all(w.max_week_s is None and len(w.shifts) <= 1 for w in p.workers)
+                and None not in vehicles
+                and len({v.id for v in vehicles if v is not None}) == len(vehicles))
+
+    def _improve_with_sisr_pairs(self, solution: pywrapcp.Assignment, started: float
+                                 ) -> pywrapcp.Assignment:
+        routing, params = self.routing, self.params
+        best = routing.solver().Assignment(solution)
+        routes = [self._route_indices(best, v) for v in range(len(self.shifts))]
+        instance = self._pairs_instance()
+        complete = sum(map(len, routes)) == 2 * len(instance.pickup)
+        if (instance.cost(routes) != best.ObjectiveValue() if complete
+                else instance.cost(routes) >= best.ObjectiveValue()) or not all(
+                instance.feasible(v, rt) for v, rt in enumerate(routes)):
+            # costs beyond travel, or a model mismatch: GLS goes on
+            rest = self._search_parameters()
+            rest.time_limit.FromMilliseconds(
+                max(10, int((started + params.time_limit_s - time.monotonic()) * 1000)))
+            more = routing.SolveFromAssignmentWithParameters(best, rest)
+            return more if more is not None and self._served(more) >= self._served(best) else best
+        deadline = started + params.time_limit_s
+        improved, _ = sisr_pairs.improve_pairs(
+            instance, routes, deadline=deadline - params.time_limit_s * SISR_POLISH_SHARE,
+            rng=random.Random(params.seed),
+            max_iterations=None if params.max_solutions is None else params.max_solutions * 20)
+        polish = self._search_parameters()
+        polish.time_limit.FromMilliseconds(max(10, int((deadline - time.monotonic()) * 1000)))
+        start = self._assignment(improved)
+        result = None if start is None else routing.SolveFromAssignmentWithParameters(
+            start, polish)
+        if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
+            return result
+        return best
+
+    def _pairs_instance(self) -> sisr_pairs.PairInstance:
+        routing, manager = self.routing, self.manager
+        size = routing.Size() + routing.vehicles()
+        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
+        duration = self.problem.matrix.duration_s
+        earliest, latest = [0] * size, [self.horizon] * size
+        service, delta = [0] * size, [0] * size
+        for node, spec in enumerate(self.nodes):
+            i = manager.NodeToIndex(node)
+            assert spec.task.ride is not None
+            seats = spec.task.ride.passengers.seats
+            service[i] = spec.service_s
+            delta[i] = seats if spec.action is StopAction.PICKUP else -seats
+            if spec.windows:
+                earliest[i] = spec.windows[0].start_s
+                latest[i] = spec.windows[0].end_s - spec.service_s
+        vehicles = range(len(self.shifts))
+        for v, (worker, k) in enumerate(self.shifts):
+            for i in (routing.Start(v), routing.End(v)):
+                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
+        pickup = [self.index(t.id, StopAction.PICKUP) for t in self.tasks]
+        buses = [self.problem.vehicle_of(w) for w, _ in self.shifts]
+        return sisr_pairs.PairInstance(
+            travel=[[int(duration[a, b]) for b in location] for a in location],
+            earliest=earliest, latest=latest, service=service, delta=delta,
+            allowed=[frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
+                     for i in pickup],
+            start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
+            capacity=[0 if b is None else b.seats for b in buses],
+            max_duration=[math.inf if w.max_work_s is None else w.max_work_s
+                          for w, _ in self.shifts],
+            pickup=pickup, dropoff=[self.index(t.id, StopAction.DROPOFF) for t in self.tasks],
+            max_ride=[self.problem.max_ride_s(t) for t in self.tasks])
 
     def _route_indices(self, solution: pywrapcp.Assignment, v: int) -> list[int]:
         out, index = [], solution.Value(self.routing.NextVar(self.routing.Start(v)))

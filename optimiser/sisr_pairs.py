@@ -1,0 +1,337 @@
+"""SISR ruin-and-recreate for pickup-and-delivery (dial-a-ride), in plain Python.
+
+The pair variant of `sisr.py`: every request is a pickup and a drop-off that
+share a route, pickup first. Besides one time window per stop (on the service
+start), it models a load limit per vehicle, a maximum ride time per request
+(from the end of boarding to the start of alighting) and a maximum route
+duration per vehicle (route end minus route start; the start may be delayed).
+
+Ruin removes strings of consecutive stops near a random request, together
+with their partners; recreate inserts each request at the cheapest pickup
+and drop-off positions (i <= j) that pass cheap necessary tests (earliest /
+latest starts, load, a lower bound on the ride) and then an exact schedule
+test; simulated annealing decides what to keep, passing through plans that
+leave requests out (at a penalty) but keeping only complete ones as best.
+The exact test computes the least schedule of the route's difference
+constraints (windows, travel, ride time, duration) by label correction, so
+it finds a schedule whenever one exists (it gives up, rejecting the route,
+after a bounded number of corrections). It knows nothing of OR-Tools:
+`_ortools.py` decides when the problem fits, hands the routes over, and
+polishes and re-checks the result.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass, field
+
+Routes = list[list[int]]
+
+
+@dataclass
+class PairInstance:
+    """Stops are integer ids; `start[v]` and `end[v]` are the route ends of vehicle v.
+
+    `pickup[r]`/`dropoff[r]` are the stops of request r; `delta[i]` is the load change at
+    stop i (+ at the pickup, - at the drop-off); `max_ride[r]` bounds dropoff start minus
+    (pickup start + pickup service); `max_duration[v]` bounds end minus start of route v.
+    """
+
+    travel: list[list[int]]
+    earliest: list[int]
+    latest: list[int]
+    service: list[int]
+    delta: list[int]
+    allowed: list[frozenset[int]]  # vehicles per request
+    start: list[int]
+    end: list[int]
+    capacity: list[float]
+    max_duration: list[float]
+    pickup: list[int]
+    dropoff: list[int]
+    max_ride: list[float]
+    request_of: dict[int, int] = field(init=False)
+    neighbours: list[list[int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        t, p, d = self.travel, self.pickup, self.dropoff
+        self.request_of = {**{s: r for r, s in enumerate(p)}, **{s: r for r, s in enumerate(d)}}
+        n = len(p)
+        self.neighbours = [sorted((b for b in range(n) if b != a),
+                                  key=lambda b, a=a: t[p[a]][p[b]] + t[d[a]][d[b]])  # type: ignore[misc]
+                           for a in range(n)]
+
+    def cost(self, routes: Routes) -> int:
+        t = self.travel
+        total = 0
+        for v, rt in enumerate(routes):
+            if rt:
+                seq = [self.start[v], *rt, self.end[v]]
+                total += sum(t[a][b] for a, b in zip(seq, seq[1:], strict=False))
+        return total
+
+    def feasible(self, v: int, route: list[int]) -> bool:
+        """Whether route v (stops without its ends) has a schedule meeting every constraint."""
+        seq = [self.start[v], *route, self.end[v]]
+        return _schedule_exists(self, v, seq)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Tried on Cordeau a6-72..a8-96 at 30 s: in pure Python only a few thousand iterations
+    fit, so a cooler start than sisr.py's (3.0 → 0.03) did better from GLS's plan."""
+
+    temperature_start: float = 0.5  # × cost / stop
+    temperature_end: float = 0.01
+    average_removed: int = 10  # stops
+    max_string: int = 10
+    blink: float = 0.01
+
+
+def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
+                  rng: random.Random, max_iterations: int | None = None,
+                  settings: Settings = Settings()) -> tuple[Routes, float]:
+    """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
+
+    `routes` may leave requests out; the best routes serve all unless none such was found
+    (then `routes` come back, at cost inf)."""
+    t, P, D = instance.travel, instance.pickup, instance.dropoff
+    # a request left out costs about twice a route of its own (SA may pass through such plans)
+    penalty = 2 * max((t[s][P[r]] + t[P[r]][D[r]] + t[D[r]][e]
+                       for r in range(len(P)) for s, e in zip(instance.start, instance.end,
+                                                          strict=True)),
+                      default=0)
+    served = {instance.request_of[i] for rt in routes for i in rt}
+    missing = [r for r in range(len(P)) if r not in served]  # GLS may leave some out
+    current = [r[:] for r in routes]
+    current_cost = instance.cost(routes) + penalty * len(missing)
+    best, best_cost = [r[:] for r in current], (math.inf if missing else current_cost)
+    stops = max(1, 2 * len(instance.pickup))
+    per_stop = max(1.0, instance.cost(routes) / stops)
+    t_start = settings.temperature_start * per_stop
+    t_end = settings.temperature_end * per_stop
+    started = time.monotonic()
+    span = max(1e-6, deadline - started)
+    iteration = 0
+    while time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations):
+        progress = (iteration / max_iterations if max_iterations
+                    else (time.monotonic() - started) / span)
+        temperature = t_start * (t_end / t_start) ** min(1.0, progress)
+        iteration += 1
+        candidate = [r[:] for r in current]
+        removed = [*_ruin(instance, candidate, rng, settings), *missing]
+        left = _recreate(instance, candidate, removed, rng, settings)
+        travel = instance.cost(candidate)
+        cost = travel + penalty * len(left)
+        if cost < current_cost - temperature * math.log(1.0 - rng.random()):
+            current, current_cost, missing = candidate, cost, left
+            if not left and cost < best_cost:
+                best, best_cost = [r[:] for r in candidate], cost
+    return best, best_cost
+
+
+def _ruin(instance: PairInstance, routes: Routes, rng: random.Random, settings: Settings
+          ) -> list[int]:
+    """Remove strings of stops near a seed request, with their partners; the requests."""
+    req = instance.request_of
+    where = {req[i]: v for v, rt in enumerate(routes) for i in rt}
+    used = [rt for rt in routes if rt]
+    if not used:
+        return []
+    average_length = sum(map(len, used)) / len(used)
+    longest = min(settings.max_string, average_length)
+    strings = int(rng.random() * (4 * settings.average_removed / (1 + longest) - 1)) + 1
+    seed = rng.randrange(len(instance.pickup))
+    removed: list[int] = []
+    ruined: set[int] = set()
+    for r in [seed, *instance.neighbours[seed]]:
+        if len(ruined) >= strings:
+            break
+        v = where.get(r)
+        if v is None or v in ruined:
+            continue
+        rt = routes[v]
+        length = int(rng.random() * min(len(rt), longest)) + 1
+        stop = instance.pickup[r] if rng.random() < 0.5 else instance.dropoff[r]
+        k = rt.index(stop)
+        lo = rng.randint(max(0, k - length + 1), min(k, len(rt) - length))
+        gone = {req[i] for i in rt[lo:lo + length]}
+        routes[v] = [i for i in rt if req[i] not in gone]
+        removed.extend(gone)
+        ruined.add(v)
+    return removed
+
+
+def _recreate(instance: PairInstance, routes: Routes, removed: list[int], rng: random.Random,
+              settings: Settings) -> list[int]:
+    """Insert the removed requests greedily; the ones that found no feasible place."""
+    t, e, late = instance.travel, instance.earliest, instance.latest
+    s, dl = instance.service, instance.delta
+    P, D = instance.pickup, instance.dropoff
+    order = rng.randrange(4)
+    if order == 0:
+        rng.shuffle(removed)
+    elif order == 1:
+        removed.sort(key=lambda r: -dl[P[r]])
+    elif order == 2:
+        removed.sort(key=lambda r: -t[instance.start[0]][P[r]])
+    else:
+        removed.sort(key=lambda r: late[P[r]] - e[P[r]] + late[D[r]] - e[D[r]])
+    cache: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
+    left: list[int] = []
+    for r in removed:
+        p, d = P[r], D[r]
+        q, ride = dl[p], instance.max_ride[r]
+        tp, td, sp, sd, ed, ld = t[p], t[d], s[p], s[d], e[d], late[d]
+        candidates: list[tuple[int, int, int, int]] = []
+        empty_tried = False
+        for v in instance.allowed[r]:
+            rt = routes[v]
+            if not rt:
+                if empty_tried:
+                    continue  # empty routes of one kind are alike enough: try one
+                empty_tried = True
+            if q > instance.capacity[v]:
+                continue
+            if v not in cache:
+                cache[v] = _bounds(instance, v, rt)
+            seq, ear, lat, load = cache[v]
+            room = instance.capacity[v] - q
+            last = len(seq) - 1
+            for i in range(last):
+                a, b = seq[i], seq[i + 1]
+                if load[i] > room:
+                    continue  # the load after stop i must make room for the pickup
+                arrive = ear[i] + s[a] + t[a][p]
+                if arrive > late[p]:
+                    break
+                bp = arrive if arrive > e[p] else e[p]
+                # drop-off straight after the pickup
+                bd = bp + sp + tp[d]
+                if bd < ed:
+                    bd = ed
+                if bd <= ld and bd - bp - sp <= ride and bd + sd + td[b] <= lat[i + 1]:
+                    candidates.append((t[a][p] + tp[d] + td[b] - t[a][b], v, i, i))
+                # drop-off later: push the pickup's delay through stops i+1..j
+                x = bp + sp + tp[b]
+                if x > lat[i + 1]:
+                    continue
+                if x < ear[i + 1]:
+                    x = ear[i + 1]
+                ride_low = tp[b]  # travel from p to stop i+1: a lower bound on the ride so far
+                add_p = t[a][p] + tp[b] - t[a][b]
+                for j in range(i + 1, last):
+                    c, n = seq[j], seq[j + 1]
+                    if load[j] > room or ride_low > ride:
+                        break
+                    tc = t[c]
+                    sc = s[c]
+                    ad = x + sc + tc[d]
+                    if ad > ld:
+                        break
+                    bd = ad if ad > ed else ed
+                    if bd + sd + td[n] <= lat[j + 1] and ride_low + sc + tc[d] <= ride:
+                        candidates.append((add_p + tc[d] + td[n] - tc[n], v, i, j))
+                    x += sc + tc[n]
+                    if x < ear[j + 1]:
+                        x = ear[j + 1]
+                    if x > lat[j + 1]:
+                        break
+                    ride_low += sc + tc[n]
+        candidates.sort()
+        placed = False
+        for _, v, i, j in candidates:
+            if rng.random() < settings.blink:
+                continue
+            rt = routes[v]
+            new = [*rt[:i], p, *rt[i:j], d, *rt[j:]]
+            if instance.feasible(v, new):
+                routes[v] = new
+                cache.pop(v, None)
+                placed = True
+                break
+        if not placed:
+            left.append(r)
+    return left
+
+
+def _bounds(instance: PairInstance, v: int, route: list[int]
+            ) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Stops with route ends; earliest and latest service starts (windows and travel only:
+    bounds that every feasible schedule meets); the load after each stop."""
+    seq = [instance.start[v], *route, instance.end[v]]
+    t, s, e, late = instance.travel, instance.service, instance.earliest, instance.latest
+    earliest = [e[seq[0]]]
+    for k in range(1, len(seq)):
+        a, b = seq[k - 1], seq[k]
+        earliest.append(max(e[b], earliest[-1] + s[a] + t[a][b]))
+    latest = [0] * len(seq)
+    latest[-1] = late[seq[-1]]
+    for k in range(len(seq) - 2, -1, -1):
+        a, b = seq[k], seq[k + 1]
+        latest[k] = min(late[a], latest[k + 1] - s[a] - t[a][b])
+    load, acc = [], 0
+    for i in seq:
+        acc += instance.delta[i] if i in instance.request_of else 0
+        load.append(acc)
+    return seq, earliest, latest, load
+
+
+def _schedule_exists(instance: PairInstance, v: int, seq: list[int]) -> bool:
+    """Exact: the least solution of the route's difference constraints, by label correction.
+
+    Service starts x_k only ever rise from their window opens; a ride longer than allowed
+    raises the pickup, a route longer than allowed raises the start; any start beyond its
+    window close proves that no schedule exists (every schedule is at least the least one).
+    """
+    t, s, e, late = instance.travel, instance.service, instance.earliest, instance.latest
+    req, P = instance.request_of, instance.pickup
+    n = len(seq)
+    load = 0
+    position: dict[int, int] = {}
+    for k in range(1, n - 1):
+        i = seq[k]
+        load += instance.delta[i]
+        if load > instance.capacity[v]:
+            return False
+        r = req[i]
+        if i == P[r]:
+            position[r] = k
+        elif r not in position:
+            return False  # drop-off before its pickup
+    if position.keys() != {req[i] for i in seq[1:-1]}:
+        return False
+    low: list[float] = [e[i] for i in seq]
+    x: list[float] = [0] * n
+    duration = instance.max_duration[v]
+    k = 0
+    budget = 10 * n + 20
+    while True:
+        while k < n:
+            i = seq[k]
+            x[k] = low[k] if k == 0 else max(low[k], x[k - 1] + s[seq[k - 1]] + t[seq[k - 1]][i])
+            if x[k] > late[i]:
+                return False
+            if 0 < k < n - 1:
+                r = req[i]
+                if i != P[r]:
+                    q = position[r]
+                    too_long = x[k] - x[q] - s[seq[q]] - instance.max_ride[r]
+                    if too_long > 0:
+                        budget -= 1
+                        if budget < 0:
+                            return False  # give up: reject rather than guess
+                        low[q] = x[q] + too_long
+                        k = q
+                        continue
+            k += 1
+        over = x[-1] - x[0] - duration
+        if over <= 0:
+            return True
+        budget -= 1
+        if budget < 0:
+            return False
+        low[0] = x[0] + over
+        k = 0

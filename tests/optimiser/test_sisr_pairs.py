@@ -1,0 +1,51 @@
+"""SISR for pickup-and-delivery on its own: pairs stay together and feasible, cost goes down."""
+
+from __future__ import annotations
+
+import random
+
+from optimiser import sisr_pairs
+
+
+def shuttle(max_ride: float = 1_000, capacity: float = 1) -> sisr_pairs.PairInstance:
+    """Requests 0 and 1 ride from position 1 to 5 and from 2 to 6; stops 0-3; route ends 4-7."""
+    position = [1, 2, 5, 6, 0, 0, 0, 0]
+    return sisr_pairs.PairInstance(
+        travel=[[abs(a - b) * 10 for b in position] for a in position],
+        earliest=[0] * 8, latest=[10_000] * 8, service=[1] * 4 + [0] * 4,
+        delta=[1, 1, -1, -1, 0, 0, 0, 0], allowed=[frozenset({0, 1})] * 2,
+        start=[4, 6], end=[5, 7], capacity=[capacity, capacity],
+        max_duration=[10_000, 10_000], pickup=[0, 1], dropoff=[2, 3],
+        max_ride=[max_ride, max_ride])
+
+
+def run(instance: sisr_pairs.PairInstance, routes: list[list[int]]):  # type: ignore[no-untyped-def]
+    return sisr_pairs.improve_pairs(instance, routes, deadline=float("inf"),
+                                    rng=random.Random(0), max_iterations=500)
+
+
+def test_two_separate_trips_merge_into_one_shared_ride_when_seats_allow():
+    instance = shuttle(capacity=2)
+    routes, cost = run(instance, [[0, 2], [1, 3]])
+    assert cost == 120 == instance.cost(routes)  # 0 -> 1 -> 2 -> 5 -> 6 -> 0
+    assert sorted(map(len, routes)) == [0, 4]
+
+
+def test_one_seat_keeps_the_passengers_apart_and_every_route_stays_feasible():
+    instance = shuttle(capacity=1)
+    routes, _ = run(instance, [[0, 2], [1, 3]])
+    for v, route in enumerate(routes):
+        assert instance.feasible(v, route)
+        for r in (0, 1):
+            if instance.pickup[r] in route:
+                assert route.index(instance.pickup[r]) < route.index(instance.dropoff[r])
+    assert sorted(i for r in routes for i in r) == [0, 1, 2, 3]
+
+
+def test_a_tight_maximum_ride_forbids_sharing():
+    # Alone each request rides 40; shared, request 0 rides 10 + 1 (boarding at 2) + 30 = 41.
+    instance = shuttle(max_ride=40, capacity=2)
+    assert not instance.feasible(0, [0, 1, 2, 3]) and instance.feasible(0, [0, 2, 1, 3])
+    routes, cost = run(instance, [[0, 2], [1, 3]])
+    assert all(instance.feasible(v, r) for v, r in enumerate(routes))
+    assert cost > 120
