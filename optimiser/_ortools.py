@@ -15,6 +15,7 @@ import math
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
@@ -450,26 +451,40 @@ class _Model:
 
     def _improve_with_sisr(self, solution: pywrapcp.Assignment, started: float
                            ) -> pywrapcp.Assignment:
-        routing, params = self.routing, self.params
-        best = routing.solver().Assignment(solution)
-        routes = [self._route_indices(best, v) for v in range(len(self.shifts))]
+        solution = self.routing.solver().Assignment(solution)  # later solves reuse the original
         instance = self._sisr_instance()
+        routes = [self._route_indices(solution, v) for v in range(len(self.shifts))]
         if (sum(map(len, routes)) != len(instance.customers)
-                or instance.cost(routes) != best.ObjectiveValue()):
-            return best  # something unserved, or costs beyond travel: leave it to GLS
-        deadline = started + params.time_limit_s
-        improved, _ = sisr.improve(
-            instance, routes, deadline=deadline - params.time_limit_s * SISR_POLISH_SHARE,
-            rng=random.Random(params.seed),
-            max_iterations=None if params.max_solutions is None else params.max_solutions * 20)
-        polish = self._search_parameters()
-        polish.time_limit.FromMilliseconds(max(10, int((deadline - time.monotonic()) * 1000)))
+                or instance.cost(routes) != solution.ObjectiveValue()):
+            return self._continue_gls(solution, started)  # unserved tasks or extra costs
+        improved, _ = sisr.improve(instance, routes, **self._sisr_budget(started))
+        return self._polish(solution, improved, started)
+
+    def _sisr_budget(self, started: float) -> dict[str, Any]:
+        params = self.params
+        return {
+            "deadline": started + params.time_limit_s * (1 - SISR_POLISH_SHARE),
+            "rng": random.Random(params.seed),
+            "max_iterations": None if params.max_solutions is None
+            else params.max_solutions * 20,
+        }
+
+    def _polish(self, best: pywrapcp.Assignment, improved: list[list[int]], started: float
+                ) -> pywrapcp.Assignment:
+        """GLS from the SISR routes for the time left; OR-Tools re-checks every constraint."""
         start = self._assignment(improved)
-        result = None if start is None else routing.SolveFromAssignmentWithParameters(
-            start, polish)
+        result = None if start is None else self._continue_gls(start, started)
         if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
             return result
         return best
+
+    def _continue_gls(self, start: pywrapcp.Assignment, started: float
+                      ) -> pywrapcp.Assignment:
+        rest = self._search_parameters()
+        left_s = started + self.params.time_limit_s - time.monotonic()
+        rest.time_limit.FromMilliseconds(max(10, int(left_s * 1000)))
+        more = self.routing.SolveFromAssignmentWithParameters(start, rest)
+        return more if more is not None and self._served(more) >= self._served(start) else start
 
     def _plain_pairs(self) -> bool:
         """Trips only, with windows, seats, ride and route-duration limits: what
@@ -487,33 +502,16 @@ class _Model:
 
     def _improve_with_sisr_pairs(self, solution: pywrapcp.Assignment, started: float
                                  ) -> pywrapcp.Assignment:
-        routing, params = self.routing, self.params
-        best = routing.solver().Assignment(solution)
-        routes = [self._route_indices(best, v) for v in range(len(self.shifts))]
+        solution = self.routing.solver().Assignment(solution)  # later solves reuse the original
         instance = self._pairs_instance()
+        routes = [self._route_indices(solution, v) for v in range(len(self.shifts))]
         complete = sum(map(len, routes)) == 2 * len(instance.pickup)
-        if (instance.cost(routes) != best.ObjectiveValue() if complete
-                else instance.cost(routes) >= best.ObjectiveValue()) or not all(
+        if (instance.cost(routes) != solution.ObjectiveValue() if complete
+                else instance.cost(routes) >= solution.ObjectiveValue()) or not all(
                 instance.feasible(v, rt) for v, rt in enumerate(routes)):
-            # costs beyond travel, or a model mismatch: GLS goes on
-            rest = self._search_parameters()
-            rest.time_limit.FromMilliseconds(
-                max(10, int((started + params.time_limit_s - time.monotonic()) * 1000)))
-            more = routing.SolveFromAssignmentWithParameters(best, rest)
-            return more if more is not None and self._served(more) >= self._served(best) else best
-        deadline = started + params.time_limit_s
-        improved, _ = sisr_pairs.improve_pairs(
-            instance, routes, deadline=deadline - params.time_limit_s * SISR_POLISH_SHARE,
-            rng=random.Random(params.seed),
-            max_iterations=None if params.max_solutions is None else params.max_solutions * 20)
-        polish = self._search_parameters()
-        polish.time_limit.FromMilliseconds(max(10, int((deadline - time.monotonic()) * 1000)))
-        start = self._assignment(improved)
-        result = None if start is None else routing.SolveFromAssignmentWithParameters(
-            start, polish)
-        if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
-            return result
-        return best
+            return self._continue_gls(solution, started)  # extra costs or a model mismatch
+        improved, _ = sisr_pairs.improve_pairs(instance, routes, **self._sisr_budget(started))
+        return self._polish(solution, improved, started)
 
     def _pairs_instance(self) -> sisr_pairs.PairInstance:
         routing, manager = self.routing, self.manager
