@@ -12,12 +12,15 @@ from hypothesis import strategies as st
 
 from optimiser.check import check
 from optimiser.model import (
+    Continuity,
+    Goals,
     LabourRules,
     Location,
     Priority,
     Problem,
     Provider,
     ProviderKind,
+    Series,
     Task,
     TaskKind,
     TimeWindow,
@@ -93,6 +96,71 @@ def days(draw: st.DrawFn) -> Problem:
 @given(days())
 def test_random_days_give_checked_plans_that_account_for_every_task(problem: Problem):
     plan = solve(problem, params=SolveParams(time_limit_s=1, max_solutions=50))
+    assert check(problem, plan) == []
+    served = [s.task_id for r in plan.routes for s in r.stops]
+    reported = [u.task_id for u in plan.unassigned]
+    assert sorted(served + reported) == sorted(t.id for t in problem.tasks)
+
+
+@st.composite
+def weeks(draw: st.DrawFn) -> Problem:
+    """2-4 days (one of them 25 h long, as at the end of summer time), daily and weekly
+    limits, the daily rest, evening shifts, and therapy series with every continuity."""
+    day = draw(problem_days())
+    n_days = len(day)
+    n_places = draw(st.integers(2, 5))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    xy = rng.uniform(0, 6000, size=(n_places, 2))
+    metres = np.rint(np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)).astype(np.int64)
+    seconds = (metres * 36 // 300).astype(np.int64)
+    workers = []
+    for k in range(draw(st.integers(1, 3))):
+        shifts = []
+        for d in sorted(draw(st.sets(st.integers(0, n_days - 1), min_size=1))):
+            start = day[d] + draw(st.sampled_from([7, 8, 14, 16])) * H
+            shifts.append(TimeWindow(start, start + draw(st.integers(3, 8)) * H))
+        workers.append(Worker(
+            id=f"w{k}", name=f"w{k}", provider_id=draw(st.sampled_from(["cus", "pes"])),
+            skills=frozenset({"physio"}), shifts=tuple(shifts), start_location_id="p0",
+            end_location_id="p0",
+            max_work_s=draw(st.one_of(st.none(), st.integers(3, 8).map(lambda h: h * H))),
+            max_week_s=draw(st.one_of(st.none(), st.integers(4, 20).map(lambda h: h * H)))))
+    tasks, series = [], []
+    for i in range(draw(st.integers(1, 5))):
+        service_s = draw(st.sampled_from([30, 45, 60])) * 60
+        first, last = draw(st.sampled_from([(8, 12), (9, 15), (15, 20)]))
+        windows_ = tuple(TimeWindow(day[d] + first * H, day[d] + last * H)
+                         for d in range(n_days))
+        sessions = draw(st.integers(1, min(3, n_days)))
+        ids = tuple(f"s{i}#{k}" for k in range(sessions))
+        place = f"p{draw(st.integers(0, n_places - 1))}"
+        tasks += [Task(id=t, kind=TaskKind.VISIT, location_id=place, service_s=service_s,
+                       windows=windows_, required_skills=frozenset({"physio"}),
+                       priority=draw(st.sampled_from(list(Priority)))) for t in ids]
+        if sessions > 1:
+            series.append(Series(f"s{i}", ids, min_gap_days=draw(st.integers(0, 1)),
+                                 continuity=draw(st.sampled_from(list(Continuity)))))
+    return Problem(
+        locations=tuple(Location(f"p{i}", 51.0, 21.0 + i / 1000) for i in range(n_places)),
+        providers=(Provider("cus", "CUS", ProviderKind.CUS), Provider("pes", "PES",
+                                                                      ProviderKind.PES)),
+        workers=tuple(workers), tasks=tuple(tasks), matrix=TravelMatrix(seconds, metres),
+        rules=LabourRules(rest_s=11 * H), series=tuple(series), day_starts_s=day,
+        goals=Goals(pes_share_target=0.35, pes_weight=draw(st.sampled_from([0.0, 0.2]))))
+
+
+@st.composite
+def problem_days(draw: st.DrawFn) -> tuple[int, ...]:
+    lengths = [24 * H] * (draw(st.integers(2, 4)) - 1)
+    if lengths and draw(st.booleans()):
+        lengths[draw(st.integers(0, len(lengths) - 1))] = 25 * H
+    return tuple(int(x) for x in np.cumsum([0, *lengths]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(weeks())
+def test_random_weeks_give_checked_plans_that_account_for_every_task(problem: Problem):
+    plan = solve(problem, params=SolveParams(time_limit_s=2, max_solutions=60))
     assert check(problem, plan) == []
     served = [s.task_id for r in plan.routes for s in r.stops]
     reported = [u.task_id for u in plan.unassigned]
