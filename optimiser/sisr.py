@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 Routes = list[list[int]]
@@ -69,16 +69,9 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     current, current_cost = [r[:] for r in routes], instance.cost(routes)
     best, best_cost = [r[:] for r in current], current_cost
     per_stop = max(1.0, current_cost / max(1, len(instance.customers)))
-    t_start = settings.temperature_start * per_stop
-    t_end = settings.temperature_end * per_stop
-    started = time.monotonic()
-    span = max(1e-6, deadline - started)
-    iteration = 0
-    while time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations):
-        progress = (iteration / max_iterations if max_iterations
-                    else (time.monotonic() - started) / span)
-        temperature = t_start * (t_end / t_start) ** min(1.0, progress)
-        iteration += 1
+    for temperature in cooling(settings.temperature_start * per_stop,
+                               settings.temperature_end * per_stop,
+                               deadline=deadline, max_iterations=max_iterations):
         candidate = [r[:] for r in current]
         removed = _ruin(instance, candidate, rng, settings)
         if not _recreate(instance, candidate, removed, rng, settings):
@@ -89,6 +82,19 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
             if cost < best_cost:
                 best, best_cost = [r[:] for r in candidate], cost
     return best, best_cost
+
+
+def cooling(t_start: float, t_end: float, *, deadline: float, max_iterations: int | None
+            ) -> Iterator[float]:
+    """Exponentially falling temperatures, one per iteration, until the deadline or count."""
+    started = time.monotonic()
+    span = max(1e-6, deadline - started)
+    iteration = 0
+    while time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations):
+        progress = (iteration / max_iterations if max_iterations
+                    else (time.monotonic() - started) / span)
+        yield t_start * (t_end / t_start) ** min(1.0, progress)
+        iteration += 1
 
 
 def _ruin(instance: Instance, routes: Routes, rng: random.Random, settings: Settings

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from dataclasses import dataclass, field
+
+from optimiser.sisr import cooling
 
 Routes = list[list[int]]
 
@@ -110,16 +111,9 @@ def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
     best, best_cost = [r[:] for r in current], (math.inf if missing else current_cost)
     stops = max(1, 2 * len(instance.pickup))
     per_stop = max(1.0, instance.cost(routes) / stops)
-    t_start = settings.temperature_start * per_stop
-    t_end = settings.temperature_end * per_stop
-    started = time.monotonic()
-    span = max(1e-6, deadline - started)
-    iteration = 0
-    while time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations):
-        progress = (iteration / max_iterations if max_iterations
-                    else (time.monotonic() - started) / span)
-        temperature = t_start * (t_end / t_start) ** min(1.0, progress)
-        iteration += 1
+    for temperature in cooling(settings.temperature_start * per_stop,
+                               settings.temperature_end * per_stop,
+                               deadline=deadline, max_iterations=max_iterations):
         candidate = [r[:] for r in current]
         removed = [*_ruin(instance, candidate, rng, settings), *missing]
         left = _recreate(instance, candidate, removed, rng, settings)
