@@ -515,29 +515,18 @@ class _Model:
 
     def _pairs_instance(self) -> sisr_pairs.PairInstance:
         routing, manager = self.routing, self.manager
-        size = routing.Size() + routing.vehicles()
-        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
-        duration = self.problem.matrix.duration_s
-        earliest, latest = [0] * size, [self.horizon] * size
-        service, delta = [0] * size, [0] * size
+        travel, earliest, latest, service = self._index_arrays()
+        delta = [0] * len(service)
         for node, spec in enumerate(self.nodes):
-            i = manager.NodeToIndex(node)
             assert spec.task.ride is not None
             seats = spec.task.ride.passengers.seats
-            service[i] = spec.service_s
-            delta[i] = seats if spec.action is StopAction.PICKUP else -seats
-            if spec.windows:
-                earliest[i] = spec.windows[0].start_s
-                latest[i] = spec.windows[0].end_s - spec.service_s
+            delta[manager.NodeToIndex(node)] = (
+                seats if spec.action is StopAction.PICKUP else -seats)
         vehicles = range(len(self.shifts))
-        for v, (worker, k) in enumerate(self.shifts):
-            for i in (routing.Start(v), routing.End(v)):
-                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
         pickup = [self.index(t.id, StopAction.PICKUP) for t in self.tasks]
         buses = [self.problem.vehicle_of(w) for w, _ in self.shifts]
         return sisr_pairs.PairInstance(
-            travel=[[int(duration[a, b]) for b in location] for a in location],
-            earliest=earliest, latest=latest, service=service, delta=delta,
+            travel=travel, earliest=earliest, latest=latest, service=service, delta=delta,
             allowed=[frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
                      for i in pickup],
             start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
@@ -546,6 +535,25 @@ class _Model:
                           for w, _ in self.shifts],
             pickup=pickup, dropoff=[self.index(t.id, StopAction.DROPOFF) for t in self.tasks],
             max_ride=[self.problem.max_ride_s(t) for t in self.tasks])
+
+    def _index_arrays(self) -> tuple[list[list[int]], list[int], list[int], list[int]]:
+        """Travel, earliest and latest service start, and service time by routing index."""
+        routing, manager = self.routing, self.manager
+        size = routing.Size() + routing.vehicles()
+        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
+        duration = self.problem.matrix.duration_s
+        earliest, latest, service = [0] * size, [self.horizon] * size, [0] * size
+        for node, spec in enumerate(self.nodes):
+            i = manager.NodeToIndex(node)
+            service[i] = spec.service_s
+            if spec.windows:
+                earliest[i] = spec.windows[0].start_s
+                latest[i] = spec.windows[0].end_s - spec.service_s
+        for v, (worker, k) in enumerate(self.shifts):
+            for i in (routing.Start(v), routing.End(v)):
+                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
+        travel = [[int(duration[a, b]) for b in location] for a in location]
+        return travel, earliest, latest, service
 
     def _route_indices(self, solution: pywrapcp.Assignment, v: int) -> list[int]:
         out, index = [], solution.Value(self.routing.NextVar(self.routing.Start(v)))
@@ -556,26 +564,17 @@ class _Model:
 
     def _sisr_instance(self) -> sisr.Instance:
         routing, manager = self.routing, self.manager
-        size = routing.Size() + routing.vehicles()
-        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
-        duration = self.problem.matrix.duration_s
-        earliest, latest = [0] * size, [self.horizon] * size
-        service, demand = [0] * size, [0] * size
-        allowed: list[frozenset[int]] = [frozenset()] * size
+        travel, earliest, latest, service = self._index_arrays()
+        demand = [0] * len(service)
+        allowed: list[frozenset[int]] = [frozenset()] * len(service)
         vehicles = range(len(self.shifts))
         for node, spec in enumerate(self.nodes):
             i = manager.NodeToIndex(node)
-            service[i], demand[i] = spec.service_s, spec.task.demand
-            if spec.windows:
-                earliest[i] = spec.windows[0].start_s
-                latest[i] = spec.windows[0].end_s - spec.service_s
+            demand[i] = spec.task.demand
             allowed[i] = frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
-        for v, (worker, k) in enumerate(self.shifts):
-            for i in (routing.Start(v), routing.End(v)):
-                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
         return sisr.Instance(
-            travel=[[int(duration[a, b]) for b in location] for a in location],
-            earliest=earliest, latest=latest, service=service, demand=demand, allowed=allowed,
+            travel=travel, earliest=earliest, latest=latest, service=service, demand=demand,
+            allowed=allowed,
             start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
             capacity=[math.inf if w.capacity is None or not any(demand) else w.capacity
                       for w, _ in self.shifts],

@@ -175,14 +175,20 @@ def _schedule(instance: Instance, v: int, route: Sequence[int]
               ) -> tuple[list[int], list[int], list[int]]:
     """The stops with route ends, their earliest and their latest feasible service starts."""
     seq = [instance.start[v], *route, instance.end[v]]
-    t, s, e, late = instance.travel, instance.service, instance.earliest, instance.latest
-    earliest = [e[seq[0]]]
+    return seq, *time_bounds(seq, instance.travel, instance.service, instance.earliest,
+                             instance.latest)
+
+
+def time_bounds(seq: Sequence[int], travel: list[list[int]], service: list[int],
+                opens: list[int], closes: list[int]) -> tuple[list[int], list[int]]:
+    """Earliest and latest service start of each stop of `seq` from windows and travel."""
+    earliest = [opens[seq[0]]]
     for k in range(1, len(seq)):
-        p, n = seq[k - 1], seq[k]
-        earliest.append(max(e[n], earliest[-1] + s[p] + t[p][n]))
+        a, b = seq[k - 1], seq[k]
+        earliest.append(max(opens[b], earliest[-1] + service[a] + travel[a][b]))
     latest = [0] * len(seq)
-    latest[-1] = late[seq[-1]]
+    latest[-1] = closes[seq[-1]]
     for k in range(len(seq) - 2, -1, -1):
-        p, n = seq[k], seq[k + 1]
-        latest[k] = min(late[p], latest[k + 1] - s[p] - t[p][n])
-    return seq, earliest, latest
+        a, b = seq[k], seq[k + 1]
+        latest[k] = min(closes[a], latest[k + 1] - service[a] - travel[a][b])
+    return earliest, latest

@@ -26,7 +26,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from optimiser.sisr import cooling
+from optimiser.sisr import cooling, time_bounds
 
 Routes = list[list[int]]
 
@@ -256,16 +256,8 @@ def _bounds(instance: PairInstance, v: int, route: list[int]
     """Stops with route ends; earliest and latest service starts (windows and travel only:
     bounds that every feasible schedule meets); the load after each stop."""
     seq = [instance.start[v], *route, instance.end[v]]
-    t, s, e, late = instance.travel, instance.service, instance.earliest, instance.latest
-    earliest = [e[seq[0]]]
-    for k in range(1, len(seq)):
-        a, b = seq[k - 1], seq[k]
-        earliest.append(max(e[b], earliest[-1] + s[a] + t[a][b]))
-    latest = [0] * len(seq)
-    latest[-1] = late[seq[-1]]
-    for k in range(len(seq) - 2, -1, -1):
-        a, b = seq[k], seq[k + 1]
-        latest[k] = min(late[a], latest[k + 1] - s[a] - t[a][b])
+    earliest, latest = time_bounds(seq, instance.travel, instance.service, instance.earliest,
+                                   instance.latest)
     load, acc = [], 0
     for i in seq:
         acc += instance.delta[i] if i in instance.request_of else 0
