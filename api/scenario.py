@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from optimiser import model as m
+from optimiser.calendar import Calendar
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -460,7 +461,7 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
                                max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
         series=tuple(series),
         goals=m.Goals(pes_share_target=goals.pes_share_target, pes_weight=goals.pes_weight),
-        day_starts_s=tuple(clock.midnight_s(d) for d in dates),
+        calendar=Calendar(scenario.date, scenario.days, scenario.timezone),
     )
 
 

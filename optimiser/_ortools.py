@@ -29,6 +29,7 @@ from optimiser.model import (
     Task,
     TimeWindow,
     Worker,
+    can_serve,
 )
 from optimiser.params import SolveParams
 
@@ -198,8 +199,7 @@ class _Model:
                     cumul.RemoveInterval(gap_from + 1, gap_to - 1)
             task = spec.task
             allowed = [v for v, (w, k) in enumerate(self.shifts)
-                       if task.required_skills <= w.skills and _carries(self.problem, w, task)
-                       and any(s.overlap_s(w.shifts[k]) >= task.service_s for s in task.windows)]
+                       if can_serve(self.problem, w, task, w.shifts[k])]
             # SetAllowedVehiclesForIndex's Python binding rejects lists in OR-Tools 9.15;
             # restricting the vehicle variable is the same constraint (-1 = not served).
             self.routing.VehicleVar(index).SetValues([-1, *allowed])
@@ -624,13 +624,3 @@ def _status_name(status: int) -> str:
         3: "FAIL", 4: "FAIL_TIMEOUT", 5: "INVALID", 6: "INFEASIBLE", 7: "OPTIMAL",
     }
     return names.get(status, str(status))
-
-
-def _carries(problem: Problem, worker: Worker, task: Task) -> bool:
-    """A trip needs the worker's vehicle to hold its passengers; other tasks need no vehicle."""
-    if task.ride is None:
-        return True
-    vehicle = problem.vehicle_of(worker)
-    passengers = task.ride.passengers
-    return vehicle is not None and vehicle.seats >= passengers.seats and (
-        vehicle.wheelchair_places >= passengers.wheelchair)

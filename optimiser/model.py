@@ -1,9 +1,9 @@
 """The domain model: plain dataclasses, validated on construction.
 
 Nothing here knows about OR-Tools, osmnx or pydantic. Times are integer
-seconds from local midnight of the plan date (`_s`), distances integer
-metres (`_m`). The travel matrices are indexed by location position in
-`Problem.locations`.
+seconds from local midnight of the first planned day (`_s`; the problem's
+`Calendar` turns them into local time), distances integer metres (`_m`). The
+travel matrices are indexed by location position in `Problem.locations`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+
+from optimiser.calendar import Calendar
 
 DAY_S = 24 * 3600
 
@@ -296,15 +298,22 @@ class Series:
 
 @dataclass(frozen=True)
 class Goals:
-    """Soft goals: the PES share of service hours the plan should reach."""
+    """Soft goals: the PES share of service hours the plan should reach.
 
-    pes_share_target: float | None = 0.35
-    pes_weight: float = 0.1  # cost per second of service done by CUS, in travel seconds
+    `Goals()` sets none; `CUS_PROJECT_GOALS` is what a CUS scenario gets by default."""
+
+    pes_share_target: float | None = None
+    pes_weight: float = 0.0  # cost per second of service done by CUS, in travel seconds
 
     def __post_init__(self) -> None:
         _require(self.pes_share_target is None or 0 <= self.pes_share_target <= 1,
                  f"goals: pes_share_target={self.pes_share_target} must be within 0..1")
         _require(self.pes_weight >= 0, f"goals: pes_weight={self.pes_weight} must be >= 0")
+
+
+# The CUS project promised that more than 35 % of service hours are done by PES; a CUS
+# second of service costs 0.1 s of travel, enough to prefer PES where travel is similar.
+CUS_PROJECT_GOALS = Goals(pes_share_target=0.35, pes_weight=0.1)
 
 
 @dataclass(frozen=True)
@@ -342,7 +351,8 @@ class TravelMatrix:
 
 @dataclass(frozen=True, eq=False)
 class Problem:
-    """One day to plan: who can work, what must be done, and how far apart it all is."""
+    """A day or a week to plan: who can work, what must be done, how far apart it all is,
+    and when (the calendar: first date, days, time zone)."""
 
     locations: tuple[Location, ...]
     providers: tuple[Provider, ...]
@@ -355,15 +365,15 @@ class Problem:
     vehicles: tuple[Vehicle, ...] = ()
     trip_rules: TripRules = field(default_factory=TripRules)
     series: tuple[Series, ...] = ()
-    goals: Goals = field(default_factory=lambda: Goals(pes_share_target=None, pes_weight=0))
-    # Local midnights of the planned days, in seconds from the first one (DST makes a day
-    # 23 or 25 h long); one day by default.
-    day_starts_s: tuple[int, ...] = (0,)
+    goals: Goals = field(default_factory=Goals)
+    calendar: Calendar = field(default_factory=Calendar)
+
+    @property
+    def day_starts_s(self) -> tuple[int, ...]:
+        """Local midnights of the planned days, in seconds from the first (DST: 23 or 25 h)."""
+        return self.calendar.day_starts_s
 
     def __post_init__(self) -> None:
-        _require(self.day_starts_s[:1] == (0,) and all(
-            a < b for a, b in zip(self.day_starts_s, self.day_starts_s[1:], strict=False)),
-            f"day_starts_s={self.day_starts_s} must start at 0 and increase")
         _unique(self.series, "series")
         in_series = [t for s in self.series for t in s.task_ids]
         _require(len(in_series) == len(set(in_series)), "a task belongs to two series")
@@ -464,6 +474,36 @@ class Problem:
         return max(int(direct * rules.max_ride_factor), direct + rules.max_ride_extra_s)
 
 
+def ineligibility(problem: Problem, worker: Worker, task: Task,
+                  shift: TimeWindow | None = None) -> Reason | None:
+    """Why `worker` cannot serve `task` even as its only task, or None if it may.
+
+    The one rule of who may serve what: the task's skills, the load the worker's vehicle
+    carries, for a trip a vehicle with seats and wheelchair places for its passengers,
+    and a shift (`shift`, or any of the worker's) that overlaps one of the task's windows
+    by the service time. The solver adapter and the reasons use it; travel and the day's
+    other tasks are for the search. The first failing test in `ELIGIBILITY_ORDER` is named.
+    """
+    if not task.required_skills <= worker.skills:
+        return Reason.NO_SKILLED_WORKER
+    if worker.capacity is not None and worker.capacity < task.demand:
+        return Reason.EXCEEDS_CAPACITY
+    if task.ride is not None:
+        vehicle, people = problem.vehicle_of(worker), task.ride.passengers
+        if vehicle is None or vehicle.seats < people.seats or (
+                vehicle.wheelchair_places < people.wheelchair):
+            return Reason.NO_VEHICLE_SPACE
+    shifts = worker.shifts if shift is None else (shift,)
+    if not any(s.overlap_s(w) >= task.service_s for s in shifts for w in task.windows):
+        return Reason.NO_AVAILABILITY
+    return None
+
+
+def can_serve(problem: Problem, worker: Worker, task: Task,
+              shift: TimeWindow | None = None) -> bool:
+    return ineligibility(problem, worker, task, shift) is None
+
+
 def _unique(items: Iterable[object], what: str) -> None:
     seen: set[str] = set()
     for item in items:
@@ -488,6 +528,10 @@ class Reason(enum.StrEnum):
     SERIES_SPACING = "series_spacing"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
 
+
+# The tests of `ineligibility`, in the order they are made.
+ELIGIBILITY_ORDER = (Reason.NO_SKILLED_WORKER, Reason.EXCEEDS_CAPACITY, Reason.NO_VEHICLE_SPACE,
+                     Reason.NO_AVAILABILITY)
 
 REASON_TEXT: dict[Reason, str] = {
     Reason.NO_SKILLED_WORKER: "no worker has all the required skills",

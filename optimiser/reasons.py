@@ -9,38 +9,38 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from optimiser.model import Plan, Problem, Reason, Route, Task, TimeWindow, Worker
+from optimiser.model import (
+    ELIGIBILITY_ORDER,
+    Plan,
+    Problem,
+    Reason,
+    Task,
+    TimeWindow,
+    Worker,
+    can_serve,
+    ineligibility,
+)
 
 
 def diagnose_alone(problem: Problem, task: Task) -> Reason | None:
-    qualified = [w for w in problem.workers if task.required_skills <= w.skills]
-    if not qualified:
-        return Reason.NO_SKILLED_WORKER
-    qualified = [w for w in qualified if w.capacity is None or w.capacity >= task.demand]
-    if not qualified:
-        return Reason.EXCEEDS_CAPACITY
-    if task.ride is not None:
-        direct = problem.travel_s(task.location_id, task.ride.dropoff_location_id)
-        if direct > problem.max_ride_s(task):
-            return Reason.RIDE_TOO_LONG
-        qualified = [w for w in qualified if _vehicle_holds(problem, w, task)]
-        if not qualified:
-            return Reason.NO_VEHICLE_SPACE
-    shifts = [(w, s) for w in qualified for s in w.shifts
-              if any(s.overlap_s(win) >= task.service_s for win in task.windows)]
-    if not shifts:
-        return Reason.NO_AVAILABILITY
+    """The reason no worker could serve `task` even alone, or None if someone could.
+
+    Named after the test that the most promising worker failed (see `ineligibility`)."""
+    failed = [ineligibility(problem, w, task) for w in problem.workers]
+    furthest = max((len(ELIGIBILITY_ORDER) if r is None else ELIGIBILITY_ORDER.index(r)
+                    for r in failed), default=0)
+    if furthest <= ELIGIBILITY_ORDER.index(Reason.EXCEEDS_CAPACITY):
+        return ELIGIBILITY_ORDER[furthest]
+    if task.ride is not None and problem.travel_s(
+            task.location_id, task.ride.dropoff_location_id) > problem.max_ride_s(task):
+        return Reason.RIDE_TOO_LONG
+    if furthest < len(ELIGIBILITY_ORDER):
+        return ELIGIBILITY_ORDER[furthest]
+    shifts = [(w, s) for w, reason in zip(problem.workers, failed, strict=True) if reason is None
+              for s in w.shifts if can_serve(problem, w, task, s)]
     if not any(_fits_alone(problem, w, s, task) for w, s in shifts):
         return Reason.UNREACHABLE_IN_TIME
     return None
-
-
-def _vehicle_holds(problem: Problem, worker: Worker, task: Task) -> bool:
-    vehicle = problem.vehicle_of(worker)
-    assert task.ride is not None
-    people = task.ride.passengers
-    return vehicle is not None and vehicle.seats >= people.seats and (
-        vehicle.wheelchair_places >= people.wheelchair)
 
 
 def _fits_alone(problem: Problem, worker: Worker, shift: TimeWindow, task: Task) -> bool:
@@ -92,19 +92,14 @@ def lost_to(problem: Problem, plan: Plan, task: Task, *, limit: int = 5) -> list
     tasks = {t.id: t for t in problem.tasks}
     out: list[str] = []
     for route in plan.routes:
-        if not _could_take(problem.worker(route.worker_id), route, task):
+        worker = problem.worker(route.worker_id)
+        if not can_serve(problem, worker, task, worker.shifts[route.shift_index]):
             continue
         for stop in route.stops:
             other = tasks[stop.task_id]
             if other.id != task.id and (other.priority >= task.priority or other.mandatory):
                 out.append(other.id)
     return sorted(set(out))[:limit]
-
-
-def _could_take(worker: Worker, route: Route, task: Task) -> bool:
-    shift = worker.shifts[route.shift_index]
-    return task.required_skills <= worker.skills and any(
-        shift.overlap_s(w) >= task.service_s for w in task.windows)
 
 
 def sessions_beyond_spacing(problem: Problem) -> dict[str, str]:

@@ -6,10 +6,13 @@ passing example is a checked plan; the asserts restate the key promises.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from optimiser.calendar import Calendar
 from optimiser.check import check
 from optimiser.model import (
     Continuity,
@@ -106,7 +109,8 @@ def test_random_days_give_checked_plans_that_account_for_every_task(problem: Pro
 def weeks(draw: st.DrawFn) -> Problem:
     """2-4 days (one of them 25 h long, as at the end of summer time), daily and weekly
     limits, the daily rest, evening shifts, and therapy series with every continuity."""
-    day = draw(problem_days())
+    calendar = draw(calendars())
+    day = calendar.day_starts_s
     n_days = len(day)
     n_places = draw(st.integers(2, 5))
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
@@ -145,16 +149,16 @@ def weeks(draw: st.DrawFn) -> Problem:
         providers=(Provider("cus", "CUS", ProviderKind.CUS), Provider("pes", "PES",
                                                                       ProviderKind.PES)),
         workers=tuple(workers), tasks=tuple(tasks), matrix=TravelMatrix(seconds, metres),
-        rules=LabourRules(rest_s=11 * H), series=tuple(series), day_starts_s=day,
+        rules=LabourRules(rest_s=11 * H), series=tuple(series), calendar=calendar,
         goals=Goals(pes_share_target=0.35, pes_weight=draw(st.sampled_from([0.0, 0.2]))))
 
 
 @st.composite
-def problem_days(draw: st.DrawFn) -> tuple[int, ...]:
-    lengths = [24 * H] * (draw(st.integers(2, 4)) - 1)
-    if lengths and draw(st.booleans()):
-        lengths[draw(st.integers(0, len(lengths) - 1))] = 25 * H
-    return tuple(int(x) for x in np.cumsum([0, *lengths]))
+def calendars(draw: st.DrawFn) -> Calendar:
+    """2-4 Warsaw days, often across the end of summer time (25 October 2026: 25 h)."""
+    first = date(2026, 10, 25) - timedelta(days=draw(st.integers(0, 3))) if draw(
+        st.booleans()) else date(2026, 11, 23)
+    return Calendar(first, days=draw(st.integers(2, 4)), timezone="Europe/Warsaw")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from optimiser.calendar import Calendar
 from optimiser.check import check
 from optimiser.model import Continuity, Goals, LabourRules, Plan, Reason, Series
 from optimiser.params import SolveParams
@@ -9,7 +10,8 @@ from optimiser.solve import solve
 from tests.optimiser.tiny import DAY, H, problem, task, worker
 
 FAST = SolveParams(time_limit_s=3, max_solutions=300)
-THREE_DAYS = (0, DAY, 2 * DAY)
+TWO_DAYS = Calendar(days=2)  # undated UTC days of exactly 24 h
+THREE_DAYS = Calendar(days=3)
 
 
 def day_shifts(start_h: int, end_h: int, days: int = 3) -> tuple[tuple[int, int], ...]:
@@ -36,7 +38,7 @@ def test_daily_limit_counts_each_calendar_day_separately():
     # Two 1 h tasks only on day 0 (20 min travel each way): one fits into 2 h of work a day.
     p = problem([worker(shifts=day_shifts(8, 16, 2), max_work_s=2 * H)],
                 [task("a", 2, service_s=H), task("b", 2, service_s=H, windows=((9 * H, 16 * H),))],
-                day_starts_s=(0, DAY))
+                calendar=TWO_DAYS)
     plan = solve(p, params=FAST)
     assert len(served_by(plan)) == 1
 
@@ -44,7 +46,7 @@ def test_daily_limit_counts_each_calendar_day_separately():
 def test_daily_limit_lets_the_next_day_take_what_does_not_fit_today():
     tasks = [task(f"t{i}", 2, service_s=H, windows=daily_windows(8, 16, 2)) for i in range(2)]
     p = problem([worker(shifts=day_shifts(8, 16, 2), max_work_s=2 * H)], tasks,
-                day_starts_s=(0, DAY))
+                calendar=TWO_DAYS)
     plan = solve(p, params=FAST)
     assert sorted(day_of_service(plan).values()) == [0, 1]
 
@@ -52,7 +54,7 @@ def test_daily_limit_lets_the_next_day_take_what_does_not_fit_today():
 def test_weekly_limit_caps_the_sum_over_all_days():
     tasks = [task(f"t{i}", 1, service_s=H, windows=daily_windows(8, 16)) for i in range(3)]
     p = problem([worker(shifts=day_shifts(8, 16), max_week_s=3 * H)], tasks,
-                day_starts_s=THREE_DAYS)
+                calendar=THREE_DAYS)
     plan = solve(p, params=FAST)
     assert sum(r.work_s for r in plan.routes) <= 3 * H
     assert len(served_by(plan)) == 2  # each task costs 80 min of work
@@ -62,9 +64,9 @@ def test_eleven_hours_of_rest_between_an_evening_and_the_next_morning():
     evening = task("evening", 0, service_s=H, windows=((21 * H, 22 * H),))
     morning = task("morning", 0, service_s=H, windows=((DAY + 7 * H, DAY + 8 * H),))
     shifts = ((16 * H, 22 * H), (DAY + 7 * H, DAY + 15 * H))
-    with_rest = problem([worker(shifts=shifts)], [evening, morning], day_starts_s=(0, DAY))
+    with_rest = problem([worker(shifts=shifts)], [evening, morning], calendar=TWO_DAYS)
     assert len(served_by(solve(with_rest, params=FAST))) == 1
-    no_rest = problem([worker(shifts=shifts)], [evening, morning], day_starts_s=(0, DAY),
+    no_rest = problem([worker(shifts=shifts)], [evening, morning], calendar=TWO_DAYS,
                       rules=LabourRules(rest_s=None))
     assert len(served_by(solve(no_rest, params=FAST))) == 2
 
@@ -82,7 +84,7 @@ def sessions(n: int, *, windows: tuple[tuple[int, int], ...]) -> list:  # type: 
 
 def test_series_sessions_fall_on_different_days():
     p = problem([worker(skills=("physio",), shifts=day_shifts(8, 16))],
-                sessions(3, windows=daily_windows(9, 15)), day_starts_s=THREE_DAYS,
+                sessions(3, windows=daily_windows(9, 15)), calendar=THREE_DAYS,
                 series=(Series("rehab", ("s0", "s1", "s2"), min_gap_days=1),))
     plan = solve(p, params=FAST)
     assert sorted(day_of_service(plan).values()) == [0, 1, 2]
@@ -90,7 +92,7 @@ def test_series_sessions_fall_on_different_days():
 
 def test_series_that_cannot_fit_its_spacing_says_so():
     p = problem([worker(skills=("physio",), shifts=day_shifts(8, 16))],
-                sessions(3, windows=daily_windows(9, 15)), day_starts_s=THREE_DAYS,
+                sessions(3, windows=daily_windows(9, 15)), calendar=THREE_DAYS,
                 series=(Series("rehab", ("s0", "s1", "s2"), min_gap_days=2),))
     plan = solve(p, params=FAST)
     assert sorted(day_of_service(plan).values()) == [0, 2]
@@ -104,7 +106,7 @@ def two_therapists_who_each_live_near_on_one_day(continuity: Continuity):  # typ
     s0 = task("s0", 1, service_s=H, windows=((9 * H, 15 * H),), skills=("physio",))
     s1 = task("s1", 5, service_s=H, windows=((DAY + 9 * H, DAY + 15 * H),),
               skills=("physio",))
-    return problem([near, far], [s0, s1], day_starts_s=(0, DAY),
+    return problem([near, far], [s0, s1], calendar=TWO_DAYS,
                    series=(Series("rehab", ("s0", "s1"), continuity=continuity),))
 
 
@@ -122,7 +124,7 @@ def series_where_each_therapist_has_one_day(continuity: Continuity):  # type: ig
     monday = worker("mon", skills=("physio",), shifts=((8 * H, 16 * H),))
     tuesday = worker("tue", skills=("physio",), shifts=((DAY + 8 * H, DAY + 16 * H),))
     return problem([monday, tuesday], sessions(2, windows=daily_windows(9, 15, 2)),
-                   day_starts_s=(0, DAY),
+                   calendar=TWO_DAYS,
                    series=(Series("rehab", ("s0", "s1"), continuity=continuity),))
 
 
