@@ -1,9 +1,16 @@
 """Road graph: load it (GraphML, OSM XML file or place name), add speeds and travel times.
 
-This module and :mod:`geo.matrix` are the only places that talk to osmnx / networkx.
+This module and :mod:`geo.network` are the only places that talk to osmnx / networkx.
 Every loaded graph goes through :func:`prepare_graph`, so callers always get a
 strongly connected drive network whose edges carry ``length`` (m), ``speed_kph``
 and ``travel_time`` (s).
+
+:func:`load_graph` loads each source once per process: it keeps the last
+:data:`GRAPH_CACHE_SIZE` prepared graphs, keyed by the file's resolved path,
+modification time and size (a changed file is loaded again) or by the place name and
+cache folder, and returns the same frozen graph object each time. The graph is
+shared: it cannot gain or lose nodes or edges (``networkx.freeze``) and its node and
+edge attributes must not be changed either; take ``G.copy()`` for a graph of your own.
 """
 
 from __future__ import annotations
@@ -12,18 +19,22 @@ import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 import networkx as nx
 import osmnx as ox
 
 __all__ = [
+    "GRAPH_CACHE_SIZE",
     "POLISH_IMPLICIT_MAXSPEEDS_KPH",
     "POLISH_SPEEDS_KPH",
     "GraphLoadError",
+    "clear_graph_cache",
     "load_graph",
     "prepare_graph",
 ]
@@ -90,6 +101,11 @@ _NOT_DRIVABLE_SERVICES = frozenset({
 })
 _EXTRA_WAY_TAGS = ("motor_vehicle", "motorcar")
 
+# How many prepared graphs load_graph keeps in memory (least recently used dropped).
+GRAPH_CACHE_SIZE = 4
+_loaded: OrderedDict[Hashable, nx.MultiDiGraph] = OrderedDict()
+_loaded_lock = Lock()
+
 
 def load_graph(
     source: str | Path,
@@ -103,12 +119,48 @@ def load_graph(
     ``.xml``) or, when it is not a path, a place name geocoded and downloaded with
     osmnx (needs the internet; cached as ``cache_dir/<slug>.graphml`` when
     ``cache_dir`` is given). Raises :class:`GraphLoadError` naming the source and cause.
+
+    The prepared graph is kept in memory (see the module docstring): a second call
+    with an unchanged file, or the same place and ``cache_dir``, returns the same
+    frozen graph object, which is shared and must not be modified.
     """
-    if _looks_like_path(source):
+    is_file = _looks_like_path(source)
+    if is_file:
+        key: Hashable = ("file", *_file_identity(Path(source)))
+    else:
+        folder = None if cache_dir is None else str(Path(cache_dir).resolve())
+        key = ("place", str(source), folder)
+    with _loaded_lock:
+        G = _loaded.get(key)
+        if G is not None:
+            _loaded.move_to_end(key)
+            return G
+    if is_file:
         G = _load_file(Path(source))
     else:
         G = _load_place(str(source), cache_dir=cache_dir, timeout_s=timeout_s)
-    return prepare_graph(G)
+    G = nx.freeze(prepare_graph(G))
+    with _loaded_lock:
+        _loaded[key] = G
+        _loaded.move_to_end(key)
+        while len(_loaded) > GRAPH_CACHE_SIZE:
+            _loaded.popitem(last=False)
+    return G
+
+
+def clear_graph_cache() -> None:
+    """Forget every graph :func:`load_graph` keeps in memory (the next call loads again)."""
+    with _loaded_lock:
+        _loaded.clear()
+
+
+def _file_identity(path: Path) -> tuple[str, int, int]:
+    """(resolved path, modification time ns, size) of a graph file; missing: a unique key."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path.resolve()), -1, -1  # not cached: _load_file reports it
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
 def prepare_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:

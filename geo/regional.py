@@ -53,18 +53,27 @@ import networkx as nx
 import numpy as np
 from scipy.spatial import ConvexHull, QhullError
 
-from geo.matrix import (
+from geo.network import (
+    RoadNetwork,
+    ShortestTrees,
     UnreachableError,
-    _as_coordinates,
-    _haversine_m,
-    _nearest_nodes,
-    _project,
-    _require_reachable,
-    _RoadNetwork,
-    _shortest_trees,
+    as_coordinates,
+    haversine_m,
+    nearest_nodes,
+    project,
+    require_reachable,
+    shortest_trees,
 )
 
-__all__ = ["EXIT_BAND_M", "MAJOR_HIGHWAYS", "RegionalModel", "exit_nodes", "is_outside"]
+__all__ = [
+    "EXIT_BAND_M",
+    "MAJOR_HIGHWAYS",
+    "RegionalModel",
+    "RegionalTravel",
+    "exit_nodes",
+    "is_outside",
+    "regional_travel",
+]
 
 # Nodes this close to the convex hull's boundary (m) are boundary nodes (candidate exits).
 EXIT_BAND_M = 300.0
@@ -78,12 +87,15 @@ class RegionalModel:
 
     ``speed_kph``: average speed of the regional leg. ``detour_factor``: road distance
     over great-circle distance (at least 1). ``outside_m``: snap distance above which a
-    point is outside the town's road network.
+    point is outside the town's road network ("more than 3 km from the network").
+
+    These defaults are the single source of the model's defaults: the scenario
+    schema reads them from ``RegionalModel()``, so keep the field names.
     """
 
     speed_kph: float = 70.0
     detour_factor: float = 1.3
-    outside_m: float = 1500.0
+    outside_m: float = 3000.0
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -105,21 +117,21 @@ def is_outside(
     G: nx.MultiDiGraph, points: Sequence[tuple[float, float]], model: RegionalModel
 ) -> list[bool]:
     """For each (lat, lon) point: is it more than ``model.outside_m`` from every node of G?"""
-    coords = _as_coordinates(points)
+    coords = as_coordinates(points)
     if len(coords) == 0:
         return []
     if len(G) == 0:
         raise ValueError("the road graph has no nodes")
     lat = np.array([y for _, y in G.nodes(data="y")], dtype=np.float64)
     lon = np.array([x for _, x in G.nodes(data="x")], dtype=np.float64)
-    _, snap_m = _nearest_nodes(lat, lon, coords)
+    _, snap_m = nearest_nodes(lat, lon, coords)
     return [bool(outside) for outside in snap_m > model.outside_m]
 
 
-def exit_nodes(G: nx.MultiDiGraph, network: _RoadNetwork) -> np.ndarray:
+def exit_nodes(G: nx.MultiDiGraph, network: RoadNetwork) -> np.ndarray:
     """Indices (into ``network``) of the exit nodes of the graph (see the module docstring)."""
     n = len(network.lat)
-    xy = _project(network.lat, network.lon, network.lat.mean())
+    xy = project(network.lat, network.lon, network.lat.mean())
     try:
         hull = ConvexHull(xy) if n >= 3 else None
     except QhullError:  # all nodes collinear (or coincident)
@@ -137,7 +149,7 @@ def exit_nodes(G: nx.MultiDiGraph, network: _RoadNetwork) -> np.ndarray:
     return np.flatnonzero(boundary).astype(np.int64)
 
 
-def _major_road_nodes(G: nx.MultiDiGraph, network: _RoadNetwork) -> np.ndarray:
+def _major_road_nodes(G: nx.MultiDiGraph, network: RoadNetwork) -> np.ndarray:
     index = {int(node): i for i, node in enumerate(network.node_ids)}
     touching = {
         index[node]
@@ -154,9 +166,25 @@ def _is_major(highway: Any) -> bool:
     return any(isinstance(value, str) and value in MAJOR_HIGHWAYS for value in values)
 
 
+@dataclass(frozen=True, eq=False)
+class RegionalTravel:
+    """What :func:`regional_travel` computed: unrounded matrices and how each leg runs.
+
+    ``duration_s``/``distance_m``: (N, N) float matrices. ``exit_node[i, j]``: network
+    index of the exit node leg ``i -> j`` uses (-1 for legs between two inside or two
+    outside points). ``trees``: the shortest-path trees computed (from the inside
+    points' road nodes and from the exits), kept to draw the legs (:mod:`geo.paths`).
+    """
+
+    duration_s: np.ndarray
+    distance_m: np.ndarray
+    exit_node: np.ndarray
+    trees: tuple[ShortestTrees, ...]
+
+
 def regional_travel(
     G: nx.MultiDiGraph,
-    network: _RoadNetwork,
+    network: RoadNetwork,
     coords: np.ndarray,
     node_index: np.ndarray,
     access_m: np.ndarray,
@@ -164,8 +192,8 @@ def regional_travel(
     outside: np.ndarray,
     model: RegionalModel,
     labels: list[str],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Unrounded (duration s, distance m) matrices when some points are outside.
+) -> RegionalTravel:
+    """Unrounded duration (s) and distance (m) matrices when some points are outside.
 
     Inside pairs are computed exactly as in :func:`geo.matrix.travel_matrices`; pairs
     with an outside point use the regional legs. Loops run over outside points only.
@@ -173,32 +201,35 @@ def regional_travel(
     n = len(coords)
     duration = np.empty((n, n), dtype=np.float64)
     distance = np.empty((n, n), dtype=np.float64)
+    exit_node = np.full((n, n), -1, dtype=np.int32)
     out = np.flatnonzero(outside)
     ins = np.flatnonzero(~outside)
 
     # outside -> outside: straight, stretched, at regional speed
-    gc_out = _haversine_m(coords[out, 0][:, None], coords[out, 1][:, None],
-                          coords[out, 0][None, :], coords[out, 1][None, :])
+    gc_out = haversine_m(coords[out, 0][:, None], coords[out, 1][:, None],
+                         coords[out, 0][None, :], coords[out, 1][None, :])
     distance[np.ix_(out, out)] = gc_out * model.detour_factor
     duration[np.ix_(out, out)] = gc_out * model.detour_factor / model.speed_mps
     if len(ins) == 0:
-        return duration, distance
+        return RegionalTravel(duration, distance, exit_node, ())
 
     in_nodes = node_index[ins]
     sources, source_row = np.unique(in_nodes, return_inverse=True)
-    tree_s, tree_m = _shortest_trees(network, sources)  # (sources, nodes)
+    in_trees = shortest_trees(network, sources)  # (sources, nodes)
+    tree_s, tree_m = in_trees.time_s, in_trees.length_m
     rows = source_row[:, None]
     road_s, road_m = tree_s[rows, in_nodes[None, :]], tree_m[rows, in_nodes[None, :]]
-    _require_reachable(road_s, [labels[i] for i in ins], network.node_ids[in_nodes])
+    require_reachable(road_s, [labels[i] for i in ins], network.node_ids[in_nodes])
     a_s, a_m = access_s[ins], access_m[ins]
     duration[np.ix_(ins, ins)] = a_s[:, None] + road_s + a_s[None, :]
     distance[np.ix_(ins, ins)] = a_m[:, None] + road_m + a_m[None, :]
 
     exits = exit_nodes(G, network)
     to_exit_s, to_exit_m = tree_s[rows, exits[None, :]], tree_m[rows, exits[None, :]]  # (I, E)
-    from_s, from_m = _shortest_trees(network, exits)
-    from_exit_s, from_exit_m = from_s[:, in_nodes], from_m[:, in_nodes]  # (E, I)
-    regional_m = model.detour_factor * _haversine_m(
+    exit_trees = shortest_trees(network, exits)
+    from_exit_s = exit_trees.time_s[:, in_nodes]  # (E, I)
+    from_exit_m = exit_trees.length_m[:, in_nodes]
+    regional_m = model.detour_factor * haversine_m(
         network.lat[exits][:, None], network.lon[exits][:, None],
         coords[out, 0][None, :], coords[out, 1][None, :])  # (E, O)
     regional_s = regional_m / model.speed_mps
@@ -210,13 +241,15 @@ def regional_travel(
         _require_exit(there[every_in, best], ins, labels, labels[o], towards=True)
         duration[ins, o] = a_s + there[every_in, best]
         distance[ins, o] = a_m + to_exit_m[every_in, best] + regional_m[best, k]
+        exit_node[ins, o] = exits[best]
 
         back = regional_s[:, k, None] + from_exit_s  # (E, I)
         best = np.argmin(back, axis=0)
         _require_exit(back[best, every_in], ins, labels, labels[o], towards=False)
         duration[o, ins] = back[best, every_in] + a_s
         distance[o, ins] = regional_m[best, k] + from_exit_m[best, every_in] + a_m
-    return duration, distance
+        exit_node[o, ins] = exits[best]
+    return RegionalTravel(duration, distance, exit_node, (in_trees, exit_trees))
 
 
 def _require_exit(

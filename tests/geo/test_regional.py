@@ -9,14 +9,15 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from geo.matrix import _road_network, travel_matrices
+from geo.matrix import travel_matrices
+from geo.network import road_network
 from geo.regional import RegionalModel, exit_nodes, is_outside
 
 Build = Callable[..., nx.MultiDiGraph]
 
 EARTH_RADIUS_M = 6_371_009.0
 ORIGIN = (51.1300, 23.4700)
-MODEL = RegionalModel()  # 70 km/h, detour 1.3, outside beyond 1500 m
+MODEL = RegionalModel()  # 70 km/h, detour 1.3, outside beyond 3000 m
 REGIONAL_MPS = 70 / 3.6
 ACCESS_MPS = 20 / 3.6  # default access speed
 
@@ -75,7 +76,7 @@ def diamond(build: Build, *, out_s: dict[int, float] | None = None,
 
 def test_the_exits_of_the_diamond_are_its_corners(build_graph: Build) -> None:
     G = diamond(build_graph)
-    network = _road_network(G)
+    network = road_network(G)
 
     exits = {int(network.node_ids[i]) for i in exit_nodes(G, network)}
 
@@ -84,7 +85,7 @@ def test_the_exits_of_the_diamond_are_its_corners(build_graph: Build) -> None:
 
 def test_exits_on_major_roads_are_preferred(build_graph: Build) -> None:
     G = diamond(build_graph, highway={N: "primary"})
-    network = _road_network(G)
+    network = road_network(G)
 
     exits = {int(network.node_ids[i]) for i in exit_nodes(G, network)}
 
@@ -182,11 +183,20 @@ def test_model_parameters_change_the_regional_leg(build_graph: Build) -> None:
 
 def test_is_outside_uses_the_snap_distance(build_graph: Build) -> None:
     G = diamond(build_graph)
-    points = [ORIGIN, east(NODES[E], 1000), east(NODES[E], 2000), EAST_30KM]
+    points = [ORIGIN, east(NODES[E], 1000), east(NODES[E], 2900), east(NODES[E], 3100),
+              EAST_30KM]
 
-    assert is_outside(G, points, MODEL) == [False, False, True, True]
-    assert is_outside(G, points, RegionalModel(outside_m=500)) == [False, True, True, True]
+    assert is_outside(G, points, MODEL) == [False, False, False, True, True]
+    assert is_outside(G, points, RegionalModel(outside_m=500)) == [False, True, True, True, True]
     assert is_outside(G, [], MODEL) == []
+
+
+def test_the_model_defaults_are_the_scenario_schema_values() -> None:
+    # "more than 3 km from the network" (README, docs/scenario.md); the API schema takes
+    # its defaults from these fields, so their names are part of the contract.
+    model = RegionalModel()
+
+    assert (model.speed_kph, model.detour_factor, model.outside_m) == (70.0, 1.3, 3000.0)
 
 
 def test_without_the_model_an_outside_point_keeps_its_long_access_leg(
