@@ -35,9 +35,13 @@ from geo.network import (
 from geo.paths import LatLon, LegPaths
 from geo.regional import RegionalModel, regional_travel
 
-__all__ = ["Matrices", "UnreachableError", "travel_matrices"]
+__all__ = ["ACCESS_SPEED_KPH", "Matrices", "UnreachableError", "travel_matrices"]
 
 logger = logging.getLogger(__name__)
+
+# Speed of the straight leg between a location and its nearest road node (a car on a
+# yard or drive, or a walk at the ends): the default of every scenario.
+ACCESS_SPEED_KPH = 20.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +95,7 @@ def travel_matrices(
     points: Sequence[tuple[float, float]],
     *,
     names: Sequence[str] | None = None,
-    access_speed_kph: float = 20.0,
+    access_speed_kph: float = ACCESS_SPEED_KPH,
     regional: RegionalModel | None = None,
 ) -> Matrices:
     """Return fastest-path duration and distance matrices between ``points`` (lat, lon).

@@ -39,6 +39,7 @@ from scipy.spatial import cKDTree
 
 __all__ = [
     "EARTH_RADIUS_M",
+    "NO_PREDECESSOR",
     "RoadNetwork",
     "ShortestTrees",
     "UnreachableError",

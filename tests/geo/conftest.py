@@ -1,16 +1,14 @@
-"""Shared fixtures for geo tests: the real OSM graphs beside the repo and tiny hand-built graphs."""
+"""Shared fixtures for geo tests: the real OSM graphs in ../shared/data/osm (via the
+`shared_file` fixture, which fails when they are missing) and tiny hand-built graphs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
-
-# ../shared/data/osm beside the repository; never copied into it.
-SHARED_OSM_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "osm"
 
 # node id -> (lat, lon)
 Nodes = Mapping[int, tuple[float, float]]
@@ -19,24 +17,24 @@ Edges = Iterable[tuple[int, int, dict[str, Any]]]
 GraphBuilder = Callable[[Nodes, Edges], nx.MultiDiGraph]
 
 
-@pytest.fixture(scope="session")
-def shared_osm_dir() -> Path:
-    if not SHARED_OSM_DIR.is_dir():
-        pytest.fail(
-            f"shared OSM data not found at {SHARED_OSM_DIR}: the real-network tests need "
-            "../shared/data/osm/ (Chelm_map.graphml, Zalipie_map.graphml) beside the repository"
-        )
-    return SHARED_OSM_DIR
+@pytest.fixture(autouse=True)
+def _fresh_graph_cache() -> Iterator[None]:
+    """Each test starts and ends with an empty in-process graph cache (geo.graph.load_graph)."""
+    from geo.graph import clear_graph_cache
+
+    clear_graph_cache()
+    yield
+    clear_graph_cache()
 
 
 @pytest.fixture(scope="session")
-def chelm_path(shared_osm_dir: Path) -> Path:
-    return _existing(shared_osm_dir / "Chelm_map.graphml")
+def chelm_path(shared_file: Callable[[str], Path]) -> Path:
+    return shared_file("osm/Chelm_map.graphml")
 
 
 @pytest.fixture(scope="session")
-def zalipie_path(shared_osm_dir: Path) -> Path:
-    return _existing(shared_osm_dir / "Zalipie_map.graphml")
+def zalipie_path(shared_file: Callable[[str], Path]) -> Path:
+    return shared_file("osm/Zalipie_map.graphml")
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +58,3 @@ def make_graph(nodes: Nodes, edges: Edges) -> nx.MultiDiGraph:
         G.add_edge(u, v, **{"oneway": False, "highway": "residential", **attributes})
     return G
 
-
-def _existing(path: Path) -> Path:
-    if not path.is_file():
-        pytest.fail(f"shared OSM graph missing: {path}")
-    return path

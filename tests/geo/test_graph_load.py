@@ -7,7 +7,7 @@ import networkx as nx
 import osmnx as ox
 import pytest
 
-from geo.graph import GraphLoadError, load_graph
+from geo.graph import GraphLoadError, clear_graph_cache, load_graph
 from geo.synthetic import grid_graph
 
 # A tiny OSM extract: a square of drivable streets (nodes 1-4), a footway to node 5
@@ -141,6 +141,7 @@ def test_a_downloaded_place_is_cached_and_then_loaded_without_the_internet(
         raise ConnectionError("network is unreachable")
 
     monkeypatch.setattr(ox, "graph_from_place", offline)
+    clear_graph_cache()  # read it back from the file, not from memory
     second = load_graph("Chełm, Poland", cache_dir=tmp_path, timeout_s=7)
 
     assert seen_timeouts == [7]
