@@ -1,29 +1,35 @@
-"""Scenario → road network → matrices → solve → checked plan. Used by the CLI (and later HTTP)."""
+"""Plan a scenario in stages: network → matrices → problem → solve → check → document.
+
+Used by the command line and (later) the HTTP app, so neither composes these
+steps itself. Each stage is a function of its own; `plan_scenario` runs them
+all and `PlannedScenario.document()` gives the one plan document.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
-from api.scenario import Clock, ScenarioError, ScenarioIn, to_problem
+from api.formats.plan_document import plan_document
+from api.formats.scenario import ScenarioError, to_problem
+from api.formats.scenario_schema import ScenarioIn
+from api.settings import get_settings
 from geo.graph import GraphLoadError, load_graph, prepare_graph
-from geo.matrix import UnreachableError, travel_matrices
+from geo.matrix import Matrices, UnreachableError, travel_matrices
 from geo.regional import RegionalModel
 from geo.synthetic import grid_graph
+from optimiser.check import Violation, check
 from optimiser.model import Plan, Problem, TravelMatrix
-from optimiser.params import SolveParams
+from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.solve import solve
 
 log = logging.getLogger(__name__)
-
-REPO = Path(__file__).resolve().parents[1]
-CACHE_DIR = REPO / "data" / "cache"
 
 SYNTHETIC_WARNING = (
     "NOT A REAL ROAD NETWORK: the road source could not be loaded, so travel times come from "
@@ -41,32 +47,35 @@ class NetworkInfo:
     warning: str = ""
 
 
-@dataclass(frozen=True)
-class PlannedDay:
+@dataclass(frozen=True, eq=False)
+class PreparedScenario:
+    """A scenario turned into a domain problem over its road network."""
+
+    problem: Problem
+    network: NetworkInfo
+    matrices: Matrices
+
+
+@dataclass(frozen=True, eq=False)
+class PlannedScenario:
     problem: Problem
     plan: Plan
-    clock: Clock
+    violations: list[Violation]
     network: NetworkInfo
-    solve_time_s: float
     params: SolveParams
+    matrices: Matrices
 
-    def meta(self) -> dict[str, Any]:
-        return {
-            "scenario": self.problem.name,
-            "network": dataclasses.asdict(self.network),
-            "solver": {
-                "status": self.plan.solver_status,
-                "objective": self.plan.objective,
-                "time_limit_s": self.params.time_limit_s,
-                "max_solutions": self.params.max_solutions,
-                "seed": self.params.seed,
-                "solve_time_s": round(self.solve_time_s, 3),
-            },
-        }
+    def document(self) -> dict[str, Any]:
+        """The plan document (`trasa-plan/1`, see docs/plan.md)."""
+        return plan_document(
+            self.problem, self.plan, violations=self.violations,
+            network=dataclasses.asdict(self.network),
+            solver={"time_limit_s": self.params.time_limit_s,
+                    "max_solutions": self.params.max_solutions, "seed": self.params.seed})
 
 
-def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None) -> tuple[
-        Any, NetworkInfo]:
+def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None
+                 ) -> tuple[nx.MultiDiGraph, NetworkInfo]:
     """The road graph named by `graph` or the scenario, or a loudly-labelled synthetic grid."""
     source = graph or scenario.network.source
     if source is not None:
@@ -75,7 +84,7 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
         if graph is None and beside_scenario.exists():
             source = str(beside_scenario)
         try:
-            g = load_graph(source, cache_dir=CACHE_DIR)
+            g = load_graph(source, cache_dir=get_settings().cache_dir)
             return g, NetworkInfo(str(source), False, g.number_of_nodes(), g.number_of_edges())
         except GraphLoadError as exc:
             if not scenario.network.fallback_grid or graph is not None:
@@ -93,16 +102,11 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
                           g.number_of_nodes(), g.number_of_edges(), SYNTHETIC_WARNING)
 
 
-def plan_scenario(
-    scenario: ScenarioIn, *, base_dir: Path, params: SolveParams, graph: str | None = None
-) -> PlannedDay:
-    n = len(scenario.locations)
-    zero = np.zeros((n, n), dtype=np.int64)
-    problem = to_problem(scenario, TravelMatrix(zero, zero))  # all input errors before heavy work
-    g, network = load_network(scenario, base_dir=base_dir, graph=graph)
+def build_matrices(scenario: ScenarioIn, g: nx.MultiDiGraph) -> Matrices:
+    """Travel times and distances between the scenario's locations over `g`."""
+    regional = scenario.network.regional
     try:
-        regional = scenario.network.regional
-        matrices = travel_matrices(
+        return travel_matrices(
             g, [(x.lat, x.lon) for x in scenario.locations],
             names=[x.id for x in scenario.locations],
             access_speed_kph=scenario.network.access_speed_kph,
@@ -111,10 +115,32 @@ def plan_scenario(
                                    outside_m=regional.outside_m) if regional.enabled else None)
     except UnreachableError as exc:
         raise ScenarioError(f"locations: {exc}") from None
+
+
+def prepare(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None
+            ) -> PreparedScenario:
+    """Every input error first (cheap), then the network and the matrices (heavy)."""
+    n = len(scenario.locations)
+    zero = np.zeros((n, n), dtype=np.int64)
+    problem = to_problem(scenario, TravelMatrix(zero, zero))
+    g, network = load_network(scenario, base_dir=base_dir, graph=graph)
+    matrices = build_matrices(scenario, g)
     problem = dataclasses.replace(
         problem, matrix=TravelMatrix(matrices.duration_s, matrices.distance_m))
-    started = time.perf_counter()
-    plan = solve(problem, params=params)
-    elapsed = time.perf_counter() - started
-    return PlannedDay(problem, plan, Clock(scenario.date, scenario.timezone), network, elapsed,
-                      params)
+    return PreparedScenario(problem, network, matrices)
+
+
+def plan_prepared(prepared: PreparedScenario, *, params: SolveParams,
+                  on_progress: ProgressCallback | None = None,
+                  cancel: CancelSignal | None = None) -> PlannedScenario:
+    plan = solve(prepared.problem, params=params, on_progress=on_progress, cancel=cancel)
+    violations = check(prepared.problem, plan)  # solve checked it too: this is the record
+    return PlannedScenario(prepared.problem, plan, violations, prepared.network, params,
+                           prepared.matrices)
+
+
+def plan_scenario(scenario: ScenarioIn, *, base_dir: Path, params: SolveParams,
+                  graph: str | None = None, on_progress: ProgressCallback | None = None,
+                  cancel: CancelSignal | None = None) -> PlannedScenario:
+    prepared = prepare(scenario, base_dir=base_dir, graph=graph)
+    return plan_prepared(prepared, params=params, on_progress=on_progress, cancel=cancel)

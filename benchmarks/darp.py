@@ -40,7 +40,7 @@ from optimiser.model import (
     Vehicle,
     Worker,
 )
-from optimiser.params import SolveParams
+from optimiser.params import FirstSolution, SolveParams
 from optimiser.solve import solve
 
 DARP_DIR = SHARED_DATA / "darp" / "cordeau2006"
@@ -143,7 +143,7 @@ def run_one(source: str, time_limit_s: float, seed: int, out: Path | None) -> Re
     instance = read_instance(path)
     started = time.perf_counter()
     plan = solve(instance.problem, params=SolveParams(time_limit_s=time_limit_s, seed=seed,
-                                                      first_solution="LOCAL_CHEAPEST_INSERTION"))
+                                                      first_solution=FirstSolution.LOCAL_CHEAPEST_INSERTION))
     elapsed = time.perf_counter() - started
     cost = exact_cost(instance, plan)
     if out is not None:

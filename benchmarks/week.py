@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from datetime import date
 
-from api.scenario import parse_scenario
+from api.formats.scenario import parse_scenario
 from api.service import plan_scenario
 from benchmarks.common import REPO, machine_line
 from data.generate_week import SEED, START, build_week
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("PES share of work by kind", _pes_by_kind(problem, plan)))
     rows.append(("violations", str(len(violations))))
     rows.append(("solver status", plan.solver_status))
-    rows.append(("solve s / total wall s", f"{day.solve_time_s:.1f} / {wall_s:.1f}"))
+    rows.append(("solve s / total wall s", f"{day.plan.stats.time_s:.1f} / {wall_s:.1f}"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  violation: {v}")
     served_pct = 100 * k.served / k.tasks if k.tasks else 0.0
     print(f"week: tasks={k.tasks} served_pct={served_pct:.1f} violations={len(violations)} "
-          f"time_s={day.solve_time_s:.1f} pes_share_pct={pes_pct:.1f}")
+          f"time_s={day.plan.stats.time_s:.1f} pes_share_pct={pes_pct:.1f}")
     return 0
 
 

@@ -594,8 +594,20 @@ class Unassigned:
 
 
 @dataclass(frozen=True)
+class RunStats:
+    """How a solve went: wall time, solutions the search accepted, each improvement as
+    (elapsed s, objective, tasks placed), and whether it was cancelled."""
+
+    time_s: float = 0.0
+    solutions: int = 0
+    improvements: tuple[tuple[float, int, int], ...] = ()
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
 class Plan:
     routes: tuple[Route, ...]
     unassigned: tuple[Unassigned, ...]
     objective: int = 0
     solver_status: str = ""
+    stats: RunStats = field(default_factory=RunStats, compare=False)  # not part of the plan

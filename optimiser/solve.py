@@ -1,9 +1,10 @@
-"""`solve(problem, params=...) -> Plan`: the one entry point to planning.
+"""`solve(problem, params=..., on_progress=..., cancel=...) -> Plan`: the one entry point.
 
 Tasks nobody could do even alone are reported straight away; the rest go to
-the routing search. The routes are rebuilt from the search's sequence and
-start times, every dropped task gets a reason, and the plan must pass the
-independent checker before it is returned.
+the routing search (`optimiser.ortools.search`). The routes are rebuilt from
+the search's sequence and start times, every dropped task gets a reason, and
+the plan must pass the independent checker before it is returned, with the
+run's statistics (time, solutions, improvements, cancelled or not).
 """
 
 from __future__ import annotations
@@ -12,28 +13,33 @@ import dataclasses
 import logging
 import random
 
-from optimiser._ortools import RawRoute, RawSolution, solve_routing
 from optimiser.check import PlanRejected, check
 from optimiser.model import (
     Break,
-    Continuity,
     Plan,
     Problem,
     Reason,
     Route,
+    RunStats,
     Stop,
     StopAction,
-    Task,
     Unassigned,
 )
-from optimiser.params import SolveParams
+from optimiser.ortools.model import RawRoute
+from optimiser.ortools.search import Watch, solve_with_continuity
+from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, lost_to, sessions_beyond_spacing
 
 log = logging.getLogger(__name__)
 
 
-def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
+def solve(problem: Problem, *, params: SolveParams | None = None,
+          on_progress: ProgressCallback | None = None,
+          cancel: CancelSignal | None = None) -> Plan:
+    """Plan `problem`. `on_progress` hears of every improvement; when `cancel.is_set()`
+    becomes true the search stops soon after and the best plan so far comes back."""
     params = params or SolveParams()
+    watch = Watch(len(problem.tasks), on_progress, cancel)
     hopeless = {t.id: reason for t in problem.tasks
                 if (reason := diagnose_alone(problem, t)) is not None}
     candidates = [t for t in problem.tasks if t.id not in hopeless]
@@ -41,7 +47,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
         random.Random(params.seed).shuffle(candidates)
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
-        raw = _solve_with_continuity(problem, candidates, params)
+        raw = solve_with_continuity(problem, candidates, params, watch)
         routes = tuple(_route(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:
@@ -57,8 +63,10 @@ def solve(problem: Problem, *, params: SolveParams | None = None) -> Plan:
         others = lost_to(problem, partial, task)
         detail = f"lost to {', '.join(others)}" if others else ""
         unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED, detail))
+    stats = RunStats(time_s=round(watch.elapsed_s(), 3), solutions=watch.solutions,
+                     improvements=tuple(watch.improvements), cancelled=watch.cancelled)
     plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
-                solver_status=status)
+                solver_status=status, stats=stats)
     tightened = dataclasses.replace(plan, routes=tuple(_tighten(problem, r) for r in routes))
     for candidate in (tightened, plan):
         if all(v.rule in REPAIRABLE and v.tasks for v in check(problem, candidate)):
@@ -140,32 +148,6 @@ def _tighten(problem: Problem, route: Route) -> Route:
                                          end_s=start + task.service_s))
     return dataclasses.replace(route, start_s=latest[0] - legs[0], end_s=earliest_end,
                                stops=tuple(stops))
-
-
-def _solve_with_continuity(problem: Problem, tasks: list[Task], params: SolveParams
-                           ) -> RawSolution:
-    """Series keep one worker; a soft series gives that up only if it cost a session.
-
-    First every soft or required series is held to one worker (60 % of the budget); then
-    the soft series that lost a session are freed and the search goes on from there."""
-    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
-    soft = frozenset(s.id for s in problem.series if s.continuity is Continuity.SOFT)
-    if not soft:
-        return solve_routing(problem, tasks, params, same_worker=required)
-    first = solve_routing(problem, tasks, _share(params, 0.6), same_worker=required | soft)
-    dropped = set(first.dropped)
-    freed = frozenset(s.id for s in problem.series
-                      if s.id in soft and dropped.intersection(s.task_ids))
-    log.info("continuity: %d soft series freed after the first phase", len(freed))
-    return solve_routing(problem, tasks, _share(params, 0.4),
-                         same_worker=required | (soft - freed), initial=first)
-
-
-def _share(params: SolveParams, fraction: float) -> SolveParams:
-    limit = params.max_solutions
-    return dataclasses.replace(
-        params, time_limit_s=params.time_limit_s * fraction,
-        max_solutions=None if limit is None else max(1, int(limit * fraction)))
 
 
 def _route(problem: Problem, raw: RawRoute) -> Route:

@@ -82,7 +82,7 @@ def trasa(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # as in a log or CI job: no terminal, no COLUMNS inherited from the developer's shell
     env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "api.cli.main", *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
     )
 

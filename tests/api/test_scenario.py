@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.scenario import Clock, ScenarioError, parse_scenario, to_problem
+from api.formats.scenario import ScenarioError, clock_seconds, parse_scenario, to_problem
+from optimiser.calendar import Calendar
 from optimiser.model import Priority, Problem, TaskKind, TravelMatrix
 
 MINIMAL: dict[str, Any] = {
@@ -92,9 +93,9 @@ def test_iso_time_with_offset_is_converted_to_seconds_after_local_midnight() -> 
 
 
 def test_iso_time_in_another_offset_means_the_same_instant() -> None:
-    clock = Clock(date(2026, 11, 24), "Europe/Warsaw")  # CET, +01:00
-    assert clock.seconds("2026-11-24T08:00:00Z", "f") == 9 * 3600
-    assert clock.seconds("2026-11-24T11:00:00+02:00", "f") == 10 * 3600
+    clock = Calendar(date(2026, 11, 24), timezone="Europe/Warsaw")  # CET, +01:00
+    assert clock_seconds(clock, "2026-11-24T08:00:00Z", "f") == 9 * 3600
+    assert clock_seconds(clock, "2026-11-24T11:00:00+02:00", "f") == 10 * 3600
 
 
 def test_end_of_day_24_00_is_86400_seconds_on_an_ordinary_day() -> None:
@@ -109,34 +110,35 @@ DST_START = date(2026, 3, 29)  # Europe/Warsaw: 02:00 CET (+01:00) -> 03:00 CEST
 
 
 def test_four_o_clock_on_the_day_clocks_go_back_is_five_hours_after_midnight() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.seconds("04:00", "f") == 5 * 3600
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock_seconds(clock, "04:00", "f") == 5 * 3600
 
 
 def test_four_o_clock_on_the_day_clocks_go_forward_is_three_hours_after_midnight() -> None:
-    clock = Clock(DST_START, "Europe/Warsaw")
-    assert clock.seconds("04:00", "f") == 3 * 3600
+    clock = Calendar(DST_START, timezone="Europe/Warsaw")
+    assert clock_seconds(clock, "04:00", "f") == 3 * 3600
 
 
 def test_hh_mm_and_iso_with_offset_agree_on_the_day_clocks_go_back() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.seconds("09:00", "f") == clock.seconds("2026-10-25T09:00:00+01:00", "f")
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock_seconds(clock, "09:00", "f") == clock_seconds(
+        clock, "2026-10-25T09:00:00+01:00", "f")
 
 
 def test_24_00_on_the_day_clocks_go_back_is_25_hours_after_midnight() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.seconds("24:00", "f") == 25 * 3600
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock_seconds(clock, "24:00", "f") == 25 * 3600
 
 
 def test_iso_time_with_offset_counts_real_seconds_across_the_dst_change() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.seconds("2026-10-25T02:30:00+02:00", "f") == 2 * 3600 + 30 * 60
-    assert clock.seconds("2026-10-25T02:30:00+01:00", "f") == 3 * 3600 + 30 * 60
-    assert clock.seconds("2026-10-25T04:00:00+01:00", "f") == 5 * 3600
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock_seconds(clock, "2026-10-25T02:30:00+02:00", "f") == 2 * 3600 + 30 * 60
+    assert clock_seconds(clock, "2026-10-25T02:30:00+01:00", "f") == 3 * 3600 + 30 * 60
+    assert clock_seconds(clock, "2026-10-25T04:00:00+01:00", "f") == 5 * 3600
 
 
 def test_iso_output_shows_summer_offset_before_and_winter_offset_after_the_change() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
     assert clock.iso(0) == "2026-10-25T00:00:00+02:00"
     assert clock.iso(2 * 3600 + 30 * 60) == "2026-10-25T02:30:00+02:00"
     assert clock.iso(3 * 3600 + 30 * 60) == "2026-10-25T02:30:00+01:00"
@@ -146,18 +148,18 @@ def test_iso_output_shows_summer_offset_before_and_winter_offset_after_the_chang
 @pytest.mark.parametrize("text", ["2026-10-25T01:15:00+02:00", "2026-10-25T02:45:00+02:00",
                                   "2026-10-25T02:45:00+01:00", "2026-10-25T17:00:00+01:00"])
 def test_iso_round_trips_through_seconds_on_the_day_clocks_go_back(text: str) -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.iso(clock.seconds(text, "f")) == text
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock.iso(clock_seconds(clock, text, "f")) == text
 
 
 def test_local_hh_mm_round_trips_through_iso_on_the_day_clocks_go_back() -> None:
-    clock = Clock(DST_END, "Europe/Warsaw")
-    assert clock.iso(clock.seconds("04:00", "f")) == "2026-10-25T04:00:00+01:00"
-    assert clock.hhmm(clock.seconds("17:30", "f")) == "17:30"
+    clock = Calendar(DST_END, timezone="Europe/Warsaw")
+    assert clock.iso(clock_seconds(clock, "04:00", "f")) == "2026-10-25T04:00:00+01:00"
+    assert clock.hhmm(clock_seconds(clock, "17:30", "f")) == "17:30"
 
 
 def test_iso_output_parses_as_an_aware_datetime_at_the_same_instant() -> None:
-    clock = Clock(date(2026, 11, 24), "Europe/Warsaw")
+    clock = Calendar(date(2026, 11, 24), timezone="Europe/Warsaw")
     moment = datetime.fromisoformat(clock.iso(32400))
     assert moment.utcoffset() is not None
     assert moment.isoformat() == "2026-11-24T09:00:00+01:00"

@@ -18,8 +18,9 @@ from typing import Any
 import osmnx as ox
 import pytest
 
-from api.scenario import Clock, parse_scenario
-from api.service import PlannedDay, plan_scenario
+from api.formats.scenario import clock_seconds, parse_scenario
+from api.service import PlannedScenario, plan_scenario
+from optimiser.calendar import Calendar
 from optimiser.check import check
 from optimiser.model import Reason
 from optimiser.params import SolveParams
@@ -132,7 +133,7 @@ def build_scenario(graph_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def chelm_day(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedDay]:
+def chelm_day(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedScenario]:
     graph_path = shared_file(CHELM)
     raw = build_scenario(graph_path)
     scenario = parse_scenario(raw)
@@ -150,9 +151,9 @@ def test_generated_day_has_40_tasks_two_depots_six_workers_and_evening_shifts(
     assert len(raw["tasks"]) == N_TASKS
     assert {loc["id"] for loc in raw["locations"]} >= {"cus-office", "pes-office"}
     assert len(raw["workers"]) == 6
-    clock = Clock(DAY, "Europe/Warsaw")
+    clock = Calendar(DAY, timezone="Europe/Warsaw")
     evening = [w for w in raw["workers"] if w["provider"] == "pes"
-               and any(clock.seconds(s["end"], "end") >= 21 * 3600 for s in w["shifts"])]
+               and any(clock_seconds(clock, s["end"], "end") >= 21 * 3600 for s in w["shifts"])]
     assert len(evening) >= 2
     assert any(t["kind"] == "job" for t in raw["tasks"])
     assert any(len(t["windows"]) == 2 for t in raw["tasks"])
@@ -214,7 +215,7 @@ def test_both_evening_pes_workers_and_the_handyman_get_work(chelm_day: Any) -> N
     assert evening_stops
 
 
-def legs(day: PlannedDay) -> list[tuple[str, str]]:
+def legs(day: PlannedScenario) -> list[tuple[str, str]]:
     out = []
     for route in day.plan.routes:
         worker = day.problem.worker(route.worker_id)

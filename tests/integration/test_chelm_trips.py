@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
-from api.scenario import parse_scenario
-from api.service import PlannedDay, plan_scenario
+from api.formats.scenario import parse_scenario
+from api.service import PlannedScenario, plan_scenario
 from geo.graph import load_graph
 from optimiser.check import check
 from optimiser.model import Reason, StopAction
@@ -180,7 +180,7 @@ def build_scenario(graph_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def bus_day(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedDay]:
+def bus_day(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedScenario]:
     graph_path = shared_file(CHELM)
     raw = build_scenario(graph_path)
     scenario = parse_scenario(raw)
@@ -189,7 +189,7 @@ def bus_day(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], Planned
     return raw, day
 
 
-def stops_by_trip(day: PlannedDay) -> dict[str, dict[StopAction, tuple[str, int]]]:
+def stops_by_trip(day: PlannedScenario) -> dict[str, dict[StopAction, tuple[str, int]]]:
     """trip id -> action -> (worker, position in the route), for served trips."""
     out: dict[str, dict[StopAction, tuple[str, int]]] = {}
     for route in day.plan.routes:

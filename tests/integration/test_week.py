@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.scenario import parse_scenario
-from api.service import PlannedDay, plan_scenario
+from api.formats.scenario import parse_scenario
+from api.service import PlannedScenario, plan_scenario
 from optimiser.check import check
 from optimiser.kpi import kpis
 from optimiser.model import Continuity
@@ -99,7 +99,7 @@ def build_week(graph_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def chelm_week(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedDay]:
+def chelm_week(shared_file: Callable[[str], Path]) -> tuple[dict[str, Any], PlannedScenario]:
     graph_path = shared_file(CHELM)
     raw = build_week(graph_path)
     planned = plan_scenario(parse_scenario(raw), base_dir=graph_path.parent,

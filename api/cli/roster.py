@@ -1,80 +1,16 @@
-"""The plan as JSON (ISO 8601 with offset, seconds and metres) and as a terminal roster."""
+"""The plan in the terminal: one table per route, the tasks not served, a summary line."""
 
 from __future__ import annotations
-
-from dataclasses import asdict
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from api.scenario import Clock
-from optimiser.check import Violation
 from optimiser.kpi import kpis, route_figures
 from optimiser.model import REASON_TEXT, Plan, Problem, Stop
 
-PLAN_FORMAT = "trasa-plan/1"
 
-
-def plan_to_json(
-    problem: Problem, plan: Plan, clock: Clock, *, violations: list[Violation],
-    meta: dict[str, Any],
-) -> dict[str, Any]:
-    locations = {loc.id: loc for loc in problem.locations}
-    routes = []
-    for route in plan.routes:
-        worker = problem.worker(route.worker_id)
-        fig = route_figures(problem, route)
-        routes.append({
-            "worker": worker.id,
-            "worker_name": worker.name,
-            "provider": worker.provider_id,
-            "shift": route.shift_index,
-            "start": clock.iso(route.start_s),
-            "end": clock.iso(route.end_s),
-            "travel_s": fig.travel_s,
-            "distance_m": fig.distance_m,
-            "service_s": fig.service_s,
-            "work_s": fig.work_s,
-            "stops": [
-                {
-                    "task": s.task_id,
-                    "kind": problem.task(s.task_id).kind.value,
-                    "action": s.action.value,
-                    "client": problem.task(s.task_id).client_id,
-                    "location": s.location_id,
-                    "lat": locations[s.location_id].lat,
-                    "lon": locations[s.location_id].lon,
-                    "arrival": clock.iso(s.arrival_s),
-                    "start": clock.iso(s.start_s),
-                    "end": clock.iso(s.end_s),
-                }
-                for s in route.stops
-            ],
-            "breaks": [{"start": clock.iso(b.start_s), "end": clock.iso(b.end_s)}
-                       for b in route.breaks],
-        })
-    return {
-        "format": PLAN_FORMAT,
-        **meta,
-        "check": {"passed": not violations, "violations": [str(v) for v in violations]},
-        "kpis": asdict(kpis(problem, plan)),
-        "routes": routes,
-        "unassigned": [
-            {
-                "task": u.task_id,
-                "priority": problem.task(u.task_id).priority.name.lower(),
-                "mandatory": problem.task(u.task_id).mandatory,
-                "reason": u.reason.value,
-                "explanation": REASON_TEXT[u.reason],
-                "detail": u.detail,
-            }
-            for u in plan.unassigned
-        ],
-    }
-
-
-def print_roster(console: Console, problem: Problem, plan: Plan, clock: Clock) -> None:
+def print_roster(console: Console, problem: Problem, plan: Plan) -> None:
+    clock = problem.calendar
     for route in plan.routes:
         worker = problem.worker(route.worker_id)
         fig = route_figures(problem, route)

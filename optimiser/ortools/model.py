@@ -1,4 +1,4 @@
-"""The only module that talks to OR-Tools.
+"""The OR-Tools routing model: one `_add_*` method per rule, nothing about the search.
 
 Every (worker, shift) pair is one OR-Tools vehicle. Nodes are the tasks to
 place, followed by one node per distinct start/end place. The time dimension's
@@ -10,17 +10,11 @@ so serving by priority comes first and travel time second.
 
 from __future__ import annotations
 
-import logging
 import math
-import random
-import time
 from dataclasses import dataclass
-from typing import Any
 
-from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util import optional_boolean_pb2
+from ortools.constraint_solver import pywrapcp
 
-from optimiser import sisr, sisr_pairs
 from optimiser.model import (
     Priority,
     Problem,
@@ -31,21 +25,9 @@ from optimiser.model import (
     Worker,
     can_serve,
 )
-from optimiser.params import SolveParams
-
-log = logging.getLogger(__name__)
 
 PRIORITY_WEIGHT = {p: 100 ** (p - Priority.LOW) for p in Priority}
 MANDATORY_WEIGHT = 100 ** len(Priority)
-SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
-SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
-SLOW_LNS_OPERATORS = (
-    "use_global_cheapest_insertion_path_lns",
-    "use_local_cheapest_insertion_path_lns",
-    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
-    "use_global_cheapest_insertion_visit_types_lns",
-    "use_local_cheapest_insertion_visit_types_lns",
-)
 
 
 @dataclass(frozen=True)
@@ -67,7 +49,7 @@ class RawSolution:
 
 
 @dataclass(frozen=True)
-class _Node:
+class Node:
     task: Task
     action: StopAction
     location: int  # index into the matrices
@@ -75,26 +57,17 @@ class _Node:
     windows: tuple[TimeWindow, ...]
 
 
-def solve_routing(
-    problem: Problem, tasks: list[Task], params: SolveParams, *,
-    same_worker: frozenset[str] = frozenset(), initial: RawSolution | None = None,
-) -> RawSolution:
-    """Route `tasks`; the series named in `same_worker` keep one worker for all sessions.
+class RoutingProblem:
+    """`tasks` of `problem` as an OR-Tools routing model; the series in `same_worker` keep
+    one worker for all their sessions."""
 
-    `initial` (routes of an earlier solve of the same tasks) is where the search starts."""
-    model = _Model(problem, tasks, params, same_worker)
-    return model.solve(initial)
-
-
-class _Model:
-    def __init__(self, problem: Problem, tasks: list[Task], params: SolveParams,
-                 same_worker: frozenset[str]) -> None:
+    def __init__(self, problem: Problem, tasks: list[Task], same_worker: frozenset[str]
+                 ) -> None:
         self.problem = problem
-        self.params = params
         self.tasks = tasks
         self.same_worker = same_worker
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
-        self.nodes = [_Node(t, a, problem.location_index(loc), service, windows)
+        self.nodes = [Node(t, a, problem.location_index(loc), service, windows)
                       for t in tasks for a in t.actions
                       for loc, service, windows in [t.leg(a)]]
         self.node_of = {(n.task.id, n.action): i for i, n in enumerate(self.nodes)}
@@ -114,7 +87,6 @@ class _Model:
     def index(self, task_id: str, action: StopAction) -> int:
         return int(self.manager.NodeToIndex(self.node_of[(task_id, action)]))
 
-    # ------------------------------------------------------------------ model
     def _build(self) -> None:
         routing = self.routing
         duration = self.problem.matrix.duration_s
@@ -356,83 +328,8 @@ class _Model:
             self.time.SetBreakIntervalsOfVehicle(breaks, v, visit)
             self.time.SetBreakDistanceDurationOfVehicle(rules.break_after_s, rules.break_s, v)
 
-    # ------------------------------------------------------------------ search
-    def _search_parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
-        p = pywrapcp.DefaultRoutingSearchParameters()
-        first = self.params.first_solution or (
-            "PARALLEL_CHEAPEST_INSERTION" if self._plain() else "LOCAL_CHEAPEST_INSERTION")
-        p.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
-        p.local_search_metaheuristic = getattr(
-            routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic)
-        # Tuned on Solomon (benchmarks/solomon.py): a stronger GLS penalty and no
-        # insertion-LNS operators took the 13-instance subset from 3.7 % to 2.6 % mean gap
-        # at 10 s and doubled the accepted solutions per second. With trips (pickup and
-        # drop-off pairs) the default penalty did better on Cordeau a6-60 (1.3 % vs 4.5 %).
-        has_trips = any(n.task.ride is not None for n in self.nodes)
-        p.guided_local_search_lambda_coefficient = 0.1 if has_trips else 0.3
-        for name in SLOW_LNS_OPERATORS:
-            setattr(p.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
-        p.time_limit.FromMilliseconds(int(self.params.time_limit_s * 1000))
-        if self.params.max_solutions is not None:
-            p.solution_limit = self.params.max_solutions
-        return p
-
-    def solve(self, initial: RawSolution | None = None) -> RawSolution:
-        routing = self.routing
-        started = time.monotonic()
-        if self.params.on_progress is not None:
-            callback = self.params.on_progress
-
-            def report() -> None:
-                served = sum(1 for t in self.tasks
-                             if routing.NextVar(self.index(t.id, t.actions[0])).Value()
-                             != self.index(t.id, t.actions[0]))
-                callback(time.monotonic() - started, routing.CostVar().Value(), served)
-
-            routing.AddAtSolutionCallback(report)
-        parameters = self._search_parameters()
-        pairs = initial is None and not self._plain() and self._plain_pairs()
-        plain = initial is None and (pairs or self._plain())
-        if plain:  # GLS for a first good plan, SISR for most of the time, GLS to polish
-            parameters.time_limit.FromMilliseconds(
-                max(1, int(self.params.time_limit_s * SISR_GLS_SHARE * 1000)))
-        if initial is None:
-            solution = routing.SolveWithParameters(parameters)
-        else:
-            routing.CloseModelWithParameters(parameters)
-            vehicle = {(w.id, k): v for v, (w, k) in enumerate(self.shifts)}
-            routes: list[list[int]] = [[] for _ in self.shifts]
-            for raw in initial.routes:
-                routes[vehicle[(raw.worker_id, raw.shift_index)]] = [
-                    self.index(task_id, action) for task_id, action, _ in raw.visits]
-            start = self._assignment(routes)
-            if start is None:
-                log.warning("the earlier routes do not fit this model; searching afresh")
-                solution = routing.SolveWithParameters(parameters)
-            else:
-                solution = routing.SolveFromAssignmentWithParameters(start, parameters)
-        if plain and solution is not None:
-            improve = self._improve_with_sisr_pairs if pairs else self._improve_with_sisr
-            solution = improve(solution, started)
-        if self.tasks and (solution is None or not self._served(solution)):
-            # Insertion heuristics cannot see constraints that span routes (a weekly limit,
-            # rest between days) and may give up with nothing placed; starting from an empty
-            # plan lets the local search insert task by task under full propagation.
-            log.info("first solution placed nothing; restarting from an empty plan")
-            parameters.first_solution_strategy = (
-                routing_enums_pb2.FirstSolutionStrategy.ALL_UNPERFORMED)
-            left_ms = max(100, int((self.params.time_limit_s - (time.monotonic() - started))
-                                   * 1000))
-            parameters.time_limit.FromMilliseconds(left_ms)
-            retry = routing.SolveWithParameters(parameters)
-            solution = retry if retry is not None else solution
-        status = _status_name(routing.status())
-        if solution is None:
-            log.warning("OR-Tools found no solution (%s); every task is dropped", status)
-            return RawSolution((), tuple(t.id for t in self.tasks), 0, status)
-        return self._read(solution, status)
-
-    def _assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
+    # ------------------------------------------------------------------ reading
+    def assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
         """Routes (routing indices per vehicle) as an assignment to start a search from.
 
         RoutesToAssignment, unlike ReadAssignmentFromRoutes, does not re-propagate and so
@@ -441,150 +338,23 @@ class _Model:
         ok = self.routing.RoutesToAssignment(routes, True, True, assignment)
         return assignment if ok else None
 
-    def _plain(self) -> bool:
-        """Only windows, loads, allowed vehicles and shift bounds: what SISR models."""
-        p = self.problem
-        return (p.rules.break_after_s is None and not p.series and not self.same_worker
-                and all(n.task.ride is None and len(n.windows) <= 1 for n in self.nodes)
-                and all(w.max_work_s is None and w.max_week_s is None
-                        and len(w.shifts) <= 1 for w in p.workers))
-
-    def _improve_with_sisr(self, solution: pywrapcp.Assignment, started: float
-                           ) -> pywrapcp.Assignment:
-        solution = self.routing.solver().Assignment(solution)  # later solves reuse the original
-        instance = self._sisr_instance()
-        routes = [self._route_indices(solution, v) for v in range(len(self.shifts))]
-        if (sum(map(len, routes)) != len(instance.customers)
-                or instance.cost(routes) != solution.ObjectiveValue()):
-            return self._continue_gls(solution, started)  # unserved tasks or extra costs
-        improved, _ = sisr.improve(instance, routes, **self._sisr_budget(started))
-        return self._polish(solution, improved, started)
-
-    def _sisr_budget(self, started: float) -> dict[str, Any]:
-        params = self.params
-        return {
-            "deadline": started + params.time_limit_s * (1 - SISR_POLISH_SHARE),
-            "rng": random.Random(params.seed),
-            "max_iterations": None if params.max_solutions is None
-            else params.max_solutions * 20,
-        }
-
-    def _polish(self, best: pywrapcp.Assignment, improved: list[list[int]], started: float
-                ) -> pywrapcp.Assignment:
-        """GLS from the SISR routes for the time left; OR-Tools re-checks every constraint."""
-        start = self._assignment(improved)
-        result = None if start is None else self._continue_gls(start, started)
-        if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
-            return result
-        return best
-
-    def _continue_gls(self, start: pywrapcp.Assignment, started: float
-                      ) -> pywrapcp.Assignment:
-        rest = self._search_parameters()
-        left_s = started + self.params.time_limit_s - time.monotonic()
-        rest.time_limit.FromMilliseconds(max(10, int(left_s * 1000)))
-        more = self.routing.SolveFromAssignmentWithParameters(start, rest)
-        return more if more is not None and self._served(more) >= self._served(start) else start
-
-    def _plain_pairs(self) -> bool:
-        """Trips only, with windows, seats, ride and route-duration limits: what
-        sisr_pairs models (no wheelchairs, return trips, loads, breaks or shared buses)."""
-        p = self.problem
-        vehicles = [p.vehicle_of(w) for w in p.workers]
-        return (bool(self.tasks) and p.rules.break_after_s is None and not p.series
-                and not self.same_worker
-                and all(t.ride is not None and t.ride.return_of is None and not t.demand
-                        and t.ride.passengers.wheelchair == 0 for t in self.tasks)
-                and all(len(n.windows) <= 1 for n in self.nodes)
-                and all(w.max_week_s is None and len(w.shifts) <= 1 for w in p.workers)
-                and None not in vehicles
-                and len({v.id for v in vehicles if v is not None}) == len(vehicles))
-
-    def _improve_with_sisr_pairs(self, solution: pywrapcp.Assignment, started: float
-                                 ) -> pywrapcp.Assignment:
-        solution = self.routing.solver().Assignment(solution)  # later solves reuse the original
-        instance = self._pairs_instance()
-        routes = [self._route_indices(solution, v) for v in range(len(self.shifts))]
-        complete = sum(map(len, routes)) == 2 * len(instance.pickup)
-        if (instance.cost(routes) != solution.ObjectiveValue() if complete
-                else instance.cost(routes) >= solution.ObjectiveValue()) or not all(
-                instance.feasible(v, rt) for v, rt in enumerate(routes)):
-            return self._continue_gls(solution, started)  # extra costs or a model mismatch
-        improved, _ = sisr_pairs.improve_pairs(instance, routes, **self._sisr_budget(started))
-        return self._polish(solution, improved, started)
-
-    def _pairs_instance(self) -> sisr_pairs.PairInstance:
-        routing, manager = self.routing, self.manager
-        travel, earliest, latest, service = self._index_arrays()
-        delta = [0] * len(service)
-        for node, spec in enumerate(self.nodes):
-            assert spec.task.ride is not None
-            seats = spec.task.ride.passengers.seats
-            delta[manager.NodeToIndex(node)] = (
-                seats if spec.action is StopAction.PICKUP else -seats)
-        vehicles = range(len(self.shifts))
-        pickup = [self.index(t.id, StopAction.PICKUP) for t in self.tasks]
-        buses = [self.problem.vehicle_of(w) for w, _ in self.shifts]
-        return sisr_pairs.PairInstance(
-            travel=travel, earliest=earliest, latest=latest, service=service, delta=delta,
-            allowed=[frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
-                     for i in pickup],
-            start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
-            capacity=[0 if b is None else b.seats for b in buses],
-            max_duration=[math.inf if w.max_work_s is None else w.max_work_s
-                          for w, _ in self.shifts],
-            pickup=pickup, dropoff=[self.index(t.id, StopAction.DROPOFF) for t in self.tasks],
-            max_ride=[self.problem.max_ride_s(t) for t in self.tasks])
-
-    def _index_arrays(self) -> tuple[list[list[int]], list[int], list[int], list[int]]:
-        """Travel, earliest and latest service start, and service time by routing index."""
-        routing, manager = self.routing, self.manager
-        size = routing.Size() + routing.vehicles()
-        location = [self.node_location[manager.IndexToNode(i)] for i in range(size)]
-        duration = self.problem.matrix.duration_s
-        earliest, latest, service = [0] * size, [self.horizon] * size, [0] * size
-        for node, spec in enumerate(self.nodes):
-            i = manager.NodeToIndex(node)
-            service[i] = spec.service_s
-            if spec.windows:
-                earliest[i] = spec.windows[0].start_s
-                latest[i] = spec.windows[0].end_s - spec.service_s
-        for v, (worker, k) in enumerate(self.shifts):
-            for i in (routing.Start(v), routing.End(v)):
-                earliest[i], latest[i] = worker.shifts[k].start_s, worker.shifts[k].end_s
-        travel = [[int(duration[a, b]) for b in location] for a in location]
-        return travel, earliest, latest, service
-
-    def _route_indices(self, solution: pywrapcp.Assignment, v: int) -> list[int]:
+    def route_indices(self, solution: pywrapcp.Assignment, v: int) -> list[int]:
         out, index = [], solution.Value(self.routing.NextVar(self.routing.Start(v)))
         while not self.routing.IsEnd(index):
             out.append(index)
             index = solution.Value(self.routing.NextVar(index))
         return out
 
-    def _sisr_instance(self) -> sisr.Instance:
-        routing, manager = self.routing, self.manager
-        travel, earliest, latest, service = self._index_arrays()
-        demand = [0] * len(service)
-        allowed: list[frozenset[int]] = [frozenset()] * len(service)
-        vehicles = range(len(self.shifts))
-        for node, spec in enumerate(self.nodes):
-            i = manager.NodeToIndex(node)
-            demand[i] = spec.task.demand
-            allowed[i] = frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
-        return sisr.Instance(
-            travel=travel, earliest=earliest, latest=latest, service=service, demand=demand,
-            allowed=allowed,
-            start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
-            capacity=[math.inf if w.capacity is None or not any(demand) else w.capacity
-                      for w, _ in self.shifts],
-            customers=[manager.NodeToIndex(n) for n in range(len(self.nodes))])
+    def served_now(self) -> int:
+        """Tasks placed in the solution being reported (inside an at-solution callback)."""
+        first = [self.index(t.id, t.actions[0]) for t in self.tasks]
+        return sum(1 for i in first if self.routing.NextVar(i).Value() != i)
 
-    def _served(self, solution: pywrapcp.Assignment) -> int:
+    def served(self, solution: pywrapcp.Assignment) -> int:
         first = [self.index(t.id, t.actions[0]) for t in self.tasks]
         return sum(1 for i in first if solution.Value(self.routing.NextVar(i)) != i)
 
-    def _read(self, solution: pywrapcp.Assignment, status: str) -> RawSolution:
+    def read(self, solution: pywrapcp.Assignment, status: str) -> RawSolution:
         routing, manager = self.routing, self.manager
         breaks_by_vehicle: dict[int, list[tuple[int, int]]] = {}
         intervals = solution.IntervalVarContainer()
@@ -618,7 +388,7 @@ class _Model:
         return RawSolution(tuple(routes), dropped, solution.ObjectiveValue(), status)
 
 
-def _status_name(status: int) -> str:
+def status_name(status: int) -> str:
     names = {
         0: "NOT_SOLVED", 1: "SUCCESS", 2: "PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED",
         3: "FAIL", 4: "FAIL_TIMEOUT", 5: "INVALID", 6: "INFEASIBLE", 7: "OPTIMAL",

@@ -1,0 +1,158 @@
+"""The `trasa` command line: plan a scenario file or the embedded demo, check a plan.
+
+Exit codes: 0 planned (or the plan passes the check), 2 bad input (scenario, road
+network, plan document, output folder), 1 a plan that fails the independent
+check (`trasa check`), or an internal error (a solver plan that failed it: a bug,
+reported, never written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from api.cli.roster import print_roster, print_summary
+from api.formats.plan_document import PlanDocumentError, read_plan
+from api.formats.scenario import ScenarioError, read_scenario
+from api.service import NetworkInfo, plan_prepared, prepare
+from api.settings import get_settings
+from data import DEMO_SCENARIOS, demo_scenario_path
+from geo.graph import GraphLoadError
+from optimiser import params as solve_params
+from optimiser.check import PlanRejected, check
+
+
+class UsageError(ValueError):
+    """A command-line argument that cannot be used; the message names it and its value."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=get_settings().log_level,
+                        format="%(levelname)s %(name)s: %(message)s")
+    console = Console()
+    try:
+        if args.command == "check":
+            return _check(console, args)
+        scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
+        return _plan(console, scenario_path, args)
+    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
+        return 2
+    except PlanRejected as exc:
+        print(f"internal error, no plan written: {exc}", file=sys.stderr)
+        return 1
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+        return value
+
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="trasa", description="Route and schedule planner "
+                                     "for mobile social services.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    plan = sub.add_parser("plan", help="plan the day or week described by a scenario JSON file")
+    plan.add_argument("scenario", type=Path)
+    demo = sub.add_parser("demo", help="plan the embedded Starachowice demo day")
+    demo.add_argument("--day", choices=sorted(DEMO_SCENARIOS), default="weekday",
+                      help="weekday: CUS staff, PES evenings, CUS driver; saturday: PES only")
+    checker = sub.add_parser("check", help="check a plan document against its scenario; "
+                             "exit 1 if it breaks a rule")
+    checker.add_argument("scenario", type=Path)
+    checker.add_argument("plan", type=Path, help="a plan.json written by `trasa plan`")
+    for p in (plan, demo, checker):
+        p.add_argument("--graph", default=None,
+                       help="road network: GraphML/OSM file or place name (overrides scenario)")
+    for p in (plan, demo):
+        p.add_argument("--out", type=Path, default=Path("out"), help="folder for plan.json")
+        p.add_argument("--time-limit", type=_positive(float), default=10.0,
+                       help="solver seconds")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--max-solutions", type=_positive(int), default=None,
+                       help="stop after this many solutions (reproducible on any machine)")
+        p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
+    return parser
+
+
+def _warn_synthetic(console: Console, network: NetworkInfo) -> None:
+    if network.synthetic:
+        console.print(f"[bold white on red] WARNING [/] {network.warning}")
+
+
+def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> int:
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out: {str(args.out)!r} is a file, not a folder for plan.json")
+    scenario = read_scenario(scenario_path)
+    params = solve_params.SolveParams(time_limit_s=args.time_limit, seed=args.seed,
+                                      max_solutions=args.max_solutions)
+    prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=args.quiet) as progress:
+        bar = progress.add_task(f"planning {scenario.name or scenario_path.name}", total=None)
+
+        def on_progress(p: solve_params.Progress) -> None:
+            progress.update(bar, description=f"planning: {p.served}/{p.tasks} tasks placed, "
+                                             f"objective {p.objective}")
+
+        planned = plan_prepared(prepared, params=params, on_progress=on_progress)
+    _warn_synthetic(console, planned.network)
+    if scenario.note:
+        console.print(f"[dim]{scenario.note}[/]")
+    if not args.quiet:
+        print_roster(console, planned.problem, planned.plan)
+    print_summary(console, planned.problem, planned.plan)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        out_file = args.out / "plan.json"
+        out_file.write_text(json.dumps(planned.document(), indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write plan.json into {str(args.out)!r}: "
+                         f"{exc.strerror or exc}") from None
+    console.print(f"plan written to {out_file} (independent check: "
+                  f"{'passed' if not planned.violations else 'FAILED'})")
+    return 0
+
+
+def _check(console: Console, args: argparse.Namespace) -> int:
+    scenario = read_scenario(args.scenario)
+    try:
+        document = json.loads(args.plan.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlanDocumentError(f"{args.plan}: no such plan file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PlanDocumentError(f"{args.plan}: not valid JSON ({exc})") from None
+    prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
+    _warn_synthetic(console, prepared.network)
+    plan = read_plan(prepared.problem, document)
+    violations = check(prepared.problem, plan)
+    stops = sum(len(r.stops) for r in plan.routes)
+    if not violations:
+        console.print(f"{args.plan}: passes the independent check ({len(plan.routes)} routes, "
+                      f"{stops} stops, {len(plan.unassigned)} tasks not served)")
+        return 0
+    print(f"{args.plan}: {len(violations)} violation(s)", file=sys.stderr)
+    for v in violations:
+        print(f"  {v}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
