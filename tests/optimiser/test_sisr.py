@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import random
 
-from optimiser import sisr
+from optimiser.sisr import core, vrptw
 
 
 def line_instance(windows: dict[int, tuple[int, int]] | None = None,
-                  capacity: float = 100) -> sisr.Instance:
+                  capacity: float = 100) -> vrptw.Instance:
     """Ids 0-5 are stops at positions 1..6 on a road; 6/7 and 8/9 are two vehicles' ends at 0."""
     position = [1, 2, 3, 4, 5, 6, 0, 0, 0, 0]
     travel = [[abs(a - b) * 10 for b in position] for a in position]
     windows = windows or {}
-    return sisr.Instance(
+    return vrptw.Instance(
         travel=travel,
         earliest=[windows.get(i, (0, 0))[0] for i in range(10)],
         latest=[windows.get(i, (0, 10_000))[1] for i in range(10)],
@@ -22,9 +22,9 @@ def line_instance(windows: dict[int, tuple[int, int]] | None = None,
         capacity=[capacity, capacity], customers=list(range(6)))
 
 
-def run(instance: sisr.Instance, routes: list[list[int]]) -> tuple[list[list[int]], int]:
-    return sisr.improve(instance, routes, deadline=float("inf"), rng=random.Random(0),
-                        max_iterations=2000)
+def run(instance: vrptw.Instance, routes: list[list[int]]) -> tuple[list[list[int]], int]:
+    return vrptw.improve(instance, routes, deadline=float("inf"), rng=random.Random(0),
+                         max_iterations=2000)
 
 
 def test_zigzag_routes_become_one_sweep_out_and_back():
@@ -40,7 +40,7 @@ def test_windows_are_kept_even_when_a_shorter_order_exists():
     instance = line_instance({5: (0, 70)})
     routes, cost = run(instance, [[5], [0, 1, 2, 3, 4]])
     for v, rt in enumerate(routes):
-        _, earliest, latest = sisr._schedule(instance, v, rt)
+        _, earliest, latest = vrptw.schedule(instance, v, rt)
         assert all(a <= z for a, z in zip(earliest, latest, strict=True))
     assert cost == instance.cost(routes)
 
@@ -50,3 +50,15 @@ def test_load_limits_split_the_stops_between_vehicles():
     routes, _ = run(instance, [[0, 1, 2], [3, 4, 5]])
     assert all(len(r) <= 3 for r in routes)
     assert sorted(i for r in routes for i in r) == list(range(6))
+
+
+def test_string_removal_cuts_consecutive_stops_out_of_a_route():
+    instance = line_instance()
+    units = core.Units.stops(instance.customers, instance.neighbours)
+    for seed in range(20):
+        routes = [[0, 1, 2, 3, 4, 5], []]
+        removed = core.remove_strings(routes, units, random.Random(seed), vrptw.VRPTW_SETTINGS)
+        assert removed, seed
+        lo = removed[0]
+        assert removed == list(range(lo, lo + len(removed)))  # one string, in route order
+        assert routes == [[i for i in range(6) if i not in removed], []]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import random
 
-from optimiser import sisr_pairs
+from optimiser.sisr import core, pairs
 
 
-def shuttle(max_ride: float = 1_000, capacity: float = 1) -> sisr_pairs.PairInstance:
+def shuttle(max_ride: float = 1_000, capacity: float = 1) -> pairs.PairInstance:
     """Requests 0 and 1 ride from position 1 to 5 and from 2 to 6; stops 0-3; route ends 4-7."""
     position = [1, 2, 5, 6, 0, 0, 0, 0]
-    return sisr_pairs.PairInstance(
+    return pairs.PairInstance(
         travel=[[abs(a - b) * 10 for b in position] for a in position],
         earliest=[0] * 8, latest=[10_000] * 8, service=[1] * 4 + [0] * 4,
         delta=[1, 1, -1, -1, 0, 0, 0, 0], allowed=[frozenset({0, 1})] * 2,
@@ -19,9 +19,10 @@ def shuttle(max_ride: float = 1_000, capacity: float = 1) -> sisr_pairs.PairInst
         max_ride=[max_ride, max_ride])
 
 
-def run(instance: sisr_pairs.PairInstance, routes: list[list[int]]):  # type: ignore[no-untyped-def]
-    return sisr_pairs.improve_pairs(instance, routes, deadline=float("inf"),
-                                    rng=random.Random(0), max_iterations=500)
+def run(instance: pairs.PairInstance, routes: list[list[int]]
+        ) -> tuple[list[list[int]], float]:
+    return pairs.improve_pairs(instance, routes, deadline=float("inf"),
+                               rng=random.Random(0), max_iterations=500)
 
 
 def test_two_separate_trips_merge_into_one_shared_ride_when_seats_allow():
@@ -49,3 +50,18 @@ def test_a_tight_maximum_ride_forbids_sharing():
     routes, cost = run(instance, [[0, 2], [1, 3]])
     assert all(instance.feasible(v, r) for v, r in enumerate(routes))
     assert cost > 120
+
+
+def test_string_removal_takes_every_request_out_with_its_partner():
+    instance = shuttle(capacity=2)
+    units = core.Units.requests(instance.pickup, instance.dropoff, instance.request_of,
+                                instance.neighbours)
+    seen: set[tuple[int, ...]] = set()
+    for seed in range(20):
+        routes = [[0, 1, 2, 3], []]
+        removed = core.remove_strings(routes, units, random.Random(seed), pairs.PAIR_SETTINGS)
+        assert removed and len(set(removed)) == len(removed) and set(removed) <= {0, 1}
+        kept = [i for i in [0, 1, 2, 3] if instance.request_of[i] not in removed]
+        assert routes == [kept, []]
+        seen.add(tuple(sorted(removed)))
+    assert seen == {(0,), (1,), (0, 1)}  # one request alone, or both, depending on the string

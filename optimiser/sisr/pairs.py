@@ -1,6 +1,6 @@
 """SISR ruin-and-recreate for pickup-and-delivery (dial-a-ride), in plain Python.
 
-The pair variant of `sisr.py`: every request is a pickup and a drop-off that
+The pair variant of `vrptw`: every request is a pickup and a drop-off that
 share a route, pickup first. Besides one time window per stop (on the service
 start), it models a load limit per vehicle, a maximum ride time per request
 (from the end of boarding to the start of alighting) and a maximum route
@@ -15,20 +15,37 @@ leave requests out (at a penalty) but keeping only complete ones as best.
 The exact test computes the least schedule of the route's difference
 constraints (windows, travel, ride time, duration) by label correction, so
 it finds a schedule whenever one exists (it gives up, rejecting the route,
-after a bounded number of corrections). It knows nothing of OR-Tools:
-`_ortools.py` decides when the problem fits, hands the routes over, and
-polishes and re-checks the result.
+after a bounded number of corrections). The shared steps live in `core`. It
+knows nothing of OR-Tools: the OR-Tools adapter decides when the problem
+fits, hands the routes over, and polishes and re-checks the result.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, field
 
-from optimiser.sisr import cooling, time_bounds
+from optimiser.sisr.core import (
+    Routes,
+    Settings,
+    Units,
+    anneal,
+    order_for_recreate,
+    remove_strings,
+    route_cost,
+    temperatures,
+    time_bounds,
+    vehicles_to_try,
+)
 
-Routes = list[list[int]]
+# Tried on Cordeau a6-72..a8-96 at 30 s: in pure Python only a few thousand iterations fit,
+# so a cooler start than VRPTW's (3.0 → 0.03) did better from GLS's plan.
+PAIR_SETTINGS = Settings(temperature_start=0.5, temperature_end=0.01)
+LEFT_OUT_PENALTY_ROUTES = 2  # a request left out costs about twice a route of its own
+# The exact test's label-correction budget is 10·n + 20 raises for n stops: it bounds the
+# work per test, and a route that needs more is rejected, never guessed feasible.
+CORRECTIONS_PER_STOP = 10
+CORRECTIONS_BASE = 20
 
 
 @dataclass
@@ -65,97 +82,41 @@ class PairInstance:
                            for a in range(n)]
 
     def cost(self, routes: Routes) -> int:
-        t = self.travel
-        total = 0
-        for v, rt in enumerate(routes):
-            if rt:
-                seq = [self.start[v], *rt, self.end[v]]
-                total += sum(t[a][b] for a, b in zip(seq, seq[1:], strict=False))
-        return total
+        return route_cost(self.travel, self.start, self.end, routes)
 
     def feasible(self, v: int, route: list[int]) -> bool:
         """Whether route v (stops without its ends) has a schedule meeting every constraint."""
         seq = [self.start[v], *route, self.end[v]]
-        return _schedule_exists(self, v, seq)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Tried on Cordeau a6-72..a8-96 at 30 s: in pure Python only a few thousand iterations
-    fit, so a cooler start than sisr.py's (3.0 → 0.03) did better from GLS's plan."""
-
-    temperature_start: float = 0.5  # × cost / stop
-    temperature_end: float = 0.01
-    average_removed: int = 10  # stops
-    max_string: int = 10
-    blink: float = 0.01
+        return schedule_exists(self, v, seq)
 
 
 def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
                   rng: random.Random, max_iterations: int | None = None,
-                  settings: Settings = Settings()) -> tuple[Routes, float]:
+                  settings: Settings = PAIR_SETTINGS) -> tuple[Routes, float]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
 
     `routes` may leave requests out; the best routes serve all unless none such was found
     (then `routes` come back, at cost inf)."""
     t, P, D = instance.travel, instance.pickup, instance.dropoff
-    # a request left out costs about twice a route of its own (SA may pass through such plans)
-    penalty = 2 * max((t[s][P[r]] + t[P[r]][D[r]] + t[D[r]][e]
-                       for r in range(len(P)) for s, e in zip(instance.start, instance.end,
-                                                          strict=True)),
-                      default=0)
+    # SA may pass through plans that leave requests out, each at this penalty
+    penalty = LEFT_OUT_PENALTY_ROUTES * max(
+        (t[s][P[r]] + t[P[r]][D[r]] + t[D[r]][e]
+         for r in range(len(P)) for s, e in zip(instance.start, instance.end, strict=True)),
+        default=0)
     served = {instance.request_of[i] for rt in routes for i in rt}
     missing = [r for r in range(len(P)) if r not in served]  # GLS may leave some out
-    current = [r[:] for r in routes]
-    current_cost = instance.cost(routes) + penalty * len(missing)
-    best, best_cost = [r[:] for r in current], (math.inf if missing else current_cost)
-    stops = max(1, 2 * len(instance.pickup))
-    per_stop = max(1.0, instance.cost(routes) / stops)
-    for temperature in cooling(settings.temperature_start * per_stop,
-                               settings.temperature_end * per_stop,
-                               deadline=deadline, max_iterations=max_iterations):
-        candidate = [r[:] for r in current]
-        removed = [*_ruin(instance, candidate, rng, settings), *missing]
-        left = _recreate(instance, candidate, removed, rng, settings)
-        travel = instance.cost(candidate)
-        cost = travel + penalty * len(left)
-        if cost < current_cost - temperature * math.log(1.0 - rng.random()):
-            current, current_cost, missing = candidate, cost, left
-            if not left and cost < best_cost:
-                best, best_cost = [r[:] for r in candidate], cost
-    return best, best_cost
+    units = Units.requests(P, D, instance.request_of, instance.neighbours)
 
+    def ruin_and_recreate(candidate: Routes, missing: list[int]) -> list[int]:
+        removed = [*remove_strings(candidate, units, rng, settings), *missing]
+        return _recreate(instance, candidate, removed, rng, settings)
 
-def _ruin(instance: PairInstance, routes: Routes, rng: random.Random, settings: Settings
-          ) -> list[int]:
-    """Remove strings of stops near a seed request, with their partners; the requests."""
-    req = instance.request_of
-    where = {req[i]: v for v, rt in enumerate(routes) for i in rt}
-    used = [rt for rt in routes if rt]
-    if not used:
-        return []
-    average_length = sum(map(len, used)) / len(used)
-    longest = min(settings.max_string, average_length)
-    strings = int(rng.random() * (4 * settings.average_removed / (1 + longest) - 1)) + 1
-    seed = rng.randrange(len(instance.pickup))
-    removed: list[int] = []
-    ruined: set[int] = set()
-    for r in [seed, *instance.neighbours[seed]]:
-        if len(ruined) >= strings:
-            break
-        v = where.get(r)
-        if v is None or v in ruined:
-            continue
-        rt = routes[v]
-        length = int(rng.random() * min(len(rt), longest)) + 1
-        stop = instance.pickup[r] if rng.random() < 0.5 else instance.dropoff[r]
-        k = rt.index(stop)
-        lo = rng.randint(max(0, k - length + 1), min(k, len(rt) - length))
-        gone = {req[i] for i in rt[lo:lo + length]}
-        routes[v] = [i for i in rt if req[i] not in gone]
-        removed.extend(gone)
-        ruined.add(v)
-    return removed
+    return anneal(
+        routes, missing, cost=instance.cost, penalty=penalty,
+        ruin_and_recreate=ruin_and_recreate,
+        temperatures=temperatures(settings, instance.cost(routes), 2 * len(P),
+                                  deadline=deadline, max_iterations=max_iterations),
+        rng=rng)
 
 
 def _recreate(instance: PairInstance, routes: Routes, removed: list[int], rng: random.Random,
@@ -164,15 +125,9 @@ def _recreate(instance: PairInstance, routes: Routes, removed: list[int], rng: r
     t, e, late = instance.travel, instance.earliest, instance.latest
     s, dl = instance.service, instance.delta
     P, D = instance.pickup, instance.dropoff
-    order = rng.randrange(4)
-    if order == 0:
-        rng.shuffle(removed)
-    elif order == 1:
-        removed.sort(key=lambda r: -dl[P[r]])
-    elif order == 2:
-        removed.sort(key=lambda r: -t[instance.start[0]][P[r]])
-    else:
-        removed.sort(key=lambda r: late[P[r]] - e[P[r]] + late[D[r]] - e[D[r]])
+    depot = t[instance.start[0]]
+    order_for_recreate(removed, rng, demand=lambda r: dl[P[r]], distance=lambda r: depot[P[r]],
+                       width=lambda r: late[P[r]] - e[P[r]] + late[D[r]] - e[D[r]])
     cache: dict[int, tuple[list[int], list[int], list[int], list[int]]] = {}
     left: list[int] = []
     for r in removed:
@@ -180,13 +135,8 @@ def _recreate(instance: PairInstance, routes: Routes, removed: list[int], rng: r
         q, ride = dl[p], instance.max_ride[r]
         tp, td, sp, sd, ed, ld = t[p], t[d], s[p], s[d], e[d], late[d]
         candidates: list[tuple[int, int, int, int]] = []
-        empty_tried = False
-        for v in instance.allowed[r]:
+        for v in vehicles_to_try(instance.allowed[r], routes):
             rt = routes[v]
-            if not rt:
-                if empty_tried:
-                    continue  # empty routes of one kind are alike enough: try one
-                empty_tried = True
             if q > instance.capacity[v]:
                 continue
             if v not in cache:
@@ -265,8 +215,9 @@ def _bounds(instance: PairInstance, v: int, route: list[int]
     return seq, earliest, latest, load
 
 
-def _schedule_exists(instance: PairInstance, v: int, seq: list[int]) -> bool:
-    """Exact: the least solution of the route's difference constraints, by label correction.
+def schedule_exists(instance: PairInstance, v: int, seq: list[int]) -> bool:
+    """Exact: whether the stops `seq` (route v with its ends) have a schedule; the least
+    solution of the route's difference constraints, by label correction.
 
     Service starts x_k only ever rise from their window opens; a ride longer than allowed
     raises the pickup, a route longer than allowed raises the start; any start beyond its
@@ -293,7 +244,7 @@ def _schedule_exists(instance: PairInstance, v: int, seq: list[int]) -> bool:
     x: list[float] = [0] * n
     duration = instance.max_duration[v]
     k = 0
-    budget = 10 * n + 20
+    budget = CORRECTIONS_PER_STOP * n + CORRECTIONS_BASE
     while True:
         while k < n:
             i = seq[k]
