@@ -59,13 +59,13 @@ def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs:
             return None
         return sisr.improve_pairs(pair_instance, routes, deadline=deadline,
                                   rng=random.Random(seed),
-                                  max_iterations=max_iterations)[0]
+                                  max_iterations=max_iterations, stop=stop)[0]
     instance = vrptw_instance(rp)
     if (sum(map(len, routes)) != len(instance.customers)
             or instance.cost(routes) != solution.ObjectiveValue()):
         return None
     return sisr.improve(instance, routes, deadline=deadline, rng=random.Random(seed),
-                        max_iterations=max_iterations)[0]
+                        max_iterations=max_iterations, stop=stop)[0]
 
 
 def index_arrays(rp: RoutingProblem) -> tuple[list[list[int]], list[int], list[int], list[int]]:

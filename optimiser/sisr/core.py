@@ -184,20 +184,23 @@ def anneal(routes: Routes, missing: list[int], *, cost: Callable[[Routes], int],
 
 
 def temperatures(settings: Settings, cost: float, stops: int, *, deadline: float,
-                 max_iterations: int | None) -> Iterator[float]:
+                 max_iterations: int | None, stop: Callable[[], bool] | None = None
+                 ) -> Iterator[float]:
     """The cooling schedule of `settings`, scaled to the average cost per stop."""
     per_stop = max(MIN_COST_PER_STOP, cost / max(1, stops))
     return cooling(settings.temperature_start * per_stop, settings.temperature_end * per_stop,
-                   deadline=deadline, max_iterations=max_iterations)
+                   deadline=deadline, max_iterations=max_iterations, stop=stop)
 
 
-def cooling(t_start: float, t_end: float, *, deadline: float, max_iterations: int | None
-            ) -> Iterator[float]:
-    """Exponentially falling temperatures, one per iteration, until the deadline or count."""
+def cooling(t_start: float, t_end: float, *, deadline: float, max_iterations: int | None,
+            stop: Callable[[], bool] | None = None) -> Iterator[float]:
+    """Exponentially falling temperatures, one per iteration, until the deadline or count,
+    or until `stop()` says so (a cancelled solve)."""
     started = time.monotonic()
     span = max(MIN_COOLING_SPAN_S, deadline - started)
     iteration = 0
-    while time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations):
+    while (time.monotonic() < deadline and (max_iterations is None or iteration < max_iterations)
+           and (stop is None or not stop())):
         progress = (iteration / max_iterations if max_iterations
                     else (time.monotonic() - started) / span)
         yield t_start * (t_end / t_start) ** min(1.0, progress)

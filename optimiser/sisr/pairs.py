@@ -23,6 +23,7 @@ fits, hands the routes over, and polishes and re-checks the result.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from optimiser.sisr.core import (
@@ -92,7 +93,8 @@ class PairInstance:
 
 def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
                   rng: random.Random, max_iterations: int | None = None,
-                  settings: Settings = PAIR_SETTINGS) -> tuple[Routes, float]:
+                  settings: Settings = PAIR_SETTINGS,
+                  stop: Callable[[], bool] | None = None) -> tuple[Routes, float]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
 
     `routes` may leave requests out; the best routes serve all unless none such was found
@@ -115,7 +117,8 @@ def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
         routes, missing, cost=instance.cost, penalty=penalty,
         ruin_and_recreate=ruin_and_recreate,
         temperatures=temperatures(settings, instance.cost(routes), 2 * len(P),
-                                  deadline=deadline, max_iterations=max_iterations),
+                                  deadline=deadline, max_iterations=max_iterations,
+                                  stop=stop),
         rng=rng)
 
 

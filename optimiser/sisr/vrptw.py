@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from optimiser.sisr.core import (
@@ -59,8 +59,8 @@ class Instance:
 
 
 def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.Random,
-            max_iterations: int | None = None, settings: Settings = VRPTW_SETTINGS
-            ) -> tuple[Routes, int]:
+            max_iterations: int | None = None, settings: Settings = VRPTW_SETTINGS,
+            stop: Callable[[], bool] | None = None) -> tuple[Routes, int]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
 
     `routes` must serve every customer; so do the routes that come back."""
@@ -74,7 +74,7 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     best, best_cost = anneal(
         routes, [], cost=instance.cost, penalty=0, ruin_and_recreate=ruin_and_recreate,
         temperatures=temperatures(settings, cost, len(instance.customers), deadline=deadline,
-                                  max_iterations=max_iterations),
+                                  max_iterations=max_iterations, stop=stop),
         rng=rng)
     return best, int(best_cost)  # nothing is ever left out, so the cost is finite
 
