@@ -88,13 +88,18 @@ def trasa(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def plan_args(scenario_path: Path, out: Path, *extra: str) -> list[str]:
-    return ["plan", str(scenario_path), "--out", str(out), "--time-limit", "2", "--quiet",
+    return ["plan", str(scenario_path), "--out", str(out), "--max-solutions", "100", "--quiet",
             *extra]
 
 
 def one_line(text: str) -> str:
     """stderr with line breaks removed, in case a terminal-width wrap split a long token."""
     return "".join(text.splitlines())
+
+
+def flat(text: str) -> str:
+    """Terminal output with rich's line wrapping undone (wraps fall between words)."""
+    return " ".join(text.split())
 
 
 # ----------------------------------------------------------------------------- success
@@ -246,3 +251,85 @@ def test_non_positive_solver_limit_exits_2_naming_the_option_without_a_traceback
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert option.removeprefix("--").replace("-", "_") in result.stderr.replace("-", "_")
+
+
+# ----------------------------------------------------------------------------- check mode
+
+
+def test_check_command_passes_the_plan_it_wrote(planned: Any, zalipie: Path) -> None:
+    _, _, plan_file = planned
+    folder = plan_file.parent.parent
+    result = trasa(folder, "check", str(folder / "day.json"), str(plan_file))
+    assert result.returncode == 0, result.stderr
+    assert "passes the independent check" in flat(result.stdout)
+
+
+def test_check_command_exits_1_naming_the_rule_of_a_hand_edited_plan(
+        planned: Any, tmp_path: Path) -> None:
+    _, _, plan_file = planned
+    document = json.loads(plan_file.read_text(encoding="utf-8"))
+    route = next(r for r in document["routes"] if r["stops"])
+    route["stops"][0]["start"] = "2026-11-24T05:00:00+01:00"  # before every window and shift
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    result = trasa(plan_file.parent.parent, "check", "day.json", str(edited))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "violation" in result.stderr and "[" in result.stderr  # "[rule] message" lines
+
+
+def test_check_command_exits_2_naming_a_bad_field_of_the_plan(planned: Any,
+                                                              tmp_path: Path) -> None:
+    _, _, plan_file = planned
+    document = json.loads(plan_file.read_text(encoding="utf-8"))
+    document["routes"][0]["start"] = "half past eight"
+    edited = tmp_path / "bad.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    result = trasa(plan_file.parent.parent, "check", "day.json", str(edited))
+    assert result.returncode == 2
+    assert "routes[0].start: 'half past eight' is not an ISO 8601 date-time" in one_line(
+        result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+# ----------------------------------------------------------------------------- output and demo
+
+
+def test_out_naming_an_existing_file_exits_2_and_leaves_the_file_alone(
+        tmp_path: Path, zalipie: Path, zalipie_points: list[tuple[float, float]]) -> None:
+    path = write_scenario(tmp_path, scenario(zalipie_points, zalipie))
+    taken = tmp_path / "taken"
+    taken.write_text("keep me", encoding="utf-8")
+    result = trasa(tmp_path, *plan_args(path, taken))
+    assert result.returncode == 2
+    assert f"--out: '{taken}' is a file, not a folder" in one_line(result.stderr)
+    assert "Traceback" not in result.stderr
+    assert taken.read_text(encoding="utf-8") == "keep me"
+
+
+def test_unloadable_network_with_fallback_prints_the_banner_and_flags_the_plan(
+        tmp_path: Path, zalipie_points: list[tuple[float, float]]) -> None:
+    data = scenario(zalipie_points, tmp_path / "missing.graphml")
+    data["network"]["fallback_grid"] = True
+    path = write_scenario(tmp_path, data)
+    result = trasa(tmp_path, *plan_args(path, tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "NOT A REAL ROAD NETWORK" in flat(result.stdout)
+    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["network"]["synthetic"] is True
+    assert "NOT A REAL ROAD NETWORK" in plan["network"]["warning"]
+    assert plan["check"]["passed"] is True
+
+
+def test_demo_plans_the_embedded_scenario_from_any_folder(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    env["TRASA_CACHE_DIR"] = str(tmp_path / "cache")
+    result = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", "demo", "--max-solutions", "30", "--quiet",
+         "--out", str(tmp_path / "demo")],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    plan = json.loads((tmp_path / "demo" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["check"]["passed"] is True
+    assert plan["scenario"] and plan["kpis"]["served"] > 0
+    # Offline the demo falls back to a generated grid, and then it must say so.
+    assert ("NOT A REAL ROAD NETWORK" in flat(result.stdout)) == plan["network"]["synthetic"]
