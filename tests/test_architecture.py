@@ -1,0 +1,85 @@
+"""The shape the design notes promise: one-way dependencies, no cycles, no borrowed privates."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("optimiser", "geo", "api", "data")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p): p for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+
+
+def imports(module: str) -> dict[str, set[str]]:
+    """{imported module or package: names taken from it}, every import statement included."""
+    found: dict[str, set[str]] = {}
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:  # `from optimiser import sisr` imports a module
+                full = f"{node.module}.{alias.name}"
+                if full in MODULES:
+                    found.setdefault(full, set())
+                else:
+                    found.setdefault(node.module, set()).add(alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                found.setdefault(alias.name, set())
+    return found
+
+
+def project_edges() -> dict[str, set[str]]:
+    return {m: {t for t in imports(m) if t in MODULES} for m in MODULES}
+
+
+def test_the_packages_are_found() -> None:
+    assert {"optimiser.solve", "optimiser.ortools.search", "geo.matrix",
+            "api.formats.plan_document", "api.cli.main", "data"} <= set(MODULES)
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    borrowed = {f"{m} takes {name} from {source}" for m in MODULES
+                for source, names in imports(m).items() if source in MODULES
+                for name in names if name.startswith("_")}
+    assert borrowed == set()
+
+
+def test_there_is_no_import_cycle_between_modules() -> None:
+    edges = project_edges()
+    state: dict[str, str] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        if state.get(module) == "done":
+            return
+        assert state.get(module) != "open", f"import cycle: {' -> '.join([*trail, module])}"
+        state[module] = "open"
+        for target in sorted(edges[module]):
+            visit(target, [*trail, module])
+        state[module] = "done"
+
+    for module in sorted(MODULES):
+        visit(module, [])
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [
+    ("optimiser", ("api", "geo", "osmnx", "networkx", "pydantic", "rich")),
+    ("geo", ("optimiser", "api")),
+    ("api.formats", ("api.cli", "api.service", "rich", "ortools")),
+])
+def test_dependencies_point_one_way(package: str, forbidden: tuple[str, ...]) -> None:
+    wrong = {f"{m} imports {t}" for m in MODULES if m == package or m.startswith(package + ".")
+             for t in imports(m) if any(t == f or t.startswith(f + ".") for f in forbidden)}
+    assert wrong == set()
+
+
+def test_only_the_ortools_adapter_talks_to_ortools() -> None:
+    users = {m for m in MODULES for t in imports(m) if t.split(".")[0] == "ortools"}
+    assert users and all(m.startswith("optimiser.ortools.") for m in users), users
