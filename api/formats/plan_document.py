@@ -8,9 +8,10 @@ a domain `Plan` for the independent check (`trasa check`). See docs/plan.md.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from optimiser.check import Violation
 from optimiser.kpi import kpis, route_figures
@@ -146,20 +147,16 @@ class _Reader:
             start_s=self.time(item, "start", where), end_s=self.time(item, "end", where),
             stops=tuple(self.stop(s, f"{where}.stops[{k}]")
                         for k, s in enumerate(_list(item, "stops", where))),
-            breaks=tuple(Break(self.time(_mapping(b, f"{where}.breaks[{k}]"), "start",
-                                         f"{where}.breaks[{k}]"),
-                               self.time(_mapping(b, f"{where}.breaks[{k}]"), "end",
-                                         f"{where}.breaks[{k}]"))
+            breaks=tuple(self.pause(b, f"{where}.breaks[{k}]")
                          for k, b in enumerate(_list(item, "breaks", where))))
+
+    def pause(self, raw: object, where: str) -> Break:
+        item = _mapping(raw, where)
+        return Break(self.time(item, "start", where), self.time(item, "end", where))
 
     def stop(self, raw: object, where: str) -> Stop:
         item = _mapping(raw, where)
-        action = _text(item, "action", where)
-        try:
-            parsed = StopAction(action)
-        except ValueError:
-            raise PlanDocumentError(f"{where}.action: {action!r} is not one of "
-                                    f"{', '.join(StopAction)}") from None
+        parsed = _member(StopAction, item, "action", where)
         return Stop(task_id=_text(item, "task", where),
                     location_id=_text(item, "location", where),
                     arrival_s=self.time(item, "arrival", where),
@@ -168,11 +165,7 @@ class _Reader:
 
     def unassigned(self, raw: object, where: str) -> Unassigned:
         item = _mapping(raw, where)
-        reason = _text(item, "reason", where)
-        try:
-            parsed = Reason(reason)
-        except ValueError:
-            raise PlanDocumentError(f"{where}.reason: {reason!r} is not a known reason") from None
+        parsed = _member(Reason, item, "reason", where)
         detail = item.get("detail", "")
         return Unassigned(_text(item, "task", where), parsed, str(detail or ""))
 
@@ -200,6 +193,18 @@ def _list(item: dict[str, Any], key: str, where: str) -> list[Any]:
         raise PlanDocumentError(f"{where + '.' if where else ''}{key}: expected a list, got "
                                 f"{type(value).__name__}")
     return value
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _member(kind: type[_E], item: dict[str, Any], key: str, where: str) -> _E:
+    text = _text(item, key, where)
+    try:
+        return kind(text)
+    except ValueError:
+        raise PlanDocumentError(f"{where}.{key}: {text!r} is not one of "
+                                f"{', '.join(kind)}") from None
 
 
 def _text(item: dict[str, Any], key: str, where: str) -> str:

@@ -65,7 +65,7 @@ def test_document_times_carry_the_offset_of_the_calendar_on_a_dst_day(day: Any) 
     (lambda d: d["routes"][0]["stops"][0].update(end="2026-10-25T10:00:00"),
      "routes[0].stops[0].end: '2026-10-25T10:00:00' has no UTC offset"),
     (lambda d: d["unassigned"][0].update(reason="tired"),
-     "unassigned[0].reason: 'tired' is not a known reason"),
+     "unassigned[0].reason: 'tired' is not one of no_skilled_worker"),
 ])
 def test_a_bad_field_is_named_with_its_value(day: Any, edit: Any, message: str) -> None:
     doc = copy.deepcopy(document(day))
