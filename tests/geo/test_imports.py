@@ -1,4 +1,6 @@
-"""The geo modules import one another one way only, and never each other's private names."""
+"""The geo modules import one another one way only, and never each other's private names.
+
+Cycles across the whole project are tested once, in tests/test_architecture.py."""
 
 from __future__ import annotations
 
@@ -37,23 +39,6 @@ def geo_imports(module: str) -> dict[str, set[str]]:
 
 def test_the_geo_modules_are_found() -> None:
     assert {"graph", "matrix", "network", "paths", "regional", "synthetic"} <= set(MODULES)
-
-
-def test_the_geo_modules_import_each_other_without_a_cycle() -> None:
-    edges = {module: set(geo_imports(module)) for module in MODULES}
-    state: dict[str, str] = {}
-
-    def visit(module: str, trail: list[str]) -> None:
-        if state.get(module) == "done":
-            return
-        assert state.get(module) != "open", f"import cycle: {' -> '.join([*trail, module])}"
-        state[module] = "open"
-        for target in sorted(edges.get(module, ())):
-            visit(target, [*trail, module])
-        state[module] = "done"
-
-    for module in MODULES:
-        visit(module, [])
 
 
 def test_the_dependency_direction_is_matrix_regional_network() -> None:
