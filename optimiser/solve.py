@@ -26,7 +26,7 @@ from optimiser.model import (
     Unassigned,
 )
 from optimiser.ortools.model import RawRoute
-from optimiser.ortools.search import Watch, solve_with_continuity
+from optimiser.ortools.search import Watch, solve_horizon
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, lost_to, sessions_beyond_spacing
 
@@ -47,7 +47,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
         random.Random(params.seed).shuffle(candidates)
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
-        raw = solve_with_continuity(problem, candidates, params, watch)
+        raw = solve_horizon(problem, candidates, params, watch)
         routes = tuple(_route(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:

@@ -11,6 +11,7 @@ so serving by priority comes first and travel time second.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp
@@ -59,13 +60,19 @@ class Node:
 
 class RoutingProblem:
     """`tasks` of `problem` as an OR-Tools routing model; the series in `same_worker` keep
-    one worker for all their sessions."""
+    one worker for all their sessions, and a task in `pinned` may only be served by the
+    worker it names (a session whose series was started by that worker on another day).
+    A `deferrable` task (one a later model may still take) costs half as much to drop, so
+    that of two tasks of one priority the one with no other chance is kept."""
 
-    def __init__(self, problem: Problem, tasks: list[Task], same_worker: frozenset[str]
-                 ) -> None:
+    def __init__(self, problem: Problem, tasks: list[Task], same_worker: frozenset[str],
+                 pinned: Mapping[str, str] | None = None,
+                 deferrable: frozenset[str] = frozenset()) -> None:
         self.problem = problem
         self.tasks = tasks
         self.same_worker = same_worker
+        self.pinned = dict(pinned or {})
+        self.deferrable = deferrable
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
         self.nodes = [Node(t, a, problem.location_index(loc), service, windows)
                       for t in tasks for a in t.actions
@@ -170,8 +177,10 @@ class RoutingProblem:
                 for (_, gap_from), (gap_to, _) in zip(ordered, ordered[1:], strict=False):
                     cumul.RemoveInterval(gap_from + 1, gap_to - 1)
             task = spec.task
+            pinned = self.pinned.get(task.id)
             allowed = [v for v, (w, k) in enumerate(self.shifts)
-                       if can_serve(self.problem, w, task, w.shifts[k])]
+                       if (pinned is None or w.id == pinned)
+                       and can_serve(self.problem, w, task, w.shifts[k])]
             # SetAllowedVehiclesForIndex's Python binding rejects lists in OR-Tools 9.15;
             # restricting the vehicle variable is the same constraint (-1 = not served).
             self.routing.VehicleVar(index).SetValues([-1, *allowed])
@@ -180,8 +189,11 @@ class RoutingProblem:
         base = 2 * self.max_arc_cost + 1
         for task in self.tasks:
             weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
+            penalty = base * weight * len(task.actions)
+            if task.id in self.deferrable:
+                penalty //= 2
             first, *rest = (self.index(task.id, a) for a in task.actions)
-            self.routing.AddDisjunction([first], base * weight * len(task.actions))
+            self.routing.AddDisjunction([first], penalty)
             for other in rest:  # a drop-off follows its pickup in or out of the plan
                 self.routing.AddDisjunction([other], 0)
 

@@ -14,16 +14,18 @@ phase polls; a cancelled search keeps the best plan found so far.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from optimiser.model import Continuity, Problem, Task
-from optimiser.ortools import sisr_bridge
-from optimiser.ortools.model import RawSolution, RoutingProblem, status_name
+from optimiser.ortools import daywise, sisr_bridge
+from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem, status_name
 from optimiser.params import (
     CancelSignal,
     FirstSolution,
@@ -37,6 +39,7 @@ log = logging.getLogger(__name__)
 SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
 SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
 CONTINUITY_HELD_SHARE = 0.6  # of the budget: soft series held to one worker
+CONSTRUCTION_SHARE = 0.5  # of the budget on several days: the first plan, day by day
 # With a solution budget, SISR may run this many ruin-and-recreate steps per solution:
 # a step costs far less than a GLS solution, so a counted budget still gives SISR most of
 # the work, as a timed one does (an assumption kept from the tuning on Solomon, not a
@@ -61,6 +64,15 @@ SLOW_LNS_OPERATORS = (
 # generated week (363 tasks, 42 series), local in ~10 s.
 FIRST_SOLUTION_PLAIN = FirstSolution.PARALLEL_CHEAPEST_INSERTION
 FIRST_SOLUTION_RICH = FirstSolution.LOCAL_CHEAPEST_INSERTION
+# Rich models try these in turn and keep the best first plan; each is stopped after
+# FIRST_SOLUTION_POLLS checks of the search limit (a count, so a stopped attempt is
+# stopped at the same point on any machine). On days of generated weeks a heuristic that
+# works asked ~500 times; one that struggled, ~445 000 times over 11-13 s, and each of
+# them struggled on some day while another did not.
+FIRST_SOLUTION_PORTFOLIO = (FirstSolution.SEQUENTIAL_CHEAPEST_INSERTION,
+                            FirstSolution.PARALLEL_CHEAPEST_INSERTION, FirstSolution.SAVINGS,
+                            FirstSolution.LOCAL_CHEAPEST_INSERTION)
+FIRST_SOLUTION_POLLS = 20_000
 
 
 @dataclass
@@ -78,6 +90,9 @@ class Watch:
     cancelled: bool = False
     _polls: int = 0
     _monitors: list[object] = field(default_factory=list)  # keep SWIG monitors alive
+    _offset: int = 0  # tasks placed by earlier models (earlier days)
+    _best: int | None = None  # best objective of the model being searched
+    _poll_limit: int | None = None
 
     def elapsed_s(self) -> float:
         return time.monotonic() - self.started
@@ -88,28 +103,88 @@ class Watch:
             self.cancelled = True
         return self.cancelled
 
-    def attach(self, rp: RoutingProblem) -> None:
+    @contextlib.contextmanager
+    def capped(self, polls: int) -> Iterator[None]:
+        """Within the block, the search stops after `polls` more checks of its limit."""
+        self._poll_limit = self._polls + polls
+        try:
+            yield
+        finally:
+            self._poll_limit = None
+
+    def attach(self, rp: RoutingProblem, served_offset: int = 0) -> None:
+        """Follow the search of `rp`; `served_offset` tasks were placed by earlier models."""
+        self._offset, self._best = served_offset, None
         routing = rp.routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
-        if self.cancel is not None:
-            limit = routing.solver().CustomLimit(self._limit_reached)
-            self._monitors.append(limit)
-            routing.AddSearchMonitor(limit)
+        limit = routing.solver().CustomLimit(self._limit_reached)
+        self._monitors.append(limit)
+        routing.AddSearchMonitor(limit)
 
     def _limit_reached(self) -> bool:
         self._polls += 1
+        if self._poll_limit is not None and self._polls >= self._poll_limit:
+            return True
         return self.cancelled or (self._polls % CANCEL_POLL_EVERY == 0
                                   and self.stop_requested())
 
     def _at_solution(self, rp: RoutingProblem) -> None:
         self.solutions += 1
         objective = rp.routing.CostVar().Value()
-        if self.improvements and objective >= self.improvements[-1][1]:
+        if self._best is not None and objective >= self._best:
             return
-        served = rp.served_now()
+        self._best = objective
+        served = self._offset + rp.served_now()
         self.improvements.append((round(self.elapsed_s(), 3), objective, served))
         if self.on_progress is not None:
             self.on_progress(Progress(self.elapsed_s(), objective, served, self.tasks))
+
+
+def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch
+                  ) -> RawSolution:
+    """Plan `tasks` over the problem's days.
+
+    Several working days: a first plan built day by day (`daywise`) for
+    `CONSTRUCTION_SHARE` of the budget, then the whole horizon's model searched from it,
+    which may move tasks between days. One day: `solve_with_continuity`."""
+    days = daywise.working_days(problem)
+    if len(days) < 2:
+        return solve_with_continuity(problem, tasks, params, watch)
+    first = construct_by_day(problem, tasks, _share(params, CONSTRUCTION_SHARE), watch, days)
+    if watch.stop_requested() or not first.routes:
+        return first
+    worker_of = {t: r.worker_id for r in first.routes for t, _, _ in r.visits}
+    kept = frozenset(s.id for s in problem.series if s.continuity is not Continuity.NONE
+                     and len({worker_of[t] for t in s.task_ids if t in worker_of}) <= 1)
+    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
+    return solve_routing(problem, tasks, _share(params, 1 - CONSTRUCTION_SHARE), watch,
+                         same_worker=required | kept, initial=first)
+
+
+def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch,
+                     days: list[int]) -> RawSolution:
+    """Each day in order, searched with its own model, what earlier days did folded in."""
+    held = frozenset(s.id for s in problem.series if s.continuity is not Continuity.NONE)
+    per_day = _share(params, 1 / len(days))
+    routes: list[RawRoute] = []
+    left, objective, status = list(tasks), 0, "NOT_RUN"
+    for day in days:
+        if not left or watch.stop_requested():
+            break
+        part = daywise.day_problem(problem, day, left, routes, held)
+        if not part.tasks:
+            continue
+        rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned,
+                            part.deferrable)
+        watch.attach(rp, served_offset=len(tasks) - len(left))
+        raw = _Search(rp, per_day, watch).run(None)
+        routes += [part.to_week(r) for r in raw.routes]
+        done = {t for r in raw.routes for t, _, _ in r.visits}
+        left = [t for t in left if t.id not in done]
+        objective, status = objective + raw.objective, raw.status
+        log.info("day %d: %d of %d offered tasks placed, %d left", day, len(done),
+                 len(part.tasks), len(left))
+    return daywise.combined(routes, tasks, objective, status)
 
 
 def solve_with_continuity(problem: Problem, tasks: list[Task], params: SolveParams,
@@ -187,12 +262,16 @@ class _Search:
         phased = initial is None and (pairs or self.plain)
         if phased:  # GLS for a first good plan, SISR for most of the time, GLS to polish
             self._set_time(parameters, self.params.time_limit_s * SISR_GLS_SHARE)
-        if initial is None:
+        if initial is not None:
+            return self._run_from(initial, parameters)
+        if phased:
             solution = routing.SolveWithParameters(parameters)
+            if solution is not None and not self.watch.stop_requested():
+                solution = self._improve_with_sisr(solution, pairs=pairs)
         else:
-            solution = self._solve_from(initial, parameters)
-        if phased and solution is not None and not self.watch.stop_requested():
-            solution = self._improve_with_sisr(solution, pairs=pairs)
+            solution = self._first_of_portfolio(parameters)
+            if solution is not None and not self.watch.stop_requested():
+                solution = self._continue_gls(solution)
         if (rp.tasks and (solution is None or not rp.served(solution))
                 and not self.watch.stop_requested()):
             # Insertion heuristics cannot see constraints that span routes (a weekly limit,
@@ -210,8 +289,33 @@ class _Search:
             return RawSolution((), tuple(t.id for t in rp.tasks), 0, status)
         return rp.read(solution, status)
 
-    def _solve_from(self, initial: RawSolution, parameters: pywrapcp.DefaultRoutingSearchParameters
-                    ) -> pywrapcp.Assignment | None:
+    def _first_of_portfolio(self, parameters: pywrapcp.DefaultRoutingSearchParameters
+                            ) -> pywrapcp.Assignment | None:
+        """The best first plan of the portfolio's insertion heuristics, each capped in work."""
+        strategies = ((self.params.first_solution,) if self.params.first_solution
+                      else FIRST_SOLUTION_PORTFOLIO)
+        best = None
+        for strategy in strategies:
+            if self.watch.stop_requested():
+                break
+            one = pywrapcp.DefaultRoutingSearchParameters()
+            one.CopyFrom(parameters)
+            one.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy,
+                                                  strategy)
+            one.solution_limit = 1
+            self._set_time(one, self._left_s(), floor_ms=10)
+            with self.watch.capped(FIRST_SOLUTION_POLLS):
+                found = self.rp.routing.SolveWithParameters(one)
+            if found is not None and (best is None
+                                      or found.ObjectiveValue() < best.ObjectiveValue()):
+                best = self.rp.routing.solver().Assignment(found)
+            log.debug("first solution %s: %s", strategy,
+                      "none" if found is None else f"objective {found.ObjectiveValue()}")
+        return best
+
+    def _run_from(self, initial: RawSolution,
+                  parameters: pywrapcp.DefaultRoutingSearchParameters) -> RawSolution:
+        """Search from the routes of an earlier solve; keep them if the search loses tasks."""
         rp, routing = self.rp, self.rp.routing
         routing.CloseModelWithParameters(parameters)
         vehicle = {(w.id, k): v for v, (w, k) in enumerate(rp.shifts)}
@@ -220,10 +324,15 @@ class _Search:
             routes[vehicle[(raw.worker_id, raw.shift_index)]] = [
                 rp.index(task_id, action) for task_id, action, _ in raw.visits]
         start = rp.assignment(routes)
-        if start is None:
-            log.warning("the earlier routes do not fit this model; searching afresh")
-            return routing.SolveWithParameters(parameters)
-        return routing.SolveFromAssignmentWithParameters(start, parameters)
+        found = None if start is None else routing.SolveFromAssignmentWithParameters(
+            start, parameters)
+        before = len(rp.tasks) - len(initial.dropped)
+        if found is None or rp.served(found) < before:
+            log.warning("the search from the earlier routes found no plan serving as many "
+                        "tasks (%s); keeping them", status_name(routing.status()))
+            return initial
+        status = "CANCELLED" if self.watch.cancelled else status_name(routing.status())
+        return rp.read(found, status)
 
     def _improve_with_sisr(self, solution: pywrapcp.Assignment, *, pairs: bool
                            ) -> pywrapcp.Assignment:
