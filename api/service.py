@@ -71,7 +71,8 @@ class PlannedScenario:
             self.problem, self.plan, violations=self.violations,
             network=dataclasses.asdict(self.network),
             solver={"time_limit_s": self.params.time_limit_s,
-                    "max_solutions": self.params.max_solutions, "seed": self.params.seed})
+                    "max_solutions": self.params.max_solutions,
+                    "stall_solutions": self.params.stall_solutions, "seed": self.params.seed})
 
 
 def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None

@@ -32,7 +32,7 @@ def parse_instances(spec: str, available: Sequence[str]) -> list[str]:
 
 
 def run_side_by_side(
-    fn: Callable[..., R], names: Sequence[str], jobs: int, *args: Any
+    fn: Callable[..., R], names: Sequence[Any], jobs: int, *args: Any
 ) -> Iterator[R]:
     """Run fn(name, *args) for each name, `jobs` at a time, yielding in input order."""
     if jobs <= 1:

@@ -152,6 +152,43 @@ def build_week(seed: int = SEED, days: int = 7, start: date = START) -> dict[str
     }
 
 
+def build_towns(seed: int = SEED, days: int = 7, start: date = START, scale: int = 1
+                ) -> dict[str, Any]:
+    """`scale` towns' worth of clients, workers, buses and demand in one scenario.
+
+    Town 1 is `build_week(seed)`; town k > 1 is the week of seed `seed * 1000 + k` with
+    every id of its own (homes, clients, workers, the bus, tasks, trips) prefixed `t{k}-`;
+    the CUS sites, the clinics and the providers are shared. The same town, `scale` times
+    as dense: what a larger town or several CUS planned together would give."""
+    if scale < 1:
+        raise ValueError(f"scale={scale} must be >= 1")
+    out = build_week(seed, days, start)
+    if scale == 1:
+        return out
+    shared = {loc["id"] for loc in SITES + DESTINATIONS}
+    for k in range(2, scale + 1):
+        town = build_week(seed * 1000 + k, days, start)
+
+        def own(ref: str, k: int = k) -> str:
+            return ref if ref in shared else f"t{k}-{ref}"
+
+        out["locations"] += [{**loc, "id": own(loc["id"])} for loc in town["locations"]
+                             if loc["id"] not in shared]
+        out["clients"] += [{**c, "id": own(c["id"]), "location": own(c["location"])}
+                           for c in town["clients"]]
+        out["vehicles"] += [{**v, "id": own(v["id"])} for v in town["vehicles"]]
+        out["workers"] += [{**w, "id": own(w["id"]), **({"vehicle": own(w["vehicle"])}
+                                                        if "vehicle" in w else {})}
+                           for w in town["workers"]]
+        out["tasks"] += [{**t, "id": own(t["id"]), "client": own(t["client"])}
+                         for t in town["tasks"]]
+        out["trips"] += [{**t, **{key: own(t[key]) for key in
+                                  ("id", "client", "pickup", "dropoff", "return_of") if key in t}}
+                         for t in town["trips"]]
+    out["name"] += f", {scale} towns' worth"
+    return out
+
+
 def kinds_of(client: dict[str, Any], seniors: list[dict[str, Any]]) -> str:
     return "senior" if client in seniors else "family"
 

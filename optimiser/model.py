@@ -596,12 +596,14 @@ class Unassigned:
 @dataclass(frozen=True)
 class RunStats:
     """How a solve went: wall time, solutions the search accepted, each improvement as
-    (elapsed s, objective, tasks placed), and whether it was cancelled."""
+    (elapsed s, objective, tasks placed), whether it was cancelled, and warnings a
+    coordinator must see (e.g. nothing planned although tasks could be served)."""
 
     time_s: float = 0.0
     solutions: int = 0
     improvements: tuple[tuple[float, int, int], ...] = ()
     cancelled: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,10 @@ class SolveParams:
     search, the same problem and seed always give the same plan on any machine.
     `seed` renumbers the tasks before the search, which changes its trajectory
     reproducibly (seed 0 keeps the input order). `first_solution` None lets the
-    adapter choose (see `optimiser.ortools.search`).
+    adapter choose (see `optimiser.ortools.search`). `stall_solutions` ends the search of a
+    model early when it has gone on without improving for as many solutions as it took
+    to find its best, and at least this many (None: never; a count, so that it stops at
+    the same point on any machine), so a small day does not take the whole time limit.
     """
 
     time_limit_s: float = 10.0
@@ -70,12 +73,15 @@ class SolveParams:
     max_solutions: int | None = None
     first_solution: FirstSolution | None = None
     metaheuristic: Metaheuristic = Metaheuristic.GUIDED_LOCAL_SEARCH
+    stall_solutions: int | None = 500
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError(f"time_limit_s={self.time_limit_s} must be positive")
-        if self.max_solutions is not None and self.max_solutions <= 0:
-            raise ValueError(f"max_solutions={self.max_solutions} must be positive")
+        for name in ("max_solutions", "stall_solutions"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValueError(f"{name}={value} must be positive")
         if self.first_solution is not None:
             object.__setattr__(self, "first_solution",
                                _member(FirstSolution, "first_solution", self.first_solution))

@@ -39,7 +39,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     """Plan `problem`. `on_progress` hears of every improvement; when `cancel.is_set()`
     becomes true the search stops soon after and the best plan so far comes back."""
     params = params or SolveParams()
-    watch = Watch(len(problem.tasks), on_progress, cancel)
+    watch = Watch(len(problem.tasks), on_progress, cancel, params.stall_solutions)
     hopeless = {t.id: reason for t in problem.tasks
                 if (reason := diagnose_alone(problem, t)) is not None}
     candidates = [t for t in problem.tasks if t.id not in hopeless]
@@ -63,8 +63,16 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
         others = lost_to(problem, partial, task)
         detail = f"lost to {', '.join(others)}" if others else ""
         unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED, detail))
+    warnings = []
+    if candidates and not any(r.stops for r in routes) and not watch.cancelled:
+        warnings.append(f"NOTHING PLANNED: {len(candidates)} task(s) could each be served "
+                        "on their own, but the search placed none. This is a fault of the "
+                        "planner, not of the data: do not use this plan; plan again with a "
+                        "longer time limit and report it.")
+        log.error(warnings[-1])
     stats = RunStats(time_s=round(watch.elapsed_s(), 3), solutions=watch.solutions,
-                     improvements=tuple(watch.improvements), cancelled=watch.cancelled)
+                     improvements=tuple(watch.improvements), cancelled=watch.cancelled,
+                     warnings=tuple(warnings))
     plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
                 solver_status=status, stats=stats)
     tightened = dataclasses.replace(plan, routes=tuple(_tighten(problem, r) for r in routes))

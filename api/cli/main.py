@@ -87,6 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--max-solutions", type=_positive(int), default=None,
                        help="stop after this many solutions (reproducible on any machine)")
+        p.add_argument("--stall-solutions", type=int,
+                       default=solve_params.SolveParams.stall_solutions,
+                       help="stop a search that went this many solutions, and as many as it "
+                            "took to find its best, without improving (0: never)")
         p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
     return parser
 
@@ -101,7 +105,8 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
         raise UsageError(f"--out: {str(args.out)!r} is a file, not a folder for plan.json")
     scenario = read_scenario(scenario_path)
     params = solve_params.SolveParams(time_limit_s=args.time_limit, seed=args.seed,
-                                      max_solutions=args.max_solutions)
+                                      max_solutions=args.max_solutions,
+                                      stall_solutions=args.stall_solutions or None)
     prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=args.quiet) as progress:
@@ -126,8 +131,11 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     except OSError as exc:
         raise UsageError(f"--out: cannot write plan.json into {str(args.out)!r}: "
                          f"{exc.strerror or exc}") from None
+    for warning in planned.plan.stats.warnings:
+        console.print(f"[bold white on red] WARNING [/] {warning}")
     console.print(f"plan written to {out_file} (independent check: "
-                  f"{'passed' if not planned.violations else 'FAILED'})")
+                  f"{'passed' if not planned.violations else 'FAILED'}"
+                  f"{', but see the warning above' if planned.plan.stats.warnings else ''})")
     return 0
 
 

@@ -38,7 +38,6 @@ from optimiser.model import (
     can_serve,
 )
 from optimiser.ortools.model import RawRoute, RawSolution
-from optimiser.params import SolveParams
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,10 @@ class DayProblem:
     def to_week(self, raw: RawRoute) -> RawRoute:
         return dataclasses.replace(raw, shift_index=self.shift_of[(raw.worker_id,
                                                                     raw.shift_index)])
+
+    def to_day(self, raw: RawRoute) -> RawRoute:
+        index = {(w, week): k for (w, k), week in self.shift_of.items()}
+        return dataclasses.replace(raw, shift_index=index[(raw.worker_id, raw.shift_index)])
 
 
 def working_days(problem: Problem) -> list[int]:
@@ -168,14 +171,6 @@ def _series_within(problem: Problem, task_ids: set[str]) -> tuple[Series, ...]:
         if kept:
             out.append(dataclasses.replace(series, task_ids=kept))
     return tuple(out)
-
-
-def day_params(params: SolveParams, share: float) -> SolveParams:
-    """`params` with `share` of the time and of the solution budget."""
-    limit = params.max_solutions
-    return dataclasses.replace(
-        params, time_limit_s=max(0.1, params.time_limit_s * share),
-        max_solutions=None if limit is None else max(1, int(limit * share)))
 
 
 def combined(routes: list[RawRoute], tasks: Sequence[Task], objective: int,

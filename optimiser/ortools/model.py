@@ -5,7 +5,8 @@ place, followed by one node per distinct start/end place. The time dimension's
 cumul at a task node is the service start; transit from a node is its service
 time plus the travel time to the next node. Optional tasks sit in a
 disjunction whose drop penalty grows by a factor of 100 per priority level,
-so serving by priority comes first and travel time second.
+so serving by priority comes first and travel time second; a mandatory task
+outweighs every optional one and, among mandatory tasks, priority still counts.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ class RoutingProblem:
     def _add_drop_penalties(self, travel: list[list[int]]) -> None:
         base = 2 * self.max_arc_cost + 1
         for task in self.tasks:
-            weight = MANDATORY_WEIGHT if task.mandatory else PRIORITY_WEIGHT[task.priority]
+            weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)
             penalty = base * weight * len(task.actions)
             if task.id in self.deferrable:
                 penalty //= 2

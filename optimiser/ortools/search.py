@@ -15,6 +15,7 @@ phase polls; a cancelled search keeps the best plan found so far.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator
@@ -39,7 +40,10 @@ log = logging.getLogger(__name__)
 SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
 SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
 CONTINUITY_HELD_SHARE = 0.6  # of the budget: soft series held to one worker
-CONSTRUCTION_SHARE = 0.5  # of the budget on several days: the first plan, day by day
+# Of the budget on several days: the first plan, day by day; and at the end each day
+# again with every task left out offered (the whole horizon's search has the rest).
+CONSTRUCTION_SHARE = 0.45
+REPAIR_SHARE = 0.2
 # With a solution budget, SISR may run this many ruin-and-recreate steps per solution:
 # a step costs far less than a GLS solution, so a counted budget still gives SISR most of
 # the work, as a timed one does (an assumption kept from the tuning on Solomon, not a
@@ -59,6 +63,10 @@ SLOW_LNS_OPERATORS = (
     "use_global_cheapest_insertion_visit_types_lns",
     "use_local_cheapest_insertion_visit_types_lns",
 )
+# Moves that put a left-out task in and take another out (priority repair inside the
+# search), off by default in OR-Tools; on for every model that is not plain routing.
+PRIORITY_EXCHANGE_OPERATORS = ("use_extended_swap_active", "use_relocate_and_make_active",
+                               "use_exchange_and_make_active")
 # Parallel cheapest insertion for plain routing (the SISR path, tuned on Solomon); local
 # cheapest insertion otherwise: parallel insertion found no first plan in 90 s on the
 # generated week (363 tasks, 42 series), local in ~10 s.
@@ -84,6 +92,7 @@ class Watch:
     tasks: int
     on_progress: ProgressCallback | None = None
     cancel: CancelSignal | None = None
+    stall_solutions: int | None = None
     started: float = field(default_factory=time.monotonic)
     solutions: int = 0
     improvements: list[tuple[float, int, int]] = field(default_factory=list)
@@ -93,6 +102,8 @@ class Watch:
     _offset: int = 0  # tasks placed by earlier models (earlier days)
     _best: int | None = None  # best objective of the model being searched
     _poll_limit: int | None = None
+    _model_solutions: int = 0  # solutions of the model being searched
+    _best_at: int = 0  # ... when its best was found
 
     def elapsed_s(self) -> float:
         return time.monotonic() - self.started
@@ -115,6 +126,7 @@ class Watch:
     def attach(self, rp: RoutingProblem, served_offset: int = 0) -> None:
         """Follow the search of `rp`; `served_offset` tasks were placed by earlier models."""
         self._offset, self._best = served_offset, None
+        self._model_solutions = self._best_at = 0
         routing = rp.routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
         limit = routing.solver().CustomLimit(self._limit_reached)
@@ -125,15 +137,19 @@ class Watch:
         self._polls += 1
         if self._poll_limit is not None and self._polls >= self._poll_limit:
             return True
+        if self.stall_solutions is not None and self._model_solutions - self._best_at > max(
+                self.stall_solutions, self._best_at):
+            return True
         return self.cancelled or (self._polls % CANCEL_POLL_EVERY == 0
                                   and self.stop_requested())
 
     def _at_solution(self, rp: RoutingProblem) -> None:
         self.solutions += 1
+        self._model_solutions += 1
         objective = rp.routing.CostVar().Value()
         if self._best is not None and objective >= self._best:
             return
-        self._best = objective
+        self._best, self._best_at = objective, self._model_solutions
         served = self._offset + rp.served_now()
         self.improvements.append((round(self.elapsed_s(), 3), objective, served))
         if self.on_progress is not None:
@@ -145,32 +161,88 @@ def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watc
     """Plan `tasks` over the problem's days.
 
     Several working days: a first plan built day by day (`daywise`) for
-    `CONSTRUCTION_SHARE` of the budget, then the whole horizon's model searched from it,
-    which may move tasks between days. One day: `solve_with_continuity`."""
+    `CONSTRUCTION_SHARE` of the budget; the whole horizon's model searched from it, which
+    may move tasks between days; then each day again with the others fixed, offered every
+    task left out (`repair_by_day`), for the time left and at least `REPAIR_SHARE`.
+    One day: `solve_with_continuity`."""
     days = daywise.working_days(problem)
     if len(days) < 2:
         return solve_with_continuity(problem, tasks, params, watch)
+    deadline = time.monotonic() + params.time_limit_s
     first = construct_by_day(problem, tasks, _share(params, CONSTRUCTION_SHARE), watch, days)
     if watch.stop_requested() or not first.routes:
         return first
-    worker_of = {t: r.worker_id for r in first.routes for t, _, _ in r.visits}
-    kept = frozenset(s.id for s in problem.series if s.continuity is not Continuity.NONE
-                     and len({worker_of[t] for t in s.task_ids if t in worker_of}) <= 1)
-    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
-    return solve_routing(problem, tasks, _share(params, 1 - CONSTRUCTION_SHARE), watch,
-                         same_worker=required | kept, initial=first)
+    held = _kept_together(problem, first)
+    whole = solve_routing(problem, tasks, _share(params, 1 - CONSTRUCTION_SHARE - REPAIR_SHARE),
+                          watch, same_worker=held, initial=first)
+    if watch.stop_requested() or not whole.dropped:
+        return whole
+    left_s = max(deadline - time.monotonic(), params.time_limit_s * REPAIR_SHARE)
+    repair = dataclasses.replace(_share(params, REPAIR_SHARE), time_limit_s=left_s)
+    return repair_by_day(problem, tasks, whole, repair, watch, days)
+
+
+def _kept_together(problem: Problem, solution: RawSolution) -> frozenset[str]:
+    """Required series, and the soft ones that kept one worker in `solution`."""
+    worker_of = {t: r.worker_id for r in solution.routes for t, _, _ in r.visits}
+    return frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED
+                     or (s.continuity is Continuity.SOFT
+                         and len({worker_of[t] for t in s.task_ids if t in worker_of}) <= 1))
+
+
+def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
+                  params: SolveParams, watch: Watch, days: list[int]) -> RawSolution:
+    """Each day searched again from its routes, the other days fixed, with every task left
+    out that the day could take: a task of higher priority may now push out lower ones
+    (the search's exchange moves), which the whole horizon's model is too slow to find."""
+    held = _kept_together(problem, solution)
+    deadline = time.monotonic() + params.time_limit_s
+    routes = list(solution.routes)
+    for n, day in enumerate(days):
+        served = {t for r in routes for t, _, _ in r.visits}
+        dropped = {t.id for t in tasks} - served
+        if not dropped or watch.stop_requested():
+            break
+        mine = [r for r in routes if _day_of_route(problem, r) == day]
+        others = [r for r in routes if _day_of_route(problem, r) != day]
+        own = {t for r in mine for t, _, _ in r.visits}
+        part = daywise.day_problem(problem, day, [t for t in tasks if t.id in own | dropped],
+                                   others, held)
+        offered = {t.id for t in part.tasks}
+        if not offered & dropped or not own <= offered:
+            continue
+        rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned)
+        watch.attach(rp, served_offset=len(served) - len(own))
+        start = RawSolution(tuple(part.to_day(r) for r in mine),
+                            tuple(sorted(offered - own)), 0, solution.status)
+        per_day = dataclasses.replace(
+            _share(params, 1 / len(days)),
+            time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
+        raw = _Search(rp, per_day, watch).run(start)
+        routes = others + [part.to_week(r) for r in raw.routes]
+        log.info("repair of day %d: %d -> %d of %d offered tasks placed", day, len(own),
+                 len(offered) - len(raw.dropped), len(offered))
+    return daywise.combined(routes, tasks, solution.objective, solution.status)
+
+
+def _day_of_route(problem: Problem, route: RawRoute) -> int:
+    return problem.day_of(problem.worker(route.worker_id).shifts[route.shift_index].start_s)
 
 
 def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch,
                      days: list[int]) -> RawSolution:
     """Each day in order, searched with its own model, what earlier days did folded in."""
     held = frozenset(s.id for s in problem.series if s.continuity is not Continuity.NONE)
-    per_day = _share(params, 1 / len(days))
+    deadline = time.monotonic() + params.time_limit_s
     routes: list[RawRoute] = []
     left, objective, status = list(tasks), 0, "NOT_RUN"
-    for day in days:
+    for n, day in enumerate(days):
         if not left or watch.stop_requested():
             break
+        # A day that stops early (stall limit) leaves its time to the days after it.
+        per_day = dataclasses.replace(
+            _share(params, 1 / len(days)),
+            time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
         part = daywise.day_problem(problem, day, left, routes, held)
         if not part.tasks:
             continue
@@ -219,10 +291,9 @@ def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams, watc
 
 def _share(params: SolveParams, fraction: float) -> SolveParams:
     limit = params.max_solutions
-    return SolveParams(time_limit_s=params.time_limit_s * fraction, seed=params.seed,
-                       max_solutions=None if limit is None else max(1, int(limit * fraction)),
-                       first_solution=params.first_solution,
-                       metaheuristic=params.metaheuristic)
+    return dataclasses.replace(
+        params, time_limit_s=params.time_limit_s * fraction,
+        max_solutions=None if limit is None else max(1, int(limit * fraction)))
 
 
 class _Search:
@@ -242,6 +313,9 @@ class _Search:
         p.guided_local_search_lambda_coefficient = GLS_LAMBDA_TRIPS if has_trips else GLS_LAMBDA
         for name in SLOW_LNS_OPERATORS:
             setattr(p.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
+        if not self.plain:
+            for name in PRIORITY_EXCHANGE_OPERATORS:
+                setattr(p.local_search_operators, name, optional_boolean_pb2.BOOL_TRUE)
         self._set_time(p, self.params.time_limit_s)
         if self.params.max_solutions is not None:
             p.solution_limit = self.params.max_solutions

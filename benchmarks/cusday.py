@@ -1,0 +1,175 @@
+"""Trasa against VROOM on generated home-care days over the real Chełm road network.
+
+Each day (`data/generate_cusday.py`: sizes x seeds) is read and given one shared
+integer travel-time matrix from the road graph. Trasa plans it through
+`optimiser.solve.solve` (time limit, seed 0; its plan must pass the independent
+checker); VROOM (pyvroom, the `bench` extra) gets the same matrix, the same
+windows (as windows on the service start), skills, priorities (low 1, normal 4,
+high 16, urgent 64: VROOM maximises their sum before cost) and, on every shift
+longer than the break rule's stretch, one 15-minute break placed so that no
+stretch of work is longer (the labour-code rule Trasa keeps). Travel is counted
+the same way for both, from the matrix, start to end of every route.
+
+Prints the machine, one row per day and the summary (Trasa minus VROOM):
+
+    cusday: days=N served_delta=X prio_delta=Y travel_delta_pct=Z time_ratio=R
+
+where `served_delta` and `prio_delta` (served priority levels, 1-4 per task) are
+the worst day's, `travel_delta_pct` is the worst day's travel per served task in
+per cent, and `time_ratio` the median over days of Trasa's time / VROOM's.
+
+    python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
+                                [--graph FILE] [--exploration 5] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from api.formats.scenario import parse_scenario
+from api.service import prepare
+from benchmarks.common import SHARED_DATA, machine_line
+from data.generate_cusday import build_cusday
+from optimiser.check import check
+from optimiser.model import Priority, Problem, Task
+from optimiser.params import SolveParams
+from optimiser.solve import solve
+
+CHELM = SHARED_DATA / "osm" / "Chelm_map.graphml"
+VROOM_PRIORITY = {Priority.LOW: 1, Priority.NORMAL: 4, Priority.HIGH: 16, Priority.URGENT: 64}
+
+
+@dataclass(frozen=True)
+class Result:
+    served: int
+    priority: int  # sum of served priority levels (1-4)
+    by_priority: str  # served urgent/high/normal/low
+    travel_s: int
+    time_s: float
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=10.0, help="Trasa's seconds")
+    parser.add_argument("--sizes", default="40,80,150", help="tasks per day")
+    parser.add_argument("--seeds", default="1,2", help="generator seeds per size")
+    parser.add_argument("--graph", type=Path, default=CHELM)
+    parser.add_argument("--exploration", type=int, default=5, help="VROOM's level, 0-5")
+    parser.add_argument("--threads", type=int, default=1, help="VROOM's threads")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    if not args.graph.exists():
+        raise SystemExit(f"--graph: {args.graph} does not exist (the Chełm graph lives in "
+                         "../shared/data/osm)")
+    sizes = [int(x) for x in args.sizes.split(",")]
+    seeds = [int(x) for x in args.seeds.split(",")]
+    print(machine_line(time_limit_s=args.time_limit, sizes=args.sizes, seeds=args.seeds,
+                       vroom_exploration=args.exploration, vroom_threads=args.threads))
+    print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
+          f"{'travel/task s T/V':>17} {'time s T/V':>12} | {'checked':>7} | "
+          "served urgent/high/normal/low T ; V")
+    rows = []
+    for size in sizes:
+        for seed in seeds:
+            problem = _problem(args.graph, size, seed)
+            trasa, violations = _trasa(problem, args.time_limit)
+            vroom = _vroom(problem, args.exploration, args.threads)
+            rows.append((trasa, vroom))
+            print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
+                  f"{trasa.served:>4}/{vroom.served:<5} {trasa.priority:>4}/{vroom.priority:<4} "
+                  f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
+                  f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
+                  f"{'passed' if not violations else f'{violations} FAILED':>7} | "
+                  f"{trasa.by_priority} ; {vroom.by_priority}")
+    served = min(t.served - v.served for t, v in rows)
+    prio = min(t.priority - v.priority for t, v in rows)
+    travel = max(100 * (_per_task(t) / _per_task(v) - 1) for t, v in rows)
+    ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v in rows)
+    print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
+          f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f}")
+    return 0
+
+
+def _problem(graph: Path, size: int, seed: int) -> Problem:
+    scenario = parse_scenario(build_cusday(graph, size, seed), source=f"cusday {size}/{seed}")
+    return prepare(scenario, base_dir=graph.parent).problem
+
+
+def _per_task(result: Result) -> float:
+    return result.travel_s / max(1, result.served)
+
+
+def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
+    duration = problem.matrix.duration_s
+    return int(sum(duration[a, b] for route in places for a, b in zip(route, route[1:],
+                                                                         strict=False)))
+
+
+def _trasa(problem: Problem, time_limit_s: float) -> tuple[Result, int]:
+    started = time.perf_counter()
+    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=0))
+    elapsed = time.perf_counter() - started
+    index = problem.location_index
+    places = [[index(problem.worker(r.worker_id).start_location_id),
+               *(index(s.location_id) for s in r.stops),
+               index(problem.worker(r.worker_id).end_location_id)] for r in plan.routes]
+    served = [problem.task(s.task_id) for r in plan.routes for s in r.stops]
+    return Result(len(served), sum(int(t.priority) for t in served), _by_priority(served),
+                  _travel(problem, places), elapsed), len(check(problem, plan))
+
+
+def _vroom(problem: Problem, exploration: int, threads: int) -> Result:
+    import vroom  # the bench extra
+
+    skills = {s: k for k, s in enumerate(sorted({s for w in problem.workers for s in w.skills}))}
+    index = problem.location_index
+    vrp = vroom.Input()
+    vrp.set_durations_matrix(profile="car",
+                             matrix_input=problem.matrix.duration_s.astype(np.uint32))
+    rules = problem.rules
+    shifts = [(w, s) for w in problem.workers for s in w.shifts]
+    for v, (worker, shift) in enumerate(shifts):
+        breaks = []
+        if rules.break_after_s is not None and shift.length_s > rules.break_after_s:
+            # One break so that neither stretch of the shift is longer than the rule allows.
+            breaks = [vroom.Break(v, time_windows=[vroom.TimeWindow(
+                shift.end_s - rules.break_after_s, shift.start_s + rules.break_after_s
+                - rules.break_s)], service=rules.break_s)]
+        vrp.add_vehicle(vroom.Vehicle(
+            v, start=index(worker.start_location_id), end=index(worker.end_location_id),
+            skills={skills[s] for s in worker.skills},
+            time_window=vroom.TimeWindow(shift.start_s, shift.end_s), breaks=breaks))
+    for j, task in enumerate(problem.tasks):
+        vrp.add_job(vroom.Job(
+            j, location=index(task.location_id), default_service=task.service_s,
+            skills={skills[s] for s in task.required_skills},
+            priority=VROOM_PRIORITY[task.priority],
+            time_windows=[vroom.TimeWindow(w.start_s, w.end_s - task.service_s)
+                          for w in task.windows]))
+    started = time.perf_counter()
+    solution = vrp.solve(exploration_level=exploration, nb_threads=threads)
+    elapsed = time.perf_counter() - started
+    routes = solution.routes
+    steps = routes[routes["type"].isin(["start", "job", "end"])]
+    places = [[int(x) for x in group["location_index"]]
+              for _, group in steps.groupby("vehicle_id")]
+    jobs = routes[routes["type"] == "job"]["id"]
+    served = [problem.tasks[int(j)] for j in jobs]
+    return Result(len(served), sum(int(t.priority) for t in served), _by_priority(served),
+                  _travel(problem, places), elapsed)
+
+
+def _by_priority(tasks: Sequence[Task]) -> str:
+    return "/".join(str(sum(t.priority is p for t in tasks)) for p in reversed(Priority))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

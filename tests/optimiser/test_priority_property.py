@@ -1,0 +1,173 @@
+"""Properties of priorities on random days: no exchange pays, and no empty plan.
+
+1. No task left out for capacity could go in by taking out one task of lower
+   priority (mandatory first, then priority): the exchange is tried at every
+   position of every route that could take it, re-timed from the earliest
+   start, and the changed plan counts only if the independent checker passes it.
+2. A plan never serves nothing while some task could be served on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimiser.check import check
+from optimiser.model import (
+    LabourRules,
+    Location,
+    Plan,
+    Priority,
+    Problem,
+    Provider,
+    ProviderKind,
+    Reason,
+    Route,
+    Stop,
+    Task,
+    TaskKind,
+    TimeWindow,
+    TravelMatrix,
+    Unassigned,
+    Worker,
+    can_serve,
+)
+from optimiser.params import SolveParams
+from optimiser.reasons import diagnose_alone
+from optimiser.solve import solve
+
+H = 3600
+SKILLS = ("physio", "care")
+
+
+@st.composite
+def busy_days(draw: st.DrawFn) -> Problem:
+    """1-3 workers with one short shift each and more tasks than they can do."""
+    n_places = draw(st.integers(3, 8))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    xy = rng.uniform(0, 6000, size=(n_places, 2))
+    metres = np.rint(np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)).astype(np.int64)
+    seconds = (metres * 36 // 300).astype(np.int64)  # 30 km/h on a Manhattan grid
+    workers = []
+    for k in range(draw(st.integers(1, 3))):
+        start = draw(st.integers(7, 12)) * H
+        workers.append(Worker(
+            id=f"w{k}", name=f"w{k}", provider_id="cus",
+            skills=frozenset(draw(st.sets(st.sampled_from(SKILLS), min_size=1))),
+            shifts=(TimeWindow(start, start + draw(st.integers(2, 5)) * H),),
+            start_location_id="p0", end_location_id="p0",
+            max_work_s=draw(st.one_of(st.none(), st.integers(2, 4).map(lambda h: h * H)))))
+    tasks = []
+    for i in range(draw(st.integers(3, 12))):
+        service_s = draw(st.sampled_from([30, 45, 60, 90])) * 60
+        start = draw(st.integers(7 * 4, 15 * 4)) * 900
+        tasks.append(Task(
+            id=f"t{i}", kind=TaskKind.VISIT, location_id=f"p{draw(st.integers(1, n_places - 1))}",
+            service_s=service_s,
+            windows=(TimeWindow(start, start + service_s + draw(st.integers(0, 8)) * 900),),
+            required_skills=frozenset({draw(st.sampled_from(SKILLS))}),
+            priority=draw(st.sampled_from(list(Priority))), mandatory=draw(st.booleans())))
+    return Problem(locations=tuple(Location(f"p{i}", 51.0, 21.0 + i / 1000)
+                                   for i in range(n_places)),
+                   providers=(Provider("cus", "CUS", ProviderKind.CUS),),
+                   workers=tuple(workers), tasks=tuple(tasks),
+                   matrix=TravelMatrix(seconds, metres),
+                   rules=LabourRules(break_after_s=None))
+
+
+def _rank(task: Task) -> tuple[bool, int]:
+    return task.mandatory, int(task.priority)
+
+
+def _earliest(problem: Problem, worker: Worker, shift: TimeWindow, ids: list[str]
+              ) -> tuple[Stop, ...] | None:
+    """The stops of `ids` in order at their earliest starts, or None if they do not fit."""
+    place, clock, stops = worker.start_location_id, shift.start_s, []
+    for task_id in ids:
+        task = problem.task(task_id)
+        arrival = clock + problem.travel_s(place, task.location_id)
+        starts = [max(arrival, w.start_s) for w in task.windows
+                  if max(arrival, w.start_s) + task.service_s <= w.end_s]
+        if not starts:
+            return None
+        start = min(starts)
+        stops.append(Stop(task_id, task.location_id, arrival, start, start + task.service_s))
+        place, clock = task.location_id, start + task.service_s
+    return tuple(stops)
+
+
+def exchange_that_pays(problem: Problem, plan: Plan) -> tuple[str, str] | None:
+    """(left-out task, served task of lower rank) whose exchange gives a checked plan."""
+    for out in plan.unassigned:
+        if out.reason is not Reason.CAPACITY_EXHAUSTED:
+            continue
+        u = problem.task(out.task_id)
+        for r, route in enumerate(plan.routes):
+            worker = problem.worker(route.worker_id)
+            shift = worker.shifts[route.shift_index]
+            if not can_serve(problem, worker, u, shift):
+                continue
+            for victim in route.stops:
+                if _rank(problem.task(victim.task_id)) >= _rank(u):
+                    continue
+                rest = [s.task_id for s in route.stops if s is not victim]
+                for pos in range(len(rest) + 1):
+                    stops = _earliest(problem, worker, shift, rest[:pos] + [u.id] + rest[pos:])
+                    if stops is None:
+                        continue
+                    first = stops[0]
+                    start = first.start_s - problem.travel_s(worker.start_location_id,
+                                                             first.location_id)
+                    stops = (dataclasses.replace(first, arrival_s=first.start_s), *stops[1:])
+                    end = stops[-1].end_s + problem.travel_s(stops[-1].location_id,
+                                                             worker.end_location_id)
+                    changed = dataclasses.replace(route, start_s=start, end_s=end, stops=stops)
+                    candidate = dataclasses.replace(
+                        plan, routes=plan.routes[:r] + (changed,) + plan.routes[r + 1:],
+                        unassigned=tuple(x for x in plan.unassigned if x.task_id != u.id)
+                        + (Unassigned(victim.task_id, Reason.CAPACITY_EXHAUSTED),))
+                    if not check(problem, candidate):
+                        return u.id, victim.task_id
+    return None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(busy_days())
+def test_no_left_out_task_goes_in_by_taking_out_one_of_lower_priority(problem: Problem):
+    plan = solve(problem, params=SolveParams(time_limit_s=5, max_solutions=200))
+    assert exchange_that_pays(problem, plan) is None
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(busy_days())
+def test_a_plan_is_never_empty_when_some_task_fits_alone(problem: Problem):
+    plan = solve(problem, params=SolveParams(time_limit_s=5, max_solutions=30))
+    fits_alone = [t.id for t in problem.tasks if diagnose_alone(problem, t) is None]
+    if fits_alone:
+        assert any(r.stops for r in plan.routes), fits_alone
+        assert not plan.stats.warnings
+
+
+def test_the_oracle_finds_an_exchange_in_a_hand_made_plan():
+    """The property's oracle is not vacuous: a plan serving the low task is caught."""
+    problem = Problem(
+        locations=(Location("p0", 51.0, 21.0), Location("p1", 51.0, 21.001)),
+        providers=(Provider("cus", "CUS", ProviderKind.CUS),),
+        workers=(Worker("w0", "w0", "cus", frozenset(), (TimeWindow(8 * H, 10 * H),), "p0",
+                        "p0"),),
+        tasks=(Task("low", TaskKind.VISIT, "p1", H, (TimeWindow(8 * H, 10 * H),),
+                    priority=Priority.LOW),
+               Task("high", TaskKind.VISIT, "p1", H, (TimeWindow(8 * H, 10 * H),),
+                    priority=Priority.HIGH)),
+        matrix=TravelMatrix(np.array([[0, 300], [300, 0]]), np.array([[0, 1000], [1000, 0]])),
+        rules=LabourRules(break_after_s=None))
+    plan = Plan(routes=(Route("w0", 0, 8 * H, 8 * H + 600 + H + 300, (
+        Stop("low", "p1", 8 * H + 300, 8 * H + 300, 9 * H + 300),)),),
+        unassigned=(Unassigned("high", Reason.CAPACITY_EXHAUSTED),))
+    assert check(problem, plan) == []
+    assert exchange_that_pays(problem, plan) == ("high", "low")
+    assert exchange_that_pays(problem, solve(problem, params=SolveParams(max_solutions=50))) \
+        is None
