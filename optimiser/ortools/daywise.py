@@ -57,10 +57,6 @@ class DayProblem:
         return dataclasses.replace(raw, shift_index=self.shift_of[(raw.worker_id,
                                                                     raw.shift_index)])
 
-    def to_day(self, raw: RawRoute) -> RawRoute:
-        index = {(w, week): k for (w, k), week in self.shift_of.items()}
-        return dataclasses.replace(raw, shift_index=index[(raw.worker_id, raw.shift_index)])
-
 
 def working_days(problem: Problem) -> list[int]:
     """The days on which some shift starts, in order."""

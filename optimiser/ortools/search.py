@@ -24,9 +24,16 @@ from dataclasses import dataclass, field
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
-from optimiser.model import Continuity, Problem, Task
+from optimiser.model import Continuity, Problem, StopAction, Task
 from optimiser.ortools import daywise, sisr_bridge
-from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem, status_name
+from optimiser.ortools.model import (
+    MANDATORY_WEIGHT,
+    PRIORITY_WEIGHT,
+    RawRoute,
+    RawSolution,
+    RoutingProblem,
+    status_name,
+)
 from optimiser.params import (
     CancelSignal,
     FirstSolution,
@@ -40,10 +47,9 @@ log = logging.getLogger(__name__)
 SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
 SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
 CONTINUITY_HELD_SHARE = 0.6  # of the budget: soft series held to one worker
-# Of the budget on several days: the first plan, day by day; and at the end each day
-# again with every task left out offered (the whole horizon's search has the rest).
-CONSTRUCTION_SHARE = 0.45
-REPAIR_SHARE = 0.2
+# Of the budget on several days: the first plan, day by day; the rest goes to planning
+# each day again with every task left out offered.
+CONSTRUCTION_SHARE = 0.6
 # With a solution budget, SISR may run this many ruin-and-recreate steps per solution:
 # a step costs far less than a GLS solution, so a counted budget still gives SISR most of
 # the work, as a timed one does (an assumption kept from the tuning on Solomon, not a
@@ -73,14 +79,15 @@ PRIORITY_EXCHANGE_OPERATORS = ("use_extended_swap_active", "use_relocate_and_mak
 FIRST_SOLUTION_PLAIN = FirstSolution.PARALLEL_CHEAPEST_INSERTION
 FIRST_SOLUTION_RICH = FirstSolution.LOCAL_CHEAPEST_INSERTION
 # Rich models try these in turn and keep the best first plan; each is stopped after
-# FIRST_SOLUTION_POLLS checks of the search limit (a count, so a stopped attempt is
-# stopped at the same point on any machine). On days of generated weeks a heuristic that
-# works asked ~500 times; one that struggled, ~445 000 times over 11-13 s, and each of
-# them struggled on some day while another did not.
+# FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE x nodes x vehicles checks of the search limit (a
+# count, so a stopped attempt is stopped at the same point on any machine). On days of
+# generated weeks (~160 tasks, 10 shifts) a heuristic that works asked 500-900 times, one
+# that struggled ~445 000 times over 11-13 s, and each struggled on some day while another
+# did not; on a 150-task Chełm day with 16 shifts sequential insertion asked 12 000 times.
 FIRST_SOLUTION_PORTFOLIO = (FirstSolution.SEQUENTIAL_CHEAPEST_INSERTION,
                             FirstSolution.PARALLEL_CHEAPEST_INSERTION, FirstSolution.SAVINGS,
                             FirstSolution.LOCAL_CHEAPEST_INSERTION)
-FIRST_SOLUTION_POLLS = 20_000
+FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE = 10
 
 
 @dataclass
@@ -105,6 +112,10 @@ class Watch:
     _model_solutions: int = 0  # solutions of the model being searched
     _best_at: int = 0  # ... when its best was found
 
+    @property
+    def polls(self) -> int:
+        return self._polls
+
     def elapsed_s(self) -> float:
         return time.monotonic() - self.started
 
@@ -116,7 +127,8 @@ class Watch:
 
     @contextlib.contextmanager
     def capped(self, polls: int) -> Iterator[None]:
-        """Within the block, the search stops after `polls` more checks of its limit."""
+        """Within the block, a search that has found no solution yet stops after `polls`
+        more checks of its limit; the first solution lifts the cap."""
         self._poll_limit = self._polls + polls
         try:
             yield
@@ -146,6 +158,7 @@ class Watch:
     def _at_solution(self, rp: RoutingProblem) -> None:
         self.solutions += 1
         self._model_solutions += 1
+        self._poll_limit = None
         objective = rp.routing.CostVar().Value()
         if self._best is not None and objective >= self._best:
             return
@@ -160,26 +173,22 @@ def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watc
                   ) -> RawSolution:
     """Plan `tasks` over the problem's days.
 
-    Several working days: a first plan built day by day (`daywise`) for
-    `CONSTRUCTION_SHARE` of the budget; the whole horizon's model searched from it, which
-    may move tasks between days; then each day again with the others fixed, offered every
-    task left out (`repair_by_day`), for the time left and at least `REPAIR_SHARE`.
-    One day: `solve_with_continuity`."""
+    Several working days: a first plan built day by day (`construct_by_day`) for
+    `CONSTRUCTION_SHARE` of the budget, then each day planned again with the other days
+    fixed and every task left out offered (`repair_by_day`) for the time left. One day:
+    `solve_with_continuity`. (The whole horizon is never searched as one model: OR-Tools
+    could not start a search from given routes on models with breaks, and its insertion
+    heuristics often placed nothing on a whole generated week.)"""
     days = daywise.working_days(problem)
     if len(days) < 2:
         return solve_with_continuity(problem, tasks, params, watch)
     deadline = time.monotonic() + params.time_limit_s
     first = construct_by_day(problem, tasks, _share(params, CONSTRUCTION_SHARE), watch, days)
-    if watch.stop_requested() or not first.routes:
+    if watch.stop_requested() or not first.dropped:
         return first
-    held = _kept_together(problem, first)
-    whole = solve_routing(problem, tasks, _share(params, 1 - CONSTRUCTION_SHARE - REPAIR_SHARE),
-                          watch, same_worker=held, initial=first)
-    if watch.stop_requested() or not whole.dropped:
-        return whole
-    left_s = max(deadline - time.monotonic(), params.time_limit_s * REPAIR_SHARE)
-    repair = dataclasses.replace(_share(params, REPAIR_SHARE), time_limit_s=left_s)
-    return repair_by_day(problem, tasks, whole, repair, watch, days)
+    repair = dataclasses.replace(_share(params, 1 - CONSTRUCTION_SHARE),
+                                 time_limit_s=max(0.1, deadline - time.monotonic()))
+    return repair_by_day(problem, tasks, first, repair, watch, days)
 
 
 def _kept_together(problem: Problem, solution: RawSolution) -> frozenset[str]:
@@ -192,9 +201,10 @@ def _kept_together(problem: Problem, solution: RawSolution) -> frozenset[str]:
 
 def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
                   params: SolveParams, watch: Watch, days: list[int]) -> RawSolution:
-    """Each day searched again from its routes, the other days fixed, with every task left
-    out that the day could take: a task of higher priority may now push out lower ones
-    (the search's exchange moves), which the whole horizon's model is too slow to find."""
+    """Each day planned again, the other days fixed, with its own tasks and every task
+    left out that the day could take; the new day replaces the old one if it serves more
+    by priority (mandatory first), or as much with less travel. A task of higher
+    priority may so push out lower ones that the first pass placed (priority repair)."""
     held = _kept_together(problem, solution)
     deadline = time.monotonic() + params.time_limit_s
     routes = list(solution.routes)
@@ -209,20 +219,37 @@ def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
         part = daywise.day_problem(problem, day, [t for t in tasks if t.id in own | dropped],
                                    others, held)
         offered = {t.id for t in part.tasks}
-        if not offered & dropped or not own <= offered:
+        if not offered & dropped or not part.shift_of:
             continue
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned)
         watch.attach(rp, served_offset=len(served) - len(own))
-        start = RawSolution(tuple(part.to_day(r) for r in mine),
-                            tuple(sorted(offered - own)), 0, solution.status)
         per_day = dataclasses.replace(
             _share(params, 1 / len(days)),
             time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
-        raw = _Search(rp, per_day, watch).run(start)
-        routes = others + [part.to_week(r) for r in raw.routes]
-        log.info("repair of day %d: %d -> %d of %d offered tasks placed", day, len(own),
-                 len(offered) - len(raw.dropped), len(offered))
+        raw = _Search(rp, per_day, watch).run(None)
+        again = [part.to_week(r) for r in raw.routes]
+        better = _score(problem, again) > _score(problem, mine)
+        if better:
+            routes = others + again
+        log.info("repair of day %d: %d -> %d of %d offered tasks placed (%s)", day, len(own),
+                 len(offered) - len(raw.dropped), len(offered),
+                 "replaced" if better else "kept")
     return daywise.combined(routes, tasks, solution.objective, solution.status)
+
+
+def _score(problem: Problem, routes: list[RawRoute]) -> tuple[int, int]:
+    """What the model's objective ranks first and second: served weight, then -travel."""
+    served = [problem.task(t) for r in routes for t, a, _ in r.visits if a is not
+              StopAction.DROPOFF]
+    weight = sum(PRIORITY_WEIGHT[t.priority] + (MANDATORY_WEIGHT if t.mandatory else 0)
+                 for t in served)
+    travel = 0
+    for r in routes:
+        worker = problem.worker(r.worker_id)
+        places = [worker.start_location_id,
+                  *(problem.task(t).leg(a)[0] for t, a, _ in r.visits), worker.end_location_id]
+        travel += sum(problem.travel_s(a, b) for a, b in zip(places, places[1:], strict=False))
+    return weight, -travel
 
 
 def _day_of_route(problem: Problem, route: RawRoute) -> int:
@@ -244,7 +271,7 @@ def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, w
             _share(params, 1 / len(days)),
             time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
         part = daywise.day_problem(problem, day, left, routes, held)
-        if not part.tasks:
+        if not part.tasks or not part.shift_of:  # nothing to do, or nobody left to do it
             continue
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned,
                             part.deferrable)
@@ -343,9 +370,7 @@ class _Search:
             if solution is not None and not self.watch.stop_requested():
                 solution = self._improve_with_sisr(solution, pairs=pairs)
         else:
-            solution = self._first_of_portfolio(parameters)
-            if solution is not None and not self.watch.stop_requested():
-                solution = self._continue_gls(solution)
+            solution = self._portfolio_search(parameters)
         if (rp.tasks and (solution is None or not rp.served(solution))
                 and not self.watch.stop_requested()):
             # Insertion heuristics cannot see constraints that span routes (a weekly limit,
@@ -363,29 +388,47 @@ class _Search:
             return RawSolution((), tuple(t.id for t in rp.tasks), 0, status)
         return rp.read(solution, status)
 
-    def _first_of_portfolio(self, parameters: pywrapcp.DefaultRoutingSearchParameters
-                            ) -> pywrapcp.Assignment | None:
-        """The best first plan of the portfolio's insertion heuristics, each capped in work."""
+    def _portfolio_search(self, parameters: pywrapcp.DefaultRoutingSearchParameters
+                          ) -> pywrapcp.Assignment | None:
+        """GLS from the best first plan of the portfolio's insertion heuristics.
+
+        Each heuristic is tried alone, capped in work, and the best is run again with the
+        local search in the same solve: OR-Tools could not start a search from a given
+        assignment on models with breaks (it failed at once, even from its own solution),
+        so a first plan is never handed over, only the strategy that builds it."""
         strategies = ((self.params.first_solution,) if self.params.first_solution
                       else FIRST_SOLUTION_PORTFOLIO)
-        best = None
-        for strategy in strategies:
+        cap = FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE * len(self.rp.nodes) * len(self.rp.shifts)
+        best, chosen = None, strategies[0]
+        for strategy in strategies if len(strategies) > 1 else ():
             if self.watch.stop_requested():
                 break
-            one = pywrapcp.DefaultRoutingSearchParameters()
-            one.CopyFrom(parameters)
-            one.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy,
-                                                  strategy)
-            one.solution_limit = 1
-            self._set_time(one, self._left_s(), floor_ms=10)
-            with self.watch.capped(FIRST_SOLUTION_POLLS):
-                found = self.rp.routing.SolveWithParameters(one)
+            found = self._solve(parameters, strategy, cap, solution_limit=1)
             if found is not None and (best is None
                                       or found.ObjectiveValue() < best.ObjectiveValue()):
-                best = self.rp.routing.solver().Assignment(found)
-            log.debug("first solution %s: %s", strategy,
-                      "none" if found is None else f"objective {found.ObjectiveValue()}")
-        return best
+                best, chosen = self.rp.routing.solver().Assignment(found), strategy
+        if self.watch.stop_requested():
+            return best
+        found = self._solve(parameters, chosen, cap)
+        return found if found is not None else best
+
+    def _solve(self, parameters: pywrapcp.DefaultRoutingSearchParameters,
+               strategy: FirstSolution, cap: int, solution_limit: int | None = None
+               ) -> pywrapcp.Assignment | None:
+        """One solve with `strategy`; the first solution is cut off after `cap` polls."""
+        one = pywrapcp.DefaultRoutingSearchParameters()
+        one.CopyFrom(parameters)
+        one.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, strategy)
+        if solution_limit is not None:
+            one.solution_limit = solution_limit
+        self._set_time(one, self._left_s(), floor_ms=10)
+        polls = self.watch.polls
+        with self.watch.capped(cap):
+            found = self.rp.routing.SolveWithParameters(one)
+        log.debug("%s%s: %s after %d polls", strategy, " alone" if solution_limit else "",
+                  "none" if found is None else f"objective {found.ObjectiveValue()}",
+                  self.watch.polls - polls)
+        return found
 
     def _run_from(self, initial: RawSolution,
                   parameters: pywrapcp.DefaultRoutingSearchParameters) -> RawSolution:
@@ -432,6 +475,8 @@ class _Search:
         return best
 
     def _continue_gls(self, start: pywrapcp.Assignment) -> pywrapcp.Assignment:
+        """GLS from `start` (a whole assignment) for the time left; `start` is kept if the
+        search finds nothing serving as many tasks."""
         rest = self.parameters()
         self._set_time(rest, self._left_s(), floor_ms=10)
         more = self.rp.routing.SolveFromAssignmentWithParameters(start, rest)

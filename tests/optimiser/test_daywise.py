@@ -86,3 +86,15 @@ def test_a_soft_series_gives_up_its_worker_on_a_day_that_worker_is_away():
     part = day_problem(required, 2, sessions[1:], [route("ann", 0, 8, 12, "s#1")],
                        frozenset({"s"}))
     assert part.pinned == {"s#2": "ann"}  # lost rather than split
+
+
+def test_a_day_whose_shifts_are_all_used_up_is_skipped_not_a_crash():
+    """Regression: a day model with no shift left made OR-Tools abort (no vehicles)."""
+    from optimiser.params import SolveParams
+    from optimiser.solve import solve
+
+    p = problem([worker(shifts=shifts(8, 16, 2), max_week_s=80 * 60)],
+                [task(f"t{i}", 1, service_s=H, windows=((0, 2 * DAY),)) for i in range(3)],
+                calendar=Calendar(days=2))
+    plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=50))
+    assert sum(len(r.stops) for r in plan.routes) == 1  # 1 h + 20 min travel: the week
