@@ -72,7 +72,8 @@ class PlannedScenario:
             network=dataclasses.asdict(self.network),
             solver={"time_limit_s": self.params.time_limit_s,
                     "max_solutions": self.params.max_solutions,
-                    "stall_solutions": self.params.stall_solutions, "seed": self.params.seed})
+                    "stall_solutions": self.params.stall_solutions,
+                    "searches": self.params.searches, "seed": self.params.seed})
 
 
 def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None

@@ -19,7 +19,7 @@ the worst day's, `travel_delta_pct` is the worst day's travel per served task in
 per cent, and `time_ratio` the median over days of Trasa's time / VROOM's.
 
     python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
-                                [--graph FILE] [--exploration 5] [--threads 1]
+                                [--graph FILE] [--exploration 5] [--threads 1] [--searches 1]
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--graph", type=Path, default=CHELM)
     parser.add_argument("--exploration", type=int, default=5, help="VROOM's level, 0-5")
     parser.add_argument("--threads", type=int, default=1, help="VROOM's threads")
+    parser.add_argument("--searches", type=int, default=1,
+                        help="Trasa's searches side by side (compare with --threads)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not args.graph.exists():
@@ -72,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(x) for x in args.sizes.split(",")]
     seeds = [int(x) for x in args.seeds.split(",")]
     print(machine_line(time_limit_s=args.time_limit, sizes=args.sizes, seeds=args.seeds,
-                       vroom_exploration=args.exploration, vroom_threads=args.threads))
+                       vroom_exploration=args.exploration, vroom_threads=args.threads,
+                       trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
           f"{'travel/task s T/V':>17} {'time s T/V':>12} | {'checked':>7} | "
           "served urgent/high/normal/low T ; V")
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         for seed in seeds:
             problem = _problem(args.graph, size, seed)
-            trasa, violations = _trasa(problem, args.time_limit)
+            trasa, violations = _trasa(problem, args.time_limit, args.searches)
             vroom = _vroom(problem, args.exploration, args.threads)
             rows.append((trasa, vroom))
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
@@ -113,9 +116,10 @@ def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
                                                                          strict=False)))
 
 
-def _trasa(problem: Problem, time_limit_s: float) -> tuple[Result, int]:
+def _trasa(problem: Problem, time_limit_s: float, searches: int) -> tuple[Result, int]:
     started = time.perf_counter()
-    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=0))
+    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=0,
+                                             searches=searches))
     elapsed = time.perf_counter() - started
     index = problem.location_index
     places = [[index(problem.worker(r.worker_id).start_location_id),

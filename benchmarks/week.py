@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario-seeds", default="",
                         help="several generator seeds, comma-separated: one row each")
     parser.add_argument("--scale", type=int, default=1, help="towns' worth in one scenario")
+    parser.add_argument("--searches", type=int, default=1,
+                        help="searches side by side per plan (SolveParams.searches)")
     parser.add_argument("--jobs", type=int, default=1,
                         help="seeds planned at the same time (one process each)")
     parser.add_argument("--start", type=date.fromisoformat, default=START,
@@ -68,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = [int(x) for x in args.scenario_seeds.split(",") if x.strip()]
     print(machine_line(time_limit_s=args.time_limit, seed=args.seed, days=args.days,
                        scale=args.scale, start=args.start.isoformat(), jobs=args.jobs,
+                       searches=args.searches,
                        scenario_seeds=",".join(map(str, seeds)) or args.scenario_seed))
     if seeds:
         return _many(args, seeds)
@@ -81,7 +84,8 @@ def _plan(args: argparse.Namespace, scenario_seed: int) -> PlannedScenario:
     scenario = parse_scenario(build_towns(scenario_seed, args.days, args.start, args.scale),
                               source="generated week")
     return plan_scenario(scenario, base_dir=REPO / "data" / "scenarios",
-                         params=SolveParams(time_limit_s=args.time_limit, seed=args.seed),
+                         params=SolveParams(time_limit_s=args.time_limit, seed=args.seed,
+                                            searches=args.searches),
                          graph=args.graph)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from optimiser.model import Plan, Problem, ProviderKind, Route
+from optimiser.model import Plan, Priority, Problem, ProviderKind, Route
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,14 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
         served_by_priority={p: f"{served[p]}/{n}" for p, n in sorted(total.items())},
         service_s_by_provider=dict(by_provider),
     )
+
+
+def rank(problem: Problem, plan: Plan) -> tuple[int, ...]:
+    """How good a plan is, as the planner ranks plans (larger is better), compared in order:
+    mandatory tasks served, then tasks served by priority from urgent down, then less travel."""
+    served = [problem.task(task_id) for task_id in
+              {s.task_id for r in plan.routes for s in r.stops}]
+    by_priority = Counter(t.priority for t in served)
+    travel = sum(route_figures(problem, r).travel_s for r in plan.routes)
+    return (sum(t.mandatory for t in served),
+            *(by_priority[p] for p in sorted(Priority, reverse=True)), -travel)

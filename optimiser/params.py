@@ -74,10 +74,13 @@ class SolveParams:
     first_solution: FirstSolution | None = None
     metaheuristic: Metaheuristic = Metaheuristic.GUIDED_LOCAL_SEARCH
     stall_solutions: int | None = 500
+    searches: int = 1
 
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError(f"time_limit_s={self.time_limit_s} must be positive")
+        if self.searches < 1:
+            raise ValueError(f"searches={self.searches} must be at least 1")
         for name in ("max_solutions", "stall_solutions"):
             value = getattr(self, name)
             if value is not None and value <= 0:

@@ -2,7 +2,7 @@
 
 `diagnose_alone` answers "could anyone do this task if it were the only task
 of the day?". If not, the first failing test names the reason. If yes, the
-task lost to others and `lost_to` names the tasks that used the capacity.
+task lost to others and `slot_holders` names the tasks that hold the slot it needed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from optimiser.model import (
     Plan,
     Problem,
     Reason,
+    Route,
+    Stop,
     Task,
     TimeWindow,
     Worker,
@@ -87,19 +89,56 @@ def _fits_alone(problem: Problem, worker: Worker, shift: TimeWindow, task: Task)
     return False
 
 
-def lost_to(problem: Problem, plan: Plan, task: Task, *, limit: int = 5) -> list[str]:
-    """Served tasks of equal or higher priority on routes that could have taken `task`."""
-    tasks = {t.id: t for t in problem.tasks}
-    out: list[str] = []
+def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,
+                 stops: int = 4) -> str:
+    """Who holds the slot a task left out for capacity would need, and what would free it.
+
+    For each route whose worker could serve `task` on that shift: the stops that overlap
+    the task's windows (the tasks occupying the qualified workers then). Then whether
+    taking out one of them alone would leave time to go there, serve it inside a window
+    and reach the next stop (travel and windows only: breaks and daily limits are not
+    re-checked, so "would make room" is a lead for the coordinator, not a promise)."""
+    hhmm = problem.calendar.hhmm
+    held: list[str] = []
+    frees: list[str] = []
     for route in plan.routes:
         worker = problem.worker(route.worker_id)
         if not can_serve(problem, worker, task, worker.shifts[route.shift_index]):
             continue
-        for stop in route.stops:
-            other = tasks[stop.task_id]
-            if other.id != task.id and (other.priority >= task.priority or other.mandatory):
-                out.append(other.id)
-    return sorted(set(out))[:limit]
+        busy = [s for s in route.stops if s.task_id != task.id and any(
+            s.start_s < w.end_s and w.start_s < s.end_s for w in task.windows)]
+        if not busy:
+            continue
+        if len(held) < workers:
+            listed = ", ".join(f"{s.task_id} {hhmm(s.start_s)}-{hhmm(s.end_s)}"
+                               for s in busy[:stops])
+            held.append(f"{worker.id}: {listed}{', ...' if len(busy) > stops else ''}")
+        frees += [f"{s.task_id} ({problem.task(s.task_id).priority.name.lower()}) on "
+                  f"{worker.id}" for s in busy if _room_without(problem, route, s, task)]
+    if not held:
+        return ""
+    room = (f"taking out {' or '.join(frees[:3])} alone would make room" if frees
+            else "no single task taken out would make room")
+    return f"the slot is held by {'; '.join(held)}; {room}"
+
+
+def _room_without(problem: Problem, route: Route, removed: Stop, task: Task) -> bool:
+    """Would `task` fit in the gap `removed` leaves (travel and windows only)?"""
+    worker = problem.worker(route.worker_id)
+    at = route.stops.index(removed)
+    before = route.stops[at - 1] if at > 0 else None
+    after = route.stops[at + 1] if at + 1 < len(route.stops) else None
+    place = before.location_id if before else worker.start_location_id
+    free_from = before.end_s if before else worker.shifts[route.shift_index].start_s
+    arrive = free_from + problem.travel_s(place, task.location_id)
+    next_place = after.location_id if after else worker.end_location_id
+    due = after.start_s if after else worker.shifts[route.shift_index].end_s
+    for w in task.windows:
+        start = max(arrive, w.start_s)
+        if (start + task.service_s <= w.end_s and start + task.service_s
+                + problem.travel_s(task.location_id, next_place) <= due):
+            return True
+    return False
 
 
 def sessions_beyond_spacing(problem: Problem) -> dict[str, str]:

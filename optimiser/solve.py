@@ -27,8 +27,9 @@ from optimiser.model import (
 )
 from optimiser.ortools.model import RawRoute
 from optimiser.ortools.search import Watch, solve_horizon
+from optimiser.parallel import solve_side_by_side
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
-from optimiser.reasons import diagnose_alone, lost_to, sessions_beyond_spacing
+from optimiser.reasons import diagnose_alone, sessions_beyond_spacing, slot_holders
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,8 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     """Plan `problem`. `on_progress` hears of every improvement; when `cancel.is_set()`
     becomes true the search stops soon after and the best plan so far comes back."""
     params = params or SolveParams()
+    if params.searches > 1 and problem.tasks:
+        return solve_side_by_side(problem, params, solve, on_progress, cancel)
     watch = Watch(len(problem.tasks), on_progress, cancel, params.stall_solutions)
     hopeless = {t.id: reason for t in problem.tasks
                 if (reason := diagnose_alone(problem, t)) is not None}
@@ -60,9 +63,8 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
             unassigned.append(Unassigned(task_id, Reason.SERIES_SPACING, beyond_spacing[task_id]))
             continue
         task = problem.task(task_id)
-        others = lost_to(problem, partial, task)
-        detail = f"lost to {', '.join(others)}" if others else ""
-        unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED, detail))
+        unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED,
+                                     slot_holders(problem, partial, task)))
     warnings = []
     if candidates and not any(r.stops for r in routes) and not watch.cancelled:
         warnings.append(f"NOTHING PLANNED: {len(candidates)} task(s) could each be served "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                        default=solve_params.SolveParams.stall_solutions,
                        help="stop a search that went this many solutions, and as many as it "
                             "took to find its best, without improving (0: never)")
+        p.add_argument("--searches", type=_positive(int), default=min(2, os.cpu_count() or 1),
+                       help="searches side by side from seeds seed, seed+1, ... (one core "
+                            "each); the best plan wins (default: 2 where there are 2 cores)")
         p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
     return parser
 
@@ -106,7 +110,8 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     scenario = read_scenario(scenario_path)
     params = solve_params.SolveParams(time_limit_s=args.time_limit, seed=args.seed,
                                       max_solutions=args.max_solutions,
-                                      stall_solutions=args.stall_solutions or None)
+                                      stall_solutions=args.stall_solutions or None,
+                                      searches=args.searches)
     prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=args.quiet) as progress:

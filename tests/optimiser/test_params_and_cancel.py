@@ -104,3 +104,20 @@ def test_a_solve_that_is_never_cancelled_says_so() -> None:
     assert plan.stats.improvements and plan.stats.improvements[-1][1] >= plan.objective
 
 
+
+
+def test_a_search_that_stops_improving_ends_long_before_its_time_limit() -> None:
+    # The stall limit is a count of solutions: the search ends at the same point anywhere.
+    p = busy_day(plain=False)
+    plan = solve(p, params=SolveParams(time_limit_s=600, stall_solutions=30))
+    assert plan.stats.time_s < 300 and not plan.stats.cancelled  # of 600 s
+    assert check(p, plan) == []
+    again = solve(p, params=SolveParams(time_limit_s=600, stall_solutions=30))
+    assert again.routes == plan.routes  # no clock involved: the same plan
+
+
+def test_searches_and_stall_solutions_are_validated_naming_the_field() -> None:
+    with pytest.raises(ValueError, match="searches=0"):
+        SolveParams(searches=0)
+    with pytest.raises(ValueError, match="stall_solutions=0"):
+        SolveParams(stall_solutions=0)
