@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         for seed in seeds:
             problem = _problem(args.graph, size, seed)
-            trasa, violations = _trasa(problem, args.time_limit, args.searches)
+            trasa, violations = _trasa(problem, SolveParams(
+                time_limit_s=args.time_limit, seed=0, searches=args.searches))
             vroom = _vroom(problem, args.exploration, args.threads)
             rows.append((trasa, vroom))
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
@@ -116,10 +117,9 @@ def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
                                                                          strict=False)))
 
 
-def _trasa(problem: Problem, time_limit_s: float, searches: int) -> tuple[Result, int]:
+def _trasa(problem: Problem, params: SolveParams) -> tuple[Result, int]:
     started = time.perf_counter()
-    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=0,
-                                             searches=searches))
+    plan = solve(problem, params=params)
     elapsed = time.perf_counter() - started
     index = problem.location_index
     places = [[index(problem.worker(r.worker_id).start_location_id),

@@ -105,3 +105,21 @@ def test_a_shorter_horizon_is_a_valid_smaller_scenario(days: int):
     assert len(problem.day_starts_s) == days
     assert len(raw["clients"]) == 162
     assert 0 < len(problem.tasks) < 400 * days / 7 + 30
+
+
+def test_k_towns_are_k_times_the_people_and_work_sharing_sites_and_providers():
+    from data.generate_week import build_towns
+
+    one, three = build_week(), build_towns(scale=3)
+    for key in ("clients", "workers", "vehicles"):
+        assert len(three[key]) == 3 * len(one[key]), key
+    assert len(three["providers"]) == len(one["providers"])
+    scenario = parse_scenario(copy.deepcopy(three))  # every reference resolves
+    n = len(scenario.locations)
+    zero = np.zeros((n, n), dtype=np.int64)
+    p = to_problem(scenario, TravelMatrix(zero, zero.copy()))
+    assert 2.7 * 350 <= len(p.tasks) <= 3 * 450
+    third = {w.id for w in p.workers if w.id.startswith("t3-")}
+    assert len(third) == len(one["workers"])
+    assert {w.vehicle_id for w in p.workers if w.id in third} - {None} == {"t3-bus"}
+    assert build_towns(scale=3) == three  # deterministic
