@@ -8,7 +8,8 @@ windows (as windows on the service start), skills, priorities (low 1, normal 4,
 high 16, urgent 64: VROOM maximises their sum before cost) and, on every shift
 longer than the break rule's stretch, one 15-minute break placed so that no
 stretch of work is longer (the labour-code rule Trasa keeps). Travel is counted
-the same way for both, from the matrix, start to end of every route.
+the same way for both, from the matrix, start to end of every route, and both
+plans go through Trasa's independent checker (column "checked").
 
 Prints the machine, one row per day and the summary (Trasa minus VROOM):
 
@@ -31,6 +32,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +41,19 @@ from api.service import prepare
 from benchmarks.common import SHARED_DATA, machine_line
 from data.generate_cusday import build_cusday
 from optimiser.check import check
-from optimiser.model import Priority, Problem, Task
+from optimiser.model import (
+    Break,
+    Plan,
+    Priority,
+    Problem,
+    Reason,
+    Route,
+    Stop,
+    Task,
+    TimeWindow,
+    Unassigned,
+    Worker,
+)
 from optimiser.params import SolveParams
 from optimiser.solve import solve
 
@@ -77,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                        vroom_exploration=args.exploration, vroom_threads=args.threads,
                        trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
-          f"{'travel/task s T/V':>17} {'time s T/V':>12} | {'checked':>7} | "
+          f"{'travel/task s T/V':>17} {'time s T/V':>12} | {'checked T/V':>15} | "
           "served urgent/high/normal/low T ; V")
     rows = []
     for size in sizes:
@@ -85,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
             problem = _problem(args.graph, size, seed)
             trasa, violations = _trasa(problem, SolveParams(
                 time_limit_s=args.time_limit, seed=0, searches=args.searches))
-            vroom = _vroom(problem, args.exploration, args.threads)
+            vroom, vroom_violations = _vroom(problem, args.exploration, args.threads)
             rows.append((trasa, vroom))
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
                   f"{trasa.served:>4}/{vroom.served:<5} {trasa.priority:>4}/{vroom.priority:<4} "
                   f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
                   f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
-                  f"{'passed' if not violations else f'{violations} FAILED':>7} | "
+                  f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7} | "
                   f"{trasa.by_priority} ; {vroom.by_priority}")
     served = min(t.served - v.served for t, v in rows)
     prio = min(t.priority - v.priority for t, v in rows)
@@ -100,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
           f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f}")
     return 0
+
+
+def _verdict(violations: int) -> str:
+    return "passed" if not violations else f"{violations} viol."
 
 
 def _problem(graph: Path, size: int, seed: int) -> Problem:
@@ -130,7 +148,7 @@ def _trasa(problem: Problem, params: SolveParams) -> tuple[Result, int]:
                   _travel(problem, places), elapsed), len(check(problem, plan))
 
 
-def _vroom(problem: Problem, exploration: int, threads: int) -> Result:
+def _vroom(problem: Problem, exploration: int, threads: int) -> tuple[Result, int]:
     import vroom  # the bench extra
 
     skills = {s: k for k, s in enumerate(sorted({s for w in problem.workers for s in w.skills}))}
@@ -162,13 +180,36 @@ def _vroom(problem: Problem, exploration: int, threads: int) -> Result:
     solution = vrp.solve(exploration_level=exploration, nb_threads=threads)
     elapsed = time.perf_counter() - started
     routes = solution.routes
+    checked = check(problem, _vroom_plan(problem, shifts, routes))
     steps = routes[routes["type"].isin(["start", "job", "end"])]
     places = [[int(x) for x in group["location_index"]]
               for _, group in steps.groupby("vehicle_id")]
     jobs = routes[routes["type"] == "job"]["id"]
     served = [problem.tasks[int(j)] for j in jobs]
     return Result(len(served), sum(int(t.priority) for t in served), _by_priority(served),
-                  _travel(problem, places), elapsed)
+                  _travel(problem, places), elapsed), len(checked)
+
+
+def _vroom_plan(problem: Problem, shifts: list[tuple[Worker, TimeWindow]], routes: Any) -> Plan:
+    """VROOM's routes as a Trasa plan, for the independent checker: same rules for both."""
+    out = []
+    for v, steps in routes.groupby("vehicle_id"):
+        worker, shift = shifts[int(v)]
+        stops, breaks = [], []
+        for step in steps.itertuples():
+            start = int(step.arrival) + int(step.waiting_time)
+            if step.type == "job":
+                task = problem.tasks[int(step.id)]
+                stops.append(Stop(task.id, task.location_id, int(step.arrival), start,
+                                  start + task.service_s))
+            elif step.type == "break":
+                breaks.append(Break(start, start + int(step.service)))
+        first, last = steps.iloc[0], steps.iloc[-1]
+        out.append(Route(worker.id, worker.shifts.index(shift), int(first.arrival),
+                         int(last.arrival), tuple(stops), tuple(breaks)))
+    served = {s.task_id for r in out for s in r.stops}
+    return Plan(tuple(out), tuple(Unassigned(t.id, Reason.CAPACITY_EXHAUSTED)
+                                  for t in problem.tasks if t.id not in served))
 
 
 def _by_priority(tasks: Sequence[Task]) -> str:
