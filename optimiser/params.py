@@ -65,7 +65,8 @@ class SolveParams:
     adapter choose (see `optimiser.ortools.search`). `stall_solutions` ends the search of a
     model early when it has gone on without improving for as many solutions as it took
     to find its best, and at least this many (None: never; a count, so that it stops at
-    the same point on any machine), so a small day does not take the whole time limit.
+    the same point on any machine), so a small day does not take the whole time limit;
+    it applies to models SISR does not take (with breaks, limits, series: real CUS days).
     """
 
     time_limit_s: float = 10.0
