@@ -1,15 +1,20 @@
-"""How a routing model is searched: first solution, GLS phases, SISR between them, restart.
+"""How a routing model is searched: days, first plans, GLS, SISR, repair, restart.
 
 All budget splits live here:
+- several working days: `CONSTRUCTION_SHARE` of the time builds the plan day by day
+  (`daywise`), the rest plans each day again with every left-out task offered;
+- a model SISR does not take (breaks, limits, series, priorities: real CUS days): the
+  best of `FIRST_SOLUTION_PORTFOLIO`, each heuristic capped in work, rebuilt and improved
+  by GLS in the same solve;
 - plain problems (see `sisr_bridge`): GLS for `SISR_GLS_SHARE` of the time, SISR
   until `SISR_POLISH_SHARE` is left, then GLS again from SISR's routes, which also
   re-checks every constraint SISR does not model;
-- soft continuity: `CONTINUITY_HELD_SHARE` of the budget with every series held to
-  one worker, the rest with the series that lost a session freed;
+- soft continuity on one day: `CONTINUITY_HELD_SHARE` of the budget with every series
+  held to one worker, the rest with the series that lost a session freed;
 - a first solution that places nothing is followed by a restart from an empty plan
   for the time left.
-Stopping is by the clock, by `max_solutions`, or by the cancel signal, which every
-phase polls; a cancelled search keeps the best plan found so far.
+Stopping is by the clock, by `max_solutions`, by the stall limit, or by the cancel
+signal, which every phase polls; a cancelled search keeps the best plan found so far.
 """
 
 from __future__ import annotations
@@ -70,15 +75,15 @@ SLOW_LNS_OPERATORS = (
     "use_local_cheapest_insertion_visit_types_lns",
 )
 # Moves that put a left-out task in and take another out (priority repair inside the
-# search), off by default in OR-Tools; on for every model that SISR does not take (on
-# Cordeau's DARP set they cost 0.25 points of mean gap at 30 s: 1.23 % -> 1.48 %).
+# search), off by default in OR-Tools; on for every model that SISR does not take (the
+# models SISR takes have no priorities to trade).
 PRIORITY_EXCHANGE_OPERATORS = ("use_extended_swap_active", "use_relocate_and_make_active",
                                "use_exchange_and_make_active")
-# Parallel cheapest insertion for plain routing (the SISR path, tuned on Solomon); local
-# cheapest insertion otherwise: parallel insertion found no first plan in 90 s on the
-# generated week (363 tasks, 42 series), local in ~10 s.
+# The first plans of the SISR paths: parallel cheapest insertion for plain routing (tuned
+# on Solomon), local cheapest insertion for plain pairs (Cordeau's DARP set). Every other
+# model takes the best of FIRST_SOLUTION_PORTFOLIO.
 FIRST_SOLUTION_PLAIN = FirstSolution.PARALLEL_CHEAPEST_INSERTION
-FIRST_SOLUTION_RICH = FirstSolution.LOCAL_CHEAPEST_INSERTION
+FIRST_SOLUTION_PAIRS = FirstSolution.LOCAL_CHEAPEST_INSERTION
 # Rich models try these in turn and keep the best first plan; each is stopped after
 # FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE x nodes x vehicles checks of the search limit (a
 # count, so a stopped attempt is stopped at the same point on any machine). On days of
@@ -341,7 +346,7 @@ class _Search:
     def parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
         p = pywrapcp.DefaultRoutingSearchParameters()
         first = self.params.first_solution or (
-            FIRST_SOLUTION_PLAIN if self.plain else FIRST_SOLUTION_RICH)
+            FIRST_SOLUTION_PLAIN if self.plain else FIRST_SOLUTION_PAIRS)
         p.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first)
         p.local_search_metaheuristic = getattr(
             routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic)
