@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from optimiser.model import Plan, Priority, Problem, ProviderKind, Route
+from optimiser.model import Plan, Priority, Problem, ProviderKind, Route, Task
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,16 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
 
 
 def rank(problem: Problem, plan: Plan) -> tuple[int, ...]:
-    """How good a plan is, as the planner ranks plans (larger is better), compared in order:
-    mandatory tasks served, then tasks served by priority from urgent down, then less travel."""
+    """`rank_of` a plan's served tasks and travel."""
     served = [problem.task(task_id) for task_id in
               {s.task_id for r in plan.routes for s in r.stops}]
-    by_priority = Counter(t.priority for t in served)
-    travel = sum(route_figures(problem, r).travel_s for r in plan.routes)
-    return (sum(t.mandatory for t in served),
-            *(by_priority[p] for p in sorted(Priority, reverse=True)), -travel)
+    return rank_of(served, sum(route_figures(problem, r).travel_s for r in plan.routes))
+
+
+def rank_of(served: Iterable[Task], travel_s: int) -> tuple[int, ...]:
+    """How good a plan is, as the planner ranks plans (larger is better), compared in order:
+    mandatory tasks served, then tasks served by priority from urgent down, then less travel."""
+    tasks = list(served)
+    by_priority = Counter(t.priority for t in tasks)
+    return (sum(t.mandatory for t in tasks),
+            *(by_priority[p] for p in sorted(Priority, reverse=True)), -travel_s)

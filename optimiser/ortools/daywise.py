@@ -46,12 +46,15 @@ log = logging.getLogger(__name__)
 class DayProblem:
     """One day of `problem` with the other days' routes folded in."""
 
-    problem: Problem
-    tasks: list[Task]  # the tasks this day may take, windows cut to the day
+    problem: Problem  # its tasks: the tasks this day may take, windows cut to the day
     shift_of: dict[tuple[str, int], int]  # (worker, shift index here) -> index in the week
     pinned: dict[str, str]  # session -> the only worker who may serve it
     deferrable: frozenset[str]  # tasks a later day could still take
     same_worker: frozenset[str]  # held series with a session on this day
+
+    @property
+    def tasks(self) -> list[Task]:
+        return list(self.problem.tasks)
 
     def to_week(self, raw: RawRoute) -> RawRoute:
         return dataclasses.replace(raw, shift_index=self.shift_of[(raw.worker_id,
@@ -61,6 +64,11 @@ class DayProblem:
 def working_days(problem: Problem) -> list[int]:
     """The days on which some shift starts, in order."""
     return sorted({problem.day_of(s.start_s) for w in problem.workers for s in w.shifts})
+
+
+def day_of_route(problem: Problem, route: RawRoute) -> int:
+    """The working day of a route: the day its shift starts."""
+    return problem.day_of(problem.worker(route.worker_id).shifts[route.shift_index].start_s)
 
 
 def day_span(problem: Problem, day: int) -> tuple[int, int]:
@@ -108,7 +116,7 @@ def day_problem(problem: Problem, day: int, tasks: Sequence[Task],
     deferrable = frozenset(t.id for t in offered
                            if any(_cut(problem.task(t.id), a, b) is not None for a, b in later))
     present = {s.id for s in sub.series}
-    return DayProblem(sub, list(offered), shift_of, pinned, deferrable,
+    return DayProblem(sub, shift_of, pinned, deferrable,
                       frozenset(held & present))
 
 

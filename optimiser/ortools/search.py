@@ -29,11 +29,10 @@ from dataclasses import dataclass, field
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from optimiser.kpi import rank_of
 from optimiser.model import Continuity, Problem, StopAction, Task
 from optimiser.ortools import daywise, sisr_bridge
 from optimiser.ortools.model import (
-    MANDATORY_WEIGHT,
-    PRIORITY_WEIGHT,
     RawRoute,
     RawSolution,
     RoutingProblem,
@@ -141,18 +140,18 @@ class Watch:
         finally:
             self._poll_limit = None
 
-    def attach(self, rp: RoutingProblem, served_offset: int = 0) -> None:
+    def attach(self, rp: RoutingProblem, served_offset: int, *, sisr: bool) -> None:
         """Follow the search of `rp`; `served_offset` tasks were placed by earlier models.
 
         The limit (cancel, first-solution cap, stall) is a Python call at every node of the
-        search; models SISR takes (plain routing, plain pairs) get it only for a cancel
-        signal: their GLS phases are short and their throughput is what the literature
-        benchmarks measure."""
+        search; models SISR takes (`sisr`: plain routing, plain pairs) get it only for a
+        cancel signal: their GLS phases are short and their throughput is what the
+        literature benchmarks measure."""
         self._offset, self._best = served_offset, None
         self._model_solutions = self._best_at = 0
         routing = rp.routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
-        if self.cancel is None and (sisr_bridge.is_plain(rp) or sisr_bridge.is_plain_pairs(rp)):
+        if self.cancel is None and sisr:
             return
         limit = routing.solver().CustomLimit(self._limit_reached)
         self._monitors.append(limit)
@@ -226,8 +225,8 @@ def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
         dropped = {t.id for t in tasks} - served
         if not dropped or watch.stop_requested():
             break
-        mine = [r for r in routes if _day_of_route(problem, r) == day]
-        others = [r for r in routes if _day_of_route(problem, r) != day]
+        mine = [r for r in routes if daywise.day_of_route(problem, r) == day]
+        others = [r for r in routes if daywise.day_of_route(problem, r) != day]
         own = {t for r in mine for t, _, _ in r.visits}
         part = daywise.day_problem(problem, day, [t for t in tasks if t.id in own | dropped],
                                    others, held)
@@ -235,11 +234,10 @@ def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
         if not offered & dropped or not part.shift_of:
             continue
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned)
-        watch.attach(rp, served_offset=len(served) - len(own))
         per_day = dataclasses.replace(
             _share(params, 1 / len(days)),
             time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
-        raw = _Search(rp, per_day, watch).run(None)
+        raw = _Search(rp, per_day, watch, served_offset=len(served) - len(own)).run(None)
         again = [part.to_week(r) for r in raw.routes]
         better = _score(problem, again) > _score(problem, mine)
         if better:
@@ -250,23 +248,17 @@ def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
     return daywise.combined(routes, tasks, solution.objective, solution.status)
 
 
-def _score(problem: Problem, routes: list[RawRoute]) -> tuple[int, int]:
-    """What the model's objective ranks first and second: served weight, then -travel."""
-    served = [problem.task(t) for r in routes for t, a, _ in r.visits if a is not
-              StopAction.DROPOFF]
-    weight = sum(PRIORITY_WEIGHT[t.priority] + (MANDATORY_WEIGHT if t.mandatory else 0)
-                 for t in served)
+def _score(problem: Problem, routes: list[RawRoute]) -> tuple[int, ...]:
+    """`optimiser.kpi.rank_of` the routes: the planner's one way of ranking plans."""
+    served = [problem.task(t) for r in routes for t, a, _ in r.visits
+              if a is not StopAction.DROPOFF]
     travel = 0
     for r in routes:
         worker = problem.worker(r.worker_id)
         places = [worker.start_location_id,
                   *(problem.task(t).leg(a)[0] for t, a, _ in r.visits), worker.end_location_id]
         travel += sum(problem.travel_s(a, b) for a, b in zip(places, places[1:], strict=False))
-    return weight, -travel
-
-
-def _day_of_route(problem: Problem, route: RawRoute) -> int:
-    return problem.day_of(problem.worker(route.worker_id).shifts[route.shift_index].start_s)
+    return rank_of(served, travel)
 
 
 def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch,
@@ -288,8 +280,7 @@ def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, w
             continue
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned,
                             part.deferrable)
-        watch.attach(rp, served_offset=len(tasks) - len(left))
-        raw = _Search(rp, per_day, watch).run(None)
+        raw = _Search(rp, per_day, watch, served_offset=len(tasks) - len(left)).run(None)
         routes += [part.to_week(r) for r in raw.routes]
         done = {t for r in raw.routes for t, _, _ in r.visits}
         left = [t for t in left if t.id not in done]
@@ -325,7 +316,6 @@ def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams, watc
 
     `initial` (routes of an earlier solve of the same tasks) is where the search starts."""
     rp = RoutingProblem(problem, tasks, same_worker)
-    watch.attach(rp)
     return _Search(rp, params, watch).run(initial)
 
 
@@ -337,11 +327,15 @@ def _share(params: SolveParams, fraction: float) -> SolveParams:
 
 
 class _Search:
-    def __init__(self, rp: RoutingProblem, params: SolveParams, watch: Watch) -> None:
+    """The search of one model; `served_offset` tasks were placed by earlier models."""
+
+    def __init__(self, rp: RoutingProblem, params: SolveParams, watch: Watch,
+                 served_offset: int = 0) -> None:
         self.rp, self.params, self.watch = rp, params, watch
         self.started = time.monotonic()
         self.plain = sisr_bridge.is_plain(rp)
         self.plain_pairs = not self.plain and sisr_bridge.is_plain_pairs(rp)
+        watch.attach(rp, served_offset, sisr=self.plain or self.plain_pairs)
 
     def parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
         p = pywrapcp.DefaultRoutingSearchParameters()

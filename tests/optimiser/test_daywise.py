@@ -6,6 +6,8 @@ from optimiser.calendar import Calendar
 from optimiser.model import Continuity, LabourRules, Series, StopAction
 from optimiser.ortools.daywise import day_problem, working_days
 from optimiser.ortools.model import RawRoute
+from optimiser.params import SolveParams
+from optimiser.solve import solve
 from tests.optimiser.tiny import DAY, H, problem, task, worker
 
 THREE_DAYS = Calendar(days=3)
@@ -90,9 +92,6 @@ def test_a_soft_series_gives_up_its_worker_on_a_day_that_worker_is_away():
 
 def test_a_day_whose_shifts_are_all_used_up_is_skipped_not_a_crash():
     """Regression: a day model with no shift left made OR-Tools abort (no vehicles)."""
-    from optimiser.params import SolveParams
-    from optimiser.solve import solve
-
     p = problem([worker(shifts=shifts(8, 16, 2), max_week_s=80 * 60)],
                 [task(f"t{i}", 1, service_s=H, windows=((0, 2 * DAY),)) for i in range(3)],
                 calendar=Calendar(days=2))
