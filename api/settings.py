@@ -5,6 +5,19 @@
 - `TRASA_DATA_DIR`: the embedded database and other files Trasa keeps; default the
   user data folder, e.g. `~/.local/share/trasa`.
 - `TRASA_LOG_LEVEL`: logging level of the command line; default `WARNING`.
+- `DATABASE_URL` (or `TRASA_DATABASE_URL`): SQLAlchemy URL of the database, e.g.
+  `postgresql+psycopg://user:password@host/trasa`; default an SQLite file `trasa.db` in
+  the data folder.
+- `TRASA_SECRET_KEY`: the key that signs log-in tokens; default a random key kept in
+  `secret_key` in the data folder (tokens then survive a restart).
+- `TRASA_TOKEN_MINUTES`: how long a log-in token lasts; default 480 (a working day).
+- `TRASA_GRAPH`: the road network planning jobs use when the request names none (a
+  GraphML/OSM file); default none: a scenario must bring its network, or allow the
+  synthetic grid.
+- `TRASA_JOB_WORKERS`: solves running at once (one process each); default 1.
+- `TRASA_JOB_QUEUE`: jobs that may wait for a free process before new ones get 429;
+  default 8.
+- `TRASA_JOB_TIME_LIMIT_S`: the longest solve a job may ask for; default 300.
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_cache_path, user_data_path
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "trasa"
@@ -26,6 +39,18 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=lambda: user_cache_path(APP_NAME))
     data_dir: Path = Field(default_factory=lambda: user_data_path(APP_NAME))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "TRASA_DATABASE_URL"))
+    secret_key: str | None = None
+    token_minutes: int = Field(default=480, gt=0)
+    graph: str | None = None
+    job_workers: int = Field(default=1, ge=1, le=64)
+    job_queue: int = Field(default=8, ge=0)
+    job_time_limit_s: float = Field(default=300.0, gt=0)
+
+    def database(self) -> str:
+        """The database URL: `database_url`, or the embedded SQLite file."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'trasa.db'}"
 
 
 @lru_cache(maxsize=1)

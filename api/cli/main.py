@@ -9,6 +9,7 @@ reported, never written).
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import os
@@ -24,6 +25,8 @@ from api.formats.plan_document import PlanDocumentError, read_plan
 from api.formats.scenario import ScenarioError, read_scenario
 from api.service import NetworkInfo, plan_prepared, prepare
 from api.settings import get_settings
+from api.store.database import migrate, session_scope
+from api.store.users import Role, UserError, add_user
 from data import DEMO_SCENARIOS, demo_scenario_path
 from geo.graph import GraphLoadError
 from optimiser import params as solve_params
@@ -42,9 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(console, args)
+        if args.command == "serve":
+            return _serve(args)
+        if args.command == "users":
+            return _add_user(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
-    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError) as exc:
+    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -78,6 +85,18 @@ def _parser() -> argparse.ArgumentParser:
                              "exit 1 if it breaks a rule")
     checker.add_argument("scenario", type=Path)
     checker.add_argument("plan", type=Path, help="a plan.json written by `trasa plan`")
+    serve = sub.add_parser("serve", help="start the HTTP API (FastAPI on uvicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    users = sub.add_parser("users", help="accounts of the HTTP API")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="add an account (e.g. the first coordinator)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=[r.value for r in Role], default=Role.COORDINATOR.value)
+    add.add_argument("--worker", default=None, help="the worker id of a worker's account")
+    add.add_argument("--password-env", default="TRASA_PASSWORD",
+                     help="environment variable holding the password (default "
+                          "TRASA_PASSWORD); asked for when it is not set")
     for p in (plan, demo, checker):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
@@ -141,6 +160,27 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     console.print(f"plan written to {out_file} (independent check: "
                   f"{'passed' if not planned.violations else 'FAILED'}"
                   f"{', but see the warning above' if planned.plan.stats.warnings else ''})")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn  # the server's libraries load only for `serve`
+
+    from api.app.main import create_app
+
+    uvicorn.run(create_app(get_settings()), host=args.host, port=args.port,
+                log_level=get_settings().log_level.lower())
+    return 0
+
+
+def _add_user(console: Console, args: argparse.Namespace) -> int:
+    password = os.environ.get(args.password_env) or getpass.getpass(
+        f"password for {args.username}: ")
+    url = get_settings().database()
+    migrate(url)
+    with session_scope(url) as session:
+        add_user(session, args.username, password, Role(args.role), args.worker)
+    console.print(f"account {args.username!r} ({args.role}) added")
     return 0
 
 

@@ -1,0 +1,1 @@
+"""The HTTP app (FastAPI): routers per resource, dependencies, problem-details errors."""

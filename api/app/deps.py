@@ -1,0 +1,65 @@
+"""Request dependencies: the settings, a database session, the logged-in user, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.orm import Session
+
+from api.app.errors import ApiError
+from api.security import BadToken, read_token
+from api.settings import Settings
+from api.store import tables
+from api.store.database import sessions
+from api.store.users import Role
+
+bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
+    """A session per request: committed when the route returns, rolled back on error."""
+    with sessions(settings.database())() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def current_user(session: SessionDep, settings: Annotated[Settings, Depends(get_settings)],
+                 token: Annotated[str | None, Depends(bearer)]) -> tables.User:
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if token is None:
+        raise ApiError(401, "log in first: POST /auth/token, then send "
+                            "'Authorization: Bearer <token>'", headers=challenge)
+    try:
+        username = read_token(settings, token)
+    except BadToken as exc:
+        raise ApiError(401, str(exc), headers=challenge) from None
+    user = session.get(tables.User, username)
+    if user is None:
+        raise ApiError(401, "the account of this token no longer exists", headers=challenge)
+    return user
+
+
+UserDep = Annotated[tables.User, Depends(current_user)]
+
+
+def require(*roles: Role) -> Callable[[tables.User], tables.User]:
+    """A dependency that lets only `roles` through (403 for the others)."""
+    allowed = {r.value for r in roles}
+
+    def check(user: UserDep) -> tables.User:
+        if user.role not in allowed:
+            raise ApiError(403, f"a {user.role} may not do this (needs: "
+                                f"{', '.join(sorted(allowed))})")
+        return user
+
+    return check

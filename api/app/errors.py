@@ -1,0 +1,146 @@
+"""One shape for every error: RFC 9457 problem details (`application/problem+json`).
+
+`{"type", "title", "status", "detail", "errors": [{"field", "value", "message"}]}`:
+422s name the field path and the value; 401/403/404/409/412/428/429 say what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from api.formats.resources import RecordsError
+from api.formats.scenario import ScenarioError
+from api.store.records import (
+    BadReference,
+    RecordExists,
+    RecordInUse,
+    RecordNotFound,
+    VersionMismatch,
+)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str
+    value: Any = None
+    message: str
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldError] = []
+
+
+TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
+          409: "Conflict", 412: "Changed by someone else", 422: "Invalid input",
+          428: "Version needed", 429: "Too many jobs waiting"}
+
+
+def problem(status: int, detail: str, *, errors: list[FieldError] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body = Problem(title=TITLES.get(status, "Error"), status=status, detail=detail,
+                   errors=errors or [])
+    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_JSON,
+                        headers=headers)
+
+
+class ApiError(Exception):
+    """Raised by routes: becomes a problem-details answer."""
+
+    def __init__(self, status: int, detail: str, *, errors: list[FieldError] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer."""
+    return {s: {"model": Problem, "description": TITLES.get(s, "Error"),
+                "content": {PROBLEM_JSON: {}}} for s in statuses}
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return problem(exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [FieldError(field=_field_path(tuple(e["loc"])), value=_jsonable(e.get("input")),
+                             message=e["msg"]) for e in exc.errors()]
+        detail = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+        return problem(422, detail, errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail),
+                       headers=dict(exc.headers) if exc.headers else None)
+
+    @app.exception_handler(RecordNotFound)
+    async def _missing(_request: Request, exc: RecordNotFound) -> JSONResponse:
+        return problem(404, str(exc))
+
+    @app.exception_handler(RecordExists)
+    async def _exists(_request: Request, exc: RecordExists) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(RecordInUse)
+    async def _in_use(_request: Request, exc: RecordInUse) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(VersionMismatch)
+    async def _stale(_request: Request, exc: VersionMismatch) -> JSONResponse:
+        return problem(412, str(exc), headers={"ETag": etag(exc.current)})
+
+    @app.exception_handler(BadReference)
+    async def _reference(_request: Request, exc: BadReference) -> JSONResponse:
+        return problem(422, str(exc), errors=[FieldError(field=f"body.{exc.field}",
+                                                         value=exc.value, message=str(exc))])
+
+    @app.exception_handler(ScenarioError)
+    async def _scenario(_request: Request, exc: ScenarioError) -> JSONResponse:
+        return problem(422, str(exc))
+
+    @app.exception_handler(RecordsError)
+    async def _records(_request: Request, exc: RecordsError) -> JSONResponse:
+        return problem(422, str(exc))
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(header: str | None) -> int:
+    """The version named by an `If-Match` header; 428 without one, 412 if unreadable."""
+    if header is None:
+        raise ApiError(428, "If-Match: send the ETag of the version you read, so that a "
+                            "change made by someone else since is not overwritten")
+    text = header.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise ApiError(412, f"If-Match: {header!r} is not an ETag of this record")
+    return int(text)

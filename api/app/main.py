@@ -1,0 +1,50 @@
+"""The FastAPI app: `create_app(settings)` migrates the database, starts the job runner,
+and mounts the routers. `trasa serve` runs it on uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.app import errors
+from api.app.routers import auth, jobs, records
+from api.jobs import JobRunner
+from api.settings import Settings
+from api.store.database import migrate
+from api.store.records import KINDS
+
+API_VERSION = "0.1.0"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    url = settings.database()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(url)
+        runner = JobRunner(url, workers=settings.job_workers, graph=settings.graph)
+        app.state.runner = runner
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    app = FastAPI(title="Trasa", version=API_VERSION, lifespan=lifespan,
+                  description="Routes and rosters for mobile social services (CUS). "
+                              "Errors are RFC 9457 problem details; see docs/api.md.")
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(auth.router)
+    for kind in KINDS.values():
+        app.include_router(records.router_for(kind))
+    app.include_router(jobs.router)
+
+    @app.get("/health", tags=["service"], summary="The server is up",
+             operation_id="health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

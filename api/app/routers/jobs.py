@@ -1,0 +1,169 @@
+"""Planning jobs: `POST /plans/jobs` (202 + `Location`), `GET` status, progress and plan,
+`DELETE` to stop (the best plan found so far is kept).
+
+A job plans either a whole scenario document (stateless use, as `trasa plan` does) or
+days of the stored records (`records`). Either way the job row keeps a snapshot of
+the scenario, written before the 202 leaves.
+"""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from api.app.deps import SessionDep, get_settings, require
+from api.app.errors import ApiError, responses
+from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
+from api.formats.scenario import parse_scenario
+from api.formats.scenario_schema import ScenarioIn
+from api.jobs import job_request
+from api.settings import Settings
+from api.store import jobs as store
+from api.store import records, tables
+from api.store.users import Role
+from optimiser.params import SolveParams
+
+router = APIRouter(prefix="/plans/jobs", tags=["planning jobs"])
+RETRY_AFTER_S = 30
+planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
+
+EXAMPLE: dict[str, Any] = {"records": {"first_day": "2026-11-24", "days": 1},
+                           "time_limit_s": 10, "seed": 0}
+
+
+class JobIn(BaseModel):
+    """Give `scenario` (a whole scenario document, see docs/scenario.md) or `records`."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+    scenario: dict[str, Any] | None = None
+    records: PlanningRequest | None = None
+    time_limit_s: float = Field(default=10.0, gt=0)
+    max_solutions: int | None = Field(default=None, gt=0)
+    stall_solutions: int | None = Field(default=SolveParams.stall_solutions, gt=0)
+    seed: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "JobIn":
+        if (self.scenario is None) == (self.records is None):
+            raise ValueError("give either scenario or records")
+        return self
+
+
+class JobPublic(BaseModel):
+    id: str
+    status: str
+    created_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    attempts: int
+    cancel_requested: bool
+    progress: dict[str, Any] | None
+    error: str | None
+    plan: dict[str, Any] | None = Field(
+        description="the plan document (docs/plan.md) when the job is done or cancelled")
+
+
+class JobPage(BaseModel):
+    items: list[JobPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+def _public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
+    return JobPublic(id=job.id, status=job.status, created_at=job.created_at,
+                     started_at=job.started_at, finished_at=job.finished_at,
+                     attempts=job.attempts, cancel_requested=job.cancel_requested,
+                     progress=job.progress, error=job.error,
+                     plan=job.plan if with_plan else None)
+
+
+def _scenario(body: JobIn, session: Any, settings: Settings) -> ScenarioIn:
+    if body.records is not None:
+        kinds = records.KINDS
+        try:
+            return scenario_from_records(
+                body.records,
+                providers=records.all_resources(session, kinds["providers"]),
+                clients=records.all_resources(session, kinds["clients"]),
+                vehicles=records.all_resources(session, kinds["vehicles"]),
+                workers=records.all_resources(session, kinds["workers"]),
+                tasks=records.all_resources(session, kinds["tasks"]),
+                trips=records.all_resources(session, kinds["trips"]),
+                network={"fallback_grid": settings.graph is None})
+        except ValidationError as exc:
+            raise RecordsError("the stored records do not make a valid scenario: " + "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )) from None
+    scenario = parse_scenario(body.scenario, source="scenario")
+    if scenario.network.source is not None:
+        raise ApiError(422, "scenario.network.source: a job plans on the server's road "
+                            "network (TRASA_GRAPH); leave the source out")
+    if settings.graph is None and not scenario.network.fallback_grid:
+        raise ApiError(422, "scenario.network.fallback_grid: the server has no road network "
+                            "(TRASA_GRAPH is not set); allow the synthetic grid to plan")
+    return scenario
+
+
+@router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
+             responses=responses(401, 403, 422, 429), summary="Start a planning job",
+             operation_id="start_job")
+def start_job(body: JobIn, request: Request, response: Response, session: SessionDep,
+              settings: Annotated[Settings, Depends(get_settings)],
+              user: Annotated[tables.User, planners]) -> JobPublic:
+    if body.time_limit_s > settings.job_time_limit_s:
+        raise ApiError(422, f"time_limit_s: {body.time_limit_s} is over the server's limit "
+                            f"of {settings.job_time_limit_s} s")
+    if store.queued_count(session) >= settings.job_queue:
+        raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
+                            "later", headers={"Retry-After": str(RETRY_AFTER_S)})
+    scenario = _scenario(body, session, settings)
+    params = SolveParams(time_limit_s=body.time_limit_s, seed=body.seed,
+                         max_solutions=body.max_solutions,
+                         stall_solutions=body.stall_solutions)
+    job = store.add_job(session, user.username,
+                        job_request(scenario.model_dump(mode="json"), params))
+    session.commit()  # the job is a row before the 202 leaves
+    request.app.state.runner.wake()
+    response.headers["Location"] = f"/plans/jobs/{job.id}"
+    return _public(job)
+
+
+def _job(session: Any, job_id: str, user: tables.User) -> tables.Job:
+    job = session.get(tables.Job, job_id)
+    if job is None or (user.role != Role.COORDINATOR and job.owner != user.username):
+        raise ApiError(404, f"plans/jobs/{job_id}: no such job of yours")
+    return job
+
+
+@router.get("", response_model=JobPage, dependencies=[planners],
+            responses=responses(401, 403, 422), summary="List planning jobs",
+            operation_id="list_jobs")
+def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
+              limit: Annotated[int, Query(ge=1, le=100)] = 20,
+              offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
+    owner = None if user.role == Role.COORDINATOR else user.username
+    rows, total = store.list_jobs(session, owner, limit=limit, offset=offset)
+    return JobPage(items=[_public(j, with_plan=False) for j in rows], total=total,
+                   limit=limit, offset=offset)
+
+
+@router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
+            responses=responses(401, 403, 404, 422), summary="A job's status and plan",
+            operation_id="read_job")
+def read_job(job_id: str, session: SessionDep,
+             user: Annotated[tables.User, planners]) -> JobPublic:
+    return _public(_job(session, job_id, user))
+
+
+@router.delete("/{job_id}", status_code=202, response_model=JobPublic,
+               dependencies=[planners], responses=responses(401, 403, 404, 422),
+               summary="Stop a job (keeps the best plan found)", operation_id="stop_job")
+def stop_job(job_id: str, session: SessionDep,
+             user: Annotated[tables.User, planners]) -> JobPublic:
+    job = _job(session, job_id, user)
+    store.request_cancel(session, job)
+    return _public(job)
+

@@ -1,0 +1,101 @@
+"""Master data and tasks: one router per kind, all alike.
+
+`GET /{kind}` (filters, `limit`/`offset`), `POST /{kind}` (201, `ETag`, `Location`),
+`GET /{kind}/{id}` (`ETag`), `PUT /{kind}/{id}` and `DELETE /{kind}/{id}` (both need
+`If-Match` with the ETag read: 428 without, 412 when someone changed it since).
+Coordinators read and write; planners read what carries no personal data.
+"""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime,
+# and the resource schema of each router is a local variable.
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from pydantic import BaseModel, create_model
+
+from api.app.deps import SessionDep, require
+from api.app.errors import ApiError, etag, parse_if_match, responses
+from api.store import records
+from api.store.records import Filters, Kind
+from api.store.users import Role
+
+MAX_PAGE = 500
+# Kinds a planner may read (clients carry names, addresses, phones, health notes).
+PLANNER_READS = frozenset({"providers", "vehicles", "workers", "tasks", "trips"})
+
+
+def _page_model(kind: Kind) -> type[BaseModel]:
+    schema: Any = kind.schema
+    return create_model(f"{schema.__name__}Page", items=(list[schema], ...),
+                        total=(int, ...), limit=(int, ...), offset=(int, ...))
+
+
+def router_for(kind: Kind) -> APIRouter:
+    schema: Any = kind.schema
+    page: Any = _page_model(kind)
+    router = APIRouter(prefix=f"/{kind.name}", tags=[kind.name])
+    readers = (Role.COORDINATOR, Role.PLANNER) if kind.name in PLANNER_READS else (
+        Role.COORDINATOR,)
+    read = Depends(require(*readers))
+    write = Depends(require(Role.COORDINATOR))
+
+    @router.get("", response_model=page, dependencies=[read],
+                responses=responses(401, 403, 422),
+                summary=f"List {kind.name}", operation_id=f"list_{kind.name}")
+    def list_(session: SessionDep,
+              limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+              offset: Annotated[int, Query(ge=0)] = 0,
+              day_from: Annotated[date | None, Query(description="tasks, trips")] = None,
+              day_to: Annotated[date | None, Query(description="tasks, trips")] = None,
+              provider: Annotated[str | None, Query(description="workers")] = None,
+              status: Annotated[str | None, Query(description="tasks, trips")] = None,
+              client: Annotated[str | None, Query(description="tasks, trips")] = None,
+              kind_: Annotated[str | None, Query(alias="kind",
+                                                 description="tasks: visit or job")] = None,
+              ) -> Any:
+        rows, total = records.list_records(
+            session, kind, Filters(day_from, day_to, provider, status, client, kind_),
+            limit=limit, offset=offset)
+        return {"items": [r.body for r in rows], "total": total, "limit": limit,
+                "offset": offset}
+
+    @router.post("", status_code=201, response_model=schema, dependencies=[write],
+                 responses=responses(401, 403, 409, 422),
+                 summary=f"Add a {kind.singular}", operation_id=f"create_{kind.singular}")
+    def create(body: schema, session: SessionDep, response: Response) -> Any:
+        row = records.create_record(session, kind, body)
+        response.headers["ETag"] = etag(row.version)
+        response.headers["Location"] = f"/{kind.name}/{row.id}"
+        return row.body
+
+    @router.get("/{record_id}", response_model=schema, dependencies=[read],
+                responses=responses(401, 403, 404, 422),
+                summary=f"Read a {kind.singular}", operation_id=f"read_{kind.singular}")
+    def read_one(record_id: str, session: SessionDep, response: Response) -> Any:
+        row = records.get_record(session, kind, record_id)
+        response.headers["ETag"] = etag(row.version)
+        return row.body
+
+    @router.put("/{record_id}", response_model=schema, dependencies=[write],
+                responses=responses(401, 403, 404, 412, 422, 428),
+                summary=f"Replace a {kind.singular}", operation_id=f"replace_{kind.singular}")
+    def replace(record_id: str, body: schema, session: SessionDep, response: Response,
+                if_match: Annotated[str | None, Header()] = None) -> Any:
+        version = parse_if_match(if_match)
+        if body.id != record_id:
+            raise ApiError(422, f"id: {body.id!r} differs from the path's {record_id!r} "
+                                "(an id cannot change)")
+        row = records.replace_record(session, kind, record_id, body, version)
+        response.headers["ETag"] = etag(row.version)
+        return row.body
+
+    @router.delete("/{record_id}", status_code=204, dependencies=[write],
+                   responses=responses(401, 403, 404, 409, 412, 422, 428),
+                   summary=f"Delete a {kind.singular}", operation_id=f"delete_{kind.singular}")
+    def delete(record_id: str, session: SessionDep,
+               if_match: Annotated[str | None, Header()] = None) -> Response:
+        records.delete_record(session, kind, record_id, parse_if_match(if_match))
+        return Response(status_code=204)
+
+    return router

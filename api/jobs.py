@@ -1,0 +1,170 @@
+"""Planning jobs: a bounded process pool that runs the jobs the database holds.
+
+The server adds a job row (`api.store.jobs.add_job`) and wakes the runner; the runner
+claims queued jobs while a process is free and runs each in its own process
+(`run_job`), which reads the job's scenario, solves it, and writes progress and the
+checked plan back under its claim. A server that is killed loses nothing: when it
+starts again, jobs left running go back to the queue, and a run that lost its claim
+stops at its next look at the database and writes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from api.formats.scenario import ScenarioError, parse_scenario
+from api.service import plan_scenario
+from api.store import jobs as store
+from api.store.database import session_scope
+from geo.graph import GraphLoadError
+from optimiser.check import PlanRejected
+from optimiser.params import Progress, SolveParams
+
+log = logging.getLogger(__name__)
+
+CLAIM_CHECK_EVERY_S = 0.5  # a run looks at its claim and the cancel flag this often
+PROGRESS_EVERY_S = 1.0  # ... and writes its progress at most this often
+IDLE_WAKE_S = 2.0  # the runner looks for queued jobs at least this often
+
+
+class _Claim:
+    """The cancel signal of a run: set when the job is to stop or the run lost its claim."""
+
+    def __init__(self, url: str, job_id: str, token: str) -> None:
+        self.url, self.job_id, self.token = url, job_id, token
+        self.lost = False
+        self._cancelled = False
+        self._checked = 0.0
+
+    def is_set(self) -> bool:
+        now = time.monotonic()
+        if not (self.lost or self._cancelled) and now - self._checked >= CLAIM_CHECK_EVERY_S:
+            self._checked = now
+            with session_scope(self.url) as session:
+                claimed, cancel = store.still_claimed(session, self.job_id, self.token)
+            self.lost, self._cancelled = not claimed, cancel
+        return self.lost or self._cancelled
+
+
+def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
+    """Solve one job in this process; returns the status written (or "lost")."""
+    with session_scope(url) as session:
+        request = session.get(store.Job, job_id).request  # type: ignore[union-attr]
+    claim = _Claim(url, job_id, token)
+    last_write = [0.0]
+
+    def on_progress(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last_write[0] < PROGRESS_EVERY_S:
+            return
+        last_write[0] = now
+        with session_scope(url) as session:
+            store.record_progress(session, job_id, token, {
+                "elapsed_s": round(p.elapsed_s, 1), "served": p.served, "tasks": p.tasks,
+                "objective": p.objective})
+
+    status, plan, error = store.JobStatus.FAILED, None, None
+    try:
+        scenario = parse_scenario(request["scenario"], source="job scenario")
+        params = SolveParams(**request["params"])
+        planned = plan_scenario(scenario, base_dir=Path.cwd(), params=params, graph=graph,
+                                on_progress=on_progress, cancel=claim)
+        plan = planned.document()
+        status = (store.JobStatus.CANCELLED if planned.plan.stats.cancelled
+                  else store.JobStatus.DONE)
+    except (ScenarioError, GraphLoadError) as exc:
+        error = str(exc)
+    except PlanRejected as exc:  # a solver bug: reported, the plan never handed out
+        log.error("job %s: %s", job_id, exc)
+        error = f"internal error, no plan: {exc}"
+    except Exception:  # any other bug: the job says so instead of staying 'running'
+        log.exception("job %s failed", job_id)
+        error = "internal error while planning; see the server log"
+    if claim.lost:
+        return "lost"
+    with session_scope(url) as session:
+        written = store.finish(session, job_id, token, status, plan=plan, error=error)
+    return status.value if written else "lost"
+
+
+class JobRunner:
+    """Keeps up to `workers` jobs running, each in a process of its own (spawned)."""
+
+    def __init__(self, url: str, *, workers: int, graph: str | None) -> None:
+        self.url, self.workers, self.graph = url, workers, graph
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._running: dict[Future[str], str] = {}
+        self._pool = self._new_pool()
+        self._thread = threading.Thread(target=self._loop, name="trasa-jobs", daemon=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers,
+                                   mp_context=multiprocessing.get_context("spawn"))
+
+    def start(self) -> None:
+        with session_scope(self.url) as session:
+            again = store.requeue_interrupted(session)
+        if again:
+            log.warning("%d interrupted job(s) queued again", again)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop claiming; running solves finish in their processes (a restarted server
+        gives their jobs to new runs if they do not)."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout=5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._fill()
+            except Exception:  # the database away for a moment: try again later
+                log.exception("job runner: cannot claim jobs")
+            self._wake.wait(IDLE_WAKE_S)
+            self._wake.clear()
+
+    def _fill(self) -> None:
+        while len(self._running) < self.workers and not self._stop.is_set():
+            with session_scope(self.url) as session:
+                claimed = store.claim_next(session)
+            if claimed is None:
+                return
+            job_id, token = claimed
+            try:
+                future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
+            except BrokenProcessPool:
+                self._pool = self._new_pool()
+                future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
+            self._running[future] = job_id
+            future.add_done_callback(functools.partial(self._done, token=token))
+
+    def _done(self, future: Future[str], *, token: str) -> None:
+        job_id = self._running.pop(future, "?")
+        error: BaseException | None = future.exception()
+        if error is not None:  # the process died (killed, out of memory): say so
+            log.error("job %s: the solver process died: %r", job_id, error)
+            with session_scope(self.url) as session:
+                store.finish(session, job_id, token, store.JobStatus.FAILED,
+                             error=f"the solver process died ({type(error).__name__})")
+        self._wake.set()
+
+
+def job_request(scenario: dict[str, Any], params: SolveParams) -> dict[str, Any]:
+    """What a job row keeps: the whole scenario (a snapshot) and the solver parameters."""
+    return {"scenario": scenario, "params": {
+        "time_limit_s": params.time_limit_s, "max_solutions": params.max_solutions,
+        "stall_solutions": params.stall_solutions, "seed": params.seed, "searches": 1}}

@@ -1,0 +1,65 @@
+"""Passwords (argon2 through pwdlib) and log-in tokens (JWT through PyJWT).
+
+The one adapter for both libraries. Tokens carry the user name and role and expire
+after `TRASA_TOKEN_MINUTES`; the signing key is `TRASA_SECRET_KEY` or a random key
+kept in the data folder, so tokens survive a restart of the server."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import jwt
+from pwdlib import PasswordHash
+
+from api.settings import Settings
+
+ALGORITHM = "HS256"
+
+
+class BadToken(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    return _hasher().verify(password, password_hash)
+
+
+def secret_key(settings: Settings) -> str:
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def issue_token(settings: Settings, username: str, role: str) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": username, "role": role, "iat": now,
+              "exp": now + timedelta(minutes=settings.token_minutes)}
+    return jwt.encode(claims, secret_key(settings), algorithm=ALGORITHM)
+
+
+def read_token(settings: Settings, token: str) -> str:
+    """The user name in a valid, unexpired token."""
+    try:
+        claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM])
+    except jwt.ExpiredSignatureError:
+        raise BadToken("the log-in token has expired; log in again") from None
+    except jwt.InvalidTokenError:
+        raise BadToken("the log-in token is not valid") from None
+    return str(claims["sub"])

@@ -1,0 +1,209 @@
+"""Master data and tasks in the database: create, read, list, replace, delete.
+
+One `Kind` per resource says which table holds it, which schema validates it, which
+columns the API filters on, and which fields point at other records. Writes check
+those references and the version the caller last saw; a stale version is refused
+(`VersionMismatch`), so two coordinators never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from api.formats.resources import (
+    ClientResource,
+    ProviderResource,
+    TaskResource,
+    TripResource,
+    VehicleResource,
+    WorkerResource,
+)
+from api.store import tables
+
+
+class RecordError(Exception):
+    """A write the store refuses; the message names the record and the field."""
+
+
+class RecordNotFound(RecordError):
+    pass
+
+
+class RecordExists(RecordError):
+    pass
+
+
+class RecordInUse(RecordError):
+    pass
+
+
+class BadReference(RecordError):
+    def __init__(self, field_name: str, value: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.value = field_name, value
+
+
+class VersionMismatch(RecordError):
+    def __init__(self, message: str, current: int) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # the API path segment: "clients"
+    table: type[Any]
+    schema: type[BaseModel]
+    columns: Callable[[Any], dict[str, Any]] = lambda _r: {}
+    # field of the resource -> the kind its value names
+    references: dict[str, str] = field(default_factory=dict)
+    kinds_in_table: tuple[str, ...] = ()  # several kinds share one table (tasks, trips)
+
+    @property
+    def singular(self) -> str:
+        return self.name.removesuffix("s")
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("providers", tables.Provider, ProviderResource, lambda r: {"kind": r.kind}),
+    Kind("clients", tables.Client, ClientResource),
+    Kind("vehicles", tables.Vehicle, VehicleResource),
+    Kind("workers", tables.Worker, WorkerResource, lambda r: {"provider_id": r.provider},
+         references={"provider": "providers", "vehicle": "vehicles"}),
+    Kind("tasks", tables.Task, TaskResource,
+         lambda r: {"kind": r.kind, "day": r.day, "client_id": r.client, "status": r.status},
+         references={"client": "clients"}, kinds_in_table=("visit", "job")),
+    Kind("trips", tables.Task, TripResource,
+         lambda r: {"kind": "trip", "day": r.day, "client_id": r.client, "status": r.status},
+         references={"client": "clients", "return_of": "trips"}, kinds_in_table=("trip",)),
+)}
+
+# Who refers to whom: a record named here cannot be deleted while such rows exist.
+DEPENDENTS: dict[str, list[tuple[str, Any, Callable[[str], Any]]]] = {
+    "providers": [("workers", tables.Worker, lambda i: tables.Worker.provider_id == i)],
+    "clients": [("tasks or trips", tables.Task, lambda i: tables.Task.client_id == i)],
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    day_from: date | None = None
+    day_to: date | None = None
+    provider: str | None = None
+    status: str | None = None
+    client: str | None = None
+    kind: str | None = None
+
+
+def _select(kind: Kind) -> Any:
+    query = select(kind.table)
+    if kind.kinds_in_table:
+        query = query.where(kind.table.kind.in_(kind.kinds_in_table))
+    return query
+
+
+def list_records(session: Session, kind: Kind, filters: Filters, *, limit: int, offset: int
+                 ) -> tuple[Sequence[Any], int]:
+    """One page of `kind`'s records in id order, and how many match in all."""
+    query = _select(kind)
+    table = kind.table
+    if filters.day_from is not None:
+        query = query.where(table.day >= filters.day_from)
+    if filters.day_to is not None:
+        query = query.where(table.day <= filters.day_to)
+    if filters.provider is not None:
+        query = query.where(table.provider_id == filters.provider)
+    if filters.status is not None:
+        query = query.where(table.status == filters.status)
+    if filters.client is not None:
+        query = query.where(table.client_id == filters.client)
+    if filters.kind is not None:
+        query = query.where(table.kind == filters.kind)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(table.id).limit(limit).offset(offset)).all()
+    return rows, total
+
+
+def get_record(session: Session, kind: Kind, record_id: str) -> Any:
+    row = session.scalar(_select(kind).where(kind.table.id == record_id))
+    if row is None:
+        raise RecordNotFound(f"{kind.name}/{record_id}: no such {kind.singular}")
+    return row
+
+
+def all_resources(session: Session, kind: Kind) -> list[Any]:
+    return [kind.schema.model_validate(row.body)
+            for row in session.scalars(_select(kind).order_by(kind.table.id))]
+
+
+def _check_references(session: Session, kind: Kind, resource: BaseModel) -> None:
+    for name, target in kind.references.items():
+        value = getattr(resource, name)
+        if value is None:
+            continue
+        other = KINDS[target]
+        if session.scalar(select(func.count()).select_from(
+                _select(other).where(other.table.id == value).subquery())) == 0:
+            raise BadReference(name, value, f"{name}: {value!r} is not a stored "
+                                            f"{other.singular}")
+
+
+def create_record(session: Session, kind: Kind, resource: BaseModel) -> Any:
+    record_id = resource.id  # type: ignore[attr-defined]
+    if session.get(kind.table, record_id) is not None:
+        raise RecordExists(f"{kind.name}/{record_id}: already exists (replace it with PUT "
+                           "and its ETag)")
+    _check_references(session, kind, resource)
+    row = kind.table(id=record_id, body=resource.model_dump(mode="json"),
+                     **kind.columns(resource))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _expect(kind: Kind, row: Any, version: int) -> None:
+    if row.version != version:
+        raise VersionMismatch(f"{kind.name}/{row.id}: changed since version {version} "
+                              f"(now version {row.version}); read it again", row.version)
+
+
+def replace_record(session: Session, kind: Kind, record_id: str, resource: BaseModel,
+                   version: int) -> Any:
+    row = get_record(session, kind, record_id)
+    _expect(kind, row, version)
+    _check_references(session, kind, resource)
+    row.body = resource.model_dump(mode="json")
+    for column, value in kind.columns(resource).items():
+        setattr(row, column, value)
+    try:
+        session.flush()
+    except StaleDataError:  # changed between our read and our write
+        session.rollback()
+        raise VersionMismatch(f"{kind.name}/{record_id}: changed by someone else just now; "
+                              "read it again", version + 1) from None
+    return row
+
+
+def delete_record(session: Session, kind: Kind, record_id: str, version: int) -> None:
+    row = get_record(session, kind, record_id)
+    _expect(kind, row, version)
+    for what, table, condition in DEPENDENTS.get(kind.name, []):
+        count = session.scalar(
+            select(func.count()).select_from(table).where(condition(record_id))) or 0
+        if count:
+            raise RecordInUse(f"{kind.name}/{record_id}: {count} {what} still refer to it")
+    session.delete(row)
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise VersionMismatch(f"{kind.name}/{record_id}: changed by someone else just now; "
+                              "read it again", version + 1) from None

@@ -1,0 +1,97 @@
+"""The database tables (SQLAlchemy 2 declarative); Alembic migrations follow them.
+
+Master data and tasks are stored as one validated JSON document per record (`body`,
+the resource exactly as the API accepted it) beside the columns the API filters on,
+so a record reads back as it was written and a new optional field needs no migration.
+Every record carries `version`: SQLAlchemy's version counter, which the API shows as
+the ETag and checks against `If-Match` (a stale update is refused, never merged).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+ID_LENGTH = 100
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class _Record:
+    """Columns every master-data record has."""
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    body: Mapped[dict[str, Any]] = mapped_column(nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now(), onupdate=func.now())
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 (SQLAlchemy's protocol)
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Provider(_Record, Base):
+    __tablename__ = "providers"
+    kind: Mapped[str] = mapped_column(String(10))
+
+
+class Client(_Record, Base):
+    __tablename__ = "clients"
+
+
+class Vehicle(_Record, Base):
+    __tablename__ = "vehicles"
+
+
+class Worker(_Record, Base):
+    __tablename__ = "workers"
+    provider_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+
+
+class Task(_Record, Base):
+    """A visit, a job or a trip (a request, in the coordinators' word)."""
+
+    __tablename__ = "tasks"
+    kind: Mapped[str] = mapped_column(String(10))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    client_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(20))
+    worker_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+
+
+class Job(Base):
+    """A planning job: accepted (a row) before its 202 leaves; a run claims it by token."""
+
+    __tablename__ = "jobs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    owner: Mapped[str] = mapped_column(String(ID_LENGTH), ForeignKey("users.username"))
+    request: Mapped[dict[str, Any]] = mapped_column(nullable=False)
+    run_token: Mapped[str | None] = mapped_column(String(36))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_jobs_created", Job.created_at)

@@ -1,0 +1,156 @@
+"""A real Trasa server (uvicorn on 127.0.0.1, a process of its own) per database engine,
+and real HTTP clients logged in as each role.
+
+The server plans on the real Chełm road network (../shared/data). PostgreSQL is
+reached at TRASA_TEST_POSTGRES_URL (default: role `trasa`, password `trasa`, on
+127.0.0.1:5432, as `.ci/run` sets it up); each test session gets a fresh database,
+dropped at the end. A missing PostgreSQL fails the tests: both engines are tested.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from api.store.database import migrate, session_scope
+from api.store.users import Role, add_user
+
+POSTGRES_URL = os.environ.get("TRASA_TEST_POSTGRES_URL",
+                              "postgresql+psycopg://trasa:trasa@127.0.0.1:5432/postgres")
+PASSWORD = "correct horse battery"
+USERS = {"coordinator": (Role.COORDINATOR, None), "planner": (Role.PLANNER, None),
+         "worker": (Role.WORKER, "w-anna"), "other-worker": (Role.WORKER, "w-piotr")}
+STARTUP_S = 60
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 (kept open for the process)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli.main", "serve", "--port", str(port)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + STARTUP_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log()}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server did not start in {STARTUP_S} s: {self.log()}")
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        self.process.wait(timeout=30)
+        self.process = None
+
+    def log(self) -> str:
+        return (self.data_dir / "server.log").read_text(errors="replace")[-4000:]
+
+    def client(self, username: str | None = None) -> httpx.Client:
+        client = httpx.Client(base_url=self.url, timeout=30)
+        if username is not None:
+            answer = client.post("/auth/token", data={"username": username,
+                                                      "password": PASSWORD})
+            assert answer.status_code == 200, answer.text
+            client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        return client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session; its SQLAlchemy URL."""
+    admin = make_url(POSTGRES_URL)
+    name = f"trasa_test_{uuid.uuid4().hex[:10]}"
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL not reachable at {admin!r} ({exc}); start it (see "
+                    "docs/api.md: the tests need both engines) or set "
+                    "TRASA_TEST_POSTGRES_URL", pytrace=False)
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _database_url(engine: str, tmp: Path, request: pytest.FixtureRequest) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{tmp / 'trasa.db'}"
+    return str(request.getfixturevalue("postgres_database"))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           shared_file: Callable[[str], Path]) -> Iterator[Server]:
+    """A running server with one account per role (password PASSWORD)."""
+    tmp = tmp_path_factory.mktemp(f"server-{request.param}")
+    database_url = _database_url(request.param, tmp, request)
+    migrate(database_url)
+    with session_scope(database_url) as session:
+        for name, (role, worker) in USERS.items():
+            add_user(session, name, PASSWORD, role, worker)
+    env = {**os.environ, "DATABASE_URL": database_url, "TRASA_DATA_DIR": str(tmp),
+           "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex,
+           "TRASA_GRAPH": str(shared_file("osm/Chelm_map.graphml")),
+           "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
+           "TRASA_LOG_LEVEL": "INFO"}
+    srv = Server("", database_url, tmp, env)
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def coordinator(server: Server) -> Iterator[httpx.Client]:
+    client = server.client("coordinator")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def planner(server: Server) -> Iterator[httpx.Client]:
+    client = server.client("planner")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def worker(server: Server) -> Iterator[httpx.Client]:
+    client = server.client("worker")
+    yield client
+    client.close()
