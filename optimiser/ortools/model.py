@@ -331,15 +331,23 @@ class RoutingProblem:
             if shift.length_s <= rules.break_after_s:
                 continue
             count = math.ceil(shift.length_s / rules.break_after_s) - 1
-            breaks = [
-                solver.FixedDurationIntervalVar(
+            if count == 1:
+                # One break, in the window that leaves no stretch of the shift longer than
+                # the rule: OR-Tools can start a search from a given plan with it (warm
+                # starts), which it cannot with the distance rule below.
+                breaks = [solver.FixedDurationIntervalVar(
+                    max(shift.start_s, shift.end_s - rules.break_after_s - rules.break_s),
+                    min(shift.start_s + rules.break_after_s, shift.end_s - rules.break_s),
+                    rules.break_s, False, f"break-{v}-0")]
+            else:
+                breaks = [solver.FixedDurationIntervalVar(
                     shift.start_s, shift.end_s - rules.break_s, rules.break_s, True,
-                    f"break-{v}-{i}")
-                for i in range(count)
-            ]
+                    f"break-{v}-{i}") for i in range(count)]
             self.break_vehicle.update({b.Name(): v for b in breaks})
             self.time.SetBreakIntervalsOfVehicle(breaks, v, visit)
-            self.time.SetBreakDistanceDurationOfVehicle(rules.break_after_s, rules.break_s, v)
+            if count > 1:
+                self.time.SetBreakDistanceDurationOfVehicle(rules.break_after_s, rules.break_s,
+                                                            v)
 
     # ------------------------------------------------------------------ reading
     def assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
@@ -390,12 +398,15 @@ class RoutingProblem:
                                solution.Value(self.time.CumulVar(index))))
                 served.add(spec.task.id)
                 index = solution.Value(routing.NextVar(index))
+            start_s = solution.Value(self.time.CumulVar(routing.Start(v)))
+            end_s = solution.Value(self.time.CumulVar(routing.End(v)))
+            # A fixed break the solver put before the route or after it is not needed:
+            # the route is then shorter than the stretch the rule allows.
+            breaks = sorted(b for b in breaks_by_vehicle.get(v, [])
+                            if start_s <= b[0] and b[1] <= end_s)
             routes.append(RawRoute(
-                worker_id=worker.id, shift_index=k,
-                start_s=solution.Value(self.time.CumulVar(routing.Start(v))),
-                end_s=solution.Value(self.time.CumulVar(routing.End(v))),
-                visits=tuple(visits),
-                breaks=tuple(sorted(breaks_by_vehicle.get(v, []))),
+                worker_id=worker.id, shift_index=k, start_s=start_s, end_s=end_s,
+                visits=tuple(visits), breaks=tuple(breaks),
             ))
         dropped = tuple(t.id for t in self.tasks if t.id not in served)
         return RawSolution(tuple(routes), dropped, solution.ObjectiveValue(), status)

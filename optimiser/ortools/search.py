@@ -346,7 +346,7 @@ class _Search:
             routing_enums_pb2.LocalSearchMetaheuristic, self.params.metaheuristic)
         has_trips = any(n.task.ride is not None for n in self.rp.nodes)
         p.guided_local_search_lambda_coefficient = GLS_LAMBDA_TRIPS if has_trips else GLS_LAMBDA
-        for name in SLOW_LNS_OPERATORS:
+        for name in SLOW_LNS_OPERATORS if self.plain or self.plain_pairs else ():
             setattr(p.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
         if not (self.plain or self.plain_pairs):
             for name in PRIORITY_EXCHANGE_OPERATORS:
@@ -398,27 +398,32 @@ class _Search:
 
     def _portfolio_search(self, parameters: pywrapcp.DefaultRoutingSearchParameters
                           ) -> pywrapcp.Assignment | None:
-        """GLS from the best first plan of the portfolio's insertion heuristics.
+        """GLS from the first plan of the portfolio's insertion heuristics that serves a task.
 
-        Each heuristic is tried alone, capped in work, and the best is run again with the
-        local search in the same solve: OR-Tools could not start a search from a given
-        assignment on models with breaks (it failed at once, even from its own solution),
-        so a first plan is never handed over, only the strategy that builds it."""
+        The heuristics are tried in turn, each capped in work; the first plan serving
+        anything is improved by GLS from where it stands. Where OR-Tools cannot start from
+        a given plan (a shift with several breaks: a distance-duration rule it does not
+        restore), the chosen heuristic is run again with the local search in one solve."""
         strategies = ((self.params.first_solution,) if self.params.first_solution
                       else FIRST_SOLUTION_PORTFOLIO)
         cap = FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE * len(self.rp.nodes) * len(self.rp.shifts)
         best, chosen = None, strategies[0]
-        for strategy in strategies if len(strategies) > 1 else ():
+        for strategy in strategies:
             if self.watch.stop_requested():
                 break
             found = self._solve(parameters, strategy, cap, solution_limit=1)
             if found is not None and (best is None
                                       or found.ObjectiveValue() < best.ObjectiveValue()):
                 best, chosen = self.rp.routing.solver().Assignment(found), strategy
-        if self.watch.stop_requested():
+                if self.rp.served(best):
+                    break
+        if best is None or self.watch.stop_requested():
             return best
-        found = self._solve(parameters, chosen, cap)
-        return found if found is not None else best
+        more = self._gls_from(best)
+        if more is None:
+            more = self._solve(parameters, chosen, cap)
+        served = self.rp.served
+        return more if more is not None and served(more) >= served(best) else best
 
     def _solve(self, parameters: pywrapcp.DefaultRoutingSearchParameters,
                strategy: FirstSolution, cap: int, solution_limit: int | None = None
@@ -485,8 +490,11 @@ class _Search:
     def _continue_gls(self, start: pywrapcp.Assignment) -> pywrapcp.Assignment:
         """GLS from `start` (a whole assignment) for the time left; `start` is kept if the
         search finds nothing serving as many tasks."""
-        rest = self.parameters()
-        self._set_time(rest, self._left_s(), floor_ms=10)
-        more = self.rp.routing.SolveFromAssignmentWithParameters(start, rest)
+        more = self._gls_from(start)
         served = self.rp.served
         return more if more is not None and served(more) >= served(start) else start
+
+    def _gls_from(self, start: pywrapcp.Assignment) -> pywrapcp.Assignment | None:
+        rest = self.parameters()
+        self._set_time(rest, self._left_s(), floor_ms=10)
+        return self.rp.routing.SolveFromAssignmentWithParameters(start, rest)
