@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,10 +37,13 @@ IDLE_WAKE_S = 2.0  # the runner looks for queued jobs at least this often
 
 
 class _Claim:
-    """The cancel signal of a run: set when the job is to stop or the run lost its claim."""
+    """The cancel signal of a run: set when the job is to stop or the run lost its claim,
+    or when the server that started the run is gone (a restarted server runs the job
+    again: this run must not go on beside it)."""
 
     def __init__(self, url: str, job_id: str, token: str) -> None:
         self.url, self.job_id, self.token = url, job_id, token
+        self.server_pid = os.getppid()
         self.lost = False
         self._cancelled = False
         self._checked = 0.0
@@ -48,6 +52,9 @@ class _Claim:
         now = time.monotonic()
         if not (self.lost or self._cancelled) and now - self._checked >= CLAIM_CHECK_EVERY_S:
             self._checked = now
+            if os.getppid() != self.server_pid:
+                self.lost = True
+                return True
             with session_scope(self.url) as session:
                 claimed, cancel = store.still_claimed(session, self.job_id, self.token)
             self.lost, self._cancelled = not claimed, cancel
@@ -107,7 +114,8 @@ class JobRunner:
         self._thread = threading.Thread(target=self._loop, name="trasa-jobs", daemon=True)
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self.workers,
+        # A fresh process per job: memory a solve leaves behind goes with its process.
+        return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
                                    mp_context=multiprocessing.get_context("spawn"))
 
     def start(self) -> None:

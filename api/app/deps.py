@@ -25,7 +25,8 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_session(settings: Annotated[Settings, Depends(get_settings)]) -> Iterator[Session]:
-    """A session per request: committed when the route returns, rolled back on error."""
+    """A session per request, rolled back on error. Routes that write commit before they
+    answer: the end of this dependency may come after the answer has left."""
     with sessions(settings.database())() as session, session.begin():
         yield session
 

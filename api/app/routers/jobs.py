@@ -165,5 +165,6 @@ def stop_job(job_id: str, session: SessionDep,
              user: Annotated[tables.User, planners]) -> JobPublic:
     job = _job(session, job_id, user)
     store.request_cancel(session, job)
+    session.commit()
     return _public(job)
 

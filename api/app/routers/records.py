@@ -65,6 +65,7 @@ def router_for(kind: Kind) -> APIRouter:
                  summary=f"Add a {kind.singular}", operation_id=f"create_{kind.singular}")
     def create(body: schema, session: SessionDep, response: Response) -> Any:
         row = records.create_record(session, kind, body)
+        session.commit()  # stored before the answer leaves
         response.headers["ETag"] = etag(row.version)
         response.headers["Location"] = f"/{kind.name}/{row.id}"
         return row.body
@@ -87,6 +88,7 @@ def router_for(kind: Kind) -> APIRouter:
             raise ApiError(422, f"id: {body.id!r} differs from the path's {record_id!r} "
                                 "(an id cannot change)")
         row = records.replace_record(session, kind, record_id, body, version)
+        session.commit()
         response.headers["ETag"] = etag(row.version)
         return row.body
 
@@ -96,6 +98,7 @@ def router_for(kind: Kind) -> APIRouter:
     def delete(record_id: str, session: SessionDep,
                if_match: Annotated[str | None, Header()] = None) -> Response:
         records.delete_record(session, kind, record_id, parse_if_match(if_match))
+        session.commit()
         return Response(status_code=204)
 
     return router

@@ -9,6 +9,7 @@ dropped at the end. A missing PostgreSQL fails the tests: both engines are teste
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -90,9 +91,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh PostgreSQL database for this test session; its SQLAlchemy URL."""
+@contextlib.contextmanager
+def fresh_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; its SQLAlchemy URL."""
     admin = make_url(POSTGRES_URL)
     name = f"trasa_test_{uuid.uuid4().hex[:10]}"
     dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -103,9 +104,17 @@ def postgres_database() -> Iterator[str]:
         pytest.fail(f"PostgreSQL not reachable at {admin!r} ({exc}); start it (see "
                     "docs/api.md: the tests need both engines) or set "
                     "TRASA_TEST_POSTGRES_URL", pytrace=False)
-    yield admin.set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    with fresh_postgres() as url:
+        yield url
 
 
 def _database_url(engine: str, tmp: Path, request: pytest.FixtureRequest) -> str:
@@ -114,23 +123,32 @@ def _database_url(engine: str, tmp: Path, request: pytest.FixtureRequest) -> str
     return str(request.getfixturevalue("postgres_database"))
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-           shared_file: Callable[[str], Path]) -> Iterator[Server]:
-    """A running server with one account per role (password PASSWORD)."""
-    tmp = tmp_path_factory.mktemp(f"server-{request.param}")
-    database_url = _database_url(request.param, tmp, request)
+def start_server(database_url: str, tmp: Path, graph: Path, **settings: str) -> Server:
+    """A server on a migrated database with one account per role (password PASSWORD)."""
     migrate(database_url)
     with session_scope(database_url) as session:
         for name, (role, worker) in USERS.items():
             add_user(session, name, PASSWORD, role, worker)
     env = {**os.environ, "DATABASE_URL": database_url, "TRASA_DATA_DIR": str(tmp),
-           "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex,
-           "TRASA_GRAPH": str(shared_file("osm/Chelm_map.graphml")),
+           "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex, "TRASA_GRAPH": str(graph),
            "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
-           "TRASA_LOG_LEVEL": "INFO"}
+           "TRASA_LOG_LEVEL": "INFO", **settings}
     srv = Server("", database_url, tmp, env)
     srv.start()
+    return srv
+
+
+@pytest.fixture(scope="session")
+def chelm_graph(shared_file: Callable[[str], Path]) -> Path:
+    return shared_file("osm/Chelm_map.graphml")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+           chelm_graph: Path) -> Iterator[Server]:
+    """A running server shared by the tests of one engine."""
+    tmp = tmp_path_factory.mktemp(f"server-{request.param}")
+    srv = start_server(_database_url(request.param, tmp, request), tmp, chelm_graph)
     yield srv
     srv.stop()
 
