@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from api.formats.resources import RecordsError
 from api.formats.scenario import ScenarioError
+from api.store.plans import PlanConflict
 from api.store.records import (
     BadReference,
     RecordExists,
@@ -100,6 +101,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RecordExists)
     async def _exists(_request: Request, exc: RecordExists) -> JSONResponse:
+        return problem(409, str(exc))
+
+    @app.exception_handler(PlanConflict)
+    async def _plan_conflict(_request: Request, exc: PlanConflict) -> JSONResponse:
         return problem(409, str(exc))
 
     @app.exception_handler(RecordInUse)

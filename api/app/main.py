@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.app import errors
-from api.app.routers import auth, jobs, records
+from api.app.routers import auth, jobs, plans, records
 from api.jobs import JobRunner
 from api.settings import Settings
 from api.store.database import migrate
@@ -41,6 +41,7 @@ def create_app(settings: Settings) -> FastAPI:
     for kind in KINDS.values():
         app.include_router(records.router_for(kind))
     app.include_router(jobs.router)
+    app.include_router(plans.router)
 
     @app.get("/health", tags=["service"], summary="The server is up",
              operation_id="health")

@@ -95,3 +95,34 @@ class Job(Base):
 
 
 Index("ix_jobs_created", Job.created_at)
+
+
+class PlanVersion(Base):
+    """A plan kept for its days: a draft, then published (immutable), then superseded by a
+    newer published plan for overlapping days. Every version stays readable."""
+
+    __tablename__ = "plans"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    first_day: Mapped[date] = mapped_column(Date, index=True)
+    last_day: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("jobs.id"))
+    document: Mapped[dict[str, Any]] = mapped_column(nullable=False)
+    created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    published_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    superseded_by: Mapped[str | None] = mapped_column(String(36))
+
+
+class AuditEntry(Base):
+    """A read of personal data: who, what, when (coordinators can query it)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(),
+                                         index=True)
+    username: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    resource: Mapped[str] = mapped_column(String(300), index=True)

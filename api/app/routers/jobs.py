@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
 from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.jobs import job_request
+from api.security import secret_key
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import records, tables
@@ -153,9 +155,12 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
 @router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
             responses=responses(401, 403, 404, 422), summary="A job's status and plan",
             operation_id="read_job")
-def read_job(job_id: str, session: SessionDep,
-             user: Annotated[tables.User, planners]) -> JobPublic:
-    return _public(_job(session, job_id, user))
+def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, planners],
+             settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
+    job = _public(_job(session, job_id, user))
+    if user.role == Role.PLANNER and job.plan is not None:
+        job.plan = pseudonymised(job.plan, secret_key(settings))
+    return job
 
 
 @router.delete("/{job_id}", status_code=202, response_model=JobPublic,

@@ -14,21 +14,34 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, create_model
 
-from api.app.deps import SessionDep, require
+from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, etag, parse_if_match, responses
-from api.store import records
+from api.formats.pseudonyms import pseudonym
+from api.security import secret_key
+from api.settings import Settings
+from api.store import audit, records
 from api.store.records import Filters, Kind
+from api.store.tables import User
 from api.store.users import Role
 
 MAX_PAGE = 500
 # Kinds a planner may read (clients carry names, addresses, phones, health notes).
 PLANNER_READS = frozenset({"providers", "vehicles", "workers", "tasks", "trips"})
+# Kinds whose every read goes to the audit log.
+PERSONAL = frozenset({"clients"})
 
 
 def _page_model(kind: Kind) -> type[BaseModel]:
     schema: Any = kind.schema
     return create_model(f"{schema.__name__}Page", items=(list[schema], ...),
                         total=(int, ...), limit=(int, ...), offset=(int, ...))
+
+
+def _shown(body: dict[str, Any], user: User, settings: Settings) -> dict[str, Any]:
+    """A record as `user` may see it: for planners, a task's client is a pseudonym."""
+    if user.role == Role.PLANNER and body.get("client"):
+        return {**body, "client": pseudonym(body["client"], secret_key(settings))}
+    return body
 
 
 def router_for(kind: Kind) -> APIRouter:
@@ -43,7 +56,8 @@ def router_for(kind: Kind) -> APIRouter:
     @router.get("", response_model=page, dependencies=[read],
                 responses=responses(401, 403, 422),
                 summary=f"List {kind.name}", operation_id=f"list_{kind.name}")
-    def list_(session: SessionDep,
+    def list_(session: SessionDep, user: Annotated[User, read],
+              settings: Annotated[Settings, Depends(get_settings)],
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
               offset: Annotated[int, Query(ge=0)] = 0,
               day_from: Annotated[date | None, Query(description="tasks, trips")] = None,
@@ -57,8 +71,11 @@ def router_for(kind: Kind) -> APIRouter:
         rows, total = records.list_records(
             session, kind, Filters(day_from, day_to, provider, status, client, kind_),
             limit=limit, offset=offset)
-        return {"items": [r.body for r in rows], "total": total, "limit": limit,
-                "offset": offset}
+        if kind.name in PERSONAL:
+            audit.record_reads(session, user.username, [f"{kind.name}/{r.id}" for r in rows])
+            session.commit()
+        return {"items": [_shown(r.body, user, settings) for r in rows], "total": total,
+                "limit": limit, "offset": offset}
 
     @router.post("", status_code=201, response_model=schema, dependencies=[write],
                  responses=responses(401, 403, 409, 422),
@@ -73,10 +90,15 @@ def router_for(kind: Kind) -> APIRouter:
     @router.get("/{record_id}", response_model=schema, dependencies=[read],
                 responses=responses(401, 403, 404, 422),
                 summary=f"Read a {kind.singular}", operation_id=f"read_{kind.singular}")
-    def read_one(record_id: str, session: SessionDep, response: Response) -> Any:
+    def read_one(record_id: str, session: SessionDep, response: Response,
+                 user: Annotated[User, read],
+                 settings: Annotated[Settings, Depends(get_settings)]) -> Any:
         row = records.get_record(session, kind, record_id)
+        if kind.name in PERSONAL:
+            audit.record_reads(session, user.username, [f"{kind.name}/{record_id}"])
+            session.commit()
         response.headers["ETag"] = etag(row.version)
-        return row.body
+        return _shown(row.body, user, settings)
 
     @router.put("/{record_id}", response_model=schema, dependencies=[write],
                 responses=responses(401, 403, 404, 412, 422, 428),

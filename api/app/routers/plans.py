@@ -1,0 +1,199 @@
+"""Plan versions, publishing, a worker's day, and the audit log.
+
+- `POST /plans` makes a draft from a finished job's checked plan; `POST
+  /plans/{id}/publish` publishes it (immutable from then on) and supersedes the
+  published plans of overlapping days; every version stays readable.
+- `GET /days/{day}/workers/{worker_id}`: that worker's routes on that day from the
+  published plan, with what the job needs of each client (name, address, phone,
+  mobility), never the health note. A worker reads only their own day.
+- Planners read plans with clients pseudonymised; every read of a client's personal
+  data is written to the audit log, which coordinators query at `GET /audit`.
+"""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+
+from api.app.deps import SessionDep, get_settings, require
+from api.app.errors import ApiError, responses
+from api.formats.pseudonyms import pseudonymised
+from api.formats.resources import ClientResource
+from api.security import secret_key
+from api.settings import Settings
+from api.store import audit, records
+from api.store import plans as store
+from api.store.records import RecordNotFound
+from api.store.tables import Job, PlanVersion, User
+from api.store.users import Role
+
+router = APIRouter(tags=["plans"])
+coordinators = Depends(require(Role.COORDINATOR))
+readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
+anyone = Depends(require(Role.COORDINATOR, Role.PLANNER, Role.WORKER))
+
+
+class PlanIn(BaseModel):
+    job_id: str
+
+
+class PlanPublic(BaseModel):
+    id: str
+    status: str
+    first_day: date
+    last_day: date
+    job_id: str | None
+    created_by: str
+    created_at: datetime | None
+    published_by: str | None
+    published_at: datetime | None
+    superseded_by: str | None
+
+
+class PlanWithDocument(PlanPublic):
+    document: dict[str, Any]
+
+
+class PlanPage(BaseModel):
+    items: list[PlanPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class ClientOnSheet(BaseModel):
+    """What a worker may know of a client: enough to do the job, nothing more."""
+
+    id: str
+    name: str
+    address: str
+    phone: str
+    mobility: str
+    escort: bool
+
+
+class WorkerDay(BaseModel):
+    day: date
+    worker: str
+    plan_id: str
+    routes: list[dict[str, Any]]
+    clients: list[ClientOnSheet]
+
+
+class AuditPublic(BaseModel):
+    at: datetime | None
+    username: str
+    action: str
+    resource: str
+
+
+class AuditPage(BaseModel):
+    items: list[AuditPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+def _public(plan: PlanVersion) -> PlanPublic:
+    return PlanPublic(id=plan.id, status=plan.status, first_day=plan.first_day,
+                      last_day=plan.last_day, job_id=plan.job_id, created_by=plan.created_by,
+                      created_at=plan.created_at, published_by=plan.published_by,
+                      published_at=plan.published_at, superseded_by=plan.superseded_by)
+
+
+@router.post("/plans", status_code=201, response_model=PlanPublic,
+             dependencies=[coordinators], responses=responses(401, 403, 404, 409, 422),
+             summary="Keep a job's plan as a draft", operation_id="create_plan")
+def create_plan(body: PlanIn, session: SessionDep, response: Response,
+                user: Annotated[User, coordinators]) -> PlanPublic:
+    job = session.get(Job, body.job_id)
+    if job is None:
+        raise ApiError(404, f"job_id: {body.job_id!r} is not a job")
+    plan = store.plan_from_job(session, job, user.username)
+    session.commit()
+    response.headers["Location"] = f"/plans/{plan.id}"
+    return _public(plan)
+
+
+@router.get("/plans", response_model=PlanPage, dependencies=[readers],
+            responses=responses(401, 403, 422), summary="List plan versions",
+            operation_id="list_plans")
+def list_plans(session: SessionDep, day: date | None = None, status: str | None = None,
+               limit: Annotated[int, Query(ge=1, le=100)] = 20,
+               offset: Annotated[int, Query(ge=0)] = 0) -> PlanPage:
+    rows, total = store.list_plans(session, day=day, status=status, limit=limit,
+                                   offset=offset)
+    return PlanPage(items=[_public(p) for p in rows], total=total, limit=limit,
+                    offset=offset)
+
+
+@router.get("/plans/{plan_id}", response_model=PlanWithDocument, dependencies=[readers],
+            responses=responses(401, 403, 404, 422),
+            summary="A plan version with its document (clients pseudonymised for planners)",
+            operation_id="read_plan")
+def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
+              settings: Annotated[Settings, Depends(get_settings)]) -> PlanWithDocument:
+    plan = store.get_plan(session, plan_id)
+    document = plan.document
+    if user.role == Role.PLANNER:
+        document = pseudonymised(document, secret_key(settings))
+    return PlanWithDocument(**_public(plan).model_dump(), document=document)
+
+
+@router.post("/plans/{plan_id}/publish", response_model=PlanPublic,
+             dependencies=[coordinators], responses=responses(401, 403, 404, 409, 422),
+             summary="Publish a draft (supersedes the plans of overlapping days)",
+             operation_id="publish_plan")
+def publish_plan(plan_id: str, session: SessionDep,
+                 user: Annotated[User, coordinators]) -> PlanPublic:
+    plan = store.get_plan(session, plan_id)
+    store.publish(session, plan, user.username)
+    session.commit()
+    return _public(plan)
+
+
+@router.get("/days/{day}/workers/{worker_id}", response_model=WorkerDay,
+            dependencies=[anyone], responses=responses(401, 403, 404, 422),
+            summary="A worker's published day", operation_id="read_worker_day")
+def worker_day(day: date, worker_id: str, session: SessionDep,
+               user: Annotated[User, anyone]) -> WorkerDay:
+    if user.role == Role.PLANNER:
+        raise ApiError(403, "a planner reads plans, not a worker's day with client details")
+    if user.role == Role.WORKER and user.worker_id != worker_id:
+        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
+    plan = store.published_on(session, day)
+    if plan is None:
+        raise ApiError(404, f"days/{day}: no published plan covers this day")
+    routes = store.routes_of(plan.document, worker_id, day)
+    client_ids = sorted({s["client"] for r in routes for s in r["stops"] if s.get("client")})
+    kind = records.KINDS["clients"]
+    clients = []
+    for client_id in client_ids:
+        try:
+            row = records.get_record(session, kind, client_id)
+        except RecordNotFound:  # a posted scenario's client: not in the records
+            continue
+        client = ClientResource.model_validate(row.body)
+        clients.append(ClientOnSheet(id=client.id, name=client.name, address=client.address,
+                                     phone=client.phone, mobility=client.mobility,
+                                     escort=client.escort))
+    audit.record_reads(session, user.username, [f"clients/{c.id}" for c in clients])
+    session.commit()
+    return WorkerDay(day=day, worker=worker_id, plan_id=plan.id, routes=routes,
+                     clients=clients)
+
+
+@router.get("/audit", response_model=AuditPage, dependencies=[coordinators],
+            responses=responses(401, 403, 422), summary="Who read personal data, when",
+            operation_id="read_audit_log", tags=["audit"])
+def audit_log(session: SessionDep, username: str | None = None, resource: str | None = None,
+              since: datetime | None = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100,
+              offset: Annotated[int, Query(ge=0)] = 0) -> AuditPage:
+    rows, total = audit.entries(session, username=username, resource=resource, since=since,
+                                limit=limit, offset=offset)
+    return AuditPage(items=[AuditPublic(at=r.at, username=r.username, action=r.action,
+                                        resource=r.resource) for r in rows],
+                     total=total, limit=limit, offset=offset)

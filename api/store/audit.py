@@ -1,0 +1,33 @@
+"""The audit log: every read of personal data, who and when."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.store.tables import AuditEntry
+
+
+def record_reads(session: Session, username: str, resources: Iterable[str]) -> None:
+    session.add_all([AuditEntry(username=username, action="read", resource=r)
+                     for r in resources])
+    session.flush()
+
+
+def entries(session: Session, *, username: str | None, resource: str | None,
+            since: datetime | None, limit: int, offset: int
+            ) -> tuple[Sequence[AuditEntry], int]:
+    query = select(AuditEntry)
+    if username is not None:
+        query = query.where(AuditEntry.username == username)
+    if resource is not None:
+        query = query.where(AuditEntry.resource == resource)
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+                           ).all()
+    return rows, total
