@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
 from api.formats.scenario import ScenarioError
 from api.store.plans import PlanConflict
 from api.store.records import (
+    BadFilter,
     BadReference,
     RecordExists,
     RecordInUse,
@@ -25,6 +27,7 @@ from api.store.records import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+MAX_OFFSET = 1_000_000  # pages start at most this far in
 
 
 class FieldError(BaseModel):
@@ -65,10 +68,11 @@ class ApiError(Exception):
         self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
 
 
-def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI entries for the error statuses a route can answer."""
+def responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error statuses a route can answer; a route that reads a
+    body also answers 400 to one that is not JSON."""
     return {s: {"model": Problem, "description": TITLES.get(s, "Error"),
-                "content": {PROBLEM_JSON: {}}} for s in statuses}
+                "content": {PROBLEM_JSON: {}}} for s in (*((400,) if body else ()), *statuses)}
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -114,6 +118,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(VersionMismatch)
     async def _stale(_request: Request, exc: VersionMismatch) -> JSONResponse:
         return problem(412, str(exc), headers={"ETag": etag(exc.current)})
+
+    @app.exception_handler(BadFilter)
+    async def _filter(_request: Request, exc: BadFilter) -> JSONResponse:
+        return problem(422, str(exc), errors=[FieldError(field=f"query.{exc.name}",
+                                                         value=_jsonable(exc.value),
+                                                         message=str(exc))])
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:

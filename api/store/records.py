@@ -8,6 +8,7 @@ those references and the version the caller last saw; a stale version is refused
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,6 +52,12 @@ class BadReference(RecordError):
         self.field, self.value = field_name, value
 
 
+class BadFilter(RecordError):
+    def __init__(self, name: str, value: object, message: str) -> None:
+        super().__init__(message)
+        self.name, self.value = name, value
+
+
 class VersionMismatch(RecordError):
     def __init__(self, message: str, current: int) -> None:
         super().__init__(message)
@@ -65,6 +72,7 @@ class Kind:
     columns: Callable[[Any], dict[str, Any]] = lambda _r: {}
     # field of the resource -> the kind its value names
     references: dict[str, str] = field(default_factory=dict)
+    filters: tuple[str, ...] = ()  # the `Filters` fields that apply to this kind
     kinds_in_table: tuple[str, ...] = ()  # several kinds share one table (tasks, trips)
 
     @property
@@ -77,13 +85,15 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("clients", tables.Client, ClientResource),
     Kind("vehicles", tables.Vehicle, VehicleResource),
     Kind("workers", tables.Worker, WorkerResource, lambda r: {"provider_id": r.provider},
-         references={"provider": "providers", "vehicle": "vehicles"}),
+         references={"provider": "providers", "vehicle": "vehicles"}, filters=("provider",)),
     Kind("tasks", tables.Task, TaskResource,
          lambda r: {"kind": r.kind, "day": r.day, "client_id": r.client, "status": r.status},
-         references={"client": "clients"}, kinds_in_table=("visit", "job")),
+         references={"client": "clients"}, kinds_in_table=("visit", "job"),
+         filters=("day_from", "day_to", "status", "client", "kind")),
     Kind("trips", tables.Task, TripResource,
          lambda r: {"kind": "trip", "day": r.day, "client_id": r.client, "status": r.status},
-         references={"client": "clients", "return_of": "trips"}, kinds_in_table=("trip",)),
+         references={"client": "clients", "return_of": "trips"}, kinds_in_table=("trip",),
+         filters=("day_from", "day_to", "status", "client")),
 )}
 
 # Who refers to whom: a record named here cannot be deleted while such rows exist.
@@ -113,6 +123,10 @@ def _select(kind: Kind) -> Any:
 def list_records(session: Session, kind: Kind, filters: Filters, *, limit: int, offset: int
                  ) -> tuple[Sequence[Any], int]:
     """One page of `kind`'s records in id order, and how many match in all."""
+    for name, value in dataclasses.asdict(filters).items():
+        if value is not None and name not in kind.filters:
+            raise BadFilter(name, value, f"{name}: {kind.name} cannot be filtered by {name} "
+                                         f"(they can by: {', '.join(kind.filters) or 'nothing'})")
     query = _select(kind)
     table = kind.table
     if filters.day_from is not None:

@@ -28,7 +28,7 @@ class Me(BaseModel):
     worker_id: str | None
 
 
-@router.post("/token", response_model=Token, responses=responses(401, 422),
+@router.post("/token", response_model=Token, responses=responses(401, 422, body=True),
              summary="Log in", operation_id="log_in")
 def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
            settings: Annotated[Settings, Depends(get_settings)]) -> Token:

@@ -7,14 +7,14 @@ the scenario, written before the 202 leaves.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, responses
+from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.schemas import UtcDatetime
 from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
 from api.formats.scenario import parse_scenario
@@ -56,9 +56,9 @@ class JobIn(BaseModel):
 class JobPublic(BaseModel):
     id: str
     status: str
-    created_at: datetime | None
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDatetime | None
+    started_at: UtcDatetime | None
+    finished_at: UtcDatetime | None
     attempts: int
     cancel_requested: bool
     progress: dict[str, Any] | None
@@ -110,7 +110,7 @@ def _scenario(body: JobIn, session: Any, settings: Settings) -> ScenarioIn:
 
 
 @router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
-             responses=responses(401, 403, 422, 429), summary="Start a planning job",
+             responses=responses(401, 403, 422, 429, body=True), summary="Start a planning job",
              operation_id="start_job")
 def start_job(body: JobIn, request: Request, response: Response, session: SessionDep,
               settings: Annotated[Settings, Depends(get_settings)],
@@ -145,7 +145,7 @@ def _job(session: Any, job_id: str, user: tables.User) -> tables.Job:
             operation_id="list_jobs")
 def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
-              offset: Annotated[int, Query(ge=0)] = 0) -> JobPage:
+              offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
     owner = None if user.role == Role.COORDINATOR else user.username
     rows, total = store.list_jobs(session, owner, limit=limit, offset=offset)
     return JobPage(items=[_public(j, with_plan=False) for j in rows], total=total,

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, responses
+from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.schemas import UtcDatetime
 from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import ClientResource
 from api.security import secret_key
@@ -46,9 +47,9 @@ class PlanPublic(BaseModel):
     last_day: date
     job_id: str | None
     created_by: str
-    created_at: datetime | None
+    created_at: UtcDatetime | None
     published_by: str | None
-    published_at: datetime | None
+    published_at: UtcDatetime | None
     superseded_by: str | None
 
 
@@ -83,7 +84,7 @@ class WorkerDay(BaseModel):
 
 
 class AuditPublic(BaseModel):
-    at: datetime | None
+    at: UtcDatetime | None
     username: str
     action: str
     resource: str
@@ -104,7 +105,7 @@ def _public(plan: PlanVersion) -> PlanPublic:
 
 
 @router.post("/plans", status_code=201, response_model=PlanPublic,
-             dependencies=[coordinators], responses=responses(401, 403, 404, 409, 422),
+             dependencies=[coordinators], responses=responses(401, 403, 404, 409, 422, body=True),
              summary="Keep a job's plan as a draft", operation_id="create_plan")
 def create_plan(body: PlanIn, session: SessionDep, response: Response,
                 user: Annotated[User, coordinators]) -> PlanPublic:
@@ -122,7 +123,7 @@ def create_plan(body: PlanIn, session: SessionDep, response: Response,
             operation_id="list_plans")
 def list_plans(session: SessionDep, day: date | None = None, status: str | None = None,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
-               offset: Annotated[int, Query(ge=0)] = 0) -> PlanPage:
+               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> PlanPage:
     rows, total = store.list_plans(session, day=day, status=status, limit=limit,
                                    offset=offset)
     return PlanPage(items=[_public(p) for p in rows], total=total, limit=limit,
@@ -191,7 +192,7 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
 def audit_log(session: SessionDep, username: str | None = None, resource: str | None = None,
               since: datetime | None = None,
               limit: Annotated[int, Query(ge=1, le=500)] = 100,
-              offset: Annotated[int, Query(ge=0)] = 0) -> AuditPage:
+              offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> AuditPage:
     rows, total = audit.entries(session, username=username, resource=resource, since=since,
                                 limit=limit, offset=offset)
     return AuditPage(items=[AuditPublic(at=r.at, username=r.username, action=r.action,

@@ -10,12 +10,13 @@ Coordinators read and write; planners read what carries no personal data.
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, create_model
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, etag, parse_if_match, responses
+from api.app.errors import MAX_OFFSET, ApiError, etag, parse_if_match, responses
 from api.formats.pseudonyms import pseudonym
 from api.security import secret_key
 from api.settings import Settings
@@ -59,7 +60,7 @@ def router_for(kind: Kind) -> APIRouter:
     def list_(session: SessionDep, user: Annotated[User, read],
               settings: Annotated[Settings, Depends(get_settings)],
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-              offset: Annotated[int, Query(ge=0)] = 0,
+              offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
               day_from: Annotated[date | None, Query(description="tasks, trips")] = None,
               day_to: Annotated[date | None, Query(description="tasks, trips")] = None,
               provider: Annotated[str | None, Query(description="workers")] = None,
@@ -78,13 +79,13 @@ def router_for(kind: Kind) -> APIRouter:
                 "limit": limit, "offset": offset}
 
     @router.post("", status_code=201, response_model=schema, dependencies=[write],
-                 responses=responses(401, 403, 409, 422),
+                 responses=responses(401, 403, 409, 422, body=True),
                  summary=f"Add a {kind.singular}", operation_id=f"create_{kind.singular}")
     def create(body: schema, session: SessionDep, response: Response) -> Any:
         row = records.create_record(session, kind, body)
         session.commit()  # stored before the answer leaves
         response.headers["ETag"] = etag(row.version)
-        response.headers["Location"] = f"/{kind.name}/{row.id}"
+        response.headers["Location"] = f"/{kind.name}/{quote(row.id, safe='')}"
         return row.body
 
     @router.get("/{record_id}", response_model=schema, dependencies=[read],
@@ -101,7 +102,7 @@ def router_for(kind: Kind) -> APIRouter:
         return _shown(row.body, user, settings)
 
     @router.put("/{record_id}", response_model=schema, dependencies=[write],
-                responses=responses(401, 403, 404, 412, 422, 428),
+                responses=responses(401, 403, 404, 412, 422, 428, body=True),
                 summary=f"Replace a {kind.singular}", operation_id=f"replace_{kind.singular}")
     def replace(record_id: str, body: schema, session: SessionDep, response: Response,
                 if_match: Annotated[str | None, Header()] = None) -> Any:
