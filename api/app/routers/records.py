@@ -16,14 +16,16 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, create_model
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import MAX_OFFSET, ApiError, etag, parse_if_match, responses
+from api.app.errors import MAX_OFFSET, ApiError, FieldError, etag, parse_if_match, responses
 from api.formats.pseudonyms import pseudonym
+from api.formats.resources import ClientResource
 from api.security import secret_key
 from api.settings import Settings
 from api.store import audit, records
 from api.store.records import Filters, Kind
 from api.store.tables import User
 from api.store.users import Role
+from geo.geocode import GeocodeError, geocode
 
 MAX_PAGE = 500
 # Kinds a planner may read (clients carry names, addresses, phones, health notes).
@@ -43,6 +45,22 @@ def _shown(body: dict[str, Any], user: User, settings: Settings) -> dict[str, An
     if user.role == Role.PLANNER and body.get("client"):
         return {**body, "client": pseudonym(body["client"], secret_key(settings))}
     return body
+
+
+def located(body: Any, settings: Settings) -> Any:
+    """A client given by address only gets the coordinates of the address (online)."""
+    if not isinstance(body, ClientResource) or body.lat is not None:
+        return body
+    if not body.address.strip():
+        raise ApiError(422, "lat, lon: give the home's coordinates or its address",
+                       errors=[FieldError(field="body.lat", value=None,
+                                          message="no coordinates and no address")])
+    try:
+        lat, lon = geocode(body.address, cache_dir=settings.cache_dir)
+    except GeocodeError as exc:
+        raise ApiError(422, str(exc), errors=[FieldError(
+            field="body.address", value=body.address, message=str(exc))]) from None
+    return body.model_copy(update={"lat": lat, "lon": lon})
 
 
 def router_for(kind: Kind) -> APIRouter:
@@ -81,8 +99,9 @@ def router_for(kind: Kind) -> APIRouter:
     @router.post("", status_code=201, response_model=schema, dependencies=[write],
                  responses=responses(401, 403, 409, 422, body=True),
                  summary=f"Add a {kind.singular}", operation_id=f"create_{kind.singular}")
-    def create(body: schema, session: SessionDep, response: Response) -> Any:
-        row = records.create_record(session, kind, body)
+    def create(body: schema, session: SessionDep, response: Response,
+               settings: Annotated[Settings, Depends(get_settings)]) -> Any:
+        row = records.create_record(session, kind, located(body, settings))
         session.commit()  # stored before the answer leaves
         response.headers["ETag"] = etag(row.version)
         response.headers["Location"] = f"/{kind.name}/{quote(row.id, safe='')}"
@@ -105,12 +124,14 @@ def router_for(kind: Kind) -> APIRouter:
                 responses=responses(401, 403, 404, 412, 422, 428, body=True),
                 summary=f"Replace a {kind.singular}", operation_id=f"replace_{kind.singular}")
     def replace(record_id: str, body: schema, session: SessionDep, response: Response,
+                settings: Annotated[Settings, Depends(get_settings)],
                 if_match: Annotated[str | None, Header()] = None) -> Any:
         version = parse_if_match(if_match)
         if body.id != record_id:
             raise ApiError(422, f"id: {body.id!r} differs from the path's {record_id!r} "
                                 "(an id cannot change)")
-        row = records.replace_record(session, kind, record_id, body, version)
+        row = records.replace_record(session, kind, record_id, located(body, settings),
+                                     version)
         session.commit()
         response.headers["ETag"] = etag(row.version)
         return row.body
