@@ -13,6 +13,7 @@ import getpass
 import json
 import logging
 import os
+import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the HTTP API (FastAPI on uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true",
+                       help="load the Starachowice demo week's records into an empty "
+                            "database and print how to log in")
     users = sub.add_parser("users", help="accounts of the HTTP API")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add an account (e.g. the first coordinator)")
@@ -168,9 +172,40 @@ def _serve(args: argparse.Namespace) -> int:
 
     from api.app.main import create_app
 
+    if args.demo:
+        _load_demo(args)
     uvicorn.run(create_app(get_settings()), host=args.host, port=args.port,
                 log_level=get_settings().log_level.lower())
     return 0
+
+
+DEMO_USER = "koordynator"
+
+
+def _load_demo(args: argparse.Namespace) -> None:
+    """The demo day's records and a coordinator account, unless the database has records."""
+    from api.formats.resources import records_from_scenario
+    from api.store import records
+    from api.store.tables import User
+
+    url = get_settings().database()
+    migrate(url)
+    scenario = read_scenario(demo_scenario_path("weekday"))
+    with session_scope(url) as session:
+        if not records.all_resources(session, records.KINDS["providers"]):
+            for kind, items in records_from_scenario(scenario).items():
+                for item in items:
+                    records.create_record(session, records.KINDS[kind], item)
+        password = None
+        if session.get(User, DEMO_USER) is None:
+            password = secrets.token_urlsafe(9)
+            add_user(session, DEMO_USER, password, Role.COORDINATOR)
+    base = f"http://{args.host}:{args.port}"
+    print(f"Trasa demo: {scenario.name} ({scenario.date}) loaded into {url}")
+    if password is not None:
+        print(f"log in as {DEMO_USER!r} with password {password!r} (shown once):")
+        print(f"  curl -s -d 'username={DEMO_USER}&password={password}' {base}/auth/token")
+    print(f"API documentation: {base}/docs", flush=True)
 
 
 def _add_user(console: Console, args: argparse.Namespace) -> int:

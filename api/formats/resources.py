@@ -256,3 +256,45 @@ def _trip(r: TripResource) -> dict[str, Any]:
             "passengers": r.passengers, "max_ride_min": r.max_ride_min,
             "return_of": r.return_of, "appointment_min": r.appointment_min,
             "priority": r.priority, "mandatory": r.mandatory}
+
+
+def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
+    """A scenario's master data and tasks as stored records (e.g. the demo for `trasa
+    serve --demo`): places become coordinates, a task names its client."""
+    places = {x.id: x for x in scenario.locations}
+    clients = {c.id: c for c in scenario.clients}
+    out: dict[str, list[Resource]] = {
+        "providers": [ProviderResource(id=p.id, name=p.name, kind=p.kind)
+                      for p in scenario.providers],
+        "clients": [ClientResource(id=c.id, name=c.name or c.id,
+                                   address=places[c.location].name,
+                                   lat=places[c.location].lat, lon=places[c.location].lon)
+                    for c in scenario.clients],
+        "vehicles": [VehicleResource(**v.model_dump()) for v in scenario.vehicles],
+        "workers": [WorkerResource(
+            id=w.id, name=w.name or w.id, provider=w.provider, skills=w.skills,
+            availability=w.shifts, absences=w.absences,
+            base_name=places[w.start_location].name, base_lat=places[w.start_location].lat,
+            base_lon=places[w.start_location].lon, max_work_min=w.max_work_min,
+            max_week_min=w.max_week_min, vehicle=w.vehicle) for w in scenario.workers],
+        "tasks": [], "trips": [],
+    }
+    for t in scenario.tasks:
+        if t.client is None or t.client not in clients:
+            raise RecordsError(f"tasks: {t.id!r} has no client; a stored task names one")
+        out["tasks"].append(TaskResource(
+            id=t.id, kind=t.kind, client=t.client, day=t.release_date or scenario.date,
+            duration_min=t.duration_min, windows=t.windows, skills=t.skills,
+            priority=t.priority, mandatory=t.mandatory, series=t.series,
+            due_date=t.due_date))
+    for r in scenario.trips:
+        if r.client is None:
+            raise RecordsError(f"trips: {r.id!r} has no client; a stored trip names one")
+        drop = places[r.dropoff]
+        out["trips"].append(TripResource(
+            id=r.id, client=r.client, day=r.day or scenario.date,
+            dropoff=Place(name=drop.name, lat=drop.lat, lon=drop.lon),
+            pickup_window=r.pickup_window, arrive_by=r.arrive_by, passengers=r.passengers,
+            max_ride_min=r.max_ride_min, return_of=r.return_of,
+            appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory))
+    return out

@@ -61,4 +61,7 @@ def alembic_config(url: str) -> Config:
 
 def migrate(url: str) -> None:
     """Bring the database at `url` to the newest schema (creating it if empty)."""
-    command.upgrade(alembic_config(url), "head")
+    config = alembic_config(url)
+    with engine_for(url).begin() as connection:  # the engine makes an SQLite file's folder
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
