@@ -80,10 +80,27 @@ def list_plans(session: Session, *, day: date | None, status: str | None, limit:
     return rows, total
 
 
-def published_on(session: Session, day: date) -> PlanVersion | None:
-    return session.scalar(select(PlanVersion).where(
+def published_on(session: Session, day: date) -> str | None:
+    """The id of the plan published for `day`, if any."""
+    return session.scalar(select(PlanVersion.id).where(
         PlanVersion.status == PlanStatus.PUBLISHED.value, PlanVersion.first_day <= day,
         PlanVersion.last_day >= day))
+
+
+_DOCUMENTS: dict[str, dict[str, Any]] = {}  # plan id -> document (documents never change)
+_DOCUMENTS_KEPT = 32
+
+
+def document_of(session: Session, plan_id: str) -> dict[str, Any]:
+    """A plan's document, read from the database once per process: documents never change
+    (a new plan is a new version), and every worker of the day reads the same one."""
+    document = _DOCUMENTS.get(plan_id)
+    if document is None:
+        document = get_plan(session, plan_id).document
+        if len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
+            _DOCUMENTS.clear()
+        _DOCUMENTS[plan_id] = document
+    return document
 
 
 def routes_of(document: dict[str, Any], worker_id: str, day: date) -> list[dict[str, Any]]:

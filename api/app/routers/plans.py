@@ -164,10 +164,10 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
         raise ApiError(403, "a planner reads plans, not a worker's day with client details")
     if user.role == Role.WORKER and user.worker_id != worker_id:
         raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
-    plan = store.published_on(session, day)
-    if plan is None:
+    plan_id = store.published_on(session, day)
+    if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
-    routes = store.routes_of(plan.document, worker_id, day)
+    routes = store.routes_of(store.document_of(session, plan_id), worker_id, day)
     client_ids = sorted({s["client"] for r in routes for s in r["stops"] if s.get("client")})
     kind = records.KINDS["clients"]
     clients = []
@@ -182,7 +182,7 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
                                      escort=client.escort))
     audit.record_reads(session, user.username, [f"clients/{c.id}" for c in clients])
     session.commit()
-    return WorkerDay(day=day, worker=worker_id, plan_id=plan.id, routes=routes,
+    return WorkerDay(day=day, worker=worker_id, plan_id=plan_id, routes=routes,
                      clients=clients)
 
 

@@ -1,0 +1,125 @@
+"""Reads under load while a solve runs: 50 clients reading route data, p50/p99 latency.
+
+Starts `trasa serve --demo` on loopback (SQLite, a temporary folder), plans and
+publishes the demo day, starts a long solve, and runs locust headless (bounded in
+time) with workers reading their published day and coordinators the plan. Prints
+one row per request kind and a last line
+`load: clients=50 p50_ms=X p99_ms=Y errors=N`.
+
+    python -m benchmarks.load [--clients 50] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from api.store.database import session_scope
+from api.store.users import Role, add_user
+from benchmarks.common import machine_line
+
+LOCUSTFILE = Path(__file__).with_name("locust_day.py")
+DAY = "2026-11-24"
+WORKER_PASSWORD = "load-test-password"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_job(api: httpx.Client, location: str, timeout_s: float = 300) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = api.get(location).json()
+        if job["status"] in {"done", "failed", "cancelled"}:
+            return dict(job)
+        time.sleep(0.5)
+    raise SystemExit(f"{location}: not finished after {timeout_s} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=30)
+    args = parser.parse_args(argv)
+    print(machine_line(clients=args.clients, seconds=args.seconds, database="sqlite",
+                       job_workers=1))
+    with tempfile.TemporaryDirectory() as tmp:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("TRASA_") and k != "DATABASE_URL"}
+        env["TRASA_DATA_DIR"] = tmp
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api.cli.main", "serve", "--demo", "--port", str(port)],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            return _run(args, base, Path(tmp), server)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Popen[str]) -> int:
+    lines = [server.stdout.readline() for _ in range(4)]  # type: ignore[union-attr]
+    login = re.search(r"username=([^&]+)&password=([^'\s]+)'", "".join(lines))
+    if login is None:
+        raise SystemExit(f"the demo server printed no log-in: {lines}")
+    for _ in range(300):
+        try:
+            token = httpx.post(f"{base}/auth/token",
+                               data={"username": login[1], "password": login[2]}).json()
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    api = httpx.Client(base_url=base, timeout=60,
+                       headers={"Authorization": f"Bearer {token['access_token']}"})
+    job = _wait_job(api, api.post("/plans/jobs", json={
+        "records": {"first_day": DAY}, "max_solutions": 200}).headers["Location"])
+    plan_id = api.post("/plans", json={"job_id": job["id"]}).json()["id"]
+    api.post(f"/plans/{plan_id}/publish")
+    worker_id = max(job["plan"]["routes"], key=lambda r: len(r["stops"]))["worker"]
+    with session_scope(f"sqlite:///{tmp / 'trasa.db'}") as session:
+        add_user(session, "load-worker", WORKER_PASSWORD, Role.WORKER, worker_id)
+    worker_token = httpx.post(f"{base}/auth/token", data={
+        "username": "load-worker", "password": WORKER_PASSWORD}).json()["access_token"]
+    # The solve that runs while the clients read.
+    api.post("/plans/jobs", json={"records": {"first_day": DAY},
+                                  "time_limit_s": args.seconds + 30, "stall_solutions": None})
+    env = {**os.environ, "TRASA_LOAD_DAY": DAY, "TRASA_LOAD_WORKER": worker_id,
+           "TRASA_LOAD_PLAN": plan_id, "TRASA_LOAD_WORKER_TOKEN": worker_token,
+           "TRASA_LOAD_COORDINATOR_TOKEN": token["access_token"]}
+    prefix = tmp / "locust"
+    locust = subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE),
+                    "--headless", "-u", str(args.clients), "-r", str(args.clients),
+                    "-t", f"{args.seconds}s", "--host", base, "--csv", str(prefix),
+                    "--only-summary", "--loglevel", "ERROR"],
+                   env=env, check=True, capture_output=True, text=True, timeout=args.seconds + 120)
+    if os.environ.get("TRASA_LOAD_DEBUG"):
+        print(locust.stdout[-3000:], locust.stderr[-3000:])
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    print(f"{'request':<34} {'count':>7} {'errors':>6} {'p50 ms':>7} {'p99 ms':>7}")
+    for row in rows:
+        print(f"{row['Name']:<34} {row['Request Count']:>7} {row['Failure Count']:>6} "
+              f"{row['50%']:>7} {row['99%']:>7}")
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    print(f"load: clients={args.clients} p50_ms={total['50%']} p99_ms={total['99%']} "
+          f"errors={total['Failure Count']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
