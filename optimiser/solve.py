@@ -14,6 +14,7 @@ import logging
 import random
 
 from optimiser.check import PlanRejected, check
+from optimiser.exchange import exchange_by_priority
 from optimiser.model import (
     Break,
     Plan,
@@ -56,6 +57,9 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     else:
         routes, dropped, objective, status = (), tuple(t.id for t in candidates), 0, "NOT_RUN"
     partial = Plan(routes=routes, unassigned=(), objective=objective, solver_status=status)
+    if dropped and not watch.cancelled:
+        partial, left = exchange_by_priority(problem, partial, list(dropped))
+        routes, dropped = partial.routes, tuple(left)
     unassigned = [Unassigned(t.id, hopeless[t.id]) for t in problem.tasks if t.id in hopeless]
     beyond_spacing = sessions_beyond_spacing(problem)
     for task_id in dropped:
