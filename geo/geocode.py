@@ -9,7 +9,7 @@ from pathlib import Path
 
 import osmnx as ox
 
-from geo.graph import _osmnx_settings
+from geo.graph import osmnx_settings
 
 GEOCODE_TIMEOUT_S = 10.0
 
@@ -24,7 +24,7 @@ def geocode(address: str, *, cache_dir: Path | None, timeout_s: float = GEOCODE_
     cache = ({"use_cache": True, "cache_folder": str(cache_dir / "http")} if cache_dir
              else {"use_cache": False})
     try:
-        with _osmnx_settings(requests_timeout=timeout_s, **cache):
+        with osmnx_settings(requests_timeout=timeout_s, **cache):
             lat, lon = ox.geocode(address)
     except Exception as exc:  # HTTP, DNS and "nothing found" errors of many types
         raise GeocodeError(f"address {address!r} could not be geocoded ({type(exc).__name__};"

@@ -237,7 +237,7 @@ def _load_file(path: Path) -> nx.MultiDiGraph:
 
 def _drive_graph_from_xml(path: Path) -> nx.MultiDiGraph:
     tags = list(dict.fromkeys([*ox.settings.useful_tags_way, *_EXTRA_WAY_TAGS]))
-    with _osmnx_settings(useful_tags_way=tags):
+    with osmnx_settings(useful_tags_way=tags):
         G = ox.graph_from_xml(path, simplify=False, retain_all=True)
     not_drivable = [(u, v, k) for u, v, k, d in G.edges(keys=True, data=True) if not _drivable(d)]
     G.remove_edges_from(not_drivable)
@@ -275,7 +275,7 @@ def _download_place(place: str, *, cache_dir: Path | None, timeout_s: float) -> 
     if cache_dir is not None:
         http_cache = {"use_cache": True, "cache_folder": str(cache_dir / "http")}
     try:
-        with _osmnx_settings(requests_timeout=timeout_s, **http_cache):
+        with osmnx_settings(requests_timeout=timeout_s, **http_cache):
             return ox.graph_from_place(place, network_type="drive")
     except Exception as exc:  # geocoder, HTTP and Overpass errors of many types
         raise GraphLoadError(
@@ -299,7 +299,7 @@ def _slug(place: str) -> str:
 
 
 @contextmanager
-def _osmnx_settings(**overrides: Any) -> Iterator[None]:
+def osmnx_settings(**overrides: Any) -> Iterator[None]:
     """Set osmnx global settings for the duration of a block, then restore them."""
     saved = {name: getattr(ox.settings, name) for name in overrides}
     try:
