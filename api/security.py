@@ -36,7 +36,9 @@ def verify_password(password: str, password_hash: str) -> bool:
     return _hasher().verify(password, password_hash)
 
 
+@lru_cache(maxsize=4)
 def secret_key(settings: Settings) -> str:
+    """The signing key, read once per process (every request needs it)."""
     if settings.secret_key:
         return settings.secret_key
     path = Path(settings.data_dir) / "secret_key"

@@ -99,21 +99,8 @@ def install(app: FastAPI) -> None:
         return problem(exc.status_code, str(exc.detail),
                        headers=dict(exc.headers) if exc.headers else None)
 
-    @app.exception_handler(RecordNotFound)
-    async def _missing(_request: Request, exc: RecordNotFound) -> JSONResponse:
-        return problem(404, str(exc))
-
-    @app.exception_handler(RecordExists)
-    async def _exists(_request: Request, exc: RecordExists) -> JSONResponse:
-        return problem(409, str(exc))
-
-    @app.exception_handler(PlanConflict)
-    async def _plan_conflict(_request: Request, exc: PlanConflict) -> JSONResponse:
-        return problem(409, str(exc))
-
-    @app.exception_handler(RecordInUse)
-    async def _in_use(_request: Request, exc: RecordInUse) -> JSONResponse:
-        return problem(409, str(exc))
+    for kind, status in PLAIN_STATUS.items():
+        app.add_exception_handler(kind, _plain(status))
 
     @app.exception_handler(VersionMismatch)
     async def _stale(_request: Request, exc: VersionMismatch) -> JSONResponse:
@@ -130,13 +117,18 @@ def install(app: FastAPI) -> None:
         return problem(422, str(exc), errors=[FieldError(field=f"body.{exc.field}",
                                                          value=exc.value, message=str(exc))])
 
-    @app.exception_handler(ScenarioError)
-    async def _scenario(_request: Request, exc: ScenarioError) -> JSONResponse:
-        return problem(422, str(exc))
 
-    @app.exception_handler(RecordsError)
-    async def _records(_request: Request, exc: RecordsError) -> JSONResponse:
-        return problem(422, str(exc))
+# Errors whose message says it all: the status each becomes.
+PLAIN_STATUS: dict[type[Exception], int] = {
+    RecordNotFound: 404, RecordExists: 409, RecordInUse: 409, PlanConflict: 409,
+    ScenarioError: 422, RecordsError: 422}
+
+
+def _plain(status: int) -> Any:
+    async def handler(_request: Request, exc: Exception) -> JSONResponse:
+        return problem(status, str(exc))
+
+    return handler
 
 
 def _jsonable(value: Any) -> Any:

@@ -48,6 +48,7 @@ def engine_for(url: str) -> Engine:
                          max_overflow=POOL_OVERFLOW)
 
 
+@lru_cache(maxsize=8)
 def sessions(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url), expire_on_commit=False)
 

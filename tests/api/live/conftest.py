@@ -153,22 +153,22 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     srv.stop()
 
 
-@pytest.fixture
-def coordinator(server: Server) -> Iterator[httpx.Client]:
-    client = server.client("coordinator")
+def _logged_in(server: Server, username: str) -> Iterator[httpx.Client]:
+    client = server.client(username)
     yield client
     client.close()
+
+
+@pytest.fixture
+def coordinator(server: Server) -> Iterator[httpx.Client]:
+    yield from _logged_in(server, "coordinator")
 
 
 @pytest.fixture
 def planner(server: Server) -> Iterator[httpx.Client]:
-    client = server.client("planner")
-    yield client
-    client.close()
+    yield from _logged_in(server, "planner")
 
 
 @pytest.fixture
 def worker(server: Server) -> Iterator[httpx.Client]:
-    client = server.client("worker")
-    yield client
-    client.close()
+    yield from _logged_in(server, "worker")
