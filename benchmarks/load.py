@@ -2,17 +2,20 @@
 
 Starts `trasa serve --demo` on loopback (SQLite, a temporary folder), plans and
 publishes the demo day, starts a long solve, and runs locust headless (bounded in
-time) with workers reading their published day and coordinators the plan. Prints
+time) with workers reading their published day and coordinators the plan. Clients
+join at `--spawn-rate` a second and the figures count from when all have joined
+(locust's --reset-stats): steady reading, not the herd of first connections. Prints
 one row per request kind and a last line
 `load: clients=50 p50_ms=X p99_ms=Y errors=N`.
 
-    python -m benchmarks.load [--clients 50] [--seconds 30]
+    python -m benchmarks.load [--clients 50] [--seconds 30] [--spawn-rate 10]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import re
 import socket
@@ -53,8 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--spawn-rate", type=float, default=10,
+                        help="clients joining per second (counted once all have joined)")
     args = parser.parse_args(argv)
-    print(machine_line(clients=args.clients, seconds=args.seconds, database="sqlite",
+    print(machine_line(clients=args.clients, seconds=args.seconds,
+                       spawn_rate=args.spawn_rate, database="sqlite",
                        job_workers=1))
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
@@ -97,16 +103,18 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
         "username": "load-worker", "password": WORKER_PASSWORD}).json()["access_token"]
     # The solve that runs while the clients read.
     api.post("/plans/jobs", json={"records": {"first_day": DAY},
-                                  "time_limit_s": args.seconds + 30, "stall_solutions": None})
+                                  "time_limit_s": args.seconds + 60, "stall_solutions": None})
     env = {**os.environ, "TRASA_LOAD_DAY": DAY, "TRASA_LOAD_WORKER": worker_id,
            "TRASA_LOAD_PLAN": plan_id, "TRASA_LOAD_WORKER_TOKEN": worker_token,
            "TRASA_LOAD_COORDINATOR_TOKEN": token["access_token"]}
     prefix = tmp / "locust"
+    ramp_s = math.ceil(args.clients / args.spawn_rate)
     locust = subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE),
-                    "--headless", "-u", str(args.clients), "-r", str(args.clients),
-                    "-t", f"{args.seconds}s", "--host", base, "--csv", str(prefix),
-                    "--only-summary", "--loglevel", "ERROR"],
-                   env=env, check=True, capture_output=True, text=True, timeout=args.seconds + 120)
+                    "--headless", "-u", str(args.clients), "-r", str(args.spawn_rate),
+                    "-t", f"{args.seconds + ramp_s}s", "--host", base, "--csv", str(prefix),
+                    "--only-summary", "--reset-stats", "--loglevel", "ERROR"],
+                   env=env, check=True, capture_output=True, text=True,
+                   timeout=args.seconds + ramp_s + 120)
     if os.environ.get("TRASA_LOAD_DEBUG"):
         print(locust.stdout[-3000:], locust.stderr[-3000:])
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:

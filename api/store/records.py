@@ -153,6 +153,13 @@ def get_record(session: Session, kind: Kind, record_id: str) -> Any:
     return row
 
 
+def get_records(session: Session, kind: Kind, record_ids: Sequence[str]) -> list[Any]:
+    """The stored records among `record_ids`, in id order, in one query (ids that are not
+    stored are left out)."""
+    return list(session.scalars(_select(kind).where(kind.table.id.in_(record_ids))
+                                .order_by(kind.table.id)))
+
+
 def all_resources(session: Session, kind: Kind) -> list[Any]:
     return [kind.schema.model_validate(row.body)
             for row in session.scalars(_select(kind).order_by(kind.table.id))]
