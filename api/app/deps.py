@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Annotated, Any
 
 import anyio
 from fastapi import Depends, Request
@@ -74,7 +74,7 @@ def current_user(session: SessionDep, settings: Annotated[Settings, Depends(get_
 UserDep = Annotated[tables.User, Depends(current_user)]
 
 
-def require(*roles: Role) -> Callable[[tables.User], tables.User]:
+def require(*roles: Role) -> Callable[[tables.User], Coroutine[Any, Any, tables.User]]:
     """A dependency that lets only `roles` through (403 for the others)."""
     allowed = {r.value for r in roles}
 
