@@ -1,4 +1,4 @@
-"""Passwords (argon2 through pwdlib) and log-in tokens (JWT through PyJWT).
+"""Passwords (argon2 through pwdlib), log-in tokens (JWT through PyJWT), API keys.
 
 The one adapter for both libraries. Tokens carry the user name and role and expire
 after `TRASA_TOKEN_MINUTES`; the signing key is `TRASA_SECRET_KEY` or a random key
@@ -6,6 +6,8 @@ kept in the data folder, so tokens survive a restart of the server."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -65,3 +67,27 @@ def read_token(settings: Settings, token: str) -> str:
     except jwt.InvalidTokenError:
         raise BadToken("the log-in token is not valid") from None
     return str(claims["sub"])
+
+
+API_KEY_PREFIX = "trasa"
+
+
+def new_api_key() -> tuple[str, str]:
+    """A new key's public id and the whole key (`trasa_<id>_<secret>`), shown once."""
+    key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    return key_id, f"{API_KEY_PREFIX}_{key_id}_{secret}"
+
+
+def api_key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def split_api_key(key: str) -> str | None:
+    """The public id of a well-formed key, else None."""
+    prefix, _, rest = key.partition("_")
+    key_id, _, secret = rest.partition("_")
+    return key_id if prefix == API_KEY_PREFIX and key_id and secret else None
+
+
+def api_key_matches(key: str, digest: str) -> bool:
+    return hmac.compare_digest(api_key_digest(key), digest)

@@ -8,17 +8,20 @@ from typing import Annotated, Any
 import anyio
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import OAuth2PasswordBearer
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from api.app.errors import ApiError
 from api.security import BadToken, read_token
 from api.settings import Settings
-from api.store import tables
+from api.store import api_keys, tables
 from api.store.database import sessions
 from api.store.users import Role
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+api_key = APIKeyHeader(name="X-API-Key", auto_error=False,
+                       description="an integration's key (POST /auth/keys), instead of a "
+                                   "log-in token")
 
 
 async def get_settings(request: Request) -> Settings:
@@ -56,11 +59,19 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def current_user(session: SessionDep, settings: Annotated[Settings, Depends(get_settings)],
-                 token: Annotated[str | None, Depends(bearer)]) -> tables.User:
+                 token: Annotated[str | None, Depends(bearer)],
+                 key: Annotated[str | None, Depends(api_key)]) -> tables.User:
     challenge = {"WWW-Authenticate": "Bearer"}
+    if token is None and key is not None:
+        by_key = api_keys.user_of(session, key)
+        if by_key is None:
+            raise ApiError(401, "X-API-Key: the key is not valid (unknown, revoked or "
+                                "mistyped)", headers=challenge)
+        return by_key
     if token is None:
         raise ApiError(401, "log in first: POST /auth/token, then send "
-                            "'Authorization: Bearer <token>'", headers=challenge)
+                            "'Authorization: Bearer <token>' (or an integration's "
+                            "'X-API-Key')", headers=challenge)
     try:
         username = read_token(settings, token)
     except BadToken as exc:

@@ -74,6 +74,23 @@ class User(Base):
     worker_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
 
 
+class ApiKey(Base):
+    """A key an integration sends instead of logging in; it acts as its account.
+
+    Only a SHA-256 digest of the secret is kept: the secret is 256 random bits, so a
+    fast hash cannot be searched back (argon2 is for passwords people choose)."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the public part
+    username: Mapped[str] = mapped_column(String(ID_LENGTH), ForeignKey("users.username"),
+                                          index=True)
+    name: Mapped[str] = mapped_column(String(ID_LENGTH))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+
+
 class Job(Base):
     """A planning job: accepted (a row) before its 202 leaves; a run claims it by token."""
 

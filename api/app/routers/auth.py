@@ -1,19 +1,25 @@
-"""Log-in (OAuth2 password flow): a user name and password in, a bearer token out."""
+"""Log-in (OAuth2 password flow): a user name and password in, a bearer token out.
+API keys for integrations: a coordinator makes one for an account (shown once), lists
+and revokes them; a request sends it as `X-API-Key` and acts as that account."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from api.app.deps import SessionDep, UserDep, get_settings
+from api.app.deps import SessionDep, UserDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.schemas import UtcDatetime
 from api.security import issue_token
 from api.settings import Settings
-from api.store.users import authenticate
+from api.store import api_keys
+from api.store.tables import ApiKey, User
+from api.store.users import Role, authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
+coordinators = Depends(require(Role.COORDINATOR))
 
 
 class Token(BaseModel):
@@ -43,3 +49,55 @@ def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: Sessi
             summary="Who is logged in", operation_id="who_am_i")
 def me(user: UserDep) -> Me:
     return Me(username=user.username, role=user.role, worker_id=user.worker_id)
+
+
+class KeyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, examples=["gmina-reporting"],
+                      description="what the key is for (shown in the list)")
+    username: str | None = Field(default=None, max_length=100, examples=["planista"],
+                                 description="the account the key acts as (default: yours)")
+
+
+class KeyPublic(BaseModel):
+    id: str
+    name: str
+    username: str
+    created_by: str
+    created_at: UtcDatetime | None
+
+
+class KeyCreated(KeyPublic):
+    key: str = Field(description="send as the `X-API-Key` header; shown only this once")
+
+
+def _key_public(row: ApiKey) -> KeyPublic:
+    return KeyPublic(id=row.id, name=row.name, username=row.username,
+                     created_by=row.created_by, created_at=row.created_at)
+
+
+@router.post("/keys", status_code=201, response_model=KeyCreated,
+             responses=responses(401, 403, 422, body=True),
+             summary="Make an API key for an integration", operation_id="create_api_key")
+def create_key(body: KeyIn, session: SessionDep, response: Response,
+               user: Annotated[User, coordinators]) -> KeyCreated:
+    row, key = api_keys.add_key(session, body.username or user.username, body.name,
+                                user.username)
+    session.commit()
+    response.headers["Location"] = f"/auth/keys/{row.id}"
+    return KeyCreated(**_key_public(row).model_dump(), key=key)
+
+
+@router.get("/keys", response_model=list[KeyPublic], dependencies=[coordinators],
+            responses=responses(401, 403), summary="The API keys (never their secrets)",
+            operation_id="list_api_keys")
+def list_keys(session: SessionDep) -> list[KeyPublic]:
+    return [_key_public(row) for row in api_keys.list_keys(session)]
+
+
+@router.delete("/keys/{key_id}", status_code=204, dependencies=[coordinators],
+               responses=responses(401, 403, 404, 422), summary="Revoke an API key",
+               operation_id="revoke_api_key")
+def revoke_key(key_id: str, session: SessionDep) -> Response:
+    api_keys.revoke(session, key_id)
+    session.commit()
+    return Response(status_code=204)
