@@ -88,7 +88,36 @@ def _job(rng: random.Random, i: int, client: str) -> dict:
             "priority": rng.choices(["low", "normal", "high"], weights=[3, 5, 2])[0]}
 
 
+TOOLS = {"physio": "stół rehabilitacyjny, taśmy do ćwiczeń",
+         "plumbing": "klucze hydrauliczne, uszczelki",
+         "electrics": "próbnik napięcia, bezpieczniki",
+         "carpentry": "wkrętarka, zawiasy, kołki", "gas": "detektor gazu"}
+HEALTH = ["(fikcyjne) cukrzyca, insulina przed południem", "(fikcyjne) po udarze, mówi wolno",
+          "(fikcyjne) rozrusznik serca", ""]
+
+
+def _with_details(scenario: dict) -> dict:
+    """Phones, mobility, health notes (coordinators only) and notes for the worker: fixed
+    from the ids, so the planning data above stay as they were."""
+    wheelchair = {t["client"] for t in scenario["trips"]
+                  if t.get("passengers", {}).get("wheelchair")}
+    for i, client in enumerate(scenario["clients"]):
+        client["phone"] = f"+48 600 100 {i + 1:03d}"
+        client["mobility"] = "wheelchair" if client["id"] in wheelchair else "walks"
+        client["health_note"] = HEALTH[i % len(HEALTH)]
+    for task in scenario["tasks"]:
+        task["note"] = "; ".join(TOOLS.get(s, s) for s in task["skills"])
+    for trip in scenario["trips"]:
+        if trip.get("passengers", {}).get("escort"):
+            trip["note"] = "Pasażer jedzie z opiekunem"
+    return scenario
+
+
 def build() -> dict:
+    return _with_details(_build())
+
+
+def _build() -> dict:
     rng = random.Random(SEED)
     locations, clients = _clients(rng, 34)
     tasks = [_visit(rng, i + 1, clients[i]["id"]) for i in range(24)]
@@ -177,7 +206,7 @@ def locations_of(clients: list[dict]) -> list[str]:
 
 def build_saturday() -> dict:
     """The same town on a Saturday: only PES contractors work, the bus has a PES driver."""
-    weekday = build()
+    weekday = _build()
     rng = random.Random(SEED + 6)
     clients = weekday["clients"]
     tasks = [_visit(rng, i + 1, clients[i]["id"]) for i in range(8)]
@@ -205,7 +234,7 @@ def build_saturday() -> dict:
               "skills": ["driving"], "vehicle": "bus", "shifts": [{"start": "08:00",
                                                                     "end": "16:00"}],
               "start_location": "cus-majowka", "max_work_min": 480}
-    return {
+    return _with_details({
         **weekday,
         "name": "Starachowice — demo Saturday (PES only)",
         "date": "2026-11-28",
@@ -215,7 +244,7 @@ def build_saturday() -> dict:
         "workers": [driver, *pes],
         "tasks": tasks,
         "trips": trips,
-    }
+    })
 
 
 if __name__ == "__main__":

@@ -22,16 +22,20 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.cli.roster import print_roster, print_summary
+from api.deliver import UncheckedPlan, write_outputs
 from api.formats.plan_document import PlanDocumentError, read_plan
 from api.formats.scenario import ScenarioError, read_scenario
+from api.formats.scenario_schema import ScenarioIn
 from api.service import NetworkInfo, plan_prepared, prepare
 from api.settings import get_settings
 from api.store.database import migrate, session_scope
 from api.store.users import Role, UserError, add_user
 from data import DEMO_SCENARIOS, demo_scenario_path
 from geo.graph import GraphLoadError
+from geo.matrix import Matrices
 from optimiser import params as solve_params
 from optimiser.check import PlanRejected, check
+from optimiser.model import Plan, Problem
 
 
 class UsageError(ValueError):
@@ -50,9 +54,12 @@ def main(argv: list[str] | None = None) -> int:
             return _serve(args)
         if args.command == "users":
             return _add_user(console, args)
+        if args.command == "sheets":
+            return _sheets(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
-    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError) as exc:
+    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError,
+            UncheckedPlan) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -86,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
                              "exit 1 if it breaks a rule")
     checker.add_argument("scenario", type=Path)
     checker.add_argument("plan", type=Path, help="a plan.json written by `trasa plan`")
+    sheets = sub.add_parser("sheets", help="route sheets (HTML, PDF), phone calendars (ICS) "
+                                           "and GeoJSON of a checked plan")
+    sheets.add_argument("scenario", type=Path)
+    sheets.add_argument("plan", type=Path, help="a plan.json written by `trasa plan`")
+    sheets.add_argument("--out", type=Path, default=None,
+                        help="folder to write into (default: the plan's folder)")
     serve = sub.add_parser("serve", help="start the HTTP API (FastAPI on uvicorn)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -101,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--password-env", default="TRASA_PASSWORD",
                      help="environment variable holding the password (default "
                           "TRASA_PASSWORD); asked for when it is not set")
-    for p in (plan, demo, checker):
+    for p in (plan, demo, checker, sheets):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
     for p in (plan, demo):
@@ -119,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="searches side by side from seeds seed, seed+1, ... (one core "
                             "each); the best plan wins (default: 2 where there are 2 cores)")
         p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
+    plan.add_argument("--sheets", action="store_true",
+                      help="also write route sheets, calendars and GeoJSON beside plan.json "
+                           "(the demo always does)")
+    for p in (plan, demo, sheets):
+        p.add_argument("--no-pdf", action="store_true", help="sheets as HTML only (faster)")
     return parser
 
 
@@ -164,6 +182,34 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     console.print(f"plan written to {out_file} (independent check: "
                   f"{'passed' if not planned.violations else 'FAILED'}"
                   f"{', but see the warning above' if planned.plan.stats.warnings else ''})")
+    if args.command == "demo" or args.sheets:
+        _write_outputs(console, planned.problem, planned.plan, planned.matrices, scenario,
+                       args.out, warning=planned.network.warning, pdf=not args.no_pdf)
+    return 0
+
+
+def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Matrices,
+                   scenario: ScenarioIn, out: Path, *, warning: str, pdf: bool) -> None:
+    try:
+        written = write_outputs(problem, plan, matrices, scenario, out, warning=warning,
+                                pdf=pdf)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write sheets into {str(out)!r}: "
+                         f"{exc.strerror or exc}") from None
+    kinds = sorted({p.suffix for p in written})
+    console.print(f"route sheets, calendars and maps ({', '.join(kinds)}: {len(written)} "
+                  f"files) written to {out}/sheets, {out}/calendars and {out}/plan.geojson")
+
+
+def _sheets(console: Console, args: argparse.Namespace) -> int:
+    scenario = read_scenario(args.scenario)
+    document = _read_plan_file(args.plan)
+    prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
+    _warn_synthetic(console, prepared.network)
+    plan = read_plan(prepared.problem, document)
+    _write_outputs(console, prepared.problem, plan, prepared.matrices, scenario,
+                   args.out or args.plan.parent, warning=prepared.network.warning,
+                   pdf=not args.no_pdf)
     return 0
 
 
@@ -221,12 +267,7 @@ def _add_user(console: Console, args: argparse.Namespace) -> int:
 
 def _check(console: Console, args: argparse.Namespace) -> int:
     scenario = read_scenario(args.scenario)
-    try:
-        document = json.loads(args.plan.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanDocumentError(f"{args.plan}: no such plan file") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise PlanDocumentError(f"{args.plan}: not valid JSON ({exc})") from None
+    document = _read_plan_file(args.plan)
     prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
     _warn_synthetic(console, prepared.network)
     plan = read_plan(prepared.problem, document)
@@ -240,6 +281,16 @@ def _check(console: Console, args: argparse.Namespace) -> int:
     for v in violations:
         print(f"  {v}", file=sys.stderr)
     return 1
+
+
+
+def _read_plan_file(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlanDocumentError(f"{path}: no such plan file") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PlanDocumentError(f"{path}: not valid JSON ({exc})") from None
 
 
 if __name__ == "__main__":

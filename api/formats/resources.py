@@ -216,7 +216,9 @@ def scenario_from_records(
         "goals": request.goals, "rules": request.rules, "trip_rules": request.trip_rules,
         "locations": locations,
         "providers": [p.model_dump() for p in providers],
-        "clients": [{"id": c, "name": by_client[c].name, "location": home_id(c)}
+        "clients": [{"id": c, "name": by_client[c].name, "location": home_id(c),
+                     "phone": by_client[c].phone, "mobility": by_client[c].mobility,
+                     "escort": by_client[c].escort}
                     for c in needed],
         "vehicles": [v.model_dump() for v in vehicles],
         "workers": [_worker(w) for w in staff],
@@ -242,7 +244,7 @@ def _task(t: TaskResource, request: PlanningRequest) -> dict[str, Any]:
     out: dict[str, Any] = {"id": t.id, "kind": t.kind, "client": t.client,
                            "duration_min": t.duration_min, "windows": windows,
                            "skills": t.skills, "priority": t.priority,
-                           "mandatory": t.mandatory, "series": t.series}
+                           "mandatory": t.mandatory, "series": t.series, "note": t.note}
     if t.kind == "job":
         out["release_date"] = t.day
         last_day = request.first_day + timedelta(days=request.days - 1)
@@ -255,7 +257,7 @@ def _trip(r: TripResource) -> dict[str, Any]:
             "pickup_window": r.pickup_window, "arrive_by": r.arrive_by,
             "passengers": r.passengers, "max_ride_min": r.max_ride_min,
             "return_of": r.return_of, "appointment_min": r.appointment_min,
-            "priority": r.priority, "mandatory": r.mandatory}
+            "priority": r.priority, "mandatory": r.mandatory, "note": r.note}
 
 
 def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
@@ -268,7 +270,9 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
                       for p in scenario.providers],
         "clients": [ClientResource(id=c.id, name=c.name or c.id,
                                    address=places[c.location].name,
-                                   lat=places[c.location].lat, lon=places[c.location].lon)
+                                   lat=places[c.location].lat, lon=places[c.location].lon,
+                                   phone=c.phone, mobility=c.mobility, escort=c.escort,
+                                   health_note=c.health_note)
                     for c in scenario.clients],
         "vehicles": [VehicleResource(**v.model_dump()) for v in scenario.vehicles],
         "workers": [WorkerResource(
@@ -286,7 +290,7 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             id=t.id, kind=t.kind, client=t.client, day=t.release_date or scenario.date,
             duration_min=t.duration_min, windows=t.windows, skills=t.skills,
             priority=t.priority, mandatory=t.mandatory, series=t.series,
-            due_date=t.due_date))
+            due_date=t.due_date, note=t.note))
     for r in scenario.trips:
         if r.client is None:
             raise RecordsError(f"trips: {r.id!r} has no client; a stored trip names one")
@@ -296,5 +300,6 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             dropoff=Place(name=drop.name, lat=drop.lat, lon=drop.lon),
             pickup_window=r.pickup_window, arrive_by=r.arrive_by, passengers=r.passengers,
             max_ride_min=r.max_ride_min, return_of=r.return_of,
-            appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory))
+            appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory,
+            note=r.note))
     return out

@@ -80,9 +80,17 @@ class ProviderIn(Strict):
 
 
 class ClientIn(Strict):
+    """A person served. `phone`, `mobility` and `escort` go on the route sheet; the
+    `health_note` is for the coordinator only and never leaves in a sheet, calendar or
+    map."""
+
     id: Id
     name: str = ""
     location: Id
+    phone: str = Field(default="", max_length=40)
+    mobility: Literal["walks", "seated", "wheelchair"] = "walks"
+    escort: bool = False
+    health_note: str = Field(default="", max_length=2000)
 
 
 class WorkerIn(Strict):
@@ -114,6 +122,7 @@ class TaskIn(Strict):
     series: SeriesIn | None = None  # a therapy series: this visit `sessions` times
     release_date: date | None = None  # a job: not before this day
     due_date: date | None = None  # a job: done by the end of this day
+    note: str = Field(default="", max_length=500)  # for the worker: what to bring, where
 
 
 class VehicleIn(Strict):
@@ -148,6 +157,7 @@ class TripIn(Strict):
     skills: list[Id] = ["driving"]
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     mandatory: bool = False
+    note: str = Field(default="", max_length=500)  # for the driver
 
 
 class TripRulesIn(Strict):

@@ -1,0 +1,72 @@
+"""What people receive, written beside plan.json: route sheets (HTML, PDF), phone
+calendars (ICS) and the plan as GeoJSON (with names, and the planner's without).
+
+Only a plan that passes the independent checker is rendered (`UncheckedPlan`)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from api.formats.geojson import plan_geojson
+from api.formats.ics import worker_calendar
+from api.formats.route_map import route_map_png
+from api.formats.route_sheet import (
+    RouteSheet,
+    contacts_from_scenario,
+    notes_from_scenario,
+    route_sheets,
+)
+from api.formats.scenario_schema import ScenarioIn
+from api.formats.sheet_html import html_pdf, sheet_html
+from geo.matrix import Matrices
+from optimiser.check import check
+from optimiser.model import Plan, Problem
+
+
+class UncheckedPlan(ValueError):
+    """A plan that breaks a rule: never rendered for people."""
+
+
+def sheets_for(problem: Problem, plan: Plan, matrices: Matrices, scenario: ScenarioIn, *,
+               warning: str = "") -> list[RouteSheet]:
+    violations = check(problem, plan)
+    if violations:
+        raise UncheckedPlan("the plan fails the independent check, so no sheet is made: "
+                            + "; ".join(str(v) for v in violations[:5]))
+    return route_sheets(problem, plan, matrices, contacts_from_scenario(scenario),
+                        notes_from_scenario(scenario), warning=warning)
+
+
+def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: ScenarioIn,
+                  out_dir: Path, *, warning: str = "", pdf: bool = True) -> list[Path]:
+    """Write `sheets/<worker>-<day>.html` (and `.pdf`), `calendars/<worker>.ics`,
+    `plan.geojson` and `plan-planner.geojson` under `out_dir`; the paths written."""
+    sheets = sheets_for(problem, plan, matrices, scenario, warning=warning)
+    network = matrices.paths.network if matrices.paths is not None else None
+    written: list[Path] = []
+    (out_dir / "sheets").mkdir(parents=True, exist_ok=True)
+    (out_dir / "calendars").mkdir(parents=True, exist_ok=True)
+    by_worker: dict[str, list[RouteSheet]] = defaultdict(list)
+    for sheet in sheets:
+        by_worker[sheet.worker_id].append(sheet)
+        html = sheet_html(sheet, map_png=route_map_png(sheet, network),
+                          timezone=problem.calendar.timezone)
+        stem = out_dir / "sheets" / f"{sheet.worker_id}-{sheet.day.isoformat()}"
+        written.append(_write(stem.with_suffix(".html"), html.encode("utf-8")))
+        if pdf:
+            written.append(_write(stem.with_suffix(".pdf"), html_pdf(html)))
+    for worker_id, days in by_worker.items():
+        written.append(_write(out_dir / "calendars" / f"{worker_id}.ics",
+                              worker_calendar(days, timezone=problem.calendar.timezone)))
+    for name, names in (("plan.geojson", True), ("plan-planner.geojson", False)):
+        document = plan_geojson(problem, plan, matrices, names=names)
+        written.append(_write(out_dir / name, json.dumps(document, ensure_ascii=False,
+                                                         indent=1).encode("utf-8")))
+    return written
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

@@ -1,0 +1,79 @@
+"""A small map of one day's route, drawn from the road graph itself (matplotlib, Agg).
+
+No map tiles: the streets around the route are the graph's edges in grey, the route
+follows its legs along the streets, stops are numbered circles, the base a square.
+The picture is a PNG (bytes) for the route sheet.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
+import numpy as np  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+
+from api.formats.route_sheet import RouteSheet  # noqa: E402
+from geo.network import RoadNetwork  # noqa: E402
+
+MARGIN = 0.08  # of the route's extent, on each side
+ROUTE_COLOUR = "#c0392b"
+
+
+def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
+                  width_cm: float = 17.0, height_cm: float = 9.0, dpi: int = 150) -> bytes:
+    points = [p for leg in sheet.path for p in leg] + list(sheet.bases)
+    points += [(r.lat, r.lon) for r in sheet.stops if r.lat is not None and r.lon is not None]
+    lat = np.array([p[0] for p in points])
+    lon = np.array([p[1] for p in points])
+    pad_lat = max(float(np.ptp(lat)) * MARGIN, 0.002)
+    pad_lon = max(float(np.ptp(lon)) * MARGIN, 0.003)
+    south, north = lat.min() - pad_lat, lat.max() + pad_lat
+    west, east = lon.min() - pad_lon, lon.max() + pad_lon
+    fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
+    if network is not None:
+        ax.add_collection(LineCollection(_streets(network, south, north, west, east),
+                                         colors="#b8b8b8", linewidths=0.4, zorder=1))
+    for leg in sheet.path:
+        ax.plot([p[1] for p in leg], [p[0] for p in leg], color=ROUTE_COLOUR, lw=1.6,
+                alpha=0.85, zorder=2, solid_capstyle="round")
+    base_lat, base_lon = sheet.bases[0]
+    ax.plot(base_lon, base_lat, marker="s", ms=9, color="#2c3e50", zorder=3)
+    for row in sheet.stops:
+        if row.lat is None or row.lon is None:
+            continue
+        ax.plot(row.lon, row.lat, marker="o", ms=11, color="white", mec=ROUTE_COLOUR, mew=1.5,
+                zorder=4)
+        ax.annotate(str(row.number), (row.lon, row.lat), ha="center", va="center",
+                    fontsize=6.5, fontweight="bold", zorder=5)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_color("#888888")
+    ax.set_title("Trasa dnia (kwadrat: baza; numery: kolejność przystanków)", fontsize=7,
+                 loc="left")
+    fig.tight_layout(pad=0.2)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _streets(network: RoadNetwork, south: float, north: float, west: float, east: float
+             ) -> list[list[tuple[float, float]]]:
+    """The graph's edges with an end inside the box, as (lon, lat) segments."""
+    n = network.node_count
+    u, v = network.edge_keys // n, network.edge_keys % n
+    inside = ((network.lat >= south) & (network.lat <= north)
+              & (network.lon >= west) & (network.lon <= east))
+    keep = inside[u] | inside[v]
+    return [[(float(network.lon[a]), float(network.lat[a])),
+             (float(network.lon[b]), float(network.lat[b]))]
+            for a, b in zip(u[keep], v[keep], strict=True)]

@@ -1,0 +1,192 @@
+"""What one worker receives for one day: the route sheet's content, free of any format.
+
+Built from a checked plan (domain `Problem` and `Plan`), the matrices (for the legs along
+the streets) and what the scenario says about people (`Contact`: name, address, phone,
+mobility, escort) and tasks (`notes`: what to bring). Times are local wall-clock
+`HH:MM` of the plan's time zone; distances in km (1 decimal), driving in minutes.
+
+Nothing more personal than the job needs goes in: a client's health note is not among
+the inputs, so no sheet, calendar or map made from a `RouteSheet` can carry it.
+The HTML/PDF (`sheet_html`, `sheet_pdf`), the phone calendar (`ics`) and the map
+(`route_map`) are drawn from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from api.formats.scenario_schema import ScenarioIn
+from geo.matrix import Matrices
+from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
+
+LatLon = tuple[float, float]
+MOBILITY = {"walks": "chodzi samodzielnie", "seated": "siedzi (pomoc przy wsiadaniu)",
+            "wheelchair": "wózek inwalidzki"}
+WHAT = {(TaskKind.VISIT, StopAction.SERVE): "wizyta",
+        (TaskKind.JOB, StopAction.SERVE): "zlecenie",
+        (TaskKind.TRIP, StopAction.PICKUP): "odbiór",
+        (TaskKind.TRIP, StopAction.DROPOFF): "wysiadanie"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What a worker may know of a client: enough to do the job, nothing more."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    mobility: str = "walks"  # walks | seated | wheelchair
+    escort: bool = False
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One line of the sheet: a stop (numbered from 1) or a break (number 0)."""
+
+    number: int
+    what: str  # wizyta, zlecenie, odbiór, wysiadanie, przerwa
+    task: str
+    window: str  # "09:00–11:00" (the window the start fell in), "" for a break
+    arrival: str
+    start: str
+    end: str
+    start_iso: str
+    end_iso: str
+    client: str
+    address: str
+    phone: str
+    needs: str  # mobility, escort, passengers
+    bring: str  # skills and the task's note
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class RouteSheet:
+    day: date
+    worker_id: str
+    worker: str
+    provider: str
+    vehicle: str
+    start_place: str
+    start: str
+    end_place: str
+    end: str
+    km: float
+    driving_min: int
+    rows: tuple[SheetRow, ...]
+    path: tuple[tuple[LatLon, ...], ...]  # each leg along the streets, in order
+    bases: tuple[LatLon, ...]  # start and end place
+    warning: str = ""  # e.g. the synthetic-network warning: not for real driving
+
+    @property
+    def stops(self) -> tuple[SheetRow, ...]:
+        return tuple(r for r in self.rows if r.number)
+
+
+def route_sheets(problem: Problem, plan: Plan, matrices: Matrices,
+                 contacts: Mapping[str, Contact], notes: Mapping[str, str], *,
+                 warning: str = "") -> list[RouteSheet]:
+    """One sheet per worker per day with a route, in worker then day order."""
+    by_day: dict[tuple[str, date], list[Route]] = {}
+    for route in plan.routes:
+        key = (route.worker_id, problem.calendar.date_of(route.start_s))
+        by_day.setdefault(key, []).append(route)
+    order = {w.id: k for k, w in enumerate(problem.workers)}
+    return [_sheet(problem, routes, matrices, contacts, notes, warning, day)
+            for (_, day), routes in sorted(by_day.items(),
+                                           key=lambda kv: (order[kv[0][0]], kv[0][1]))]
+
+
+def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
+           contacts: Mapping[str, Contact], notes: Mapping[str, str], warning: str,
+           day: date) -> RouteSheet:
+    cal = problem.calendar
+    worker = problem.worker(routes[0].worker_id)
+    provider = problem.provider(worker.provider_id)
+    vehicle = problem.vehicle_of(worker)
+    rows: list[SheetRow] = []
+    path: list[tuple[LatLon, ...]] = []
+    metres = seconds = 0
+    for route in sorted(routes, key=lambda r: r.start_s):
+        places = ([worker.start_location_id] + [s.location_id for s in route.stops]
+                  + [worker.end_location_id])
+        for a, b in zip(places, places[1:], strict=False):
+            i, j = problem.location_index(a), problem.location_index(b)
+            metres += problem.distance_m(a, b)
+            seconds += problem.travel_s(a, b)
+            if matrices.paths is not None:
+                path.append(tuple(matrices.leg_path(i, j)))
+        events: list[tuple[int, int, Stop | None]] = [(s.start_s, 1, s) for s in route.stops]
+        events += [(b.start_s, 0, None) for b in route.breaks]
+        breaks = {b.start_s: b for b in route.breaks}
+        for start_s, _, stop in sorted(events, key=lambda e: (e[0], e[1])):
+            if stop is None:
+                pause = breaks[start_s]
+                rows.append(SheetRow(0, "przerwa", "", "", "", cal.hhmm(pause.start_s),
+                                     cal.hhmm(pause.end_s), cal.iso(pause.start_s),
+                                     cal.iso(pause.end_s), "", "", "", "", ""))
+            else:
+                rows.append(_row(problem, stop, len([r for r in rows if r.number]) + 1,
+                                 contacts, notes))
+    first, last = min(routes, key=lambda r: r.start_s), max(routes, key=lambda r: r.end_s)
+    start_loc = _location(problem, worker.start_location_id)
+    end_loc = _location(problem, worker.end_location_id)
+    return RouteSheet(
+        day=day, worker_id=worker.id, worker=worker.name, provider=provider.name,
+        vehicle=vehicle.name if vehicle else "", start_place=start_loc.name or start_loc.id,
+        start=cal.hhmm(first.start_s), end_place=end_loc.name or end_loc.id,
+        end=cal.hhmm(last.end_s), km=round(metres / 1000, 1),
+        driving_min=round(seconds / 60), rows=tuple(rows), path=tuple(path),
+        bases=((start_loc.lat, start_loc.lon), (end_loc.lat, end_loc.lon)), warning=warning)
+
+
+def _location(problem: Problem, location_id: str) -> Location:
+    return problem.locations[problem.location_index(location_id)]
+
+
+def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Contact],
+         notes: Mapping[str, str]) -> SheetRow:
+    cal = problem.calendar
+    task = problem.task(stop.task_id)
+    place = _location(problem, stop.location_id)
+    contact = contacts.get(task.client_id or "", Contact(name=task.client_id or ""))
+    windows = (task.ride.dropoff_windows if task.ride is not None
+               and stop.action is StopAction.DROPOFF else task.windows)
+    window = next((w for w in windows if w.start_s <= stop.start_s <= w.end_s), None)
+    needs = [MOBILITY.get(contact.mobility, contact.mobility)] if contact.mobility != "walks" \
+        else []
+    if contact.escort:
+        needs.append("z opiekunem")
+    if task.ride is not None:
+        p = task.ride.passengers
+        needs.append(", ".join(f"{n} {label}" for n, label in (
+            (p.seated, "siedzących"), (p.wheelchair, "na wózku"), (p.escort, "opiekunów"))
+            if n))
+    bring = notes.get(task.id) or notes.get(task.id.split("#")[0], "")
+    skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
+    return SheetRow(
+        number=number, what=WHAT[(task.kind, stop.action)], task=task.id,
+        window=f"{cal.hhmm(window.start_s)}–{cal.hhmm(window.end_s)}" if window else "",
+        arrival=cal.hhmm(stop.arrival_s), start=cal.hhmm(stop.start_s), end=cal.hhmm(stop.end_s),
+        start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s), client=contact.name,
+        address=place.name or place.id, phone=contact.phone, needs="; ".join(needs),
+        bring="; ".join(x for x in (skills, bring) if x),
+        lat=place.lat, lon=place.lon)
+
+
+def contacts_from_scenario(scenario: ScenarioIn) -> dict[str, Contact]:
+    """Each client's sheet details; the address is the name of the home location. The
+    health note is left behind here."""
+    places = {x.id: x for x in scenario.locations}
+    return {c.id: Contact(name=c.name or c.id, address=places[c.location].name,
+                          phone=c.phone, mobility=c.mobility, escort=c.escort)
+            for c in scenario.clients}
+
+
+def notes_from_scenario(scenario: ScenarioIn) -> dict[str, str]:
+    """Task and trip id -> the note for the worker (a series' sessions share theirs)."""
+    notes = {t.id: t.note for t in scenario.tasks if t.note}
+    return notes | {r.id: r.note for r in scenario.trips if r.note}

@@ -1,0 +1,40 @@
+"""Route sheets as printable HTML (Jinja2; A4 print CSS) and PDF (WeasyPrint).
+
+The one adapter for both libraries. The PDF needs Debian's pango and the DejaVu fonts
+(`libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core`), which print Polish letters."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from api.formats.route_sheet import RouteSheet
+
+WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("api.formats", "templates"),
+                       autoescape=select_autoescape(["html", "j2"]))
+
+
+def sheet_html(sheet: RouteSheet, *, map_png: bytes | None = None,
+               timezone: str = "Europe/Warsaw") -> str:
+    template = _environment().get_template("route_sheet.html.j2")
+    return template.render(sheet=sheet, weekday=WEEKDAYS[sheet.day.weekday()],
+                           timezone=timezone,
+                           map_png=base64.b64encode(map_png).decode() if map_png else "")
+
+
+def html_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # loads pango: only when a PDF is made
+
+    # WeasyPrint warns on every PDF that it subsets fonts with fontTools: not for users.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
