@@ -4,6 +4,10 @@ Times are ISO 8601 with the offset of the problem's time zone; durations in
 seconds (`_s`), distances in metres (`_m`). `plan_document` is the one writer
 (the CLI and the HTTP app both call it); `read_plan` turns a document back into
 a domain `Plan` for the independent check (`trasa check`). See docs/plan.md.
+
+Each route names its provider's kind (`provider_kind`: `"cus"` or `"pes"`) and each
+stop its service (`service`: see `service_of`), so that a monthly report can be made
+from documents alone (`api/formats/report.py`). The reader does not need either.
 """
 
 from __future__ import annotations
@@ -24,10 +28,25 @@ from optimiser.model import (
     Route,
     Stop,
     StopAction,
+    Task,
+    TaskKind,
     Unassigned,
 )
 
 PLAN_FORMAT = "trasa-plan/1"
+
+PHYSIO_SKILL = "physio"
+SERVICES = ("physiotherapy", "handyman", "transport", "care")
+
+
+def service_of(task: Task) -> str:
+    """The service a task is, for reporting: `"physiotherapy"` (a visit that needs the
+    `physio` skill), `"handyman"` (a job), `"transport"` (a trip), `"care"` (other visits)."""
+    if task.kind is TaskKind.TRIP:
+        return "transport"
+    if task.kind is TaskKind.JOB:
+        return "handyman"
+    return "physiotherapy" if PHYSIO_SKILL in task.required_skills else "care"
 
 
 class PlanDocumentError(ValueError):
@@ -49,6 +68,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
             "worker": worker.id,
             "worker_name": worker.name,
             "provider": worker.provider_id,
+            "provider_kind": problem.provider(worker.provider_id).kind.value,
             "shift": route.shift_index,
             "start": iso(route.start_s),
             "end": iso(route.end_s),
@@ -61,6 +81,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
                     "task": s.task_id,
                     "kind": problem.task(s.task_id).kind.value,
                     "action": s.action.value,
+                    "service": service_of(problem.task(s.task_id)),
                     "client": problem.task(s.task_id).client_id,
                     "location": s.location_id,
                     "lat": locations[s.location_id].lat,
