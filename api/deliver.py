@@ -1,5 +1,6 @@
 """What people receive, written beside plan.json: route sheets (HTML, PDF), phone
-calendars (ICS) and the plan as GeoJSON (with names, and the planner's without).
+calendars (ICS), the coordinator's day overview (HTML, PDF) and the plan as GeoJSON
+(with names, and the planner's without).
 
 Only a plan that passes the independent checker is rendered (`UncheckedPlan`)."""
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
+from api.formats.overview import overview_html
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import (
     RouteSheet,
@@ -42,7 +44,8 @@ def sheets_for(problem: Problem, plan: Plan, matrices: Matrices, scenario: Scena
 def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: ScenarioIn,
                   out_dir: Path, *, warning: str = "", pdf: bool = True) -> list[Path]:
     """Write `sheets/<worker>-<day>.html` (and `.pdf`), `calendars/<worker>.ics`,
-    `plan.geojson` and `plan-planner.geojson` under `out_dir`; the paths written."""
+    `overview-<day>.html` (and `.pdf`), `plan.geojson` and `plan-planner.geojson` under
+    `out_dir`; the paths written."""
     sheets = sheets_for(problem, plan, matrices, scenario, warning=warning)
     network = matrices.paths.network if matrices.paths is not None else None
     written: list[Path] = []
@@ -60,6 +63,12 @@ def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: Sc
     for worker_id, days in by_worker.items():
         written.append(_write(out_dir / "calendars" / f"{worker_id}.ics",
                               worker_calendar(days, timezone=problem.calendar.timezone)))
+    for day in problem.calendar.dates:
+        html = overview_html(problem, plan, day, warning=warning)
+        stem = out_dir / f"overview-{day.isoformat()}"
+        written.append(_write(stem.with_suffix(".html"), html.encode("utf-8")))
+        if pdf:
+            written.append(_write(stem.with_suffix(".pdf"), html_pdf(html)))
     for name, names in (("plan.geojson", True), ("plan-planner.geojson", False)):
         document = plan_geojson(problem, plan, matrices, names=names)
         written.append(_write(out_dir / name, json.dumps(document, ensure_ascii=False,

@@ -1,4 +1,5 @@
-"""Route sheets as printable HTML (Jinja2; A4 print CSS) and PDF (WeasyPrint).
+"""Pages as printable HTML (Jinja2; A4 print CSS) and PDF (WeasyPrint): route sheets,
+the day overview.
 
 The one adapter for both libraries. The PDF needs Debian's pango and the DejaVu fonts
 (`libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core`), which print Polish letters."""
@@ -9,7 +10,7 @@ import base64
 import logging
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from api.formats.route_sheet import RouteSheet
 
@@ -22,12 +23,16 @@ def _environment() -> Environment:
                        autoescape=select_autoescape(["html", "j2"]))
 
 
+def template(name: str) -> Template:
+    """A page template of `api/formats/templates`."""
+    return _environment().get_template(name)
+
+
 def sheet_html(sheet: RouteSheet, *, map_png: bytes | None = None,
                timezone: str = "Europe/Warsaw") -> str:
-    template = _environment().get_template("route_sheet.html.j2")
-    return template.render(sheet=sheet, weekday=WEEKDAYS[sheet.day.weekday()],
-                           timezone=timezone,
-                           map_png=base64.b64encode(map_png).decode() if map_png else "")
+    return template("route_sheet.html.j2").render(
+        sheet=sheet, weekday=WEEKDAYS[sheet.day.weekday()], timezone=timezone,
+        map_png=base64.b64encode(map_png).decode() if map_png else "")
 
 
 def html_pdf(html: str) -> bytes:

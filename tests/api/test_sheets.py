@@ -20,11 +20,12 @@ from shapely import Point, STRtree
 from api.deliver import UncheckedPlan, sheets_for, write_outputs
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
+from api.formats.overview import REASON_PL, overview_html, route_segments
 from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.service import PlannedScenario, plan_scenario
-from optimiser.model import Route, Stop
+from optimiser.model import Reason, Route, Stop
 from optimiser.params import SolveParams
 
 SECRET = "TAJNE: choroba Łukasza 7731"
@@ -49,7 +50,9 @@ def _scenario() -> dict[str, Any]:
                    "skills": ["physio"], "note": "stół rehabilitacyjny",
                    "windows": [{"start": start, "end": end}]}
                   for k, (start, end) in enumerate([("01:00", "02:00"), ("03:00", "05:00"),
-                                                    ("08:00", "10:00")])],
+                                                    ("08:00", "10:00")])]
+        + [{"id": "gaz", "kind": "job", "client": "k0", "duration_min": 30, "skills": ["gas"],
+            "windows": [{"start": "08:00", "end": "11:00"}]}],  # nobody may: left out
     }
 
 
@@ -166,3 +169,30 @@ def test_a_plan_that_breaks_a_rule_is_never_rendered(
     with pytest.raises(UncheckedPlan, match="independent check"):
         write_outputs(planned.problem, broken, planned.matrices, scenario, tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_the_day_overview_lists_what_was_left_out_with_its_reason_in_polish(
+        day: tuple[ScenarioIn, PlannedScenario]) -> None:
+    _, planned = day
+    [left] = planned.plan.unassigned
+    assert left.reason is Reason.NO_SKILLED_WORKER
+    html = overview_html(planned.problem, planned.plan, planned.problem.calendar.dates[0])
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        html_pdf(html))).pages).split())
+    assert "Nieobsłużone (1)" in text and "gaz" in text
+    assert " ".join(REASON_PL[Reason.NO_SKILLED_WORKER].split()) in text
+    assert "Obsłużone: 3/4" in text
+
+
+def test_the_timeline_shows_each_stop_once_inside_its_route(
+        day: tuple[ScenarioIn, PlannedScenario]) -> None:
+    _, planned = day
+    for route in planned.plan.routes:
+        pieces = route_segments(planned.problem, route)
+        assert all(route.start_s <= a <= b <= route.end_s for a, b, _ in pieces)
+        served = [(a, b) for a, b, kind in pieces if kind == "visit"]
+        assert served == [(s.start_s, s.end_s) for s in route.stops]
+        drives = sum(b - a for a, b, kind in pieces if kind == "drive")
+        assert drives == sum(planned.problem.travel_s(x, y) for x, y in zip(
+            ["baza"] + [s.location_id for s in route.stops],
+            [s.location_id for s in route.stops] + ["baza"], strict=True))

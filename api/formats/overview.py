@@ -1,0 +1,121 @@
+"""The coordinator's day at a glance: a timeline of every worker and what was left out.
+
+`day_timeline_png` draws one row per route (matplotlib, Agg): driving, waiting, time at
+a client (by kind), breaks, and idle time at the base before and after; hours on the
+x axis in local time. `overview_html` puts it on one A4 landscape page (Jinja2, PDF
+through `sheet_html.html_pdf`) with the key figures and the unassigned tasks with
+their reasons in Polish (and the detail the planner gives, e.g. who holds the slot).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
+from matplotlib.patches import Patch  # noqa: E402
+
+from api.formats.sheet_html import template  # noqa: E402
+from optimiser.kpi import kpis  # noqa: E402
+from optimiser.model import Plan, Problem, Reason, Route, TaskKind  # noqa: E402
+
+REASON_PL = {
+    Reason.NO_SKILLED_WORKER: "nikt nie ma wymaganych uprawnień",
+    Reason.NO_AVAILABILITY: "żaden uprawniony pracownik nie pracuje w oknach zadania",
+    Reason.UNREACHABLE_IN_TIME: "nikt uprawniony nie zdąży dojechać i wrócić w czasie zmiany",
+    Reason.EXCEEDS_CAPACITY: "ładunek większy niż pojazd każdego uprawnionego",
+    Reason.NO_VEHICLE_SPACE: "żaden pojazd nie ma dość miejsc (siedzących lub na wózki)",
+    Reason.RIDE_TOO_LONG: "przejazd bezpośredni dłuższy niż dopuszczalny czas jazdy",
+    Reason.SERIES_SPACING: "seria nie mieści się w wymaganych odstępach dni",
+    Reason.CAPACITY_EXHAUSTED: "czas uprawnionych pracowników zajęty przez zadania o "
+                               "równym lub wyższym priorytecie",
+}
+PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": "pilny"}
+COLOURS = {"drive": "#e67e22", "wait": "#f4d03f", TaskKind.VISIT: "#2e86c1",
+           TaskKind.JOB: "#27ae60", TaskKind.TRIP: "#8e44ad", "break": "#7f8c8d",
+           "idle": "#e5e7e9"}
+LABELS = {"drive": "jazda", "wait": "oczekiwanie", TaskKind.VISIT: "wizyta",
+          TaskKind.JOB: "zlecenie", TaskKind.TRIP: "przewóz (wsiadanie, wysiadanie)",
+          "break": "przerwa", "idle": "w bazie / wolne"}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    task: str
+    priority: str
+    reason: str
+    detail: str
+
+
+def left_out(problem: Problem, plan: Plan) -> list[LeftOut]:
+    return [LeftOut(u.task_id, PRIORITY_PL[problem.task(u.task_id).priority.name.lower()],
+                    REASON_PL[u.reason], u.detail) for u in plan.unassigned]
+
+
+def route_segments(problem: Problem, route: Route) -> list[tuple[int, int, str]]:
+    """(start_s, end_s, kind) pieces of a route: idle first, then what is drawn over it."""
+    worker = problem.worker(route.worker_id)
+    pieces: list[tuple[int, int, str]] = [(route.start_s, route.end_s, "idle")]
+    previous = worker.start_location_id
+    for stop in route.stops:
+        travel = problem.travel_s(previous, stop.location_id)
+        pieces.append((stop.arrival_s - travel, stop.arrival_s, "drive"))
+        pieces.append((stop.arrival_s, stop.start_s, "wait"))
+        pieces.append((stop.start_s, stop.end_s, problem.task(stop.task_id).kind))
+        previous = stop.location_id
+    if route.stops:
+        last = route.stops[-1].end_s
+        pieces.append((last, last + problem.travel_s(previous, worker.end_location_id),
+                       "drive"))
+    pieces += [(b.start_s, b.end_s, "break") for b in route.breaks]
+    return pieces
+
+
+def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150) -> bytes:
+    cal = problem.calendar
+    routes = sorted((r for r in plan.routes if cal.date_of(r.start_s) == day),
+                    key=lambda r: (r.worker_id, r.start_s))
+    rows = sorted({r.worker_id for r in routes})
+    midnight = cal.at(day, 0)
+    fig, ax = plt.subplots(figsize=(27.7 / 2.54, max(4.0, 1.0 + 0.55 * len(rows)) / 2.54 * 2.2),
+                           dpi=dpi)
+    for route in routes:
+        y = rows.index(route.worker_id)
+        for start, end, kind in route_segments(problem, route):
+            if end > start:
+                height = 0.7 if kind != "idle" else 0.35
+                ax.barh(y, (end - start) / 3600, left=(start - midnight) / 3600, height=height,
+                        color=COLOURS[kind], edgecolor="none")
+    first = min((r.start_s for r in routes), default=midnight + 7 * 3600)
+    last = max((r.end_s for r in routes), default=midnight + 17 * 3600)
+    ax.set_xlim(max(0, (first - midnight) // 3600), min(24, -(-(last - midnight) // 3600)))
+    ax.set_yticks(range(len(rows)), [problem.worker(w).name for w in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("godzina (czas lokalny)")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(1))
+    ax.grid(axis="x", color="#cccccc", lw=0.5)
+    ax.set_axisbelow(True)
+    ax.legend(handles=[Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS],
+              loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=7, fontsize=7,
+              frameon=False)
+    ax.set_title(f"Plan dnia {day.strftime('%d.%m.%Y')}: kto, co i kiedy", fontsize=10,
+                 loc="left")
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    plt.close(fig)
+    return out.getvalue()
+
+
+def overview_html(problem: Problem, plan: Plan, day: date, *, warning: str = "") -> str:
+    figures = kpis(problem, plan)
+    return template("day_overview.html.j2").render(
+        day=day, warning=warning, name=problem.name, figures=figures,
+        priority=PRIORITY_PL, left_out=left_out(problem, plan),
+        timeline=base64.b64encode(day_timeline_png(problem, plan, day)).decode())
