@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
+from api.formats.plan_document import read_plan
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import (
     RouteSheet,
@@ -20,8 +23,10 @@ from api.formats.route_sheet import (
     notes_from_scenario,
     route_sheets,
 )
+from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.formats.sheet_html import html_pdf, sheet_html
+from api.service import prepare
 from geo.matrix import Matrices
 from optimiser.check import check
 from optimiser.model import Plan, Problem
@@ -79,3 +84,35 @@ def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: Sc
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@dataclass(frozen=True, eq=False)
+class Rebuilt:
+    """A stored plan read back against its scenario: what the outputs are drawn from."""
+
+    scenario: ScenarioIn
+    problem: Problem
+    plan: Plan
+    matrices: Matrices
+    warning: str
+
+
+_REBUILT: dict[str, Rebuilt] = {}  # plan version id -> read back (versions never change)
+_REBUILT_KEPT = 8
+
+
+def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict[str, Any],
+            *, graph: str | None) -> Rebuilt:
+    """A published plan version with its job's scenario snapshot, read back once per
+    process (the road network and matrices take seconds)."""
+    found = _REBUILT.get(plan_id)
+    if found is None:
+        scenario = parse_scenario(scenario_document, source=f"plans/{plan_id} scenario")
+        prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph)
+        plan = read_plan(prepared.problem, plan_document)
+        found = Rebuilt(scenario, prepared.problem, plan, prepared.matrices,
+                        prepared.network.warning)
+        if len(_REBUILT) >= _REBUILT_KEPT:
+            _REBUILT.clear()
+        _REBUILT[plan_id] = found
+    return found

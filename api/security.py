@@ -61,7 +61,8 @@ def issue_token(settings: Settings, username: str, role: str) -> str:
 def read_token(settings: Settings, token: str) -> str:
     """The user name in a valid, unexpired token."""
     try:
-        claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM])
+        claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM],
+                            options={"require": ["exp", "sub"]})  # a calendar link: no
     except jwt.ExpiredSignatureError:
         raise BadToken("the log-in token has expired; log in again") from None
     except jwt.InvalidTokenError:
@@ -91,3 +92,24 @@ def split_api_key(key: str) -> str | None:
 
 def api_key_matches(key: str, digest: str) -> bool:
     return hmac.compare_digest(api_key_digest(key), digest)
+
+
+CALENDAR_SCOPE = "calendar"
+
+
+def calendar_token(settings: Settings, worker_id: str) -> str:
+    """A token that lets a calendar app read one worker's published days, and nothing
+    else (it never expires; a new `TRASA_SECRET_KEY` revokes every link)."""
+    return jwt.encode({"sub": worker_id, "scope": CALENDAR_SCOPE}, secret_key(settings),
+                      algorithm=ALGORITHM)
+
+
+def read_calendar_token(settings: Settings, token: str) -> str:
+    """The worker id of a valid calendar token."""
+    try:
+        claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM])
+    except jwt.InvalidTokenError:
+        raise BadToken("the calendar link is not valid") from None
+    if claims.get("scope") != CALENDAR_SCOPE:
+        raise BadToken("this is not a calendar link")
+    return str(claims["sub"])

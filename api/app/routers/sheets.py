@@ -1,0 +1,195 @@
+"""What people receive, over HTTP: route sheets, phone calendars, maps, the day overview.
+
+All are drawn from the *published* plan of a day, read back against the scenario
+snapshot of the job that made it (so what a worker gets is what was published).
+- `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html`: the worker's route
+  sheet (the worker themself or a coordinator; the clients' reads are audited).
+- `GET /days/{day}/workers/{worker_id}/calendar`: that day as iCalendar.
+- `GET /workers/{worker_id}/calendar-link`: a subscription URL for a phone's calendar
+  app, which cannot log in: `GET /calendars/{worker_id}.ics?token=…` gives the worker's
+  published days from a week ago to two weeks ahead, the token standing for the log-in.
+- `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names).
+- `GET /days/{day}/overview?format=pdf|html`: the coordinator's day at a glance.
+"""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+
+import json
+from datetime import date, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
+
+from api.app.deps import SessionDep, get_settings, require
+from api.app.errors import ApiError, responses
+from api.deliver import Rebuilt, UncheckedPlan, rebuilt, sheets_for
+from api.formats.geojson import plan_geojson
+from api.formats.ics import worker_calendar
+from api.formats.overview import overview_html
+from api.formats.route_map import route_map_png
+from api.formats.route_sheet import RouteSheet
+from api.formats.sheet_html import html_pdf, sheet_html
+from api.security import BadToken, calendar_token, read_calendar_token
+from api.settings import Settings
+from api.store import audit
+from api.store import plans as store
+from api.store.tables import Job, User
+from api.store.users import Role
+
+router = APIRouter(tags=["sheets"])
+coordinators = Depends(require(Role.COORDINATOR))
+readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
+people = Depends(require(Role.COORDINATOR, Role.WORKER))
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PDF, HTML, ICS = "application/pdf", "text/html; charset=utf-8", "text/calendar; charset=utf-8"
+SUBSCRIPTION_DAYS = (-7, 14)  # the days a subscribed calendar shows, around today
+
+
+class CalendarLink(BaseModel):
+    url: str
+    worker_id: str
+
+
+def _content(*types: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {t.split(";")[0]: {} for t in types}}}
+
+
+def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> tuple[str, Rebuilt]:
+    plan_id = store.published_on(session, day)
+    if plan_id is None:
+        raise ApiError(404, f"days/{day}: no published plan covers this day")
+    return plan_id, _read_back(session, settings, plan_id)
+
+
+def _read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
+    plan = store.get_plan(session, plan_id)
+    job = session.get(Job, plan.job_id) if plan.job_id else None
+    if job is None:
+        raise ApiError(409, f"plans/{plan_id}: its job (and scenario) is gone")
+    try:
+        return rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
+                       graph=settings.graph)
+    except UncheckedPlan as exc:
+        raise ApiError(409, f"plans/{plan_id}: {exc}") from None
+
+
+def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
+           worker_id: str) -> tuple[Rebuilt, RouteSheet | None]:
+    if user.role == Role.WORKER and user.worker_id != worker_id:
+        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
+    _, plan = _plan_of_day(session, settings, day)
+    sheets = sheets_for(plan.problem, plan.plan, plan.matrices, plan.scenario,
+                        warning=plan.warning)
+    sheet = next((s for s in sheets if s.worker_id == worker_id and s.day == day), None)
+    return plan, sheet
+
+
+def _audit(session: SessionDep, user: User, plan: Rebuilt, sheets: list[RouteSheet]) -> None:
+    tasks = {r.task for s in sheets for r in s.stops}
+    clients = sorted({c for t in tasks if (c := plan.problem.task(t).client_id)})
+    audit.record_reads(session, user.username, [f"clients/{c}" for c in clients])
+    session.commit()
+
+
+@router.get("/days/{day}/workers/{worker_id}/sheet", dependencies=[people],
+            response_class=Response, responses={**responses(401, 403, 404, 409, 422),
+                                                **_content(PDF, HTML)},
+            summary="A worker's route sheet (PDF or printable HTML)",
+            operation_id="read_route_sheet")
+def route_sheet(day: date, worker_id: str, session: SessionDep, settings: SettingsDep,
+                user: Annotated[User, people],
+                format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
+    plan, sheet = _sheet(session, settings, user, day, worker_id)
+    if sheet is None:
+        raise ApiError(404, f"days/{day}/workers/{worker_id}: no route on this day")
+    network = plan.matrices.paths.network if plan.matrices.paths is not None else None
+    html = sheet_html(sheet, map_png=route_map_png(sheet, network),
+                      timezone=plan.problem.calendar.timezone)
+    _audit(session, user, plan, [sheet])
+    if format == "html":
+        return Response(html, media_type=HTML)
+    return Response(html_pdf(html), media_type=PDF, headers={
+        "Content-Disposition": f'inline; filename="{worker_id}-{day}.pdf"'})
+
+
+@router.get("/days/{day}/workers/{worker_id}/calendar", dependencies=[people],
+            response_class=Response, responses={**responses(401, 403, 404, 409, 422),
+                                                **_content(ICS)},
+            summary="A worker's day as iCalendar", operation_id="read_day_calendar")
+def day_calendar(day: date, worker_id: str, session: SessionDep, settings: SettingsDep,
+                 user: Annotated[User, people]) -> Response:
+    plan, sheet = _sheet(session, settings, user, day, worker_id)
+    sheets = [sheet] if sheet is not None else []
+    _audit(session, user, plan, sheets)
+    return Response(worker_calendar(sheets, timezone=plan.problem.calendar.timezone),
+                    media_type=ICS)
+
+
+@router.get("/workers/{worker_id}/calendar-link", response_model=CalendarLink,
+            dependencies=[people], responses=responses(401, 403, 422),
+            summary="The calendar subscription URL of a worker",
+            operation_id="read_calendar_link")
+def calendar_link(worker_id: str, request: Request, settings: SettingsDep,
+                  user: Annotated[User, people]) -> CalendarLink:
+    if user.role == Role.WORKER and user.worker_id != worker_id:
+        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own calendar")
+    url = request.url_for("subscribed_calendar", worker_id=f"{worker_id}.ics")
+    return CalendarLink(url=f"{url}?token={calendar_token(settings, worker_id)}",
+                        worker_id=worker_id)
+
+
+@router.get("/calendars/{worker_id}", name="subscribed_calendar", response_class=Response,
+            responses={**responses(401, 404, 422), **_content(ICS)},
+            summary="A worker's published days for a calendar app (token in the URL)",
+            operation_id="read_subscribed_calendar")
+def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsDep,
+                        token: Annotated[str, Query(max_length=500)]) -> Response:
+    worker_id = worker_id.removesuffix(".ics")
+    try:
+        if read_calendar_token(settings, token) != worker_id:
+            raise BadToken("the token is for another worker's calendar")
+    except BadToken as exc:
+        raise ApiError(401, f"token: {exc}") from None
+    today = date.today()
+    sheets: list[RouteSheet] = []
+    timezone, seen = "Europe/Warsaw", set()
+    for offset in range(SUBSCRIPTION_DAYS[0], SUBSCRIPTION_DAYS[1] + 1):
+        day = today + timedelta(days=offset)
+        plan_id = store.published_on(session, day)
+        if plan_id is None or (plan_id, day) in seen:
+            continue
+        seen.add((plan_id, day))
+        plan = _read_back(session, settings, plan_id)
+        timezone = plan.problem.calendar.timezone
+        sheets += [s for s in sheets_for(plan.problem, plan.plan, plan.matrices, plan.scenario)
+                   if s.worker_id == worker_id and s.day == day]
+    audit.record_reads(session, f"calendar:{worker_id}", sorted(
+        {f"days/{s.day}/workers/{worker_id}" for s in sheets}))
+    session.commit()
+    return Response(worker_calendar(sheets, timezone=timezone), media_type=ICS)
+
+
+@router.get("/plans/{plan_id}/geojson", dependencies=[readers],
+            responses={**responses(401, 403, 404, 409, 422),
+                       200: {"content": {"application/geo+json": {}}}},
+            response_class=Response, summary="A plan's routes and stops as GeoJSON",
+            operation_id="read_plan_geojson")
+def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
+            user: Annotated[User, readers]) -> Response:
+    plan = _read_back(session, settings, plan_id)
+    document = plan_geojson(plan.problem, plan.plan, plan.matrices,
+                            names=user.role == Role.COORDINATOR)
+    return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
+
+
+@router.get("/days/{day}/overview", dependencies=[coordinators], response_class=Response,
+            responses={**responses(401, 403, 404, 409, 422), **_content(PDF, HTML)},
+            summary="The coordinator's day overview (PDF or HTML)",
+            operation_id="read_day_overview")
+def day_overview(day: date, session: SessionDep, settings: SettingsDep,
+                 format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
+    _, plan = _plan_of_day(session, settings, day)
+    html = overview_html(plan.problem, plan.plan, day, warning=plan.warning)
+    if format == "html":
+        return Response(html, media_type=HTML)
+    return Response(html_pdf(html), media_type=PDF)

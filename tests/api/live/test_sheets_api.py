@@ -1,0 +1,72 @@
+"""Route sheets, calendars, GeoJSON and the overview over HTTP, from a published plan."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, timedelta
+
+import httpx
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from tests.api.live.conftest import Server
+from tests.api.live.test_plans import _plan_day, anna  # noqa: F401 (the fixture)
+
+
+def _pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+
+
+def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
+        server: Server, coordinator: httpx.Client, worker: httpx.Client,
+        planner: httpx.Client, anna: list[str]) -> None:  # noqa: F811
+    day = (date.today() + timedelta(days=10)).isoformat()
+    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    sheet_url = f"/days/{day}/workers/w-anna/sheet"
+    assert worker.get(sheet_url).status_code == 404  # a draft is not handed out
+    assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
+
+    sheet = worker.get(sheet_url)
+    assert sheet.status_code == 200, sheet.text
+    assert sheet.headers["content-type"] == "application/pdf"
+    text = _pdf_text(sheet.content)
+    for client_id in anna:
+        assert f"Zofia Wąsowska {client_id}" in text
+    assert "Anna Żółtowska w-anna" in text and "ul. Lubelska" in text
+    assert "cukrzyca" not in text and "insulina" not in text
+    html = worker.get(sheet_url, params={"format": "html"})
+    assert html.headers["content-type"].startswith("text/html") and "Karta trasy" in html.text
+    assert worker.get(f"/days/{day}/workers/w-piotr/sheet").status_code == 403
+    assert planner.get(sheet_url).status_code == 403
+
+    day_ics = Calendar.from_ical(worker.get(f"/days/{day}/workers/w-anna/calendar").content)
+    visits = [e for e in day_ics.walk("VEVENT") if "wizyta" in str(e["summary"])]
+    assert len(visits) == len(anna)
+    link = worker.get("/workers/w-anna/calendar-link")
+    assert link.status_code == 200
+    assert worker.get("/workers/w-piotr/calendar-link").status_code == 403
+    url = link.json()["url"]
+    subscribed = httpx.get(url)  # a calendar app: no log-in, the token in the URL
+    assert subscribed.status_code == 200, subscribed.text
+    events = Calendar.from_ical(subscribed.content).walk("VEVENT")
+    assert {str(e["uid"]) for e in visits} <= {str(e["uid"]) for e in events}
+    assert "cukrzyca" not in subscribed.text
+    token = url.split("token=")[1]
+    assert httpx.get(url.replace("w-anna.ics", "w-piotr.ics")).status_code == 401
+    as_login = httpx.get(f"{server.url}/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert as_login.status_code == 401  # a calendar link is not a log-in
+
+    for_planner = planner.get(f"/plans/{plan_id}/geojson")
+    assert for_planner.status_code == 200
+    assert "Wąsowska" not in for_planner.text and "Lubelska" not in for_planner.text
+    named = json.loads(coordinator.get(f"/plans/{plan_id}/geojson").text)
+    assert {f["properties"].get("client_name") for f in named["features"]
+            if f["geometry"]["type"] == "Point"} == {f"Zofia Wąsowska {c}" for c in anna}
+
+    overview = coordinator.get(f"/days/{day}/overview")
+    assert overview.status_code == 200 and "Plan dnia" in _pdf_text(overview.content)
+    assert worker.get(f"/days/{day}/overview").status_code == 403
+
+    reads = coordinator.get("/audit", params={"username": "worker", "limit": 500}).json()
+    assert {f"clients/{c}" for c in anna} <= {r["resource"] for r in reads["items"]}
