@@ -245,6 +245,16 @@ def test_a_bad_document_is_an_error_naming_the_file_and_the_field(edit: Any,
     assert message in str(info.value)
 
 
+def test_plans_must_agree_on_the_time_zone_and_the_pes_target() -> None:
+    berlin = copy.deepcopy(WEEK_44) | {"timezone": "Europe/Berlin"}
+    with pytest.raises(ReportError, match="week-46.json is in 'Europe/Warsaw' but "
+                                          "week-44.json in 'Europe/Berlin'"):
+        monthly_report([("week-46.json", WEEK_46), ("week-44.json", berlin)], "2026-11")
+    higher = copy.deepcopy(WEEK_44) | {"kpis": {"pes_share_target": 0.5}}
+    with pytest.raises(ReportError, match="pes_share_target: the plans differ"):
+        monthly_report([("week-46.json", WEEK_46), ("week-44.json", higher)], "2026-11")
+
+
 @pytest.mark.parametrize("month", ["2026-13", "11/2026", "2026-1", ""])
 def test_a_month_not_yyyy_mm_is_an_error_naming_it(month: str) -> None:
     with pytest.raises(ReportError, match=f"month: '{month}' is not YYYY-MM"):
