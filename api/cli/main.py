@@ -24,6 +24,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from api.cli.roster import print_roster, print_summary
 from api.deliver import UncheckedPlan, write_outputs
 from api.formats.plan_document import PlanDocumentError, read_plan
+from api.formats.report import ReportError, monthly_report
+from api.formats.report_files import write_report
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.service import NetworkInfo, plan_prepared, prepare
@@ -56,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
             return _add_user(console, args)
         if args.command == "sheets":
             return _sheets(console, args)
+        if args.command == "report":
+            return _report(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError,
-            UncheckedPlan) as exc:
+            UncheckedPlan, ReportError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -114,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--password-env", default="TRASA_PASSWORD",
                      help="environment variable holding the password (default "
                           "TRASA_PASSWORD); asked for when it is not set")
+    report = sub.add_parser("report", help="the CUS's monthly report (CSV, XLSX, PDF) from "
+                                           "plan files")
+    report.add_argument("plans", type=Path, nargs="+", help="plan.json files of the month")
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     for p in (plan, demo, checker, sheets):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
@@ -172,7 +181,8 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         out_file = args.out / "plan.json"
-        out_file.write_text(json.dumps(planned.document(), indent=2, ensure_ascii=False) + "\n",
+        document = planned.document()
+        out_file.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
                             encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"--out: cannot write plan.json into {str(args.out)!r}: "
@@ -185,6 +195,22 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
     if args.command == "demo" or args.sheets:
         _write_outputs(console, planned.problem, planned.plan, planned.matrices, scenario,
                        args.out, warning=planned.network.warning, pdf=not args.no_pdf)
+    if args.command == "demo":
+        report = monthly_report([(str(out_file), document)], scenario.date.strftime("%Y-%m"))
+        written = write_report(report, args.out)
+        console.print(f"monthly report of the demo day written to {written[0].parent} "
+                      f"({', '.join(p.name for p in written)})")
+    return 0
+
+
+def _report(console: Console, args: argparse.Namespace) -> int:
+    documents = [(str(path), _read_plan_file(path)) for path in args.plans]
+    try:
+        written = write_report(monthly_report(documents, args.month), args.out)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write the report into {str(args.out)!r}: "
+                         f"{exc.strerror or exc}") from None
+    console.print(f"report for {args.month} written: {', '.join(str(p) for p in written)}")
     return 0
 
 

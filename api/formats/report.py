@@ -160,7 +160,7 @@ def monthly_report(documents: Sequence[tuple[str, Any]], month: str) -> MonthlyR
 def month_days(month: str) -> tuple[date, date]:
     """The first and last day of "YYYY-MM"."""
     found = re.fullmatch(r"(\d{4})-(\d{2})", month) if isinstance(month, str) else None
-    if not found or not 1 <= int(found[2]) <= 12:
+    if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
         raise ReportError(f"month: {month!r} is not YYYY-MM (e.g. '2026-11')")
     year, number = int(found[1]), int(found[2])
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 from icalendar import Calendar
@@ -70,3 +70,30 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
 
     reads = coordinator.get("/audit", params={"username": "worker", "limit": 500}).json()
     assert {f"clients/{c}" for c in anna} <= {r["resource"] for r in reads["items"]}
+
+
+def test_the_monthly_report_counts_the_published_plans_of_the_month(
+        coordinator: httpx.Client, planner: httpx.Client, worker: httpx.Client,
+        anna: list[str]) -> None:  # noqa: F811
+    day = "2027-02-10"
+    assert coordinator.get("/reports/2027-02").status_code == 404  # nothing published yet
+    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
+    document = coordinator.get(f"/plans/{plan_id}").json()["document"]
+    served = [s for r in document["routes"] for s in r["stops"]]
+
+    figures = planner.get("/reports/2027-02", params={"format": "json"})
+    assert figures.status_code == 200, figures.text
+    body = figures.json()
+    service_s = sum((datetime.fromisoformat(s["end"]) - datetime.fromisoformat(s["start"]))
+                    .total_seconds() for s in served)
+    assert body["service_s"] == service_s == sum(body["service_s_by_service"].values())
+    assert body["residents"] == len(anna)
+    assert body["distance_m"] == sum(r["distance_m"] for r in document["routes"])
+    assert "Wąsowska" not in figures.text
+    pdf = coordinator.get("/reports/2027-02")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert "Udział PES" in _pdf_text(pdf.content)
+    assert coordinator.get("/reports/2027-02", params={"format": "xlsx"}).content[:2] == b"PK"
+    assert coordinator.get("/reports/2027-13").status_code == 422
+    assert worker.get("/reports/2027-02").status_code == 403
