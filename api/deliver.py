@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,12 @@ class Rebuilt:
     plan: Plan
     matrices: Matrices
     warning: str
+
+    @cached_property
+    def sheets(self) -> list[RouteSheet]:
+        """Every route sheet of the plan, made (and the plan checked) once."""
+        return sheets_for(self.problem, self.plan, self.matrices, self.scenario,
+                          warning=self.warning)
 
 
 _REBUILT: dict[str, Rebuilt] = {}  # plan version id -> read back (versions never change)

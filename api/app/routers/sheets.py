@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.deliver import Rebuilt, UncheckedPlan, rebuilt, sheets_for
+from api.deliver import Rebuilt, UncheckedPlan, rebuilt
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
@@ -67,8 +67,10 @@ def _read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt
     if job is None:
         raise ApiError(409, f"plans/{plan_id}: its job (and scenario) is gone")
     try:
-        return rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
-                       graph=settings.graph)
+        found = rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
+                        graph=settings.graph)
+        found.sheets  # noqa: B018 (checks the plan once: nothing unchecked leaves)
+        return found
     except UncheckedPlan as exc:
         raise ApiError(409, f"plans/{plan_id}: {exc}") from None
 
@@ -78,9 +80,8 @@ def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
     if user.role == Role.WORKER and user.worker_id != worker_id:
         raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
     _, plan = _plan_of_day(session, settings, day)
-    sheets = sheets_for(plan.problem, plan.plan, plan.matrices, plan.scenario,
-                        warning=plan.warning)
-    sheet = next((s for s in sheets if s.worker_id == worker_id and s.day == day), None)
+    sheet = next((s for s in plan.sheets if s.worker_id == worker_id and s.day == day),
+                 None)
     return plan, sheet
 
 
@@ -161,8 +162,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
         seen.add((plan_id, day))
         plan = _read_back(session, settings, plan_id)
         timezone = plan.problem.calendar.timezone
-        sheets += [s for s in sheets_for(plan.problem, plan.plan, plan.matrices, plan.scenario)
-                   if s.worker_id == worker_id and s.day == day]
+        sheets += [s for s in plan.sheets if s.worker_id == worker_id and s.day == day]
     audit.record_reads(session, f"calendar:{worker_id}", sorted(
         {f"days/{s.day}/workers/{worker_id}" for s in sheets}))
     session.commit()
