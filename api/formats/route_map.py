@@ -2,12 +2,15 @@
 
 No map tiles: the streets around the route are the graph's edges in grey, the route
 follows its legs along the streets, stops are numbered circles, the base a square.
-The picture is a PNG (bytes) for the route sheet.
+The map shows the town: stops more than `FAR_M` from the base (a clinic in another
+city) are named in a line under it instead, and the route runs off the edge towards
+them. The picture is a PNG (bytes) for the route sheet.
 """
 
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
 
@@ -18,16 +21,23 @@ import numpy as np  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
 from api.formats.route_sheet import RouteSheet  # noqa: E402
-from geo.network import RoadNetwork  # noqa: E402
+from geo.network import RoadNetwork, haversine_m  # noqa: E402
 
 MARGIN = 0.08  # of the route's extent, on each side
+FAR_M = 8_000  # stops farther than this from the base are named, not drawn
 ROUTE_COLOUR = "#c0392b"
 
 
 def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
                   width_cm: float = 17.0, height_cm: float = 9.0, dpi: int = 150) -> bytes:
-    points = [p for leg in sheet.path for p in leg] + list(sheet.bases)
-    points += [(r.lat, r.lon) for r in sheet.stops if r.lat is not None and r.lon is not None]
+    base_lat, base_lon = sheet.bases[0]
+
+    def near(p: tuple[float, float]) -> bool:
+        return float(haversine_m(p[0], p[1], base_lat, base_lon)) <= FAR_M
+
+    far = [r for r in sheet.stops if r.lat is not None and r.lon is not None
+           and not near((r.lat, r.lon))]
+    points = [p for leg in sheet.path for p in leg if near(p)] + list(sheet.bases)
     lat = np.array([p[0] for p in points])
     lon = np.array([p[1] for p in points])
     pad_lat = max(float(np.ptp(lat)) * MARGIN, 0.002)
@@ -41,15 +51,16 @@ def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
     for leg in sheet.path:
         ax.plot([p[1] for p in leg], [p[0] for p in leg], color=ROUTE_COLOUR, lw=1.6,
                 alpha=0.85, zorder=2, solid_capstyle="round")
-    base_lat, base_lon = sheet.bases[0]
     ax.plot(base_lon, base_lat, marker="s", ms=9, color="#2c3e50", zorder=3)
+    numbers: dict[tuple[float, float], list[str]] = {}  # one label per place: "1, 5"
     for row in sheet.stops:
-        if row.lat is None or row.lon is None:
-            continue
-        ax.plot(row.lon, row.lat, marker="o", ms=11, color="white", mec=ROUTE_COLOUR, mew=1.5,
-                zorder=4)
-        ax.annotate(str(row.number), (row.lon, row.lat), ha="center", va="center",
-                    fontsize=6.5, fontweight="bold", zorder=5)
+        if row.lat is not None and row.lon is not None and near((row.lat, row.lon)):
+            numbers.setdefault((row.lat, row.lon), []).append(str(row.number))
+    for (lat_, lon_), label in numbers.items():
+        ax.annotate(", ".join(label), (lon_, lat_), ha="center", va="center", fontsize=6.5,
+                    fontweight="bold", zorder=5,
+                    bbox={"boxstyle": "circle,pad=0.25" if len(label) == 1 else
+                          "round,pad=0.25", "fc": "white", "ec": ROUTE_COLOUR, "lw": 1.2})
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
@@ -59,6 +70,9 @@ def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
         side.set_color("#888888")
     ax.set_title("Trasa dnia (kwadrat: baza; numery: kolejność przystanków)", fontsize=7,
                  loc="left")
+    if far:
+        ax.set_xlabel(textwrap.fill("Poza mapą: " + "; ".join(
+            f"{r.number}. {r.address}" for r in far), 95), fontsize=7, loc="left")
     fig.tight_layout(pad=0.2)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)

@@ -169,12 +169,22 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
     skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
     return SheetRow(
         number=number, what=WHAT[(task.kind, stop.action)], task=task.id,
-        window=f"{cal.hhmm(window.start_s)}–{cal.hhmm(window.end_s)}" if window else "",
+        window=_window_text(problem, window.start_s, window.end_s) if window else "",
         arrival=cal.hhmm(stop.arrival_s), start=cal.hhmm(stop.start_s), end=cal.hhmm(stop.end_s),
         start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s), client=contact.name,
         address=place.name or place.id, phone=contact.phone, needs="; ".join(needs),
         bring="; ".join(x for x in (skills, bring) if x),
         lat=place.lat, lon=place.lon)
+
+
+def _window_text(problem: Problem, start_s: int, end_s: int) -> str:
+    """"09:00–11:00"; an end at the next midnight is 24:00, a whole day "cały dzień"."""
+    cal = problem.calendar
+    day = cal.date_of(start_s)
+    start, end = cal.hhmm(start_s), cal.hhmm(end_s)
+    if end == "00:00" and cal.date_of(end_s) > day:
+        end = "24:00"
+    return "cały dzień" if (start, end) == ("00:00", "24:00") else f"{start}–{end}"
 
 
 def contacts_from_scenario(scenario: ScenarioIn) -> dict[str, Contact]:
