@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +38,28 @@ REASON_PL = {
                                "równym lub wyższym priorytecie",
 }
 PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": "pilny"}
+# The planner's details (optimiser/reasons.py, optimiser/solve.py) come in English, for
+# integrations; the coordinator's page reads them in Polish. One rule per template.
+DETAIL_PL = [
+    (re.compile(r"the slot is held by "), "czas zajmują: "),
+    (re.compile(r"taking out (.+) alone would make room"), r"miejsce zwolniłoby wyjęcie \1"),
+    (re.compile(r"no single task taken out would make room"),
+     "wyjęcie jednego zadania nie zwolni miejsca"),
+    (re.compile(r"\) on ([\w-]+)"), r") u \1"),
+    (re.compile(r" or "), " lub "),
+    (re.compile(r"removed to respect the (\w+) rule"), r"wyjęte, by dotrzymać reguły \1"),
+    (re.compile(r"series '([^']+)': (\d+) sessions, only (\d+) day\(s\) (\d+) apart can "
+                r"take one"), r"seria '\1': \2 wizyt, tylko \3 dni co \4 może je przyjąć"),
+    *[(re.compile(rf"\({en}\)"), f"({pl})") for en, pl in
+      (("low", "niski"), ("normal", "zwykły"), ("high", "wysoki"), ("urgent", "pilny"))],
+]
+
+
+def detail_pl(detail: str) -> str:
+    """A planner's detail in Polish (ids and times stay as they are)."""
+    for pattern, polish in DETAIL_PL:
+        detail = pattern.sub(polish, detail)
+    return detail
 COLOURS = {"drive": "#e67e22", "wait": "#f4d03f", TaskKind.VISIT: "#2e86c1",
            TaskKind.JOB: "#27ae60", TaskKind.TRIP: "#8e44ad", "break": "#7f8c8d",
            "idle": "#e5e7e9"}
@@ -55,7 +78,7 @@ class LeftOut:
 
 def left_out(problem: Problem, plan: Plan) -> list[LeftOut]:
     return [LeftOut(u.task_id, PRIORITY_PL[problem.task(u.task_id).priority.name.lower()],
-                    REASON_PL[u.reason], u.detail) for u in plan.unassigned]
+                    REASON_PL[u.reason], detail_pl(u.detail)) for u in plan.unassigned]
 
 
 def route_segments(problem: Problem, route: Route) -> list[tuple[int, int, str]]:
