@@ -54,11 +54,11 @@ def _content(*types: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {t.split(";")[0]: {} for t in types}}}
 
 
-def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> tuple[str, Rebuilt]:
+def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> Rebuilt:
     plan_id = store.published_on(session, day)
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
-    return plan_id, _read_back(session, settings, plan_id)
+    return _read_back(session, settings, plan_id)
 
 
 def _read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
@@ -79,7 +79,7 @@ def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
            worker_id: str) -> tuple[Rebuilt, RouteSheet | None]:
     if user.role == Role.WORKER and user.worker_id != worker_id:
         raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
-    _, plan = _plan_of_day(session, settings, day)
+    plan = _plan_of_day(session, settings, day)
     sheet = next((s for s in plan.sheets if s.worker_id == worker_id and s.day == day),
                  None)
     return plan, sheet
@@ -188,7 +188,7 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             operation_id="read_day_overview")
 def day_overview(day: date, session: SessionDep, settings: SettingsDep,
                  format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
-    _, plan = _plan_of_day(session, settings, day)
+    plan = _plan_of_day(session, settings, day)
     html = overview_html(plan.problem, plan.plan, day, warning=plan.warning)
     if format == "html":
         return Response(html, media_type=HTML)
