@@ -7,6 +7,7 @@ Only a plan that passes the independent checker is rendered (`UncheckedPlan`).""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -62,24 +63,31 @@ def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: Sc
         by_worker[sheet.worker_id].append(sheet)
         html = sheet_html(sheet, map_png=route_map_png(sheet, network),
                           timezone=problem.calendar.timezone)
-        stem = out_dir / "sheets" / f"{sheet.worker_id}-{sheet.day.isoformat()}"
-        written.append(_write(stem.with_suffix(".html"), html.encode("utf-8")))
+        stem = f"sheets/{file_name(sheet.worker_id)}-{sheet.day.isoformat()}"
+        written.append(_write(out_dir / f"{stem}.html", html.encode("utf-8")))
         if pdf:
-            written.append(_write(stem.with_suffix(".pdf"), html_pdf(html)))
+            written.append(_write(out_dir / f"{stem}.pdf", html_pdf(html)))
     for worker_id, days in by_worker.items():
-        written.append(_write(out_dir / "calendars" / f"{worker_id}.ics",
+        written.append(_write(out_dir / "calendars" / f"{file_name(worker_id)}.ics",
                               worker_calendar(days, timezone=problem.calendar.timezone)))
     for day in problem.calendar.dates:
         html = overview_html(problem, plan, day, warning=warning)
-        stem = out_dir / f"overview-{day.isoformat()}"
-        written.append(_write(stem.with_suffix(".html"), html.encode("utf-8")))
+        written.append(_write(out_dir / f"overview-{day.isoformat()}.html",
+                              html.encode("utf-8")))
         if pdf:
-            written.append(_write(stem.with_suffix(".pdf"), html_pdf(html)))
+            written.append(_write(out_dir / f"overview-{day.isoformat()}.pdf", html_pdf(html)))
     for name, names in (("plan.geojson", True), ("plan-planner.geojson", False)):
         document = plan_geojson(problem, plan, matrices, names=names)
         written.append(_write(out_dir / name, json.dumps(document, ensure_ascii=False,
                                                          indent=1).encode("utf-8")))
     return written
+
+
+def file_name(text: str) -> str:
+    """`text` as a file name or header value: letters, digits, `.`, `_`, `-` only
+    (ids are free text; `jan.kowalski` stays, `a/b` becomes `a_b`, `..` cannot escape)."""
+    safe = re.sub(r"[^\w.-]", "_", text, flags=re.ASCII).lstrip(".")
+    return safe or "_"
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -105,7 +113,7 @@ class Rebuilt:
 
 
 _REBUILT: dict[str, Rebuilt] = {}  # plan version id -> read back (versions never change)
-_REBUILT_KEPT = 8
+_REBUILT_KEPT = 32  # a subscribed calendar reads up to 22 days' plans
 
 
 def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict[str, Any],

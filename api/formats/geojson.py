@@ -4,7 +4,9 @@ Each route is a LineString Feature following the road path of every leg (not str
 lines between stops), from its start place through its stops back to its end place;
 each stop is a Point Feature with its times and task. Coordinates are [lon, lat] (WGS
 84), times ISO 8601 with the plan's offset, distances in metres, durations in seconds.
-`names=False` gives the planner's version: no client names or ids, no worker names."""
+`names=False` gives the planner's version: no client names or ids, no worker names, and
+no place tied to a client: a stop at a client's home has no geometry (`null`), and
+neither has a route line (it runs door to door); clinics and bases keep theirs."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
                  names: bool = True) -> dict[str, Any]:
     cal = problem.calendar
     clients = {c.id: c.name for c in problem.clients}
+    homes = {c.location_id for c in problem.clients}
     features: list[dict[str, Any]] = []
     for k, route in enumerate(plan.routes):
         worker = problem.worker(route.worker_id)
@@ -39,7 +42,8 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
         if names:
             route_props["worker_name"] = worker.name
         features.append({"type": "Feature", "properties": route_props,
-                         "geometry": {"type": "LineString", "coordinates": line}})
+                         "geometry": {"type": "LineString", "coordinates": line}
+                         if names else None})
         for n, stop in enumerate(route.stops, start=1):
             task = problem.task(stop.task_id)
             place = problem.locations[problem.location_index(stop.location_id)]
@@ -52,7 +56,8 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
                 props["client"] = task.client_id
                 props["client_name"] = clients.get(task.client_id or "", "")
                 props["address"] = place.name
+            hidden = not names and place.id in homes
             features.append({"type": "Feature", "properties": props,
-                             "geometry": {"type": "Point", "coordinates": [place.lon,
-                                                                           place.lat]}})
+                             "geometry": None if hidden else
+                             {"type": "Point", "coordinates": [place.lon, place.lat]}})
     return {"type": "FeatureCollection", "features": features}

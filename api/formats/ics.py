@@ -27,8 +27,9 @@ def worker_calendar(sheets: Sequence[RouteSheet], *, timezone: str = "Europe/War
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-timezone", timezone)
+    if sheets:
+        calendar.add("x-wr-calname", f"Trasa: {sheets[0].worker}")
     for sheet in sheets:
-        calendar.add("x-wr-calname", f"Trasa: {sheet.worker}")
         for row in sheet.rows:
             event = Event()
             start = datetime.fromisoformat(row.start_iso).astimezone(zone)

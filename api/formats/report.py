@@ -159,7 +159,7 @@ def monthly_report(documents: Sequence[tuple[str, Any]], month: str) -> MonthlyR
 
 def month_days(month: str) -> tuple[date, date]:
     """The first and last day of "YYYY-MM"."""
-    found = re.fullmatch(r"(\d{4})-(\d{2})", month) if isinstance(month, str) else None
+    found = re.fullmatch(r"([0-9]{4})-([0-9]{2})", month) if isinstance(month, str) else None
     if not found or not 1 <= int(found[2]) <= 12 or int(found[1]) < 1:
         raise ReportError(f"month: {month!r} is not YYYY-MM (e.g. '2026-11')")
     year, number = int(found[1]), int(found[2])

@@ -1,7 +1,7 @@
 """What one worker receives for one day: the route sheet's content, free of any format.
 
 Built from a checked plan (domain `Problem` and `Plan`), the matrices (for the legs along
-the streets) and what the scenario says about people (`Contact`: name, address, phone,
+the streets) and what the scenario says about people (`Contact`: name, phone,
 mobility, escort) and tasks (`notes`: what to bring). Times are local wall-clock
 `HH:MM` of the plan's time zone; distances in km (1 decimal), driving in minutes.
 
@@ -35,7 +35,6 @@ class Contact:
     """What a worker may know of a client: enough to do the job, nothing more."""
 
     name: str
-    address: str = ""
     phone: str = ""
     mobility: str = "walks"  # walks | seated | wheelchair
     escort: bool = False
@@ -109,7 +108,7 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
     vehicle = problem.vehicle_of(worker)
     rows: list[SheetRow] = []
     path: list[tuple[LatLon, ...]] = []
-    metres = seconds = 0
+    metres = seconds = number = 0
     for route in sorted(routes, key=lambda r: r.start_s):
         places = ([worker.start_location_id] + [s.location_id for s in route.stops]
                   + [worker.end_location_id])
@@ -129,8 +128,8 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
                                      cal.hhmm(pause.end_s), cal.iso(pause.start_s),
                                      cal.iso(pause.end_s), "", "", "", "", ""))
             else:
-                rows.append(_row(problem, stop, len([r for r in rows if r.number]) + 1,
-                                 contacts, notes))
+                number += 1
+                rows.append(_row(problem, stop, number, contacts, notes))
     first, last = min(routes, key=lambda r: r.start_s), max(routes, key=lambda r: r.end_s)
     start_loc = _location(problem, worker.start_location_id)
     end_loc = _location(problem, worker.end_location_id)
@@ -188,11 +187,10 @@ def _window_text(problem: Problem, start_s: int, end_s: int) -> str:
 
 
 def contacts_from_scenario(scenario: ScenarioIn) -> dict[str, Contact]:
-    """Each client's sheet details; the address is the name of the home location. The
-    health note is left behind here."""
-    places = {x.id: x for x in scenario.locations}
-    return {c.id: Contact(name=c.name or c.id, address=places[c.location].name,
-                          phone=c.phone, mobility=c.mobility, escort=c.escort)
+    """Each client's sheet details (the address is the stop's location name). The health
+    note is left behind here."""
+    return {c.id: Contact(name=c.name or c.id, phone=c.phone, mobility=c.mobility,
+                          escort=c.escort)
             for c in scenario.clients}
 
 

@@ -103,6 +103,9 @@ def test_nothing_written_carries_the_health_note(
     for name in NAMES + ["Ewa Żak"]:
         assert name not in planner
     assert '"client"' not in planner
+    stops = [f for f in json.loads(planner)["features"] if f["properties"]["type"] == "stop"]
+    assert len(stops) == 3  # the stops and their times are there, but no client's home:
+    assert all(f["geometry"] is None for f in stops)  # every stop here is at one
 
 
 def test_the_phone_calendar_gives_the_plans_local_times_across_the_dst_change(

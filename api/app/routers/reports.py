@@ -61,7 +61,8 @@ def report(month: str, session: SessionDep,
         path = Path(folder) / f"report-{month}.{format}"
         write(result, path)
         return Response(path.read_bytes(), media_type=media, headers={
-            "Content-Disposition": f'attachment; filename="report-{month}.{format}"'})
+            "Content-Disposition":
+                f'attachment; filename="report-{first:%Y-%m}.{format}"'})
 
 
 def _json(result: Any) -> str:

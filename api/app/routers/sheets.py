@@ -14,20 +14,24 @@ snapshot of the job that made it (so what a worker gets is what was published).
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 import json
-from datetime import date, timedelta
+import logging
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.deliver import Rebuilt, UncheckedPlan, rebuilt
+from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
+from api.formats.plan_document import PlanDocumentError
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import RouteSheet
+from api.formats.scenario import ScenarioError
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.security import BadToken, calendar_token, read_calendar_token
 from api.settings import Settings
@@ -35,7 +39,10 @@ from api.store import audit
 from api.store import plans as store
 from api.store.tables import Job, User
 from api.store.users import Role
+from geo.graph import GraphLoadError
+from optimiser.calendar import DEFAULT_TIMEZONE
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["sheets"])
 coordinators = Depends(require(Role.COORDINATOR))
 readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
@@ -71,8 +78,9 @@ def _read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt
                         graph=settings.graph)
         found.sheets  # noqa: B018 (checks the plan once: nothing unchecked leaves)
         return found
-    except UncheckedPlan as exc:
-        raise ApiError(409, f"plans/{plan_id}: {exc}") from None
+    except (UncheckedPlan, PlanDocumentError, ScenarioError, GraphLoadError) as exc:
+        raise ApiError(409, f"plans/{plan_id}: cannot be read back against its scenario: "
+                            f"{exc}") from None
 
 
 def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
@@ -85,11 +93,15 @@ def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
     return plan, sheet
 
 
-def _audit(session: SessionDep, user: User, plan: Rebuilt, sheets: list[RouteSheet]) -> None:
-    tasks = {r.task for s in sheets for r in s.stops}
+def _audit(session: SessionDep, username: str, plan: Rebuilt, tasks: set[str]) -> None:
+    """The reads of the clients of `tasks` (their names, addresses, phones)."""
     clients = sorted({c for t in tasks if (c := plan.problem.task(t).client_id)})
-    audit.record_reads(session, user.username, [f"clients/{c}" for c in clients])
+    audit.record_reads(session, username, [f"clients/{c}" for c in clients])
     session.commit()
+
+
+def _tasks(sheets: list[RouteSheet]) -> set[str]:
+    return {r.task for s in sheets for r in s.stops}
 
 
 @router.get("/days/{day}/workers/{worker_id}/sheet", dependencies=[people],
@@ -106,11 +118,11 @@ def route_sheet(day: date, worker_id: str, session: SessionDep, settings: Settin
     network = plan.matrices.paths.network if plan.matrices.paths is not None else None
     html = sheet_html(sheet, map_png=route_map_png(sheet, network),
                       timezone=plan.problem.calendar.timezone)
-    _audit(session, user, plan, [sheet])
+    _audit(session, user.username, plan, _tasks([sheet]))
     if format == "html":
         return Response(html, media_type=HTML)
     return Response(html_pdf(html), media_type=PDF, headers={
-        "Content-Disposition": f'inline; filename="{worker_id}-{day}.pdf"'})
+        "Content-Disposition": f'inline; filename="{file_name(worker_id)}-{day}.pdf"'})
 
 
 @router.get("/days/{day}/workers/{worker_id}/calendar", dependencies=[people],
@@ -121,7 +133,7 @@ def day_calendar(day: date, worker_id: str, session: SessionDep, settings: Setti
                  user: Annotated[User, people]) -> Response:
     plan, sheet = _sheet(session, settings, user, day, worker_id)
     sheets = [sheet] if sheet is not None else []
-    _audit(session, user, plan, sheets)
+    _audit(session, user.username, plan, _tasks(sheets))
     return Response(worker_calendar(sheets, timezone=plan.problem.calendar.timezone),
                     media_type=ICS)
 
@@ -151,21 +163,23 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
             raise BadToken("the token is for another worker's calendar")
     except BadToken as exc:
         raise ApiError(401, f"token: {exc}") from None
-    today = date.today()
+    timezone = DEFAULT_TIMEZONE
+    today = datetime.now(ZoneInfo(timezone)).date()
     sheets: list[RouteSheet] = []
-    timezone, seen = "Europe/Warsaw", set()
     for offset in range(SUBSCRIPTION_DAYS[0], SUBSCRIPTION_DAYS[1] + 1):
         day = today + timedelta(days=offset)
         plan_id = store.published_on(session, day)
-        if plan_id is None or (plan_id, day) in seen:
+        if plan_id is None:
             continue
-        seen.add((plan_id, day))
-        plan = _read_back(session, settings, plan_id)
+        try:
+            plan = _read_back(session, settings, plan_id)
+        except ApiError:  # a plan that cannot be read back: the other days still show
+            log.warning("calendar of %s: plans/%s cannot be read back", worker_id, plan_id)
+            continue
         timezone = plan.problem.calendar.timezone
-        sheets += [s for s in plan.sheets if s.worker_id == worker_id and s.day == day]
-    audit.record_reads(session, f"calendar:{worker_id}", sorted(
-        {f"days/{s.day}/workers/{worker_id}" for s in sheets}))
-    session.commit()
+        mine = [s for s in plan.sheets if s.worker_id == worker_id and s.day == day]
+        sheets += mine
+        _audit(session, f"calendar:{worker_id}", plan, _tasks(mine))
     return Response(worker_calendar(sheets, timezone=timezone), media_type=ICS)
 
 
@@ -177,8 +191,11 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
 def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             user: Annotated[User, readers]) -> Response:
     plan = _read_back(session, settings, plan_id)
-    document = plan_geojson(plan.problem, plan.plan, plan.matrices,
-                            names=user.role == Role.COORDINATOR)
+    names = user.role == Role.COORDINATOR
+    document = plan_geojson(plan.problem, plan.plan, plan.matrices, names=names)
+    if names:
+        _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
+                                               for s in r.stops})
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
 
 

@@ -52,15 +52,23 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
     events = Calendar.from_ical(subscribed.content).walk("VEVENT")
     assert {str(e["uid"]) for e in visits} <= {str(e["uid"]) for e in events}
     assert "cukrzyca" not in subscribed.text
-    token = url.split("token=")[1]
     assert httpx.get(url.replace("w-anna.ics", "w-piotr.ics")).status_code == 401
-    as_login = httpx.get(f"{server.url}/auth/me", headers={"Authorization": f"Bearer {token}"})
-    assert as_login.status_code == 401  # a calendar link is not a log-in
 
     for_planner = planner.get(f"/plans/{plan_id}/geojson")
     assert for_planner.status_code == 200
     assert "Wąsowska" not in for_planner.text and "Lubelska" not in for_planner.text
+    homes = {(c["lon"], c["lat"]) for c in (coordinator.get(f"/clients/{k}").json()
+                                             for k in anna)}
+    for feature in for_planner.json()["features"]:  # no place tied to a client
+        if feature["geometry"] is not None:
+            assert feature["geometry"]["type"] == "Point"
+            assert tuple(feature["geometry"]["coordinates"]) not in homes
+    def coordinator_reads() -> int:
+        return int(coordinator.get("/audit", params={"username": "coordinator"}).json()["total"])
+
+    before = coordinator_reads()
     named = json.loads(coordinator.get(f"/plans/{plan_id}/geojson").text)
+    assert coordinator_reads() - before == len(anna)  # names and addresses read: audited
     assert {f["properties"].get("client_name") for f in named["features"]
             if f["geometry"]["type"] == "Point"} == {f"Zofia Wąsowska {c}" for c in anna}
 
@@ -68,8 +76,9 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
     assert overview.status_code == 200 and "Plan dnia" in _pdf_text(overview.content)
     assert worker.get(f"/days/{day}/overview").status_code == 403
 
-    reads = coordinator.get("/audit", params={"username": "worker", "limit": 500}).json()
-    assert {f"clients/{c}" for c in anna} <= {r["resource"] for r in reads["items"]}
+    for reader in ("worker", "calendar:w-anna"):
+        reads = coordinator.get("/audit", params={"username": reader, "limit": 500}).json()
+        assert {f"clients/{c}" for c in anna} <= {r["resource"] for r in reads["items"]}, reader
 
 
 def test_the_monthly_report_counts_the_published_plans_of_the_month(
