@@ -1,0 +1,360 @@
+"""What-if sweeps: one scenario, a grid of fleet and staffing variants, one row each.
+
+A sweep file (JSON or TOML) names the scenario, the templates a variant clones, the
+counts to try, the search budget and the rates:
+
+    scenario = "starachowice_day.json"     # relative to the sweep file
+    seed = 0
+    max_solutions = 200                    # the budget: rows do not depend on the machine
+    [templates.physio]                     # "physio" = copies of worker physio-cus-1
+    worker = "physio-cus-1"
+    [templates.bus]                        # a bus = a copy of the vehicle with its driver
+    vehicle = "bus"
+    driver = "driver-cus"
+    [templates.pes_evening]                # extra evening shifts of a PES worker
+    worker = "physio-pes"
+    shift = { start = "18:00", end = "21:00" }
+    [vary]                                 # counts per template: the grid
+    physio = [1, 2, 3]
+    bus = [1, 2]
+    pes_evening = [0, 1]
+    [rates]                                # PLN; all optional
+    per_km = 1.2
+    per_hour = { cus = 55.0, "pes-rehab" = 48.0 }   # by provider id
+    per_vehicle_day = 150.0
+    per_worker_day = 0.0
+
+A `worker` or `vehicle` template counts the template itself: 1 is the scenario as it
+is, 0 removes it (and, for a vehicle, its driver), n adds n - 1 copies `<id>~2`, ….
+A `shift` template adds n copies of the worker with that one shift (n extra shifts).
+The road network and matrices are built once; the variants only change who works, so
+they reuse them. Units of a row: shares 0–1, km, hours, PLN.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.formats.plan_document import service_of
+from api.formats.scenario import read_scenario, to_problem
+from api.formats.scenario_schema import ScenarioIn, WindowIn
+from api.service import prepare
+from optimiser.kpi import kpis
+from optimiser.model import Plan, Priority, Problem, TravelMatrix
+from optimiser.params import SolveParams
+from optimiser.solve import solve
+
+OVERTIME_AFTER_S = 8 * 3600  # a route longer than this is overtime (Polish 8-hour day)
+
+
+class SweepError(ValueError):
+    """A sweep file that cannot run; the message names the field and value."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TemplateIn(_Strict):
+    worker: str | None = None
+    vehicle: str | None = None
+    driver: str | None = None
+    shift: WindowIn | None = None
+
+
+class RatesIn(_Strict):
+    per_km: float = Field(default=0.0, ge=0)
+    per_hour: dict[str, float] = {}  # provider id -> PLN an hour of work
+    per_vehicle_day: float = Field(default=0.0, ge=0)
+    per_worker_day: float = Field(default=0.0, ge=0)
+
+
+class SweepIn(_Strict):
+    scenario: str
+    seed: int = 0
+    max_solutions: int = Field(default=200, gt=0)
+    templates: dict[str, TemplateIn]
+    vary: dict[str, list[int]] = Field(min_length=1)
+    rates: RatesIn = RatesIn()
+    graph: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    counts: tuple[tuple[str, int], ...]  # (template, count) in the sweep's order
+
+    @property
+    def key(self) -> str:
+        return ",".join(f"{name}={n}" for name, n in self.counts)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One variant's outcome (shares 0–1, km, hours, PLN)."""
+
+    variant: str
+    counts: dict[str, int]
+    served: int
+    tasks: int
+    mandatory_unassigned: int
+    served_share_by_service: dict[str, float]
+    served_share_by_priority: dict[str, float]
+    unassigned_by_reason: dict[str, int]
+    km: float
+    work_h: float
+    overtime_h: float
+    pes_share: float | None
+    workers: int
+    vehicles: int
+    cost: float  # every plan passed the independent checker inside `solve`
+
+
+@dataclass(frozen=True, eq=False)
+class Sweep:
+    """A read sweep: its spec, base scenario and the variants' problems' inputs."""
+
+    spec: SweepIn
+    scenario: ScenarioIn
+    matrix: TravelMatrix
+    variants: tuple[Variant, ...] = field(default=())
+
+
+def read_sweep(path: Path) -> Sweep:
+    """The sweep file at `path` with its scenario's network and matrices built once."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+        spec = SweepIn.model_validate(raw)
+    except FileNotFoundError:
+        raise SweepError(f"{path}: no such sweep file") from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise SweepError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}"
+                         ) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SweepError(f"{path}: {where}: {first['msg']} (got {first.get('input')!r})"
+                         ) from None
+    scenario_path = path.parent / spec.scenario
+    scenario = read_scenario(scenario_path)
+    prepared = prepare(scenario, base_dir=scenario_path.parent, graph=spec.graph)
+    return Sweep(spec, scenario, prepared.problem.matrix, tuple(variants(spec, scenario)))
+
+
+def variants(spec: SweepIn, scenario: ScenarioIn) -> list[Variant]:
+    for name, counts in spec.vary.items():
+        if name not in spec.templates:
+            raise SweepError(f"vary.{name}: no template of that name (templates: "
+                             f"{', '.join(sorted(spec.templates))})")
+        if any(n < 0 for n in counts):
+            raise SweepError(f"vary.{name}: {counts!r}: counts must be 0 or more")
+    workers = {w.id for w in scenario.workers}
+    vehicles = {v.id for v in scenario.vehicles}
+    for name, t in spec.templates.items():
+        if t.vehicle is not None and (t.vehicle not in vehicles or t.driver not in workers):
+            raise SweepError(f"templates.{name}: vehicle {t.vehicle!r} with driver "
+                             f"{t.driver!r}: both must be in the scenario")
+        if t.vehicle is None and t.worker not in workers:
+            raise SweepError(f"templates.{name}.worker: {t.worker!r} is not a worker of the "
+                             "scenario")
+    names = list(spec.vary)
+    return [Variant(tuple(zip(names, combo, strict=True)))
+            for combo in itertools.product(*(spec.vary[n] for n in names))]
+
+
+def variant_scenario(spec: SweepIn, scenario: ScenarioIn, variant: Variant) -> ScenarioIn:
+    """The scenario with the variant's workers and vehicles."""
+    workers = list(scenario.workers)
+    vehicles = list(scenario.vehicles)
+    for name, count in variant.counts:
+        t = spec.templates[name]
+        if t.vehicle is not None:
+            vehicle = next(v for v in vehicles if v.id == t.vehicle)
+            driver = next(w for w in workers if w.id == t.driver)
+            if count == 0:
+                vehicles.remove(vehicle)
+                workers.remove(driver)
+            for k in range(2, count + 1):
+                vehicles.append(vehicle.model_copy(update={"id": f"{vehicle.id}~{k}"}))
+                workers.append(driver.model_copy(update={
+                    "id": f"{driver.id}~{k}", "vehicle": f"{vehicle.id}~{k}"}))
+            continue
+        worker = next(w for w in workers if w.id == t.worker)
+        if t.shift is not None:
+            workers += [worker.model_copy(update={"id": f"{worker.id}+{k}", "shifts": [t.shift]})
+                        for k in range(1, count + 1)]
+        elif count == 0:
+            workers.remove(worker)
+        else:
+            workers += [worker.model_copy(update={"id": f"{worker.id}~{k}"})
+                        for k in range(2, count + 1)]
+    return scenario.model_copy(update={"workers": workers, "vehicles": vehicles})
+
+
+def solve_variant(spec: SweepIn, scenario: ScenarioIn, matrix: TravelMatrix,
+                  variant: Variant) -> Row:
+    """Plan one variant and measure it. Runs anywhere (a pool process, a Dask worker):
+    every argument is plain data."""
+    problem = to_problem(variant_scenario(spec, scenario, variant), matrix)
+    params = SolveParams(time_limit_s=3600, max_solutions=spec.max_solutions,
+                         stall_solutions=None, seed=spec.seed, searches=1)
+    plan = solve(problem, params=params)
+    return measure(problem, plan, variant, spec.rates)
+
+
+def measure(problem: Problem, plan: Plan, variant: Variant, rates: RatesIn) -> Row:
+    figures = kpis(problem, plan)
+    served_ids = {s.task_id for r in plan.routes for s in r.stops}
+    by_service: dict[str, list[int]] = {}
+    by_priority: dict[str, list[int]] = {}
+    for task in problem.tasks:
+        done = int(task.id in served_ids)
+        for table, key in ((by_service, service_of(task)),
+                           (by_priority, Priority(task.priority).name.lower())):
+            table.setdefault(key, [0, 0])
+            table[key][0] += done
+            table[key][1] += 1
+    reasons: dict[str, int] = {}
+    for u in plan.unassigned:
+        reasons[u.reason.value] = reasons.get(u.reason.value, 0) + 1
+    work_s = [r.end_s - r.start_s for r in plan.routes]
+    used_workers = {r.worker_id for r in plan.routes}
+    used_vehicles = {v for w in used_workers if (v := problem.worker(w).vehicle_id)}
+    days = len(problem.calendar.dates)
+    cost = (rates.per_km * figures.distance_m / 1000
+            + sum(rates.per_hour.get(problem.worker(r.worker_id).provider_id, 0.0)
+                  * (r.end_s - r.start_s) / 3600 for r in plan.routes)
+            + rates.per_vehicle_day * len(used_vehicles) * days
+            + rates.per_worker_day * len(used_workers) * days)
+    return Row(
+        variant=variant.key, counts=dict(variant.counts), served=figures.served,
+        tasks=figures.tasks, mandatory_unassigned=figures.mandatory_unassigned,
+        served_share_by_service={k: round(d / n, 4) for k, (d, n) in sorted(by_service.items())},
+        served_share_by_priority={k: round(d / n, 4) for k, (d, n) in
+                                  sorted(by_priority.items())},
+        unassigned_by_reason=dict(sorted(reasons.items())),
+        km=round(figures.distance_m / 1000, 1), work_h=round(sum(work_s) / 3600, 2),
+        overtime_h=round(sum(max(0, w - OVERTIME_AFTER_S) for w in work_s) / 3600, 2),
+        pes_share=figures.pes_share, workers=len(problem.workers),
+        vehicles=len(problem.vehicles), cost=round(cost, 2))
+
+
+Runner = Callable[[Sweep, Sequence[Variant], Callable[[Row], None]], None]
+
+
+def run_serial(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
+    for variant in todo:
+        done(solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant))
+
+
+def run_local(jobs: int) -> Runner:
+    """Variants on `jobs` local processes (spawn), each row reported as it finishes."""
+    def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=jobs,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(solve_variant, sweep.spec, sweep.scenario, sweep.matrix, v)
+                       for v in todo]
+            for future in as_completed(futures):
+                done(future.result())
+    return run
+
+
+def run_dask(address: str | Any) -> Runner:
+    """Variants on a Dask distributed cluster (`tcp://host:port`, or a `Client`)."""
+    def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
+        from distributed import Client, as_completed
+
+        client = address if isinstance(address, Client) else Client(address)
+        try:
+            futures = client.map(solve_variant, [sweep.spec] * len(todo),
+                                 [sweep.scenario] * len(todo), [sweep.matrix] * len(todo),
+                                 list(todo), pure=False)
+            for future in as_completed(futures):
+                done(future.result())
+        finally:
+            if client is not address:
+                client.close()
+    return run
+
+
+ROWS_FILE = "rows.jsonl"
+
+
+def run_sweep(sweep: Sweep, out_dir: Path, runner: Runner,
+              progress: Callable[[int, int], None] | None = None) -> list[Row]:
+    """Run the variants not yet in `out_dir/rows.jsonl` (a sweep stopped half-way
+    resumes), append each row as it finishes, and return all rows in grid order."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows_file = out_dir / ROWS_FILE
+    have = {r.variant: r for r in _read_rows(rows_file)}
+    todo = [v for v in sweep.variants if v.key not in have]
+
+    def done(row: Row) -> None:
+        have[row.variant] = row
+        with rows_file.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row.__dict__, ensure_ascii=False) + "\n")
+        if progress is not None:
+            progress(len(have), len(sweep.variants))
+
+    if todo:
+        runner(sweep, todo, done)
+    rows = [have[v.key] for v in sweep.variants]
+    write_tables(rows, out_dir)
+    return rows
+
+
+def _read_rows(path: Path) -> Iterable[Row]:
+    if not path.exists():
+        return []
+    return [Row(**json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def monotonicity_flags(rows: Sequence[Row]) -> list[str]:
+    """Variants that serve *fewer* mandatory tasks than one with fewer of every template
+    (more staff must never do worse on what must be done): each as a sentence."""
+    flags = []
+    for a, b in itertools.permutations(rows, 2):
+        if a.counts != b.counts and all(a.counts[k] <= b.counts[k] for k in a.counts) \
+                and b.mandatory_unassigned > a.mandatory_unassigned:
+            flags.append(f"{b.variant} leaves {b.mandatory_unassigned} mandatory task(s) out, "
+                         f"more than {a.variant} with less staff ({a.mandatory_unassigned})")
+    return flags
+
+
+def write_tables(rows: Sequence[Row], out_dir: Path) -> None:
+    """`rows.json` (every field) and `rows.csv` (one flat line per variant)."""
+    import csv
+
+    (out_dir / "rows.json").write_text(json.dumps([r.__dict__ for r in rows],
+                                                  ensure_ascii=False, indent=1),
+                                       encoding="utf-8")
+    flat = [_flat(r) for r in rows]
+    columns = sorted({k for f in flat for k in f}, key=lambda k: (k not in flat[0], k))
+    with (out_dir / "rows.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(flat)
+
+
+def _flat(row: Row) -> dict[str, Any]:
+    out: dict[str, Any] = {"variant": row.variant}
+    out.update({f"n_{k}": v for k, v in row.counts.items()})
+    for name, value in row.__dict__.items():
+        if isinstance(value, Mapping):
+            if name != "counts":
+                out.update({f"{name}.{k}": v for k, v in value.items()})
+        elif name != "variant":
+            out[name] = value
+    return out

@@ -1,0 +1,135 @@
+"""What-if sweeps on the real Chełm roads: the same rows serially, on a local pool and on
+a Dask LocalCluster; resuming; more staff never serves fewer mandatory tasks."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.sweep import (
+    Row,
+    SweepError,
+    monotonicity_flags,
+    read_sweep,
+    run_dask,
+    run_local,
+    run_serial,
+    run_sweep,
+)
+
+PLACES = [("baza", 51.1335, 23.4712), ("dom-1", 51.1398, 23.4851),
+          ("dom-2", 51.1282, 23.4896), ("dom-3", 51.1361, 23.4603),
+          ("dom-4", 51.1420, 23.4700), ("klinika", 51.1310, 23.4800)]
+
+
+def _scenario() -> dict[str, Any]:
+    visits = [{"id": f"v{k}", "kind": "visit", "client": f"k{k}", "duration_min": 60,
+               "skills": ["physio"], "mandatory": k < 3,
+               "windows": [{"start": "09:00", "end": "11:00"}]} for k in range(4)]
+    return {
+        "name": "Chełm — sweep", "date": "2026-11-24",
+        "locations": [{"id": i, "name": i, "lat": lat, "lon": lon} for i, lat, lon in PLACES],
+        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"},
+                      {"id": "pes", "name": "PES", "kind": "pes"}],
+        "clients": [{"id": f"k{k}", "name": f"K{k}", "location": f"dom-{k + 1}"}
+                    for k in range(4)],
+        "vehicles": [{"id": "bus", "name": "Bus", "seats": 4}],
+        "workers": [
+            {"id": "ewa", "provider": "cus", "skills": ["physio"], "start_location": "baza",
+             "shifts": [{"start": "08:30", "end": "12:00"}]},
+            {"id": "kasia", "provider": "pes", "skills": ["physio"], "start_location": "baza",
+             "shifts": [{"start": "13:00", "end": "14:00"}]},
+            {"id": "jan", "provider": "cus", "skills": ["driving"], "vehicle": "bus",
+             "start_location": "baza", "shifts": [{"start": "08:00", "end": "12:00"}]}],
+        "tasks": visits,
+        "trips": [{"id": "r1", "client": "k0", "dropoff": "klinika",
+                   "pickup_window": {"start": "08:30", "end": "09:00"}}],
+    }
+
+
+@pytest.fixture(scope="module")
+def sweep_file(tmp_path_factory: pytest.TempPathFactory,
+               shared_file: Callable[[str], Path]) -> Path:
+    folder = tmp_path_factory.mktemp("sweep")
+    (folder / "day.json").write_text(json.dumps(_scenario()), encoding="utf-8")
+    spec = {"scenario": "day.json", "seed": 0, "max_solutions": 40,
+            "graph": str(shared_file("osm/Chelm_map.graphml")),
+            "templates": {"physio": {"worker": "ewa"}, "bus": {"vehicle": "bus", "driver": "jan"},
+                          "pes_evening": {"worker": "kasia",
+                                          "shift": {"start": "09:00", "end": "11:30"}}},
+            "vary": {"physio": [1, 2], "bus": [0, 1], "pes_evening": [0, 1]},
+            "rates": {"per_km": 1.2, "per_hour": {"cus": 55, "pes": 48},
+                      "per_vehicle_day": 150}}
+    path = folder / "sweep.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def serial_rows(sweep_file: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
+    return run_sweep(read_sweep(sweep_file), tmp_path_factory.mktemp("serial"), run_serial)
+
+
+def test_the_grid_has_a_row_per_variant_with_its_staff(serial_rows: list[Row]) -> None:
+    assert [r.variant for r in serial_rows][:2] == ["physio=1,bus=0,pes_evening=0",
+                                                     "physio=1,bus=0,pes_evening=1"]
+    assert len(serial_rows) == 8
+    by = {r.variant: r for r in serial_rows}
+    base = by["physio=1,bus=1,pes_evening=0"]
+    assert (base.workers, base.vehicles) == (3, 1)  # the scenario as it is
+    assert (by["physio=2,bus=0,pes_evening=1"].workers,
+            by["physio=2,bus=0,pes_evening=1"].vehicles) == (4, 0)  # +physio, -bus, +PES
+    assert by["physio=1,bus=0,pes_evening=0"].served_share_by_service["transport"] == 0
+    assert base.served_share_by_service["transport"] == 1
+    for row in serial_rows:
+        assert row.served + sum(row.unassigned_by_reason.values()) == row.tasks
+    # One physio serves two of the four 09-11 visits; a second, or the PES shift, more.
+    assert by["physio=2,bus=1,pes_evening=1"].served > base.served
+
+
+def test_more_staff_never_serves_fewer_mandatory_tasks_and_a_break_would_be_flagged(
+        serial_rows: list[Row]) -> None:
+    assert monotonicity_flags(serial_rows) == []
+    worse = Row(**{**serial_rows[-1].__dict__, "mandatory_unassigned": 99})
+    flags = monotonicity_flags([*serial_rows[:-1], worse])
+    assert flags and all(f.startswith(worse.variant) for f in flags)
+
+
+def test_the_local_pool_and_a_dask_cluster_give_the_same_rows(
+        sweep_file: Path, serial_rows: list[Row], tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+
+    sweep = read_sweep(sweep_file)
+    assert run_sweep(sweep, tmp_path / "pool", run_local(2)) == serial_rows
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        assert run_sweep(sweep, tmp_path / "dask", run_dask(client)) == serial_rows
+
+
+def test_a_sweep_stopped_half_way_resumes_with_the_rows_it_has(
+        sweep_file: Path, serial_rows: list[Row], tmp_path: Path) -> None:
+    (tmp_path / "rows.jsonl").write_text(
+        "".join(json.dumps(r.__dict__) + "\n" for r in serial_rows[:5]), encoding="utf-8")
+    solved: list[int] = []
+    rows = run_sweep(read_sweep(sweep_file), tmp_path, run_serial,
+                     progress=lambda done, total: solved.append(done))
+    assert rows == serial_rows and solved == [6, 7, 8]  # only the three missing
+    assert len(json.loads((tmp_path / "rows.json").read_text(encoding="utf-8"))) == 8
+    assert (tmp_path / "rows.csv").read_text(encoding="utf-8").count("\n") == 9
+
+
+def test_a_bad_sweep_file_names_the_field(sweep_file: Path, tmp_path: Path) -> None:
+    spec = json.loads(sweep_file.read_text(encoding="utf-8"))
+    (tmp_path / "day.json").write_text(json.dumps(_scenario()), encoding="utf-8")
+    for change, field in (({"vary": {"nobody": [1]}}, "vary.nobody"),
+                          ({"templates": {**spec["templates"], "physio": {"worker": "zenon"}}},
+                           "templates.physio"),
+                          ({"max_solutions": 0}, "max_solutions")):
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps({**spec, **change}), encoding="utf-8")
+        with pytest.raises(SweepError, match=field):
+            read_sweep(bad)
