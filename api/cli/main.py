@@ -32,6 +32,7 @@ from api.service import NetworkInfo, plan_prepared, prepare
 from api.settings import get_settings
 from api.store.database import migrate, session_scope
 from api.store.users import Role, UserError, add_user
+from api.sweep import SweepError
 from data import DEMO_SCENARIOS, demo_scenario_path
 from geo.graph import GraphLoadError
 from geo.matrix import Matrices
@@ -60,10 +61,12 @@ def main(argv: list[str] | None = None) -> int:
             return _sheets(console, args)
         if args.command == "report":
             return _report(console, args)
+        if args.command == "sweep":
+            return _sweep(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError,
-            UncheckedPlan, ReportError) as exc:
+            UncheckedPlan, ReportError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -123,6 +126,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("plans", type=Path, nargs="+", help="plan.json files of the month")
     report.add_argument("--month", required=True, help="YYYY-MM")
     report.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    sweep = sub.add_parser("sweep", help="what-ifs: plan every fleet and staffing variant of a "
+                                         "sweep file (JSON or TOML), rows, charts, report")
+    sweep.add_argument("sweep_file", type=Path)
+    sweep.add_argument("--out", type=Path, default=Path("sweep"), help="folder for the rows, "
+                       "charts and report (a sweep stopped half-way resumes from it)")
+    sweep.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1,
+                       help="variants solved side by side on this machine (default: all cores)")
+    sweep.add_argument("--cluster", default=os.environ.get("TRASA_DASK_SCHEDULER"),
+                       help="a Dask scheduler address (tcp://host:port) to run the variants on "
+                            "(default: TRASA_DASK_SCHEDULER, else this machine)")
     for p in (plan, demo, checker, sheets):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
@@ -308,6 +321,31 @@ def _check(console: Console, args: argparse.Namespace) -> int:
         print(f"  {v}", file=sys.stderr)
     return 1
 
+
+
+def _sweep(console: Console, args: argparse.Namespace) -> int:
+    from api.formats.sweep_charts import sweep_report_html, write_charts
+    from api.sweep import monotonicity_flags, read_sweep, run_dask, run_local, run_sweep
+
+    sweep = read_sweep(args.sweep_file)
+    runner = run_dask(args.cluster) if args.cluster else run_local(args.jobs)
+    where = args.cluster or f"{args.jobs} local process(es)"
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        bar = progress.add_task(f"{len(sweep.variants)} variants on {where}",
+                                total=len(sweep.variants))
+        rows = run_sweep(sweep, args.out, runner, progress=lambda done, total: progress.update(
+            bar, completed=done, description=f"variants: {done}/{total} on {where}"))
+    flags = monotonicity_flags(rows)
+    for flag in flags:
+        console.print(f"[bold white on red] CHECK [/] {flag}")
+    pngs = write_charts(rows, args.out)
+    report = args.out / "report.html"
+    report.write_text(sweep_report_html(rows, pngs, flags, sweep.scenario.name
+                                        or args.sweep_file.stem), encoding="utf-8")
+    console.print(f"{len(rows)} variants: rows.csv, rows.json, charts and {report.name} "
+                  f"written to {args.out}")
+    return 0
 
 
 def _read_plan_file(path: Path) -> object:

@@ -133,3 +133,22 @@ def test_a_bad_sweep_file_names_the_field(sweep_file: Path, tmp_path: Path) -> N
         bad.write_text(json.dumps({**spec, **change}), encoding="utf-8")
         with pytest.raises(SweepError, match=field):
             read_sweep(bad)
+
+
+def test_the_frontier_holds_only_undominated_variants_and_the_report_shows_every_row(
+        serial_rows: list[Row], tmp_path: Path) -> None:
+    from api.formats.sweep_charts import frontier, sweep_report_html, write_charts
+
+    best = frontier(serial_rows)
+    assert best
+    for r in best:
+        assert not any(o.served >= r.served and o.cost < r.cost for o in serial_rows)
+    for r in serial_rows:  # every other variant is matched or beaten by one on the frontier
+        assert r in best or any(b.served >= r.served and b.cost <= r.cost for b in best)
+    pngs = write_charts(serial_rows, tmp_path)
+    assert set(pngs) == {"served", "cost", "pes"}
+    for name, png in pngs.items():
+        assert png.startswith(b"\x89PNG")
+        assert (tmp_path / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    html = sweep_report_html(serial_rows, pngs, [], "test")
+    assert all(r.variant in html for r in serial_rows)
