@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -127,11 +128,50 @@ class Sweep:
     variants: tuple[Variant, ...] = field(default=())
 
 
-def read_sweep(path: Path) -> Sweep:
-    """The sweep file at `path` with its scenario's network and matrices built once."""
+VARY = re.compile(r"(?P<kind>workers|vehicles|shifts)\.(?P<id>[^=@]+)"
+                  r"(?:@(?P<start>\d{1,2}:\d{2})-(?P<end>\d{1,2}:\d{2}))?"
+                  r"=(?P<low>\d+)\.\.(?P<high>\d+)")
+
+
+def sweep_from_options(scenario: Path, vary: Sequence[str], **settings: Any) -> dict[str, Any]:
+    """A sweep spec from `--vary` options: `workers.<id>=1..3` (copies of a worker),
+    `vehicles.<id>=1..2` (copies of a vehicle with its first driver), and
+    `shifts.<worker id>@17:00-21:00=0..2` (extra shifts of that worker, every day)."""
+    templates: dict[str, dict[str, Any]] = {}
+    counts: dict[str, list[int]] = {}
+    drivers: dict[str, str] = {}
+    for w in read_scenario(scenario).workers:
+        if w.vehicle is not None:
+            drivers.setdefault(w.vehicle, w.id)
+    for option in vary:
+        found = VARY.fullmatch(option)
+        if found is None:
+            raise SweepError(f"--vary: {option!r} is not workers.ID=A..B, vehicles.ID=A..B or "
+                             "shifts.WORKER@HH:MM-HH:MM=A..B")
+        kind, ident, name = found["kind"], found["id"], option.split("=")[0]
+        if kind == "workers":
+            templates[name] = {"worker": ident}
+        elif kind == "vehicles":
+            if ident not in drivers:
+                raise SweepError(f"--vary: {option!r}: no worker drives vehicle {ident!r}")
+            templates[name] = {"vehicle": ident, "driver": drivers[ident]}
+        else:
+            if found["start"] is None:
+                raise SweepError(f"--vary: {option!r}: give the shift as @HH:MM-HH:MM")
+            templates[name] = {"worker": ident, "shift": {
+                "start": found["start"], "end": found["end"], "day": "daily"}}
+        counts[name] = list(range(int(found["low"]), int(found["high"]) + 1))
+    return {"scenario": str(scenario.resolve()), "templates": templates, "vary": counts,
+            **{k: v for k, v in settings.items() if v is not None}}
+
+
+def read_sweep(path: Path, *, raw: dict[str, Any] | None = None) -> Sweep:
+    """The sweep file at `path` (or the spec `raw`, its paths relative to `path`'s folder)
+    with its scenario's network and matrices built once."""
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+        if raw is None:
+            text = path.read_text(encoding="utf-8")
+            raw = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
         spec = SweepIn.model_validate(raw)
     except FileNotFoundError:
         raise SweepError(f"{path}: no such sweep file") from None

@@ -128,7 +128,14 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     sweep = sub.add_parser("sweep", help="what-ifs: plan every fleet and staffing variant of a "
                                          "sweep file (JSON or TOML), rows, charts, report")
-    sweep.add_argument("sweep_file", type=Path)
+    sweep.add_argument("sweep_file", type=Path, help="a sweep file (.toml, .json), or a "
+                       "scenario with --vary")
+    sweep.add_argument("--vary", action="append", default=[], metavar="WHAT=A..B",
+                       help="with a scenario: workers.ID=1..3, vehicles.ID=1..2 (with its "
+                            "driver), shifts.WORKER@17:00-21:00=0..2 (extra daily shifts)")
+    sweep.add_argument("--max-solutions", type=_positive(int), default=None,
+                       help="with --vary: the search budget of each variant (default 200)")
+    sweep.add_argument("--seed", type=int, default=None)
     sweep.add_argument("--out", type=Path, default=Path("sweep"), help="folder for the rows, "
                        "charts and report (a sweep stopped half-way resumes from it)")
     sweep.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1,
@@ -136,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--cluster", default=os.environ.get("TRASA_DASK_SCHEDULER"),
                        help="a Dask scheduler address (tcp://host:port) to run the variants on "
                             "(default: TRASA_DASK_SCHEDULER, else this machine)")
-    for p in (plan, demo, checker, sheets):
+    for p in (plan, demo, checker, sheets, sweep):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
     for p in (plan, demo):
@@ -325,9 +332,22 @@ def _check(console: Console, args: argparse.Namespace) -> int:
 
 def _sweep(console: Console, args: argparse.Namespace) -> int:
     from api.formats.sweep_charts import sweep_report_html, write_charts
-    from api.sweep import monotonicity_flags, read_sweep, run_dask, run_local, run_sweep
+    from api.sweep import (
+        monotonicity_flags,
+        read_sweep,
+        run_dask,
+        run_local,
+        run_sweep,
+        sweep_from_options,
+    )
 
-    sweep = read_sweep(args.sweep_file)
+    if args.vary:
+        spec = sweep_from_options(args.sweep_file, args.vary,
+                                  max_solutions=args.max_solutions, seed=args.seed,
+                                  graph=args.graph)
+        sweep = read_sweep(args.sweep_file, raw=spec)
+    else:
+        sweep = read_sweep(args.sweep_file)
     runner = run_dask(args.cluster) if args.cluster else run_local(args.jobs)
     where = args.cluster or f"{args.jobs} local process(es)"
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),

@@ -152,3 +152,24 @@ def test_the_frontier_holds_only_undominated_variants_and_the_report_shows_every
         assert (tmp_path / f"{name}.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
     html = sweep_report_html(serial_rows, pngs, [], "test")
     assert all(r.variant in html for r in serial_rows)
+
+
+def test_trasa_sweep_takes_a_scenario_with_vary_options(
+        sweep_file: Path, serial_rows: list[Row], tmp_path: Path,
+        shared_file: Callable[[str], Path]) -> None:
+    from api.cli.main import main
+
+    out = tmp_path / "out"
+    code = main(["sweep", str(sweep_file.with_name("day.json")), "--vary", "workers.ewa=1..2",
+                 "--vary", "vehicles.bus=0..1", "--vary", "shifts.kasia@09:00-11:30=0..1",
+                 "--max-solutions", "40", "--graph", str(shared_file("osm/Chelm_map.graphml")),
+                 "--out", str(out), "--jobs", "1"])
+    assert code == 0
+    rows = json.loads((out / "rows.json").read_text(encoding="utf-8"))
+    assert len(rows) == 8 and {"served.png", "cost.svg", "report.html"} <= {
+        p.name for p in out.iterdir()}
+    served = {r["variant"].replace("workers.ewa", "physio").replace("vehicles.bus", "bus")
+              .replace("shifts.kasia@09:00-11:30", "pes_evening"): r["served"] for r in rows}
+    assert served == {r.variant: r.served for r in serial_rows}  # the file's grid, same rows
+    assert main(["sweep", str(sweep_file.with_name("day.json")), "--vary", "workers.ewa=2",
+                 "--out", str(tmp_path / "bad")]) == 2
