@@ -79,6 +79,8 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
                 "objective": p.objective})
 
     status, plan, error = store.JobStatus.FAILED, None, None
+    if request.get("kind") == SWEEP:
+        return _run_sweep(url, job_id, token, graph, request, claim)
     try:
         scenario = parse_scenario(request["scenario"], source="job scenario")
         params = SolveParams(**request["params"])
@@ -99,6 +101,45 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
         return "lost"
     with session_scope(url) as session:
         written = store.finish(session, job_id, token, status, plan=plan, error=error)
+    return status.value if written else "lost"
+
+
+SWEEP = "sweep"  # a job's request kind besides planning
+SWEEP_FORMAT = "trasa-sweep/1"
+
+
+def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: dict[str, Any],
+               claim: _Claim) -> str:
+    """A sweep job: the variants one by one, each row written as progress; a cancelled
+    sweep keeps the rows it has."""
+    from api.sweep import SweepIn, monotonicity_flags, run_until, sweep_of
+
+    rows: list[Any] = []
+    status, error = store.JobStatus.FAILED, None
+    try:
+        sweep = sweep_of(SweepIn.model_validate(request["sweep"]),
+                         parse_scenario(request["scenario"], source="job scenario"),
+                         graph=graph)
+
+        def done(row: Any) -> None:
+            rows.append(row)
+            with session_scope(url) as session:
+                store.record_progress(session, job_id, token, {
+                    "variants_done": len(rows), "variants": len(sweep.variants)})
+
+        run_until(sweep, done, claim.is_set)
+        status = store.JobStatus.CANCELLED if claim.is_set() else store.JobStatus.DONE
+    except (ScenarioError, GraphLoadError, ValueError) as exc:
+        error = str(exc)
+    except Exception:
+        log.exception("sweep job %s failed", job_id)
+        error = "internal error while sweeping; see the server log"
+    if claim.lost:
+        return "lost"
+    result = {"format": SWEEP_FORMAT, "rows": [r.__dict__ for r in rows],
+              "flags": monotonicity_flags(rows)}
+    with session_scope(url) as session:
+        written = store.finish(session, job_id, token, status, plan=result, error=error)
     return status.value if written else "lost"
 
 

@@ -189,6 +189,20 @@ def read_sweep(path: Path, *, raw: dict[str, Any] | None = None) -> Sweep:
     return Sweep(spec, scenario, prepared.problem.matrix, tuple(variants(spec, scenario)))
 
 
+def sweep_of(spec: SweepIn, scenario: ScenarioIn, *, graph: str | None) -> Sweep:
+    """A sweep of a scenario given as data (a job's snapshot): the network is `graph`."""
+    prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph)
+    return Sweep(spec, scenario, prepared.problem.matrix, tuple(variants(spec, scenario)))
+
+
+def run_until(sweep: Sweep, done: Callable[[Row], None], stop: Callable[[], bool]) -> None:
+    """The variants one after another in this process, until `stop()` says so."""
+    for variant in sweep.variants:
+        if stop():
+            return
+        done(solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant))
+
+
 def variants(spec: SweepIn, scenario: ScenarioIn) -> list[Variant]:
     for name, counts in spec.vary.items():
         if name not in spec.templates:

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.app import errors
-from api.app.routers import auth, csv_io, jobs, plans, records, reports, sheets
+from api.app.routers import auth, csv_io, jobs, plans, records, reports, sheets, sweeps
 from api.jobs import JobRunner
 from api.settings import Settings
 from api.store.database import migrate
@@ -51,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(csv_io.router)
     app.include_router(sheets.router)
     app.include_router(reports.router)
+    app.include_router(sweeps.router)
 
     @app.get("/health", tags=["service"], summary="The server is up",
              operation_id="health")

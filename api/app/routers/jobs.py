@@ -82,7 +82,9 @@ def _public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
                      plan=job.plan if with_plan else None)
 
 
-def _scenario(body: JobIn, session: Any, settings: Settings) -> ScenarioIn:
+def scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> ScenarioIn:
+    """The scenario a job body names: built from the stored `records` it picks, or its
+    whole `scenario` document (which may not name a road network file)."""
     if body.records is not None:
         kinds = records.KINDS
         try:
@@ -121,7 +123,7 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
     if store.queued_count(session) >= settings.job_queue:
         raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
                             "later", headers={"Retry-After": str(RETRY_AFTER_S)})
-    scenario = _scenario(body, session, settings)
+    scenario = scenario_of(body, session, settings)
     params = SolveParams(time_limit_s=body.time_limit_s, seed=body.seed,
                          max_solutions=body.max_solutions,
                          stall_solutions=body.stall_solutions)
@@ -133,10 +135,13 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
     return _public(job)
 
 
-def _job(session: Any, job_id: str, user: tables.User) -> tables.Job:
+def job_of(session: Any, job_id: str, user: tables.User, *, kind: str | None = None,
+           path: str = "plans/jobs") -> tables.Job:
+    """The job `job_id` of `user` (coordinators: anyone's) of `kind` (None: planning)."""
     job = session.get(tables.Job, job_id)
-    if job is None or (user.role != Role.COORDINATOR and job.owner != user.username):
-        raise ApiError(404, f"plans/jobs/{job_id}: no such job of yours")
+    if job is None or (user.role != Role.COORDINATOR and job.owner != user.username) \
+            or job.request.get("kind") != kind:
+        raise ApiError(404, f"{path}/{job_id}: no such job of yours")
     return job
 
 
@@ -157,7 +162,7 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
             operation_id="read_job")
 def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, planners],
              settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
-    job = _public(_job(session, job_id, user))
+    job = _public(job_of(session, job_id, user))
     if user.role == Role.PLANNER and job.plan is not None:
         job.plan = pseudonymised(job.plan, secret_key(settings))
     return job
@@ -168,7 +173,7 @@ def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, plan
                summary="Stop a job (keeps the best plan found)", operation_id="stop_job")
 def stop_job(job_id: str, session: SessionDep,
              user: Annotated[tables.User, planners]) -> JobPublic:
-    job = _job(session, job_id, user)
+    job = job_of(session, job_id, user)
     store.request_cancel(session, job)
     session.commit()
     return _public(job)

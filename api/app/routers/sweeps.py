@@ -1,0 +1,104 @@
+"""What-if sweeps as jobs: `POST /sweeps/jobs` → 202 and `Location`; `GET` gives status,
+progress (variants done) and the rows so far when finished; `DELETE` stops after the
+variant under way and keeps the rows it has. Rows name no client: planners read them as
+they are. The sweep runs on the server's road network, one variant after another in
+the job's process (docs/sweeps.md has the fields of a row)."""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.app.deps import SessionDep, get_settings, require
+from api.app.errors import ApiError, responses
+from api.app.routers.jobs import RETRY_AFTER_S, JobPublic, job_of, scenario_of
+from api.formats.resources import PlanningRequest
+from api.jobs import SWEEP
+from api.settings import Settings
+from api.store import jobs as store
+from api.store import tables
+from api.store.users import Role
+from api.sweep import RatesIn, SweepError, SweepIn, TemplateIn, variants
+
+router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
+planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
+MAX_VARIANTS, MAX_SOLUTIONS = 50, 2000
+EXAMPLE: dict[str, Any] = {
+    "records": {"first_day": "2026-11-24"}, "seed": 0, "max_solutions": 100,
+    "templates": {"physio": {"worker": "physio-cus-1"}},
+    "vary": {"physio": [1, 2, 3]}, "rates": {"per_km": 1.2}}
+
+
+class SweepJobIn(BaseModel):
+    """The sweep (as in a sweep file, without `scenario` and `graph`) of stored `records`
+    or of a whole `scenario` document."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+    scenario: dict[str, Any] | None = None
+    records: PlanningRequest | None = None
+    seed: int = Field(default=0, ge=0)
+    max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
+    templates: dict[str, TemplateIn]
+    vary: dict[str, list[int]] = Field(min_length=1)
+    rates: RatesIn = RatesIn()
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "SweepJobIn":
+        if (self.scenario is None) == (self.records is None):
+            raise ValueError("give either scenario or records")
+        return self
+
+
+@router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
+             responses=responses(401, 403, 422, 429, body=True), summary="Start a sweep",
+             operation_id="start_sweep")
+def start_sweep(body: SweepJobIn, request: Request, response: Response, session: SessionDep,
+                settings: Annotated[Settings, Depends(get_settings)],
+                user: Annotated[tables.User, planners]) -> JobPublic:
+    if store.queued_count(session) >= settings.job_queue:
+        raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
+                            "later", headers={"Retry-After": str(RETRY_AFTER_S)})
+    scenario = scenario_of(body, session, settings)
+    spec = SweepIn(scenario="job snapshot", seed=body.seed, max_solutions=body.max_solutions,
+                   templates=body.templates, vary=body.vary, rates=body.rates)
+    try:
+        grid = variants(spec, scenario)
+    except SweepError as exc:
+        raise ApiError(422, str(exc)) from None
+    if len(grid) > MAX_VARIANTS:
+        raise ApiError(422, f"vary: {len(grid)} variants; at most {MAX_VARIANTS} a job")
+    job = store.add_job(session, user.username, {
+        "kind": SWEEP, "scenario": scenario.model_dump(mode="json"),
+        "sweep": spec.model_dump(mode="json")})
+    session.commit()  # the job is a row before the 202 leaves
+    request.app.state.runner.wake()
+    response.headers["Location"] = f"/sweeps/jobs/{job.id}"
+    return _public(job)
+
+
+def _public(job: tables.Job) -> JobPublic:
+    return JobPublic(id=job.id, status=job.status, created_at=job.created_at,
+                     started_at=job.started_at, finished_at=job.finished_at,
+                     attempts=job.attempts, cancel_requested=job.cancel_requested,
+                     progress=job.progress, error=job.error, plan=job.plan)
+
+
+@router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
+            responses=responses(401, 403, 404, 422),
+            summary="A sweep's status and rows (in `plan`: format trasa-sweep/1)",
+            operation_id="read_sweep")
+def read_sweep_job(job_id: str, session: SessionDep,
+                   user: Annotated[tables.User, planners]) -> JobPublic:
+    return _public(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"))
+
+
+@router.delete("/{job_id}", status_code=202, response_model=JobPublic,
+               dependencies=[planners], responses=responses(401, 403, 404, 422),
+               summary="Stop a sweep (keeps the rows it has)", operation_id="stop_sweep")
+def stop_sweep(job_id: str, session: SessionDep,
+               user: Annotated[tables.User, planners]) -> JobPublic:
+    job = job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs")
+    store.request_cancel(session, job)
+    session.commit()
+    return _public(job)
