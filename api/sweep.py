@@ -33,11 +33,14 @@ they reuse them. Units of a row: shares 0–1, km, hours, PLN.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
+import multiprocessing
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -312,9 +315,6 @@ def run_serial(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None
 def run_local(jobs: int) -> Runner:
     """Variants on `jobs` local processes (spawn), each row reported as it finishes."""
     def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
         with ProcessPoolExecutor(max_workers=jobs,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(solve_variant, sweep.spec, sweep.scenario, sweep.matrix, v)
@@ -327,14 +327,15 @@ def run_local(jobs: int) -> Runner:
 def run_dask(address: str | Any) -> Runner:
     """Variants on a Dask distributed cluster (`tcp://host:port`, or a `Client`)."""
     def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
-        from distributed import Client, as_completed
+        from distributed import Client
+        from distributed import as_completed as finished
 
         client = address if isinstance(address, Client) else Client(address)
         try:
             futures = client.map(solve_variant, [sweep.spec] * len(todo),
                                  [sweep.scenario] * len(todo), [sweep.matrix] * len(todo),
                                  list(todo), pure=False)
-            for future in as_completed(futures):
+            for future in finished(futures):
                 done(future.result())
         finally:
             if client is not address:
@@ -389,8 +390,6 @@ def monotonicity_flags(rows: Sequence[Row]) -> list[str]:
 
 def write_tables(rows: Sequence[Row], out_dir: Path) -> None:
     """`rows.json` (every field) and `rows.csv` (one flat line per variant)."""
-    import csv
-
     (out_dir / "rows.json").write_text(json.dumps([r.__dict__ for r in rows],
                                                   ensure_ascii=False, indent=1),
                                        encoding="utf-8")

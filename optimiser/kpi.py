@@ -36,11 +36,16 @@ class Kpis:
     series_one_worker_pct: float | None = None  # series with 2+ sessions served by one worker
 
 
-def route_figures(problem: Problem, route: Route) -> RouteFigures:
+def route_legs(problem: Problem, route: Route) -> list[tuple[str, str]]:
+    """The (from, to) location ids a route drives: base, each stop, back to the end."""
     worker = problem.worker(route.worker_id)
     places = [worker.start_location_id, *(s.location_id for s in route.stops),
               worker.end_location_id]
-    legs = list(zip(places, places[1:], strict=False))
+    return list(zip(places, places[1:], strict=False))
+
+
+def route_figures(problem: Problem, route: Route) -> RouteFigures:
+    legs = route_legs(problem, route)
     return RouteFigures(
         travel_s=sum(problem.travel_s(a, b) for a, b in legs),
         distance_m=sum(problem.distance_m(a, b) for a, b in legs),

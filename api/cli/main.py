@@ -28,7 +28,7 @@ from api.formats.report import ReportError, monthly_report
 from api.formats.report_files import write_report
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
-from api.service import NetworkInfo, plan_prepared, prepare
+from api.service import NetworkInfo, PreparedScenario, plan_prepared, prepare
 from api.settings import get_settings
 from api.store.database import migrate, session_scope
 from api.store.users import Role, UserError, add_user
@@ -247,12 +247,18 @@ def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Mat
                   f"files) written to {out}/sheets, {out}/calendars and {out}/plan.geojson")
 
 
-def _sheets(console: Console, args: argparse.Namespace) -> int:
+def _scenario_and_plan(console: Console, args: argparse.Namespace
+                       ) -> tuple[ScenarioIn, PreparedScenario, Plan]:
+    """`args.scenario` over its network and `args.plan` read back against it."""
     scenario = read_scenario(args.scenario)
     document = _read_plan_file(args.plan)
     prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
     _warn_synthetic(console, prepared.network)
-    plan = read_plan(prepared.problem, document)
+    return scenario, prepared, read_plan(prepared.problem, document)
+
+
+def _sheets(console: Console, args: argparse.Namespace) -> int:
+    scenario, prepared, plan = _scenario_and_plan(console, args)
     _write_outputs(console, prepared.problem, plan, prepared.matrices, scenario,
                    args.out or args.plan.parent, warning=prepared.network.warning,
                    pdf=not args.no_pdf)
@@ -312,11 +318,7 @@ def _add_user(console: Console, args: argparse.Namespace) -> int:
 
 
 def _check(console: Console, args: argparse.Namespace) -> int:
-    scenario = read_scenario(args.scenario)
-    document = _read_plan_file(args.plan)
-    prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
-    _warn_synthetic(console, prepared.network)
-    plan = read_plan(prepared.problem, document)
+    _, prepared, plan = _scenario_and_plan(console, args)
     violations = check(prepared.problem, plan)
     stops = sum(len(r.stops) for r in plan.routes)
     if not violations:

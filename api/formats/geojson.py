@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.matrix import Matrices
+from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Plan, Problem
 
 
@@ -24,10 +25,8 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
     features: list[dict[str, Any]] = []
     for k, route in enumerate(plan.routes):
         worker = problem.worker(route.worker_id)
-        places = ([worker.start_location_id] + [s.location_id for s in route.stops]
-                  + [worker.end_location_id])
         line: list[list[float]] = []
-        for a, b in zip(places, places[1:], strict=False):
+        for a, b in route_legs(problem, route):
             leg = matrices.leg_path(problem.location_index(a), problem.location_index(b))
             coords = [[lon, lat] for lat, lon in leg]
             line.extend(coords[1:] if line and coords and line[-1] == coords[0] else coords)
@@ -37,8 +36,7 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
             "type": "route", "route": k, "worker": route.worker_id,
             "provider": worker.provider_id, "start": cal.iso(route.start_s),
             "end": cal.iso(route.end_s),
-            "distance_m": sum(problem.distance_m(a, b)
-                              for a, b in zip(places, places[1:], strict=False))}
+            "distance_m": route_figures(problem, route).distance_m}
         if names:
             route_props["worker_name"] = worker.name
         features.append({"type": "Feature", "properties": route_props,

@@ -19,6 +19,7 @@ from datetime import date
 
 from api.formats.scenario_schema import ScenarioIn
 from geo.matrix import Matrices
+from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
 
 LatLon = tuple[float, float]
@@ -110,14 +111,12 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
     path: list[tuple[LatLon, ...]] = []
     metres = seconds = number = 0
     for route in sorted(routes, key=lambda r: r.start_s):
-        places = ([worker.start_location_id] + [s.location_id for s in route.stops]
-                  + [worker.end_location_id])
-        for a, b in zip(places, places[1:], strict=False):
-            i, j = problem.location_index(a), problem.location_index(b)
-            metres += problem.distance_m(a, b)
-            seconds += problem.travel_s(a, b)
-            if matrices.paths is not None:
-                path.append(tuple(matrices.leg_path(i, j)))
+        figures = route_figures(problem, route)
+        metres, seconds = metres + figures.distance_m, seconds + figures.travel_s
+        if matrices.paths is not None:
+            path += [tuple(matrices.leg_path(problem.location_index(a),
+                                             problem.location_index(b)))
+                     for a, b in route_legs(problem, route)]
         events: list[tuple[int, int, Stop | None]] = [(s.start_s, 1, s) for s in route.stops]
         events += [(b.start_s, 0, None) for b in route.breaks]
         breaks = {b.start_s: b for b in route.breaks}

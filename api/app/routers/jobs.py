@@ -74,7 +74,7 @@ class JobPage(BaseModel):
     offset: int
 
 
-def _public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
+def job_public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
     return JobPublic(id=job.id, status=job.status, created_at=job.created_at,
                      started_at=job.started_at, finished_at=job.finished_at,
                      attempts=job.attempts, cancel_requested=job.cancel_requested,
@@ -120,19 +120,30 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
     if body.time_limit_s > settings.job_time_limit_s:
         raise ApiError(422, f"time_limit_s: {body.time_limit_s} is over the server's limit "
                             f"of {settings.job_time_limit_s} s")
-    if store.queued_count(session) >= settings.job_queue:
-        raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
-                            "later", headers={"Retry-After": str(RETRY_AFTER_S)})
+    refuse_when_full(session, settings)
     scenario = scenario_of(body, session, settings)
     params = SolveParams(time_limit_s=body.time_limit_s, seed=body.seed,
                          max_solutions=body.max_solutions,
                          stall_solutions=body.stall_solutions)
-    job = store.add_job(session, user.username,
-                        job_request(scenario.model_dump(mode="json"), params))
-    session.commit()  # the job is a row before the 202 leaves
+    return enqueue(session, request, response, user,
+                   job_request(scenario.model_dump(mode="json"), params), "plans/jobs")
+
+
+def refuse_when_full(session: Any, settings: Settings) -> None:
+    """429 with Retry-After when the queue is full."""
+    if store.queued_count(session) >= settings.job_queue:
+        raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
+                            "later", headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
+def enqueue(session: Any, request: Request, response: Response, user: tables.User,
+            what: dict[str, Any], path: str) -> JobPublic:
+    """A job row for `what` (its request), committed before the 202 leaves, the runner woken."""
+    job = store.add_job(session, user.username, what)
+    session.commit()
     request.app.state.runner.wake()
-    response.headers["Location"] = f"/plans/jobs/{job.id}"
-    return _public(job)
+    response.headers["Location"] = f"/{path}/{job.id}"
+    return job_public(job)
 
 
 def job_of(session: Any, job_id: str, user: tables.User, *, kind: str | None = None,
@@ -153,7 +164,7 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
     owner = None if user.role == Role.COORDINATOR else user.username
     rows, total = store.list_jobs(session, owner, limit=limit, offset=offset)
-    return JobPage(items=[_public(j, with_plan=False) for j in rows], total=total,
+    return JobPage(items=[job_public(j, with_plan=False) for j in rows], total=total,
                    limit=limit, offset=offset)
 
 
@@ -162,7 +173,7 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
             operation_id="read_job")
 def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, planners],
              settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
-    job = _public(job_of(session, job_id, user))
+    job = job_public(job_of(session, job_id, user))
     if user.role == Role.PLANNER and job.plan is not None:
         job.plan = pseudonymised(job.plan, secret_key(settings))
     return job
@@ -176,5 +187,5 @@ def stop_job(job_id: str, session: SessionDep,
     job = job_of(session, job_id, user)
     store.request_cancel(session, job)
     session.commit()
-    return _public(job)
+    return job_public(job)
 

@@ -12,7 +12,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.routers.jobs import RETRY_AFTER_S, JobPublic, job_of, scenario_of
+from api.app.routers.jobs import (
+    JobPublic,
+    enqueue,
+    job_of,
+    job_public,
+    refuse_when_full,
+    scenario_of,
+)
 from api.formats.resources import PlanningRequest
 from api.jobs import SWEEP
 from api.settings import Settings
@@ -56,9 +63,7 @@ class SweepJobIn(BaseModel):
 def start_sweep(body: SweepJobIn, request: Request, response: Response, session: SessionDep,
                 settings: Annotated[Settings, Depends(get_settings)],
                 user: Annotated[tables.User, planners]) -> JobPublic:
-    if store.queued_count(session) >= settings.job_queue:
-        raise ApiError(429, f"{settings.job_queue} jobs are already waiting; try again "
-                            "later", headers={"Retry-After": str(RETRY_AFTER_S)})
+    refuse_when_full(session, settings)
     scenario = scenario_of(body, session, settings)
     spec = SweepIn(scenario="job snapshot", seed=body.seed, max_solutions=body.max_solutions,
                    templates=body.templates, vary=body.vary, rates=body.rates)
@@ -68,20 +73,9 @@ def start_sweep(body: SweepJobIn, request: Request, response: Response, session:
         raise ApiError(422, str(exc)) from None
     if len(grid) > MAX_VARIANTS:
         raise ApiError(422, f"vary: {len(grid)} variants; at most {MAX_VARIANTS} a job")
-    job = store.add_job(session, user.username, {
+    return enqueue(session, request, response, user, {
         "kind": SWEEP, "scenario": scenario.model_dump(mode="json"),
-        "sweep": spec.model_dump(mode="json")})
-    session.commit()  # the job is a row before the 202 leaves
-    request.app.state.runner.wake()
-    response.headers["Location"] = f"/sweeps/jobs/{job.id}"
-    return _public(job)
-
-
-def _public(job: tables.Job) -> JobPublic:
-    return JobPublic(id=job.id, status=job.status, created_at=job.created_at,
-                     started_at=job.started_at, finished_at=job.finished_at,
-                     attempts=job.attempts, cancel_requested=job.cancel_requested,
-                     progress=job.progress, error=job.error, plan=job.plan)
+        "sweep": spec.model_dump(mode="json")}, "sweeps/jobs")
 
 
 @router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
@@ -90,7 +84,7 @@ def _public(job: tables.Job) -> JobPublic:
             operation_id="read_sweep")
 def read_sweep_job(job_id: str, session: SessionDep,
                    user: Annotated[tables.User, planners]) -> JobPublic:
-    return _public(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"))
+    return job_public(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"))
 
 
 @router.delete("/{job_id}", status_code=202, response_model=JobPublic,
@@ -101,4 +95,4 @@ def stop_sweep(job_id: str, session: SessionDep,
     job = job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs")
     store.request_cancel(session, job)
     session.commit()
-    return _public(job)
+    return job_public(job)

@@ -10,7 +10,6 @@ import httpx
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from tests.api.live.conftest import Server
 from tests.api.live.test_plans import _plan_day, anna  # noqa: F401 (the fixture)
 
 
@@ -19,7 +18,7 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
-        server: Server, coordinator: httpx.Client, worker: httpx.Client,
+        coordinator: httpx.Client, worker: httpx.Client,
         planner: httpx.Client, anna: list[str]) -> None:  # noqa: F811
     day = (date.today() + timedelta(days=10)).isoformat()
     plan_id = _plan_day(coordinator, day, "w-anna", anna)
