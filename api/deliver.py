@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from api.formats.events import problem_as_happened
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
@@ -49,11 +50,14 @@ def sheets_for(problem: Problem, plan: Plan, matrices: Matrices, scenario: Scena
 
 
 def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: ScenarioIn,
-                  out_dir: Path, *, warning: str = "", pdf: bool = True) -> list[Path]:
+                  out_dir: Path, *, warning: str = "", pdf: bool = True,
+                  workers: set[str] | None = None) -> list[Path]:
     """Write `sheets/<worker>-<day>.html` (and `.pdf`), `calendars/<worker>.ics`,
     `overview-<day>.html` (and `.pdf`), `plan.geojson` and `plan-planner.geojson` under
-    `out_dir`; the paths written."""
-    sheets = sheets_for(problem, plan, matrices, scenario, warning=warning)
+    `out_dir`; the paths written. `workers` limits sheets and calendars to those workers
+    (a re-planned day: only those whose day changed)."""
+    sheets = [s for s in sheets_for(problem, plan, matrices, scenario, warning=warning)
+              if workers is None or s.worker_id in workers]
     network = matrices.paths.network if matrices.paths is not None else None
     written: list[Path] = []
     (out_dir / "sheets").mkdir(parents=True, exist_ok=True)
@@ -124,9 +128,9 @@ def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict
     if found is None:
         scenario = parse_scenario(scenario_document, source=f"plans/{plan_id} scenario")
         prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph)
-        plan = read_plan(prepared.problem, plan_document)
-        found = Rebuilt(scenario, prepared.problem, plan, prepared.matrices,
-                        prepared.network.warning)
+        scenario, problem = problem_as_happened(scenario, prepared.problem, plan_document)
+        plan = read_plan(problem, plan_document)
+        found = Rebuilt(scenario, problem, plan, prepared.matrices, prepared.network.warning)
         if len(_REBUILT) >= _REBUILT_KEPT:
             _REBUILT.clear()
         _REBUILT[plan_id] = found

@@ -18,6 +18,10 @@
 - `TRASA_JOB_QUEUE`: jobs that may wait for a free process before new ones get 429;
   default 8.
 - `TRASA_JOB_TIME_LIMIT_S`: the longest solve a job may ask for; default 300.
+- `TRASA_TILE_URL`: a map tile URL for the web page's map (e.g.
+  `https://tile.example.org/{z}/{x}/{y}.png`) where the internet is available; default
+  none: the map's base is drawn from the road network. `TRASA_TILE_ATTRIBUTION`: the
+  tiles' credit line shown on the map.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=1, ge=1, le=64)
     job_queue: int = Field(default=8, ge=0)
     job_time_limit_s: float = Field(default=300.0, gt=0)
+    tile_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"']+$")
+    tile_attribution: str = "© autorzy OpenStreetMap"
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

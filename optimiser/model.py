@@ -527,6 +527,8 @@ class Reason(enum.StrEnum):
     RIDE_TOO_LONG = "ride_too_long"
     SERIES_SPACING = "series_spacing"
     CAPACITY_EXHAUSTED = "capacity_exhausted"
+    WINDOW_PASSED = "window_passed"  # re-planning: the window closed before it could be done
+    NO_SHOW = "no_show"  # re-planning: the client was not at home
 
 
 # The tests of `ineligibility`, in the order they are made.
@@ -551,6 +553,8 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.CAPACITY_EXHAUSTED: (
         "the day's capacity of qualified workers is used by tasks of equal or higher priority"
     ),
+    Reason.WINDOW_PASSED: "when the plan was changed, the task's time windows had passed",
+    Reason.NO_SHOW: "the worker came, but the client was not at home",
 }
 
 

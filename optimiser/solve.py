@@ -52,7 +52,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
         raw = solve_horizon(problem, candidates, params, watch)
-        routes = tuple(_route(problem, r) for r in raw.routes)
+        routes = tuple(route_of(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:
         routes, dropped, objective, status = (), tuple(t.id for t in candidates), 0, "NOT_RUN"
@@ -81,10 +81,10 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
                      warnings=tuple(warnings))
     plan = Plan(routes=routes, unassigned=tuple(unassigned), objective=objective,
                 solver_status=status, stats=stats)
-    tightened = dataclasses.replace(plan, routes=tuple(_tighten(problem, r) for r in routes))
-    for candidate in (tightened, plan):
+    tight = dataclasses.replace(plan, routes=tuple(tightened(problem, r) for r in routes))
+    for candidate in (tight, plan):
         if all(v.rule in REPAIRABLE and v.tasks for v in check(problem, candidate)):
-            return _repair(problem, candidate)
+            return repaired(problem, candidate)
     raise PlanRejected(check(problem, plan))
 
 
@@ -94,7 +94,7 @@ REPAIRABLE = frozenset({"working_time", "rest", "series_spacing", "continuity", 
                         "ride_time", "vehicle_in_use"})
 
 
-def _repair(problem: Problem, plan: Plan) -> Plan:
+def repaired(problem: Problem, plan: Plan) -> Plan:
     """Drop the least important task named by a cross-route violation until the plan passes.
 
     Anything else the checker finds is a solver bug and is raised, never written out."""
@@ -111,7 +111,7 @@ def _repair(problem: Problem, plan: Plan) -> Plan:
                     fixable[0].message)
         routes = [_without(problem, r, victim) for r in plan.routes]
         plan = dataclasses.replace(
-            plan, routes=tuple(_tighten(problem, r) for r in routes if r.stops),
+            plan, routes=tuple(tightened(problem, r) for r in routes if r.stops),
             unassigned=(*plan.unassigned, Unassigned(
                 victim, Reason.CAPACITY_EXHAUSTED, f"removed to respect the {fixable[0].rule} "
                                                    "rule")))
@@ -126,10 +126,10 @@ def _without(problem: Problem, route: Route, task_id: str) -> Route:
                    tuple((s.task_id, s.action, s.start_s) for s in route.stops
                          if s.task_id != task_id),
                    tuple((b.start_s, b.end_s) for b in route.breaks))
-    return _route(problem, raw)
+    return route_of(problem, raw)
 
 
-def _tighten(problem: Problem, route: Route) -> Route:
+def tightened(problem: Problem, route: Route) -> Route:
     """The same stops at the latest times that still end the route as early as possible.
 
     OR-Tools reports each time at the lower bound its propagation found, which can leave
@@ -164,7 +164,7 @@ def _tighten(problem: Problem, route: Route) -> Route:
                                stops=tuple(stops))
 
 
-def _route(problem: Problem, raw: RawRoute) -> Route:
+def route_of(problem: Problem, raw: RawRoute) -> Route:
     """Arrival times are re-derived: take the breaks due before the next task, then drive."""
     worker = problem.worker(raw.worker_id)
     place, free_from = worker.start_location_id, raw.start_s

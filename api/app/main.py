@@ -15,6 +15,7 @@ from api.jobs import JobRunner
 from api.settings import Settings
 from api.store.database import migrate
 from api.store.records import KINDS
+from api.web import router as web
 
 API_VERSION = "0.1.0"
 
@@ -52,6 +53,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sheets.router)
     app.include_router(reports.router)
     app.include_router(sweeps.router)
+    app.include_router(web.router)
+    web.mount_static(app)
 
     @app.get("/health", tags=["service"], summary="The server is up",
              operation_id="health")

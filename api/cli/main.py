@@ -9,6 +9,7 @@ reported, never written).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import logging
@@ -17,12 +18,14 @@ import secrets
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from api.cli.roster import print_roster, print_summary
+from api.cli.roster import print_changes, print_roster, print_summary
 from api.deliver import UncheckedPlan, write_outputs
+from api.formats.events import problem_as_happened
 from api.formats.plan_document import PlanDocumentError, read_plan
 from api.formats.report import ReportError, monthly_report
 from api.formats.report_files import write_report
@@ -39,6 +42,7 @@ from geo.matrix import Matrices
 from optimiser import params as solve_params
 from optimiser.check import PlanRejected, check
 from optimiser.model import Plan, Problem
+from optimiser.replan import ReplanError, ReplanParams
 
 
 class UsageError(ValueError):
@@ -63,10 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             return _report(console, args)
         if args.command == "sweep":
             return _sweep(console, args)
+        if args.command == "replan":
+            return _replan(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError,
-            UncheckedPlan, ReportError, SweepError) as exc:
+            UncheckedPlan, ReportError, SweepError, ReplanError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -143,7 +149,19 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--cluster", default=os.environ.get("TRASA_DASK_SCHEDULER"),
                        help="a Dask scheduler address (tcp://host:port) to run the variants on "
                             "(default: TRASA_DASK_SCHEDULER, else this machine)")
-    for p in (plan, demo, checker, sheets, sweep):
+    replan = sub.add_parser("replan", help="the day changes: re-plan a plan after events (a "
+                                           "new request, a sick worker, a late visit...)")
+    replan.add_argument("plan", type=Path, help="the plan.json to change")
+    replan.add_argument("events", type=Path, help="an events file (docs/replanning.md)")
+    replan.add_argument("--now", default=None, help="HH:MM (the plan's first day) or ISO "
+                        "8601; default: the events file's `now`")
+    replan.add_argument("--scenario", type=Path, default=None,
+                        help="the plan's scenario (default: the events file's `scenario`)")
+    replan.add_argument("--out", type=Path, default=None,
+                        help="folder for the new plan.json (default: PLAN_FOLDER/replanned)")
+    replan.add_argument("--max-solutions", type=_positive(int), default=None,
+                        help="the search budget (default 200 solutions)")
+    for p in (plan, demo, checker, sheets, sweep, replan):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
     for p in (plan, demo):
@@ -164,7 +182,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--sheets", action="store_true",
                       help="also write route sheets, calendars and GeoJSON beside plan.json "
                            "(the demo always does)")
-    for p in (plan, demo, sheets):
+    for p in (plan, demo, sheets, replan):
         p.add_argument("--no-pdf", action="store_true", help="sheets as HTML only (faster)")
     return parser
 
@@ -235,10 +253,11 @@ def _report(console: Console, args: argparse.Namespace) -> int:
 
 
 def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Matrices,
-                   scenario: ScenarioIn, out: Path, *, warning: str, pdf: bool) -> None:
+                   scenario: ScenarioIn, out: Path, *, warning: str, pdf: bool,
+                   workers: set[str] | None = None) -> None:
     try:
         written = write_outputs(problem, plan, matrices, scenario, out, warning=warning,
-                                pdf=pdf)
+                                pdf=pdf, workers=workers)
     except OSError as exc:
         raise UsageError(f"--out: cannot write sheets into {str(out)!r}: "
                          f"{exc.strerror or exc}") from None
@@ -254,7 +273,59 @@ def _scenario_and_plan(console: Console, args: argparse.Namespace
     document = _read_plan_file(args.plan)
     prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
     _warn_synthetic(console, prepared.network)
-    return scenario, prepared, read_plan(prepared.problem, document)
+    scenario, problem = problem_as_happened(scenario, prepared.problem, _mapping(document))
+    return scenario, dataclasses.replace(prepared, problem=problem), read_plan(problem, document)
+
+
+def _mapping(document: object) -> dict[str, Any]:
+    if not isinstance(document, dict):
+        raise PlanDocumentError(f"document: expected an object, got {type(document).__name__}")
+    return document
+
+
+def _replan(console: Console, args: argparse.Namespace) -> int:
+    from api.formats.events import parse_events
+    from api.replanning import replan_document
+
+    raw = _read_json(args.events, "events file")
+    if isinstance(raw, dict) and args.now is not None:
+        raw = {**raw, "now": args.now}
+    events = parse_events(raw, source=str(args.events))
+    scenario_path = args.scenario or (args.events.parent / events.scenario
+                                      if events.scenario else None)
+    if scenario_path is None:
+        raise UsageError("--scenario: give the plan's scenario, or \"scenario\" in the "
+                         "events file")
+    args.scenario = scenario_path
+    scenario, prepared, _ = _scenario_and_plan(console, args)
+    document = _mapping(_read_plan_file(args.plan))
+    solve = None if args.max_solutions is None else dataclasses.replace(
+        ReplanParams().solve, max_solutions=args.max_solutions)
+    with console.status("re-planning"):
+        done = replan_document(read_scenario(scenario_path), prepared, document, events,
+                               solve=solve, based_on=str(args.plan))
+    out = done.replanned
+    console.print(f"re-planned at {out.problem.calendar.hhmm(done.now_s)}: days "
+                  f"{', '.join(out.problem.calendar.dates[d].isoformat() for d in out.days)}; "
+                  f"{out.untouched_routes} of {out.routes_before} routes untouched; "
+                  f"{len(out.changes)} change(s) for {len(out.changed_workers)} worker(s)")
+    print_changes(console, out.problem, out.changes)
+    for warning in out.warnings:
+        console.print(f"[bold yellow]note:[/] {warning}")
+    folder = args.out or args.plan.parent / "replanned"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "plan.json").write_text(json.dumps(done.document, indent=2,
+                                                     ensure_ascii=False) + "\n", "utf-8")
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write plan.json into {str(folder)!r}: "
+                         f"{exc.strerror or exc}") from None
+    print_summary(console, out.problem, out.plan)
+    console.print(f"new plan written to {folder / 'plan.json'} (independent check: passed)")
+    _write_outputs(console, out.problem, out.plan, prepared.matrices, done.scenario, folder,
+                   warning=prepared.network.warning, pdf=not args.no_pdf,
+                   workers=set(out.changed_workers))
+    return 0
 
 
 def _sheets(console: Console, args: argparse.Namespace) -> int:
@@ -371,10 +442,14 @@ def _sweep(console: Console, args: argparse.Namespace) -> int:
 
 
 def _read_plan_file(path: Path) -> object:
+    return _read_json(path, "plan file")
+
+
+def _read_json(path: Path, what: str) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PlanDocumentError(f"{path}: no such plan file") from None
+        raise PlanDocumentError(f"{path}: no such {what}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise PlanDocumentError(f"{path}: not valid JSON ({exc})") from None
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
 from rich.table import Table
 
 from optimiser.kpi import kpis, route_figures
 from optimiser.model import REASON_TEXT, Plan, Problem, Stop
+from optimiser.replan import Change
 
 
 def print_roster(console: Console, problem: Problem, plan: Plan) -> None:
@@ -60,3 +63,22 @@ def _what(problem: Problem, stop: Stop) -> str:
                                                     (people.wheelchair, "wheelchair"),
                                                     (people.escort, "escort")) if n)
     return f"{stop.action.value} ({who})"
+
+
+def print_changes(console: Console, problem: Problem, changes: Sequence[Change]) -> None:
+    """What re-planning changed, worker by worker: added, removed (and why), re-timed."""
+    if not changes:
+        console.print("no stop changed")
+        return
+    hhmm = problem.calendar.hhmm
+    days = len({c.day for c in changes}) > 1
+    table = Table(title="changes", title_justify="left")
+    for column in ("worker", *(["day"] if days else []), "change", "task", "stop", "was",
+                   "now", "why"):
+        table.add_column(column, overflow="fold")
+    for c in changes:
+        table.add_row(c.worker_id, *([problem.calendar.dates[c.day].isoformat()] if days
+                                     else []), c.kind.value,
+                      c.task_id, c.action.value, "" if c.before_s is None else hhmm(c.before_s),
+                      "" if c.after_s is None else hhmm(c.after_s), c.reason)
+    console.print(table)

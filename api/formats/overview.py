@@ -36,6 +36,8 @@ REASON_PL = {
     Reason.SERIES_SPACING: "seria nie mieści się w wymaganych odstępach dni",
     Reason.CAPACITY_EXHAUSTED: "czas uprawnionych pracowników zajęty przez zadania o "
                                "równym lub wyższym priorytecie",
+    Reason.WINDOW_PASSED: "przy zmianie planu okna czasowe zadania już minęły",
+    Reason.NO_SHOW: "pracownik przyjechał, ale klienta nie było w domu",
 }
 PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": "pilny"}
 # The planner's details (optimiser/reasons.py, optimiser/solve.py) come in English, for

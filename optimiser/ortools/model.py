@@ -51,6 +51,21 @@ class RawSolution:
 
 
 @dataclass(frozen=True)
+class Stability:
+    """What re-planning keeps: each task's worker and each stop's start in the plan being
+    changed. A task served by another worker costs `move_cost_s`; a stop that starts more
+    than `tolerance_s` from its old start costs `per_s` for every second beyond (both in
+    travel seconds). Drop penalties grow by the most these can cost, so serving by priority
+    still comes first."""
+
+    worker_of: Mapping[str, str]
+    start_of: Mapping[tuple[str, StopAction], int]
+    move_cost_s: int = 1800
+    tolerance_s: int = 900
+    per_s: int = 1
+
+
+@dataclass(frozen=True)
 class Node:
     task: Task
     action: StopAction
@@ -64,16 +79,19 @@ class RoutingProblem:
     one worker for all their sessions, and a task in `pinned` may only be served by the
     worker it names (a session whose series was started by that worker on another day).
     A `deferrable` task (one a later model may still take) costs half as much to drop, so
-    that of two tasks of one priority the one with no other chance is kept."""
+    that of two tasks of one priority the one with no other chance is kept. `stability`
+    (re-planning) makes every change to an earlier plan cost."""
 
     def __init__(self, problem: Problem, tasks: list[Task], same_worker: frozenset[str],
                  pinned: Mapping[str, str] | None = None,
-                 deferrable: frozenset[str] = frozenset()) -> None:
+                 deferrable: frozenset[str] = frozenset(),
+                 stability: Stability | None = None) -> None:
         self.problem = problem
         self.tasks = tasks
         self.same_worker = same_worker
         self.pinned = dict(pinned or {})
         self.deferrable = deferrable
+        self.stability = stability
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
         self.nodes = [Node(t, a, problem.location_index(loc), service, windows)
                       for t in tasks for a in t.actions
@@ -112,6 +130,7 @@ class RoutingProblem:
         self.time = routing.GetDimensionOrDie("time")
 
         self._add_windows_and_allowed_shifts()
+        self.retime_cap = self._add_retiming_costs()
         self._add_drop_penalties(travel)
         self._add_trips()
         self._add_shifts()
@@ -122,21 +141,56 @@ class RoutingProblem:
         self._add_shared_vehicles()
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
-        """Travel seconds; with a PES-share goal, CUS routes also pay for their service time."""
+        """Travel seconds; with a PES-share goal, CUS routes also pay for their service time;
+        when re-planning, a task served by another worker than before pays the move cost."""
         routing, goals = self.routing, self.problem.goals
-        cost_cb = routing.RegisterTransitMatrix(travel)
         kinds = [self.problem.provider(w.provider_id).kind for w, _ in self.shifts]
-        if goals.pes_share_target is None or not goals.pes_weight or ProviderKind.PES not in kinds:
-            routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
-            self.max_arc_cost = max(max(row) for row in travel)
+        pes_goal = bool(goals.pes_share_target is not None and goals.pes_weight
+                        and ProviderKind.PES in kinds)
+        self.max_arc_cost = max(max(row) for row in travel)
+        if not pes_goal and self.stability is None:
+            routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
             return
-        extra = [round(goals.pes_weight * x) for x in service]
-        cus_cb = routing.RegisterTransitMatrix(
-            [[extra[i] + t for t in row] for i, row in enumerate(travel)])
-        for v, kind in enumerate(kinds):
-            routing.SetArcCostEvaluatorOfVehicle(cus_cb if kind is ProviderKind.CUS else cost_cb,
-                                                 v)
-        self.max_arc_cost = max(max(row) for row in travel) + max(extra)
+        cus_extra = [round(goals.pes_weight * x) if pes_goal else 0 for x in service]
+        callbacks: dict[tuple[int, ...], int] = {}
+        for v, ((worker, _), kind) in enumerate(zip(self.shifts, kinds, strict=True)):
+            extra = tuple(cus_extra[i] * (kind is ProviderKind.CUS) + self._move_cost(i, worker)
+                          for i in range(len(travel)))
+            if extra not in callbacks:
+                callbacks[extra] = routing.RegisterTransitMatrix(
+                    [[extra[i] + t for t in row] for i, row in enumerate(travel)])
+            routing.SetArcCostEvaluatorOfVehicle(callbacks[extra], v)
+        self.max_arc_cost += max(max(extra) for extra in callbacks)
+
+    def _move_cost(self, node: int, worker: Worker) -> int:
+        """The re-planning cost of serving node's task by `worker` (on its first stop)."""
+        if self.stability is None or node >= len(self.nodes):
+            return 0
+        spec = self.nodes[node]
+        before = self.stability.worker_of.get(spec.task.id)
+        if spec.action is not spec.task.actions[0] or before in (None, worker.id):
+            return 0
+        return self.stability.move_cost_s
+
+    def _add_retiming_costs(self) -> int:
+        """Soft bounds around each stop's old start; returns the most they can cost a task."""
+        stability = self.stability
+        if stability is None or not stability.per_s:
+            return 0
+        most = 0
+        for node, spec in enumerate(self.nodes):
+            before = stability.start_of.get((spec.task.id, spec.action))
+            if before is None:
+                continue
+            index = self.manager.NodeToIndex(node)
+            cumul = self.time.CumulVar(index)  # its bounds are the windows by now
+            self.time.SetCumulVarSoftUpperBound(index, before + stability.tolerance_s,
+                                                stability.per_s)
+            self.time.SetCumulVarSoftLowerBound(index, max(0, before - stability.tolerance_s),
+                                                stability.per_s)
+            reach = max(cumul.Max() - before, before - cumul.Min()) - stability.tolerance_s
+            most = max(most, stability.per_s * max(0, reach))
+        return 2 * most  # a trip has two stops
 
     def _add_series(self) -> None:
         """Sessions on days at least min_gap_days apart; optionally all with one worker."""
@@ -187,7 +241,7 @@ class RoutingProblem:
             self.routing.VehicleVar(index).SetValues([-1, *allowed])
 
     def _add_drop_penalties(self, travel: list[list[int]]) -> None:
-        base = 2 * self.max_arc_cost + 1
+        base = 2 * self.max_arc_cost + 1 + self.retime_cap
         for task in self.tasks:
             weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)
             penalty = base * weight * len(task.actions)
@@ -216,6 +270,8 @@ class RoutingProblem:
                 out_drop = self.index(outbound, StopAction.DROPOFF)
                 out_task = self.problem.task(outbound)
                 assert out_task.ride is not None
+                # Nobody is fetched home from a clinic they were not taken to.
+                solver.Add(routing.ActiveVar(pickup) <= routing.ActiveVar(out_drop))
                 # Only binding when both trips are in the plan (big-M on the active flags).
                 slack = self.horizon * (2 - routing.ActiveVar(pickup) - routing.ActiveVar(out_drop))
                 solver.Add(self.time.CumulVar(pickup) + slack >= self.time.CumulVar(out_drop)

@@ -330,12 +330,13 @@ class _Search:
     """The search of one model; `served_offset` tasks were placed by earlier models."""
 
     def __init__(self, rp: RoutingProblem, params: SolveParams, watch: Watch,
-                 served_offset: int = 0) -> None:
+                 served_offset: int = 0, *, polled: bool = True) -> None:
         self.rp, self.params, self.watch = rp, params, watch
         self.started = time.monotonic()
         self.plain = sisr_bridge.is_plain(rp)
         self.plain_pairs = not self.plain and sisr_bridge.is_plain_pairs(rp)
-        watch.attach(rp, served_offset, sisr=self.plain or self.plain_pairs)
+        watch.attach(rp, served_offset,
+                     sisr=self.plain or self.plain_pairs or not polled)
 
     def parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
         p = pywrapcp.DefaultRoutingSearchParameters()
@@ -498,3 +499,49 @@ class _Search:
         rest = self.parameters()
         self._set_time(rest, self._left_s(), floor_ms=10)
         return self.rp.routing.SolveFromAssignmentWithParameters(start, rest)
+
+
+def search_from(rp: RoutingProblem, routes: list[list[int]], params: SolveParams,
+                watch: Watch) -> RawSolution:
+    """GLS from given routes (routing indices per vehicle) that may no longer all fit.
+
+    The search starts from the largest part of them found feasible task by task, each
+    route's stops kept in their order (a route that fits as a whole is kept whole);
+    re-planning gives the plan being changed, so an unchanged day needs no change. The
+    search is polled only for a cancel signal (re-planning descends to a local optimum and
+    stops: no stall limit is needed, and a poll at every node costs a third of the time)."""
+    search = _Search(rp, params, watch, polled=False)
+    parameters = search.parameters()
+    routing = rp.routing
+    routing.CloseModelWithParameters(parameters)
+    start = _feasible_part(rp, routes)
+    found = routing.SolveFromAssignmentWithParameters(start, parameters)
+    if found is None or rp.served(found) < rp.served(start):
+        found = start
+    status = "CANCELLED" if watch.cancelled else status_name(routing.status())
+    return rp.read(found, status)
+
+
+def _feasible_part(rp: RoutingProblem, routes: list[list[int]]) -> pywrapcp.Assignment:
+    routing = rp.routing
+    routes = [[i for i in route if routing.VehicleVar(i).Contains(v)]
+              for v, route in enumerate(routes)]
+    whole = routing.ReadAssignmentFromRoutes(routes, True)
+    if whole is not None:
+        return routing.solver().Assignment(whole)
+    task_of = [rp.nodes[rp.manager.IndexToNode(i)].task.id if not routing.IsStart(i)
+               and not routing.IsEnd(i) else "" for i in range(routing.Size())]
+    kept: list[list[int]] = [[] for _ in routes]
+    for v, route in enumerate(routes):
+        kept[v] = route
+        if routing.ReadAssignmentFromRoutes(kept, True) is not None:
+            continue
+        chosen: set[str] = set()
+        for task in dict.fromkeys(task_of[i] for i in route):
+            kept[v] = [i for i in route if task_of[i] in chosen | {task}]
+            if routing.ReadAssignmentFromRoutes(kept, True) is not None:
+                chosen.add(task)
+        kept[v] = [i for i in route if task_of[i] in chosen]
+    found = routing.ReadAssignmentFromRoutes(kept, True)
+    assert found is not None, "a part found feasible route by route is feasible"
+    return routing.solver().Assignment(found)

@@ -1,0 +1,81 @@
+"""Re-plan a plan document after events: read the plan back against its scenario (as it
+happened so far), apply the events, re-plan (`optimiser.replan`), check, and write the
+new plan document with its `replanning` block. Used by `trasa replan` and the job runner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.formats.events import (
+    EventsIn,
+    facts_of,
+    read_situation,
+    replanning_block,
+)
+from api.formats.plan_document import plan_document, read_plan
+from api.formats.scenario import to_problem
+from api.formats.scenario_schema import ScenarioIn
+from api.service import PreparedScenario
+from optimiser.check import check
+from optimiser.model import Problem
+from optimiser.params import CancelSignal, ProgressCallback, SolveParams
+from optimiser.replan import Change, Replanned, ReplanParams, apply_facts, replan
+
+
+@dataclass(frozen=True, eq=False)
+class ReplannedDocument:
+    document: dict[str, Any]  # the new plan version (trasa-plan/1 with `replanning`)
+    replanned: Replanned
+    scenario: ScenarioIn  # the scenario with every request re-planning added
+    now_s: int
+
+    @property
+    def problem(self) -> Problem:
+        return self.replanned.problem
+
+
+def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
+                    document: dict[str, Any], events_in: EventsIn, *,
+                    solve: SolveParams | None = None, based_on: str | None = None,
+                    on_progress: ProgressCallback | None = None,
+                    cancel: CancelSignal | None = None) -> ReplannedDocument:
+    """`document` (a plan of `scenario`, maybe re-planned before) after `events_in`.
+
+    Raises `ScenarioError`/`ReplanError` naming the field for events that do not apply,
+    `PlanDocumentError` for a document that does not read back."""
+    calendar = prepared.problem.calendar
+    facts_before, added_before = facts_of(document, calendar)
+    situation = read_situation(events_in, scenario, added_before=added_before)
+    # The problem as it happened by the last plan, with the new requests added.
+    problem = apply_facts(to_problem(situation.scenario, prepared.problem.matrix),
+                          facts_before)
+    published = read_plan(problem, document)
+    params = ReplanParams(stability=events_in.stability, tolerance_s=60 * events_in.tolerance_min,
+                          move_cost_s=60 * events_in.move_cost_min,
+                          **({"solve": solve} if solve is not None else {}))
+    out = replan(problem, published, situation.events,
+                 situation.now_s, params, on_progress=on_progress, cancel=cancel)
+    violations = check(out.problem, out.plan)
+    new = plan_document(out.problem, out.plan, violations=violations,
+                        network=document.get("network", {}),
+                        solver={"time_limit_s": params.solve.time_limit_s,
+                                "max_solutions": params.solve.max_solutions,
+                                "stall_solutions": params.solve.stall_solutions,
+                                "searches": 1, "seed": params.solve.seed})
+    new["replanning"] = replanning_block(
+        calendar, situation.now_s, facts_before.merged(out.facts),
+        added_before + situation.added, [change_json(calendar, c) for c in out.changes],
+        based_on)
+    return ReplannedDocument(new, out, situation.scenario, situation.now_s)
+
+
+def change_json(calendar: Any, change: Change) -> dict[str, Any]:
+    iso = calendar.iso
+    return {"worker": change.worker_id, "date": calendar.dates[change.day].isoformat(),
+            "change": change.kind.value, "task": change.task_id,
+            "action": change.action.value,
+            "before": None if change.before_s is None else iso(change.before_s),
+            "after": None if change.after_s is None else iso(change.after_s),
+            "reason": change.reason}
