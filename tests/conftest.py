@@ -35,3 +35,9 @@ def shared_data() -> Path:
 def shared_file() -> Callable[[str], Path]:
     """`shared_file("osm/Chelm_map.graphml")`: the path, or a failed test if it is missing."""
     return _shared_file
+
+
+@pytest.fixture(scope="session")
+def chelm_graph() -> Path:
+    """The real Chełm road network the live servers plan on."""
+    return _shared_file("osm/Chelm_map.graphml")

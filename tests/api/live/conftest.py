@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,11 +136,6 @@ def start_server(database_url: str, tmp: Path, graph: Path, **settings: str) -> 
     srv = Server("", database_url, tmp, env)
     srv.start()
     return srv
-
-
-@pytest.fixture(scope="session")
-def chelm_graph(shared_file: Callable[[str], Path]) -> Path:
-    return shared_file("osm/Chelm_map.graphml")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -1,0 +1,128 @@
+"""What the coordinator's day view shows of one day of a plan, as plain data for JSON.
+
+- `figures`: served by priority, km driven, the PES share of service time against the
+  target (35 % in the CUS project), for that day only;
+- `rows`: one timeline row per worker (drives, waits, stops, breaks, idle at the base,
+  from `api.formats.overview.route_segments`) with the day's stops numbered as on the
+  map (`route`, `number` match `GET /plans/{id}/geojson`); a stop farther than
+  `FAR_M` from the worker's base is out of town (`far`);
+- `bases`: the workers' bases; `left_out`: the day's unassigned tasks with reasons and
+  what would let them in (`api.web.left_out`).
+Times are local `HH:MM` and minutes after the day's midnight (for drawing)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Any
+
+from api.formats.overview import LABELS, route_segments
+from api.web.left_out import KIND_PL, left_out_on
+from api.web.streets import FAR_M
+from geo.network import haversine_m
+from optimiser.kpi import route_figures
+from optimiser.model import CUS_PROJECT_GOALS, Plan, Priority, Problem, ProviderKind, Route
+
+ACTION_PL = {"serve": "", "pickup": "wsiadanie", "dropoff": "wysiadanie"}
+SEGMENT_PL = {str(k): v for k, v in LABELS.items()}
+SEGMENT_PL["trip"] = "przewóz"
+
+
+def day_routes(problem: Problem, plan: Plan, day: date) -> list[tuple[int, Route]]:
+    """(index in plan.routes, route) of the routes that start on `day`."""
+    cal = problem.calendar
+    return [(k, r) for k, r in enumerate(plan.routes) if cal.date_of(r.start_s) == day]
+
+
+def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
+    cal = problem.calendar
+    routes = [r for _, r in day_routes(problem, plan, day)]
+    tasks = [t for t in problem.tasks if t.windows and cal.date_of(t.windows[0].start_s) == day]
+    served = {s.task_id for r in routes for s in r.stops}
+    by_priority = []
+    for priority in sorted(Priority, reverse=True):
+        of = [t for t in tasks if t.priority is priority]
+        if of:
+            by_priority.append({"priority": priority.name.lower(),
+                                "served": sum(t.id in served for t in of), "tasks": len(of)})
+    figures = [route_figures(problem, r) for r in routes]
+    service = sum(f.service_s for f in figures)
+    pes = sum(f.service_s for r, f in zip(routes, figures, strict=True)
+              if problem.provider(problem.worker(r.worker_id).provider_id).kind
+              is ProviderKind.PES)
+    target = problem.goals.pes_share_target
+    if target is None:
+        target = CUS_PROJECT_GOALS.pes_share_target
+    share = pes / service if service else None
+    return {"tasks": len(tasks), "served": len([t for t in tasks if t.id in served]),
+            "by_priority": by_priority, "routes": len(routes),
+            "distance_km": round(sum(f.distance_m for f in figures) / 1000, 1),
+            "service_h": round(service / 3600, 1), "pes_share": share,
+            "pes_share_target": target,
+            "pes_share_met": None if share is None or target is None else share >= target}
+
+
+def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:
+    cal = problem.calendar
+    midnight = cal.at(day, 0)
+    clients = {c.id: c.name for c in problem.clients}
+    rows: dict[str, dict[str, Any]] = {}
+    for k, route in day_routes(problem, plan, day):
+        worker = problem.worker(route.worker_id)
+        base = problem.locations[problem.location_index(worker.start_location_id)]
+        provider = problem.provider(worker.provider_id)
+        row = rows.setdefault(worker.id, {
+            "worker": worker.id, "name": worker.name, "provider": provider.name,
+            "pes": provider.kind is ProviderKind.PES, "routes": [], "segments": [],
+            "stops": [], "distance_km": 0.0})
+        row["routes"].append(k)
+        row["distance_km"] = round(row["distance_km"]
+                                   + route_figures(problem, route).distance_m / 1000, 1)
+        for start, end, kind in route_segments(problem, route):
+            if end > start:
+                row["segments"].append({
+                    "kind": str(kind), "label": SEGMENT_PL[str(kind)],
+                    "from": cal.hhmm(start), "to": cal.hhmm(end),
+                    "start_min": (start - midnight) / 60, "end_min": (end - midnight) / 60})
+        for n, stop in enumerate(route.stops, start=1):
+            task = problem.task(stop.task_id)
+            place = problem.locations[problem.location_index(stop.location_id)]
+            far = float(haversine_m(place.lat, place.lon, base.lat, base.lon)) > FAR_M
+            row["stops"].append({
+                "route": k, "number": n, "task": task.id, "kind": task.kind.value,
+                "kind_label": KIND_PL[task.kind.value], "action": ACTION_PL[stop.action.value],
+                "arrival": cal.hhmm(stop.arrival_s), "start": cal.hhmm(stop.start_s),
+                "end": cal.hhmm(stop.end_s), "start_min": (stop.start_s - midnight) / 60,
+                "end_min": (stop.end_s - midnight) / 60, "far": far,
+                "priority": task.priority.name.lower(),
+                "client_name": clients.get(task.client_id or "", ""), "address": place.name,
+                "lat": place.lat, "lon": place.lon})
+    return sorted(rows.values(), key=lambda r: r["worker"])
+
+
+def day_bases(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:
+    """The bases the day's routes start and end at, one per place (workers sharing one
+    base each have a location of their own at the same point)."""
+    seen: dict[tuple[float, float], dict[str, Any]] = {}
+    for _, route in day_routes(problem, plan, day):
+        worker = problem.worker(route.worker_id)
+        for place_id in (worker.start_location_id, worker.end_location_id):
+            place = problem.locations[problem.location_index(place_id)]
+            base = seen.setdefault((round(place.lat, 5), round(place.lon, 5)), {
+                "name": place.name or place.id, "lat": place.lat, "lon": place.lon,
+                "workers": []})
+            if worker.name not in base["workers"]:
+                base["workers"].append(worker.name)
+    return list(seen.values())
+
+
+def day_view(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
+    """The day view of `day` (with client names and places: for coordinators)."""
+    rows = day_rows(problem, plan, day)
+    minutes = [m for r in rows for s in r["segments"] for m in (s["start_min"], s["end_min"])]
+    first = int(min(minutes, default=7 * 60) // 60)
+    last = int(-(-max(minutes, default=17 * 60) // 60))
+    left = [dataclasses.asdict(t) for t in left_out_on(problem, plan, day)]
+    return {"day": day.isoformat(), "figures": day_figures(problem, plan, day), "rows": rows,
+            "bases": day_bases(problem, plan, day), "left_out": left,
+            "hours": {"from": max(0, first), "to": min(24, max(last, first + 1))}}

@@ -1,0 +1,137 @@
+/* Trasa's page: the log-in token, calls to the JSON API, and small helpers.
+   The token lives in this tab's sessionStorage: it is not sent by the browser on its own
+   (no cross-site request can use it) and it is gone when the tab is closed. */
+"use strict";
+const Trasa = (() => {
+  const KEY = "trasa.token";
+  const HOME = {coordinator: "/app/dzien", planner: "/app/analizy", worker: "/app/moj-dzien"};
+  const ROLE_PL = {coordinator: "koordynator", planner: "planista", worker: "pracownik"};
+
+  function token() { return sessionStorage.getItem(KEY); }
+
+  function logOut() {
+    sessionStorage.removeItem(KEY);
+    window.location.assign("/app/");
+  }
+
+  async function logIn(username, password) {
+    const body = new URLSearchParams({username, password});
+    const answer = await fetch("/auth/token", {method: "POST", body});
+    if (!answer.ok) {
+      throw new Error(answer.status === 401 ? "Zła nazwa użytkownika lub hasło."
+                                            : "Logowanie nie powiodło się (" + answer.status + ").");
+    }
+    const data = await answer.json();
+    sessionStorage.setItem(KEY, data.access_token);
+    return data.role;
+  }
+
+  class ApiError extends Error {
+    constructor(status, detail) { super(detail); this.status = status; }
+  }
+
+  async function call(path, options = {}) {
+    const headers = Object.assign({}, options.headers || {});
+    headers.Authorization = "Bearer " + token();
+    if (options.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(options.json);
+    }
+    const answer = await fetch(path, Object.assign({}, options, {headers}));
+    if (answer.status === 401) { logOut(); return new Promise(() => {}); }  // to the log-in
+    if (!answer.ok) {
+      let detail = answer.statusText;
+      try { detail = (await answer.json()).detail || detail; } catch (e) { /* not JSON */ }
+      throw new ApiError(answer.status, detail);
+    }
+    return answer;
+  }
+
+  async function json(path, options) { return (await call(path, options)).json(); }
+
+  /* A file the API gives only with the token: fetched, then saved (or opened). */
+  async function download(path, fileName, open) {
+    const blob = await (await call(path)).blob();
+    const url = URL.createObjectURL(blob);
+    if (open) {
+      window.open(url, "_blank", "noopener");
+    } else {
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = fileName;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    }
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  /* Who is logged in; leaves a page the role may not use. Shows the role's menu. */
+  async function session(allowed) {
+    const away = (path) => { window.location.assign(path); return new Promise(() => {}); };
+    if (!token()) return away("/app/");  // the page goes no further
+    const me = await json("/auth/me");
+    if (allowed && !allowed.includes(me.role)) return away(HOME[me.role]);
+    const nav = document.getElementById("nav");
+    nav.querySelectorAll("a").forEach((a) => {
+      a.hidden = !a.dataset.roles.split(" ").includes(me.role);
+    });
+    nav.hidden = false;
+    document.getElementById("who").textContent = me.username + " (" + ROLE_PL[me.role] + ")";
+    const out = document.getElementById("logout");
+    out.hidden = false;
+    out.addEventListener("click", logOut);
+    return me;
+  }
+
+  function say(text, isError) {
+    const status = document.getElementById("status");
+    status.textContent = text;
+    status.classList.toggle("error", Boolean(isError));
+  }
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attributes || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const child of children) {
+      if (child !== null && child !== undefined) {
+        node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+      }
+    }
+    return node;
+  }
+
+  function isoDay(date) {
+    const pad = (n) => String(n).padStart(2, "0");
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate());
+  }
+
+  function addDays(day, n) {
+    const [y, m, d] = day.split("-").map(Number);
+    return isoDay(new Date(y, m - 1, d + n));
+  }
+
+  function dayPl(day) {
+    const [y, m, d] = day.split("-");
+    return d + "." + m + "." + y;
+  }
+
+  function percent(share) {
+    return share === null || share === undefined ? "—"
+      : (100 * share).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " %";
+  }
+
+  const PRIORITY_PL = {urgent: "pilne", high: "wysokie", normal: "zwykłe", low: "niskie"};
+  const STATUS_PL = {draft: "szkic", published: "opublikowany", superseded: "zastąpiony",
+                     queued: "w kolejce", running: "w toku", done: "gotowy",
+                     failed: "błąd", cancelled: "zatrzymany"};
+
+  return {token, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
+          dayPl, percent, HOME, PRIORITY_PL, STATUS_PL, ApiError};
+})();

@@ -1,0 +1,57 @@
+/* A worker's own published day: the stops in order with what the job needs of each
+   client, and the route sheet to download or print. */
+"use strict";
+(async () => {
+  const {el, json, say} = Trasa;
+  const $ = (id) => document.getElementById(id);
+  const MOBILITY_PL = {walks: "chodzi samodzielnie", seated: "na siedząco", wheelchair: "na wózku"};
+  const KIND_PL = {visit: "wizyta", job: "zlecenie", trip: "przewóz"};
+  const ACTION_PL = {pickup: "wsiadanie", dropoff: "wysiadanie"};
+  const me = await Trasa.session(["worker"]);
+  const params = new URLSearchParams(window.location.search);
+  const time = (iso) => iso.slice(11, 16);
+
+  async function show(day) {
+    $("day").value = day;
+    history.replaceState(null, "", "?day=" + day);
+    $("sheet-actions").hidden = true;
+    if (!me.worker_id) { say("To konto nie jest przypisane do pracownika.", true); return; }
+    let data;
+    try {
+      data = await json("/days/" + day + "/workers/" + encodeURIComponent(me.worker_id));
+    } catch (e) {
+      $("my-routes").replaceChildren(el("p", {class: "card", text: e.status === 404
+        ? "Na " + Trasa.dayPl(day) + " nie ma opublikowanego planu." : "Nie udało się: " + e.message}));
+      say("");
+      return;
+    }
+    const clients = new Map(data.clients.map((c) => [c.id, c]));
+    if (!data.routes.length) {
+      $("my-routes").replaceChildren(el("p", {class: "card", text: "Tego dnia nie masz tras."}));
+      return;
+    }
+    $("sheet-actions").hidden = false;
+    $("my-routes").replaceChildren(...data.routes.map((r) => el("section", {class: "card"},
+      el("h2", {text: "Trasa " + time(r.start) + "–" + time(r.end) + " · " + (r.distance_m / 1000).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " km"}),
+      el("ol", {class: "my-stops"}, ...r.stops.map((s) => {
+        const c = clients.get(s.client) || {};
+        return el("li", {},
+          el("strong", {text: time(s.start) + "–" + time(s.end) + " " + KIND_PL[s.kind] + (ACTION_PL[s.action] ? " (" + ACTION_PL[s.action] + ")" : "")}),
+          el("div", {text: (c.name || "") + (c.address ? ", " + c.address : "")}),
+          c.phone ? el("div", {}, "tel. ", el("a", {href: "tel:" + c.phone.replace(/\s/g, ""), text: c.phone})) : null,
+          c.mobility ? el("div", {class: "hint", text: MOBILITY_PL[c.mobility] + (c.escort ? ", z opiekunem" : "")}) : null);
+      })),
+      r.breaks && r.breaks.length ? el("p", {class: "hint", text: "Przerwy: " + r.breaks.map((b) => time(b.start) + "–" + time(b.end)).join(", ")}) : null)));
+    say("Twój dzień " + Trasa.dayPl(day) + " (plan opublikowany).");
+  }
+
+  const sheet = (format) => "/days/" + $("day").value + "/workers/" + encodeURIComponent(me.worker_id) + "/sheet?format=" + format;
+  $("sheet-pdf").addEventListener("click", () => Trasa.download(sheet("pdf"), "karta-" + $("day").value + ".pdf")
+    .catch((e) => say("Nie udało się: " + e.message, true)));
+  $("sheet-html").addEventListener("click", () => Trasa.download(sheet("html"), "karta.html", true)
+    .catch((e) => say("Nie udało się: " + e.message, true)));
+  $("day-form").addEventListener("submit", (e) => { e.preventDefault(); show($("day").value); });
+  $("previous").addEventListener("click", () => show(Trasa.addDays($("day").value, -1)));
+  $("next").addEventListener("click", () => show(Trasa.addDays($("day").value, 1)));
+  await show(params.get("day") || Trasa.isoDay(new Date()));
+})();

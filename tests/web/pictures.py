@@ -1,0 +1,91 @@
+"""The README's pictures of the coordinator's page: `python -m tests.web.pictures OUT_DIR`.
+
+Starts a Trasa server on a temporary SQLite database with the Chełm road network from
+../shared/data, loads the Chełm day, plans it (a solution budget, not a clock),
+publishes it, and saves `day-view.png` (1366x768), `left-out.png` (the left-out list
+with every reason open) and `day-view-phone.png` (390 px wide) in OUT_DIR."""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+
+import httpx
+from playwright.sync_api import Page, sync_playwright
+
+from tests.api.live.conftest import PASSWORD, start_server
+from tests.conftest import _shared_file
+from tests.web.browser import DESKTOP, PHONE, launch, log_in
+from tests.web.chelm_day import DAY, load_day
+
+SOLUTIONS = 300
+
+
+def plan_and_publish(api: httpx.Client, day: str, *, max_solutions: int) -> str:
+    """A job over the day's records, kept as a draft and published; the plan's id."""
+    answer = api.post("/plans/jobs", json={"records": {"first_day": day},
+                                           "max_solutions": max_solutions})
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.3)
+        job = api.get(f"/plans/jobs/{job['id']}").json()
+    assert job["status"] == "done", job
+    draft = api.post("/plans", json={"job_id": job["id"]})
+    assert draft.status_code == 201, draft.text
+    plan_id = str(draft.json()["id"])
+    assert api.post(f"/plans/{plan_id}/publish").status_code == 200
+    return plan_id
+
+
+def day_view(page: Page, base_url: str, day: str) -> None:
+    """The day view of `day`, once its map, timeline and left-out list are drawn."""
+    page.goto(f"{base_url}/app/dzien?day={day}")
+    page.locator(".tl-track .stop").first.wait_for()
+    page.locator(".leaflet-marker-icon.stop-icon").first.wait_for()
+    page.evaluate("document.getElementById('planning').open = false")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        server = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp,
+                              _shared_file("osm/Chelm_map.graphml"))
+        try:
+            with closing(server.client("coordinator")) as api:
+                load_day(api)
+                plan_and_publish(api, DAY, max_solutions=SOLUTIONS)
+            with sync_playwright() as playwright:
+                browser = launch(playwright)
+                for name, viewport in (("day-view", DESKTOP), ("day-view-phone", PHONE)):
+                    page = browser.new_page(viewport=viewport, locale="pl-PL",
+                                            timezone_id="Europe/Warsaw")
+                    log_in(page, server.url, "coordinator", PASSWORD)
+                    day_view(page, server.url, DAY)
+                    page.locator(".tl-track .stop").first.click()
+                    page.locator("main h1").scroll_into_view_if_needed()
+                    page.screenshot(path=args.out / f"{name}.png",
+                                    full_page=name.endswith("phone"))
+                    if name == "day-view":
+                        for summary in page.locator(".left-item summary").all():
+                            summary.click()
+                        page.locator("#left-out").scroll_into_view_if_needed()
+                        page.locator("#left-out").locator("..").screenshot(
+                            path=args.out / "left-out.png")
+                    page.close()
+                browser.close()
+        finally:
+            server.stop()
+    for name in ("day-view", "left-out", "day-view-phone"):
+        print(args.out / f"{name}.png")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
