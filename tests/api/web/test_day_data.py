@@ -1,0 +1,105 @@
+"""The day view's data: left-out tasks with a reason and a remedy in Polish, the day's
+figures, timeline rows numbered as the GeoJSON numbers stops, bases and far places, and
+the streets under the map."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from api.web.day_view import day_view
+from api.web.left_out import left_out_on
+from api.web.streets import streets_geojson, town_box
+from geo.graph import prepare_graph
+from geo.network import road_network
+from geo.synthetic import grid_graph
+from optimiser.model import Priority, Reason
+from optimiser.params import SolveParams
+from optimiser.solve import solve
+from tests.optimiser.tiny import H, problem, task, worker
+
+PHYSIO = ("physio",)
+
+
+def _day() -> tuple:
+    p = problem([worker("cus-1", skills=PHYSIO, shifts=((8 * H, 15 * H),)),
+                 worker("pes-1", skills=PHYSIO, provider="pes", shifts=((17 * H, 21 * H),))],
+                [task("morning", 1, skills=PHYSIO, priority=Priority.HIGH),
+                 task("evening", 2, skills=PHYSIO, windows=((17 * H, 20 * H),)),
+                 task("afternoon", 3, skills=PHYSIO, windows=((15 * H, 17 * H),)),
+                 task("electric", 1, skills=("electrics",)),
+                 task("far", 13, skills=PHYSIO, windows=((8 * H, 14 * H),))],
+                places=15)
+    plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=50))
+    return p, plan, p.calendar.first_date
+
+
+def test_each_left_out_task_has_its_reason_and_what_would_let_it_in_in_polish() -> None:
+    p, plan, day = _day()
+    reasons = {u.task_id: u.reason for u in plan.unassigned}
+    assert reasons == {"afternoon": Reason.NO_AVAILABILITY,
+                       "electric": Reason.NO_SKILLED_WORKER}
+    rows = {r.task: r for r in left_out_on(p, plan, day)}
+    afternoon = rows["afternoon"]
+    assert afternoon.windows == "15:00–17:00"
+    assert afternoon.reason.startswith("żaden uprawniony pracownik nie pracuje")
+    assert afternoon.hint == ("żaden fizjoterapeuta nie pracuje w godz. 15:00–17:00; "
+                              "dodatkowa zmiana PES (PES) w godz. 15:00–17:00 mogłaby je "
+                              "objąć")
+    assert "elektryk" in rows["electric"].hint and rows["electric"].priority == "zwykły"
+
+
+def test_without_a_pes_worker_the_remedy_names_a_shift_of_anyone_skilled() -> None:
+    p = problem([worker("cus-1", skills=PHYSIO, shifts=((8 * H, 15 * H),))],
+                [task("afternoon", 1, skills=PHYSIO, windows=((15 * H, 17 * H),))])
+    plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=10))
+    (row,) = left_out_on(p, plan, p.calendar.first_date)
+    assert "zmiana pracownika (fizjoterapeuta) w godz. 15:00–17:00" in row.hint
+    assert "(PES)" not in row.hint
+
+
+def test_the_day_view_has_the_days_figures_rows_stops_and_far_places() -> None:
+    p, plan, day = _day()
+    view = day_view(p, plan, day)
+    figures = view["figures"]
+    assert (figures["served"], figures["tasks"]) == (3, 5)
+    assert {b["priority"]: (b["served"], b["tasks"]) for b in figures["by_priority"]} == {
+        "high": (1, 1), "normal": (2, 4)}
+    assert figures["pes_share_target"] == pytest.approx(0.35)  # the CUS project's target
+    assert 0 < figures["pes_share"] < 1
+    rows = {r["worker"]: r for r in view["rows"]}
+    assert set(rows) == {"cus-1", "pes-1"} and rows["pes-1"]["pes"]
+    stops = [s for r in view["rows"] for s in r["stops"]]
+    for s in stops:  # numbered within the route, as GET /plans/{id}/geojson numbers them
+        route = plan.routes[s["route"]]
+        assert route.stops[s["number"] - 1].task_id == s["task"]
+    assert {s["task"]: s["far"] for s in stops} == {"morning": False, "evening": False,
+                                                    "far": True}
+    kinds = {seg["kind"] for r in view["rows"] for seg in r["segments"]}
+    assert {"drive", "visit", "idle"} <= kinds
+    assert all(seg["end_min"] > seg["start_min"] for r in view["rows"] for seg in r["segments"])
+    assert [b["workers"] for b in view["bases"]] == [["cus-1", "pes-1"]]  # one place
+    hours = view["hours"]  # whole hours around everything drawn
+    assert all(hours["from"] * 60 <= seg["start_min"] and seg["end_min"] <= hours["to"] * 60
+               for r in view["rows"] for seg in r["segments"])
+    assert hours["from"] == 8 and hours["to"] >= 18
+    assert {t["task"] for t in view["left_out"]} == {"afternoon", "electric"}
+
+
+def test_the_streets_are_each_street_once_inside_the_town() -> None:
+    network = road_network(nx.freeze(prepare_graph(grid_graph(50.0, 20.0, half_size_m=2000,
+                                                              spacing_m=200))))
+    box = town_box([(50.0, 20.0), (50.002, 20.003), (51.0, 21.0)], [(50.0, 20.0)])
+    assert box[2] < 50.01  # the far place does not stretch the town
+    (feature,) = streets_geojson(network, box)["features"]
+    lines = feature["geometry"]["coordinates"]
+    assert feature["geometry"]["type"] == "MultiLineString" and lines
+    points = [pt for line in lines for pt in line]
+    south, west, north, east = box
+    assert all(west - 0.004 <= x <= east + 0.004 and south - 0.004 <= y <= north + 0.004
+               for x, y in points)
+    # straight grid streets merge and simplify to few points (not one per edge)
+    edges_inside = sum(1 for _ in lines)
+    assert len(points) < 4 * edges_inside
+    with pytest.raises(ValueError, match="bases"):
+        town_box([(50.0, 20.0)], [])
