@@ -306,6 +306,7 @@ class _State:
                 self.frozen[key] = route.worker_id
         actuals |= self._on_board(actuals)
         self.actuals = actuals
+        self._check_reported_times(events)
         cancelled = tuple(e.target for e in events if e.kind is EventKind.CANCELLED)
         off = [self._after_frozen_work(u) for u in off]
         self.facts = Facts(cancelled, tuple(off), tuple(actuals.values()))
@@ -377,6 +378,25 @@ class _State:
                     f"back at {self.problem.calendar.hhmm(back)}")
                 start = max(start, back)
         return dataclasses.replace(u, from_s=start, to_s=max(u.to_s, start + 1))
+
+    def _check_reported_times(self, events: Sequence[Event]) -> None:
+        """Reported times must fit the route as it went: each frozen stop after the one
+        before it and the drive between them."""
+        hhmm = self.problem.calendar.hhmm
+        reported = {(e.target, e.action): i for i, e in enumerate(events)
+                    if e.kind in STOP_REPORTS}
+        for route in self.published.routes:
+            done = [s for s in route.stops if (s.task_id, s.action) in self.frozen]
+            for a, b in zip(done, done[1:], strict=False):
+                (_, a_end), (b_start, _) = self._times(a), self._times(b)
+                if a_end + self.problem.travel_s(a.location_id, b.location_id) <= b_start:
+                    continue
+                key = next((k for k in ((a.task_id, a.action), (b.task_id, b.action))
+                            if k in reported), (a.task_id, a.action))
+                where = f"events[{reported[key]}]" if key in reported else "events"
+                raise ReplanError(
+                    f"{where}: {a.task_id} ending at {hhmm(a_end)} leaves no time to reach "
+                    f"{b.task_id}, which {route.worker_id} began at {hhmm(b_start)}")
 
     def _times(self, stop: Stop) -> tuple[int, int]:
         a = self.actuals.get((stop.task_id, stop.action))
