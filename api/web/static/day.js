@@ -155,6 +155,9 @@
                          html: String(s.number), iconSize: [26, 26]}),
         title: s.number + ". " + s.worker + ": " + s.client_name + ", " + s.start + "–" + s.end,
         alt: "Przystanek " + s.number + " (" + s.worker + ")", riseOnHover: true});
+      marker.bindPopup(el("div", {}, el("strong", {text: s.number + ". " + s.worker}), el("br"),
+        (s.client_name || s.task) + ", " + s.start + "–" + s.end, el("br"), s.address || ""),
+        {autoPan: true, closeButton: true});
       marker.on("click", () => selectStop(s.route, s.number, "map"));
       marker.addTo(state.layers);
       state.markers.set(s.route + "-" + s.number, marker);
@@ -179,7 +182,7 @@
     const width = (a, b) => (100 * (b - a) / span) + "%";
     const scale = el("div", {class: "tl-scale", "aria-hidden": "true"});
     for (let h = view.hours.from; h <= view.hours.to; h++) {
-      const tick = el("span", {text: h + ":00"});
+      const tick = el("span", {text: String(h)});
       tick.style.left = at(h * 60);
       scale.append(tick);
     }
@@ -238,6 +241,7 @@
     if (marker) {
       marker.getElement().classList.add("selected");
       marker.setZIndexOffset(1000);
+      if (from !== "map") marker.openPopup();
       if (!state.map.getBounds().contains(marker.getLatLng())) {
         state.map.fitBounds(state.map.getBounds().extend(marker.getLatLng()), {padding: [24, 24]});
       }
@@ -252,7 +256,10 @@
         el("dt", {text: "Przyjazd"}), el("dd", {text: stop.arrival}),
         el("dt", {text: "Usługa"}), el("dd", {text: stop.start + "–" + stop.end}),
         el("dt", {text: "Priorytet"}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]})));
-    if (from !== "map") details.focus({preventScroll: true});
+    if (from !== "map") {
+      details.focus({preventScroll: true});
+      details.scrollIntoView({block: "nearest"});
+    }
   }
 
   /* --------------------------------------------------------------------- left out */
