@@ -5,6 +5,7 @@ new plan document with its `replanning` block. Used by `trasa replan` and the jo
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,8 +54,9 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
                           facts_before)
     published = read_plan(problem, document)
     params = ReplanParams(stability=events_in.stability, tolerance_s=60 * events_in.tolerance_min,
-                          move_cost_s=60 * events_in.move_cost_min,
-                          **({"solve": solve} if solve is not None else {}))
+                          move_cost_s=60 * events_in.move_cost_min)
+    if solve is not None:
+        params = dataclasses.replace(params, solve=solve)
     out = replan(problem, published, situation.events,
                  situation.now_s, params, on_progress=on_progress, cancel=cancel)
     violations = check(out.problem, out.plan)

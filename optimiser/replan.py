@@ -43,7 +43,7 @@ from optimiser.model import (
 )
 from optimiser.ortools import daywise
 from optimiser.ortools.model import RawRoute, RoutingProblem, Stability
-from optimiser.ortools.search import Watch, search_from
+from optimiser.ortools.search import Watch, search_fresh, search_from
 from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, slot_holders
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
@@ -130,6 +130,9 @@ class ReplanParams:
     stability: int = 1
     move_cost_s: int = 1800
     tolerance_s: int = 900
+    # False: plan what is not frozen anew (the default first solutions and GLS of a new
+    # plan, the same budget): what benchmarks.replan compares re-planning with.
+    warm_start: bool = True
 
     def __post_init__(self) -> None:
         for name in ("stability", "move_cost_s", "tolerance_s"):
@@ -261,14 +264,18 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
         budget = dataclasses.replace(params.solve, max_solutions=None if (
             params.solve.max_solutions is None) else max(1, params.solve.max_solutions
                                                           // (len(days) - n)))
-        raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
+        if params.warm_start:
+            raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
+        else:
+            raw = search_fresh(rp, dataclasses.replace(
+                budget, metaheuristic=SolveParams().metaheuristic), watch)
         raw_routes = others + [part.to_week(r) for r in raw.routes]
     plan = _finished(full, strict, state, raw_routes, offered, watch)
     violations = check(full, plan)
     if violations:
         raise PlanRejected(violations)
     changes = tuple(_changes(full, published, plan, state, params.tolerance_s))
-    untouched = sum(1 for r in published.routes if _same_route(r, plan, params.tolerance_s))
+    untouched = sum(1 for r in published.routes if same_route(r, plan, params.tolerance_s))
     return Replanned(full, plan, state.facts, changes, tuple(days), frozenset(state.frozen),
                      untouched, len(published.routes), tuple(state.warnings))
 
@@ -584,7 +591,7 @@ def _changes(full: Problem, published: Plan, plan: Plan, state: _State, toleranc
         yield Change(worker, day, ChangeKind.ADDED, task, action, None, start, reason)
 
 
-def _same_route(route: Route, plan: Plan, tolerance_s: int) -> bool:
+def same_route(route: Route, plan: Plan, tolerance_s: int) -> bool:
     for other in plan.routes:
         if other.worker_id == route.worker_id and other.stops and route.stops and any(
                 (s.task_id, s.action) == (route.stops[0].task_id, route.stops[0].action)

@@ -545,3 +545,8 @@ def _feasible_part(rp: RoutingProblem, routes: list[list[int]]) -> pywrapcp.Assi
     found = routing.ReadAssignmentFromRoutes(kept, True)
     assert found is not None, "a part found feasible route by route is feasible"
     return routing.solver().Assignment(found)
+
+
+def search_fresh(rp: RoutingProblem, params: SolveParams, watch: Watch) -> RawSolution:
+    """The search of a new plan (first solutions, then the metaheuristic) for one model."""
+    return _Search(rp, params, watch).run(None)
