@@ -21,13 +21,15 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
-from api.service import plan_scenario
+from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
 from geo.graph import GraphLoadError
 from optimiser.check import PlanRejected
 from optimiser.params import Progress, SolveParams
+from optimiser.replan import ReplanError
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +86,14 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
     try:
         scenario = parse_scenario(request["scenario"], source="job scenario")
         params = SolveParams(**request["params"])
-        planned = plan_scenario(scenario, base_dir=Path.cwd(), params=params, graph=graph,
-                                on_progress=on_progress, cancel=claim)
-        plan = planned.document()
-        status = (store.JobStatus.CANCELLED if planned.plan.stats.cancelled
-                  else store.JobStatus.DONE)
-    except (ScenarioError, GraphLoadError) as exc:
+        if request.get("kind") == REPLAN:
+            plan, cancelled = _replan(scenario, request, params, graph, on_progress, claim)
+        else:
+            planned = plan_scenario(scenario, base_dir=Path.cwd(), params=params, graph=graph,
+                                    on_progress=on_progress, cancel=claim)
+            plan, cancelled = planned.document(), planned.plan.stats.cancelled
+        status = store.JobStatus.CANCELLED if cancelled else store.JobStatus.DONE
+    except (ScenarioError, GraphLoadError, ReplanError, PlanDocumentError) as exc:
         error = str(exc)
     except PlanRejected as exc:  # a solver bug: reported, the plan never handed out
         log.error("job %s: %s", job_id, exc)
@@ -104,8 +108,23 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
     return status.value if written else "lost"
 
 
-SWEEP = "sweep"  # a job's request kind besides planning
+SWEEP = "sweep"  # a job's request kinds besides planning
+REPLAN = "replan"  # ... re-planning gives a plan too
 SWEEP_FORMAT = "trasa-sweep/1"
+
+
+def _replan(scenario: Any, request: dict[str, Any], params: SolveParams, graph: str | None,
+            on_progress: Any, claim: _Claim) -> tuple[dict[str, Any], bool]:
+    """A re-planning job: the plan version's document after the events."""
+    from api.formats.events import parse_events
+    from api.replanning import replan_document
+
+    prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph)
+    done = replan_document(scenario, prepared, request["document"],
+                           parse_events(request["events"]), solve=params,
+                           based_on=request["plan_id"], on_progress=on_progress,
+                           cancel=claim)
+    return done.document, done.replanned.plan.stats.cancelled
 
 
 def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: dict[str, Any],

@@ -11,6 +11,7 @@ from typing import Any
 
 from api.formats.events import (
     EventsIn,
+    Situation,
     facts_of,
     read_situation,
     replanning_block,
@@ -20,9 +21,17 @@ from api.formats.scenario import to_problem
 from api.formats.scenario_schema import ScenarioIn
 from api.service import PreparedScenario
 from optimiser.check import check
-from optimiser.model import Problem
+from optimiser.model import Plan, Problem
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
-from optimiser.replan import Change, Replanned, ReplanParams, apply_facts, replan
+from optimiser.replan import (
+    Change,
+    Facts,
+    Replanned,
+    ReplanParams,
+    apply_facts,
+    check_events,
+    replan,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,6 +46,37 @@ class ReplannedDocument:
         return self.replanned.problem
 
 
+@dataclass(frozen=True, eq=False)
+class Before:
+    """A plan document read back with events: the problem as it happened by that plan
+    (new requests added), the plan, and the events in the domain's terms."""
+
+    problem: Problem
+    published: Plan
+    situation: Situation
+    facts: Facts
+    added: tuple[dict[str, Any], ...]
+
+
+def read_before(scenario: ScenarioIn, problem: Problem, document: dict[str, Any],
+                events_in: EventsIn) -> Before:
+    """`document` (a plan of `scenario`, over `problem`'s matrices) with `events_in`.
+
+    Raises `ScenarioError` (an event's field) or `PlanDocumentError`."""
+    facts, added = facts_of(document, problem.calendar)
+    situation = read_situation(events_in, scenario, added_before=added)
+    happened = apply_facts(to_problem(situation.scenario, problem.matrix), facts)
+    return Before(happened, read_plan(happened, document), situation, facts, added)
+
+
+def check_events_of(scenario: ScenarioIn, problem: Problem, document: dict[str, Any],
+                    events_in: EventsIn) -> None:
+    """Refuse events that cannot apply, before any re-planning (`ReplanError`)."""
+    before = read_before(scenario, problem, document, events_in)
+    check_events(before.problem, before.published, before.situation.events,
+                 before.situation.now_s)
+
+
 def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
                     document: dict[str, Any], events_in: EventsIn, *,
                     solve: SolveParams | None = None, based_on: str | None = None,
@@ -47,18 +87,14 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
     Raises `ScenarioError`/`ReplanError` naming the field for events that do not apply,
     `PlanDocumentError` for a document that does not read back."""
     calendar = prepared.problem.calendar
-    facts_before, added_before = facts_of(document, calendar)
-    situation = read_situation(events_in, scenario, added_before=added_before)
-    # The problem as it happened by the last plan, with the new requests added.
-    problem = apply_facts(to_problem(situation.scenario, prepared.problem.matrix),
-                          facts_before)
-    published = read_plan(problem, document)
+    before = read_before(scenario, prepared.problem, document, events_in)
+    situation = before.situation
     params = ReplanParams(stability=events_in.stability, tolerance_s=60 * events_in.tolerance_min,
                           move_cost_s=60 * events_in.move_cost_min)
     if solve is not None:
         params = dataclasses.replace(params, solve=solve)
-    out = replan(problem, published, situation.events,
-                 situation.now_s, params, on_progress=on_progress, cancel=cancel)
+    out = replan(before.problem, before.published, situation.events, situation.now_s, params,
+                 on_progress=on_progress, cancel=cancel)
     violations = check(out.problem, out.plan)
     new = plan_document(out.problem, out.plan, violations=violations,
                         network=document.get("network", {}),
@@ -67,9 +103,9 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
                                 "stall_solutions": params.solve.stall_solutions,
                                 "searches": 1, "seed": params.solve.seed})
     new["replanning"] = replanning_block(
-        calendar, situation.now_s, facts_before.merged(out.facts),
-        added_before + situation.added, [change_json(calendar, c) for c in out.changes],
-        based_on)
+        calendar, situation.now_s, before.facts.merged(out.facts),
+        before.added + situation.added, [change_json(calendar, c) for c in out.changes],
+        based_on, list(out.changed_workers))
     return ReplannedDocument(new, out, situation.scenario, situation.now_s)
 
 

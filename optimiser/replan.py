@@ -696,3 +696,9 @@ def _validate(problem: Problem, published: Plan, events: Sequence[Event], now_s:
                               f"{problem.calendar.hhmm(stop.start_s)}, not yet begun")
         if e.kind is EventKind.NO_SHOW and e.action is StopAction.DROPOFF:
             raise ReplanError(f"{where}.action: a no-show is at a pickup or a visit")
+
+
+def check_events(problem: Problem, published: Plan, events: Sequence[Event], now_s: int
+                 ) -> None:
+    """Raise `ReplanError` for events that cannot apply (what `replan` refuses first)."""
+    _State(problem, published, events, now_s)

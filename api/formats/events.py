@@ -170,7 +170,7 @@ def _clock(calendar: Calendar, text: str, field: str, day: date) -> int:
 
 def replanning_block(calendar: Calendar, now_s: int, facts: Facts,
                      added: tuple[dict[str, Any], ...], changes: list[dict[str, Any]],
-                     based_on: str | None) -> dict[str, Any]:
+                     based_on: str | None, changed_workers: list[str]) -> dict[str, Any]:
     iso = calendar.iso
     return {
         "now": iso(now_s),
@@ -184,6 +184,7 @@ def replanning_block(calendar: Calendar, now_s: int, facts: Facts,
                         "end": iso(a.end_s), "no_show": a.no_show} for a in facts.actuals],
         },
         "changes": changes,
+        "changed_workers": changed_workers,
     }
 
 

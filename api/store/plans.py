@@ -30,7 +30,7 @@ class PlanConflict(RecordError):
 
 def plan_from_job(session: Session, job: Job, username: str) -> PlanVersion:
     """A draft of `job`'s plan; only a finished job's plan that passed the check."""
-    if job.request.get("kind") is not None:
+    if job.request.get("kind") not in (None, "replan"):
         raise PlanConflict(f"plans/jobs/{job.id}: a {job.request['kind']} job has no plan to "
                            "keep")
     if job.plan is None:

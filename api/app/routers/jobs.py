@@ -19,7 +19,7 @@ from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
 from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
-from api.jobs import job_request
+from api.jobs import REPLAN, job_request
 from api.security import secret_key
 from api.settings import Settings
 from api.store import jobs as store
@@ -148,10 +148,12 @@ def enqueue(session: Any, request: Request, response: Response, user: tables.Use
 
 def job_of(session: Any, job_id: str, user: tables.User, *, kind: str | None = None,
            path: str = "plans/jobs") -> tables.Job:
-    """The job `job_id` of `user` (coordinators: anyone's) of `kind` (None: planning)."""
+    """The job `job_id` of `user` (coordinators: anyone's) of `kind` (None: planning,
+    re-planning included)."""
     job = session.get(tables.Job, job_id)
+    kinds = (None, REPLAN) if kind is None else (kind,)
     if job is None or (user.role != Role.COORDINATOR and job.owner != user.username) \
-            or job.request.get("kind") != kind:
+            or job.request.get("kind") not in kinds:
         raise ApiError(404, f"{path}/{job_id}: no such job of yours")
     return job
 
