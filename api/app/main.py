@@ -10,7 +10,17 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.app import errors
-from api.app.routers import auth, csv_io, jobs, plans, records, reports, sheets, sweeps
+from api.app.routers import (
+    auth,
+    csv_io,
+    events,
+    jobs,
+    plans,
+    records,
+    reports,
+    sheets,
+    sweeps,
+)
 from api.jobs import JobRunner
 from api.settings import Settings
 from api.store.database import migrate
@@ -53,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sheets.router)
     app.include_router(reports.router)
     app.include_router(sweeps.router)
+    app.include_router(events.router)
     app.include_router(web.router)
     web.mount_static(app)
 
