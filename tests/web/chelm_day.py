@@ -1,7 +1,8 @@
 """A small day in Chełm (fictional people) for the web page's tests and pictures: three
 physiotherapists (two of the CUS until 15:00, one of a PES in the evening), a handyman,
-visits and jobs across the town, and two tasks no one can take (a visit at 15-17, when
-no physiotherapist works; a job needing an electrician)."""
+visits and jobs across the town, the senior bus taking a client to a hospital in Lublin
+(out of town), and two tasks no one can take (a visit at 15-17, when no
+physiotherapist works; a job needing an electrician)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ WORKERS = [  # id, name, provider, skills, shift
     ("w-piotr", "Piotr Lewandowski", "cus", ["physio"], ("08:00", "15:00")),
     ("w-kasia", "Katarzyna Dąb", "pes", ["physio"], ("17:00", "21:00")),
     ("w-marek", "Marek Grabowski", "cus", ["carpentry", "plumbing"], ("08:00", "16:00")),
+    ("w-jan", "Jan Kierowca", "cus", ["driving"], ("07:30", "15:30")),
 ]
+LUBLIN = {"name": "Szpital Wojewódzki, Lublin", "lat": 51.2465, "lon": 22.5684}
+TASKS = 17  # of a day: 16 visits and jobs and a trip
 
 
 def home(k: int) -> tuple[float, float]:
@@ -67,11 +71,18 @@ def load_day(api: httpx.Client, days: tuple[str, ...] = (DAY,)) -> None:
         put(api, "/clients", {"id": f"c{k:02d}", "name": name, "address": f"{street} {k + 3}",
                               "phone": f"+48 600 100 {200 + k}", "lat": lat, "lon": lon,
                               "mobility": "walks", "health_note": "nadciśnienie"})
+    put(api, "/vehicles", {"id": "bus", "name": "Bus dla seniora", "seats": 6,
+                           "wheelchair_places": 1})
     for wid, name, provider, skills, (start, end) in WORKERS:
         put(api, "/workers", {"id": wid, "name": name, "provider": provider, "skills": skills,
                               "availability": [{"start": start, "end": end}],
                               "base_lat": CENTRE[0], "base_lon": CENTRE[1],
-                              "base_name": "CUS, ul. Lubelska 63"})
+                              "base_name": "CUS, ul. Lubelska 63",
+                              **({"vehicle": "bus"} if "driving" in skills else {})})
     for n, day in enumerate(days):
-        for task in tasks(day, "" if n == 0 else f"-{n}"):
+        suffix = "" if n == 0 else f"-{n}"
+        for task in tasks(day, suffix):
             put(api, "/tasks", task)
+        put(api, "/trips", {"id": f"r1{suffix}", "client": "c03", "day": day,
+                            "dropoff": LUBLIN, "arrive_by": "10:30", "priority": "high"})
+

@@ -71,6 +71,7 @@ def main() -> None:
                     day_view(page, server.url, DAY)
                     page.locator(".tl-track .stop").first.click()
                     page.locator("main h1").scroll_into_view_if_needed()
+                    page.wait_for_timeout(500)  # the stop's label has faded in
                     page.screenshot(path=args.out / f"{name}.png",
                                     full_page=name.endswith("phone"))
                     if name == "day-view":

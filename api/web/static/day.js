@@ -159,6 +159,9 @@
         (s.client_name || s.task) + ", " + s.start + "–" + s.end, el("br"), s.address || ""),
         {autoPan: true, closeButton: true});
       marker.on("click", () => selectStop(s.route, s.number, "map"));
+      marker.on("keypress", (e) => {  // Leaflet gives Enter on a marker as a key press
+        if (e.originalEvent.key === "Enter") selectStop(s.route, s.number, "map");
+      });
       marker.addTo(state.layers);
       state.markers.set(s.route + "-" + s.number, marker);
     }
@@ -241,10 +244,12 @@
     if (marker) {
       marker.getElement().classList.add("selected");
       marker.setZIndexOffset(1000);
-      if (from !== "map") marker.openPopup();
-      if (!state.map.getBounds().contains(marker.getLatLng())) {
-        state.map.fitBounds(state.map.getBounds().extend(marker.getLatLng()), {padding: [24, 24]});
+      if (!state.map.getBounds().contains(marker.getLatLng())) {  // out of town: both in view
+        const bases = state.view.bases.map((b) => [b.lat, b.lon]);
+        state.map.fitBounds(L.latLngBounds([...bases, marker.getLatLng()]),
+                            {padding: [130, 130], animate: false});  // room for its label
       }
+      if (from !== "map") marker.openPopup();
     }
     const details = $("stop-details");
     details.replaceChildren(
