@@ -94,13 +94,15 @@ class Unavailable:
 
 @dataclass(frozen=True)
 class Actual:
-    """The real times of a stop; `no_show`: the client was not there, the task not served."""
+    """The real times of a stop by `worker_id`; `no_show`: the client was not there, the
+    task not served."""
 
     task_id: str
     action: StopAction
     start_s: int
     end_s: int
     no_show: bool = False
+    worker_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,13 +182,15 @@ class Replanned:
 
 def apply_facts(problem: Problem, facts: Facts) -> Problem:
     """`problem` as it happened: cancelled tasks gone, shifts cut where their worker (or
-    the bus a driver takes) was off, reported stops at their real times and lengths."""
+    the bus a driver takes) was off, reported stops at their real times and lengths, and
+    a shift that a late stop made longer ending when its worker is back."""
     gone = set(facts.cancelled)
     actual = {(a.task_id, a.action): a for a in facts.actuals if not a.no_show}
     tasks = tuple(_as_happened(t, actual) for t in problem.tasks if t.id not in gone)
     series = tuple(dataclasses.replace(s, task_ids=kept) for s in problem.series
                    if (kept := tuple(t for t in s.task_ids if t not in gone)))
-    workers = tuple(_cut_worker(w, facts.unavailable) for w in problem.workers)
+    workers = tuple(_overtime(problem, _cut_worker(w, facts.unavailable), actual.values())
+                    for w in problem.workers)
     return dataclasses.replace(problem, tasks=tasks, series=series, workers=workers)
 
 
@@ -203,6 +207,22 @@ def _as_happened(task: Task, actual: dict[tuple[str, StopAction], Actual]) -> Ta
         else:
             task = dataclasses.replace(task, windows=window, service_s=a.end_s - a.start_s)
     return task
+
+
+def _overtime(problem: Problem, worker: Worker, actuals: Iterable[Actual]) -> Worker:
+    """The worker's shifts, each ending no earlier than its reported stops and the drive
+    back (a visit that ran late makes the day longer: the plan records it, not refuses)."""
+    shifts = list(worker.shifts)
+    for a in actuals:
+        if a.worker_id != worker.id or not shifts:
+            continue
+        k = max((k for k, s in enumerate(shifts) if s.start_s <= a.start_s), default=0)
+        place = problem.task(a.task_id).leg(a.action)[0]
+        back = a.end_s + problem.travel_s(place, worker.end_location_id)
+        bound = shifts[k + 1].start_s - 1 if k + 1 < len(shifts) else back
+        if back > shifts[k].end_s:
+            shifts[k] = TimeWindow(shifts[k].start_s, min(back, bound))
+    return dataclasses.replace(worker, shifts=tuple(shifts))
 
 
 def _cut_worker(worker: Worker, off: Iterable[Unavailable]) -> Worker:
@@ -346,7 +366,8 @@ class _State:
                 end += e.late_s
             else:
                 start = end = at
-            out[key] = Actual(e.target, e.action, start, end, e.kind is EventKind.NO_SHOW)
+            out[key] = Actual(e.target, e.action, start, end, e.kind is EventKind.NO_SHOW,
+                              self.stop_of[key][0].worker_id)
         return out
 
     def _on_board(self, actuals: dict[tuple[str, StopAction], Actual]
@@ -362,7 +383,7 @@ class _State:
             board = actuals.get((task_id, action))
             delay = max(0, (board.end_s if board else pickup.end_s) - pickup.end_s)
             out[drop] = Actual(task_id, StopAction.DROPOFF, planned.start_s + delay,
-                               planned.end_s + delay)
+                               planned.end_s + delay, worker_id=worker)
             self.frozen[drop] = worker
         return out
 

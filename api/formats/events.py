@@ -181,7 +181,8 @@ def replanning_block(calendar: Calendar, now_s: int, facts: Facts,
             "unavailable": [{u.kind: u.id, "from": iso(u.from_s), "to": iso(u.to_s)}
                             for u in facts.unavailable],
             "actual": [{"task": a.task_id, "action": a.action.value, "start": iso(a.start_s),
-                        "end": iso(a.end_s), "no_show": a.no_show} for a in facts.actuals],
+                        "end": iso(a.end_s), "no_show": a.no_show, "worker": a.worker_id}
+                       for a in facts.actuals],
         },
         "changes": changes,
         "changed_workers": changed_workers,
@@ -204,7 +205,8 @@ def facts_of(document: dict[str, Any], calendar: Calendar) -> tuple[Facts, tuple
         off.append(Unavailable(kind, u[kind], t(u["from"], f"unavailable[{i}].from"),
                                t(u["to"], f"unavailable[{i}].to")))
     actual = [Actual(a["task"], StopAction(a["action"]), t(a["start"], f"actual[{i}].start"),
-                     t(a["end"], f"actual[{i}].end"), bool(a.get("no_show")))
+                     t(a["end"], f"actual[{i}].end"), bool(a.get("no_show")),
+                     str(a.get("worker", "")))
               for i, a in enumerate(raw.get("actual", []))]
     return Facts(tuple(raw.get("cancelled", [])), tuple(off), tuple(actual)), tuple(
         block.get("added", []))
