@@ -109,8 +109,13 @@ def read_csv(kind: str, data: bytes) -> list[BaseModel]:
         raise CsvError([CsvProblem(0, "", "", f"not UTF-8 (byte {exc.start})")]) from None
     header_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = reader.fieldnames or []
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a carriage return inside an unquoted cell
+        raise CsvError([CsvProblem(reader.line_num, "", "", f"not readable as CSV: {exc}")]
+                       ) from None
     problems = [CsvProblem(1, name, name, f"unknown column (known: {', '.join(by_name)})")
                 for name in header if name not in by_name]
     problems += [CsvProblem(1, "id", "", "the header has no id column")] if (
@@ -119,7 +124,7 @@ def read_csv(kind: str, data: bytes) -> list[BaseModel]:
         raise CsvError(problems)
     out: list[BaseModel] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         raw: dict[str, Any] = {}
         bad = False
         for name, cell in row.items():

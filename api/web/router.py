@@ -33,7 +33,7 @@ from fastapi.templating import Jinja2Templates
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
 from api.app.routers.jobs import JobPage, job_public
-from api.app.routers.sheets import _read_back as read_back
+from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
 from api.settings import Settings

@@ -65,10 +65,12 @@ def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> Rebuilt:
     plan_id = store.published_on(session, day)
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
-    return _read_back(session, settings, plan_id)
+    return read_back(session, settings, plan_id)
 
 
-def _read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
+def read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
+    """The stored plan `plan_id` read back against its job's scenario and checked (409 when
+    it cannot be); also the web page's map and day view read plans through it."""
     plan = store.get_plan(session, plan_id)
     job = session.get(Job, plan.job_id) if plan.job_id else None
     if job is None:
@@ -172,7 +174,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
         if plan_id is None:
             continue
         try:
-            plan = _read_back(session, settings, plan_id)
+            plan = read_back(session, settings, plan_id)
         except ApiError:  # a plan that cannot be read back: the other days still show
             log.warning("calendar of %s: plans/%s cannot be read back", worker_id, plan_id)
             continue
@@ -190,7 +192,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
             operation_id="read_plan_geojson")
 def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             user: Annotated[User, readers]) -> Response:
-    plan = _read_back(session, settings, plan_id)
+    plan = read_back(session, settings, plan_id)
     names = user.role == Role.COORDINATOR
     document = plan_geojson(plan.problem, plan.plan, plan.matrices, names=names)
     if names:
