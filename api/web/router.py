@@ -61,11 +61,12 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static/leaflet", StaticFiles(directory=leaflet.BASE_DIR), name="leaflet")
 
 
-def _policy(settings: Settings) -> str:
+def page_policy(settings: Settings) -> str:
+    """The pages' Content-Security-Policy: everything from Trasa, tiles from their host."""
     images = "'self' data: blob:"
-    if settings.tile_url:
-        parts = urlsplit(settings.tile_url.replace("{s}", "a"))
-        images += f" {parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}"
+    if settings.tile_url:  # its host; `{s}.tiles.org` (subdomains a, b, c) as `*.tiles.org`
+        parts = urlsplit(settings.tile_url.replace("{s}", "*"))
+        images += f" {parts.scheme}://{parts.netloc}"
     return (f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
             "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -75,7 +76,7 @@ def _page(request: Request, settings: Settings, name: str, template: str,
     page = templates.TemplateResponse(request, template, {
         "page": name, "title": title, "leaflet_version": leaflet.VERSION,
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution})
-    page.headers["Content-Security-Policy"] = _policy(settings)
+    page.headers["Content-Security-Policy"] = page_policy(settings)
     page.headers["X-Content-Type-Options"] = "nosniff"
     return page
 
