@@ -187,6 +187,8 @@ def apply_facts(problem: Problem, facts: Facts) -> Problem:
     gone = set(facts.cancelled)
     actual = {(a.task_id, a.action): a for a in facts.actuals if not a.no_show}
     tasks = tuple(_as_happened(t, actual) for t in problem.tasks if t.id not in gone)
+    tasks = tuple(dataclasses.replace(t, ride=dataclasses.replace(t.ride, return_of=None))
+                  if t.ride is not None and t.ride.return_of in gone else t for t in tasks)
     series = tuple(dataclasses.replace(s, task_ids=kept) for s in problem.series
                    if (kept := tuple(t for t in s.task_ids if t not in gone)))
     workers = tuple(_overtime(problem, _cut_worker(w, facts.unavailable), actual.values())
@@ -264,6 +266,7 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
     watch = Watch(len(strict.tasks), on_progress, cancel, params.solve.stall_solutions)
     raw_routes = [kept for r in published.routes
                   if (kept := _raw(r, state.shift_in(full, r))) is not None]
+    held = frozenset(s.id for s in full.series if s.continuity is not Continuity.NONE)
     offered: set[str] = set()
     for n, day in enumerate(days):
         if watch.stop_requested():
@@ -272,12 +275,11 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
         mine = [r for r in raw_routes if daywise.day_of_route(full, r) == day]
         elsewhere = {t for r in others for t, _, _ in r.visits}
         candidates = [t for t in strict.tasks if t.id not in elsewhere]
-        held = frozenset(s.id for s in full.series if s.continuity is not Continuity.NONE)
         part = daywise.day_problem(strict, day, candidates, others, held)
         if not part.shift_of:
             continue
-        offered |= {t.id for t in part.tasks}
         ids = {t.id for t in part.tasks}
+        offered |= ids
         pinned = dict(part.pinned) | {t: w for (t, _), w in state.frozen.items() if t in ids}
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, pinned,
                             stability=state.stability(params))
@@ -311,10 +313,6 @@ class _State:
         self.stop_of = {(s.task_id, s.action): (r, s) for r in published.routes
                         for s in r.stops}
         self.unserved = {u.task_id: u for u in published.unassigned}
-        known = set(self.stop_of) | {(t, a) for t in self.unserved
-                                     for a in _actions(problem, t)}
-        self.added = [t.id for t in problem.tasks
-                      if not any((t.id, a) in known for a in t.actions)]
         _validate(problem, published, events, now_s, self.stop_of, self.unserved)
         self.events = list(events)
         self.new_requests = {e.target for e in events if e.kind is EventKind.NEW_REQUEST}
@@ -335,6 +333,9 @@ class _State:
         self.actuals = actuals
         self._check_reported_times(events)
         cancelled = tuple(e.target for e in events if e.kind is EventKind.CANCELLED)
+        # A return trip goes with its outbound ride.
+        cancelled += tuple(t.id for t in problem.tasks if t.ride is not None
+                           and t.ride.return_of in cancelled and t.id not in cancelled)
         off = [self._after_frozen_work(u) for u in off]
         self.facts = Facts(cancelled, tuple(off), tuple(actuals.values()))
 
@@ -482,10 +483,10 @@ class _State:
         for e in self.events:
             if e.kind is EventKind.NEW_REQUEST:
                 touched |= {full.day_of(w.start_s) for w in full.task(e.target).windows}
-            elif e.kind is EventKind.CANCELLED and (e.target, _first(self.problem, e.target)
-                                                    ) in self.stop_of:
-                _, stop = self.stop_of[(e.target, _first(self.problem, e.target))]
-                touched.add(full.day_of(stop.start_s))
+            elif e.kind is EventKind.CANCELLED:
+                found = self.stop_of.get((e.target, _first(self.problem, e.target)))
+                if found is not None:
+                    touched.add(full.day_of(found[1].start_s))
         for u in self.facts.unavailable:
             touched |= set(range(full.day_of(u.from_s), full.day_of(max(u.from_s, u.to_s - 1))
                                  + 1))
@@ -556,20 +557,21 @@ def _finished(full: Problem, strict: Problem, state: _State, raw_routes: list[Ra
     else:
         raise PlanRejected(check(strict, plan))
     served = {s.task_id for r in plan.routes for s in r.stops}
+    planned_for = {t.id for t in strict.tasks}
     unassigned = []
     for task in full.tasks:
         if task.id in served:
             continue
         if task.id in state.no_show:
             unassigned.append(Unassigned(task.id, Reason.NO_SHOW))
-        elif task.id in offered and task.id in strict._by_id["task"]:
+        elif task.id in offered and task.id in planned_for:
             mine = strict.task(task.id)
             reason = diagnose_alone(strict, mine)
             unassigned.append(Unassigned(task.id, reason) if reason else Unassigned(
                 task.id, Reason.CAPACITY_EXHAUSTED, slot_holders(strict, plan, mine)))
         elif task.id in state.unserved:
             unassigned.append(state.unserved[task.id])
-        elif task.id in strict._by_id["task"]:
+        elif task.id in planned_for:
             # A task of a day not planned again, that lost its place there (a rule
             # spanning days, e.g. weekly hours, after a change today).
             unassigned.append(Unassigned(task.id, Reason.CAPACITY_EXHAUSTED,
@@ -632,13 +634,8 @@ def _hits(u: Unavailable, worker: Worker) -> bool:
             or u.kind == "vehicle" and u.id == worker.vehicle_id)
 
 
-def _actions(problem: Problem, task_id: str) -> tuple[StopAction, ...]:
-    tasks = problem._by_id["task"]
-    return tasks[task_id].actions if task_id in tasks else (StopAction.SERVE,)
-
-
 def _first(problem: Problem, task_id: str) -> StopAction:
-    return _actions(problem, task_id)[0]
+    return next((t.actions[0] for t in problem.tasks if t.id == task_id), StopAction.SERVE)
 
 
 def _from_now(task: Task, now_s: int) -> Task | None:
@@ -665,8 +662,9 @@ def _from_now(task: Task, now_s: int) -> Task | None:
 def _validate(problem: Problem, published: Plan, events: Sequence[Event], now_s: int,
               stop_of: dict[tuple[str, StopAction], tuple[Route, Stop]],
               unserved: dict[str, Unassigned]) -> None:
-    tasks, workers = problem._by_id["task"], problem._by_id["worker"]
-    vehicles = problem._by_id["vehicle"]
+    tasks = {t.id: t for t in problem.tasks}
+    workers = {w.id for w in problem.workers}
+    vehicles = {v.id for v in problem.vehicles}
     in_plan = {t for t, _ in stop_of} | set(unserved)
     if now_s < 0:
         raise ReplanError(f"now: {now_s} s is before the plan's first day")
@@ -691,11 +689,14 @@ def _validate(problem: Problem, published: Plan, events: Sequence[Event], now_s:
         if e.target not in tasks:
             raise ReplanError(f"{where}.task: unknown task {e.target!r}")
         if e.kind is EventKind.CANCELLED:
-            key = (e.target, tasks[e.target].actions[0])
-            if key in stop_of and stop_of[key][1].start_s < now_s:
-                raise ReplanError(f"{where}.task: {e.target!r} began at "
-                                  f"{problem.calendar.hhmm(stop_of[key][1].start_s)}, before "
-                                  "now; it cannot be cancelled")
+            returns = [t.id for t in problem.tasks
+                       if t.ride is not None and t.ride.return_of == e.target]
+            for task_id in (e.target, *returns):  # a return trip goes with its outbound
+                key = (task_id, tasks[task_id].actions[0])
+                if key in stop_of and stop_of[key][1].start_s < now_s:
+                    raise ReplanError(f"{where}.task: {task_id!r} began at "
+                                      f"{problem.calendar.hhmm(stop_of[key][1].start_s)}, "
+                                      "before now; it cannot be cancelled")
             continue
         key = (e.target, e.action)
         if key not in stop_of:
