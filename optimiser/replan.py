@@ -668,8 +668,13 @@ def _validate(problem: Problem, published: Plan, events: Sequence[Event], now_s:
     in_plan = {t for t, _ in stop_of} | set(unserved)
     if now_s < 0:
         raise ReplanError(f"now: {now_s} s is before the plan's first day")
+    cancelled = {e.target: i for i, e in enumerate(events) if e.kind is EventKind.CANCELLED}
     for i, e in enumerate(events):
         where = f"events[{i}]"
+        if e.kind in STOP_REPORTS and e.target in cancelled:
+            raise ReplanError(f"{where}.task: {e.target!r} is cancelled in "
+                              f"events[{cancelled[e.target]}]; a stop report and a "
+                              "cancellation of one task contradict each other")
         if e.kind is EventKind.NEW_REQUEST:
             if e.target not in tasks:
                 raise ReplanError(f"{where}.task: {e.target!r} is not a task of the problem")
