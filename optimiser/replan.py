@@ -48,6 +48,8 @@ from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, Solv
 from optimiser.reasons import diagnose_alone, slot_holders
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
 
+_NEVER = 2**40  # a window's end no plan reaches: cut only from now on
+
 
 class ReplanError(ProblemError):
     """An event that cannot apply to the plan; the message names the event and field."""
@@ -444,7 +446,7 @@ class _State:
             if any(k in self.frozen for k in keys):
                 tasks.append(self._pinned_task(task))
                 continue
-            cut = _from_now(task, self.now_s)
+            cut = daywise.cut_to(task, self.now_s, _NEVER)
             if cut is not None:
                 tasks.append(cut)
         ids = {t.id for t in tasks}
@@ -636,27 +638,6 @@ def _hits(u: Unavailable, worker: Worker) -> bool:
 
 def _first(problem: Problem, task_id: str) -> StopAction:
     return next((t.actions[0] for t in problem.tasks if t.id == task_id), StopAction.SERVE)
-
-
-def _from_now(task: Task, now_s: int) -> Task | None:
-    """The task with only what is left of its windows from `now_s`, or None if nothing is."""
-    def left(windows: tuple[TimeWindow, ...], service: int) -> tuple[TimeWindow, ...]:
-        return tuple(TimeWindow(max(w.start_s, now_s), w.end_s) for w in windows
-                     if w.end_s - max(w.start_s, now_s) >= service)
-
-    windows = left(task.windows, task.service_s)
-    if not windows:
-        return None
-    ride = task.ride
-    if ride is not None and ride.dropoff_windows:
-        drop = left(ride.dropoff_windows, ride.alight_s)
-        if not drop:
-            return None
-        ride = dataclasses.replace(ride, dropoff_windows=drop)
-    try:
-        return dataclasses.replace(task, windows=windows, ride=ride)
-    except ProblemError:
-        return None
 
 
 def _validate(problem: Problem, published: Plan, events: Sequence[Event], now_s: int,

@@ -95,7 +95,7 @@ def day_problem(problem: Problem, day: int, tasks: Sequence[Task],
     pinned: dict[str, str] = {}
     series_of = {t: s for s in problem.series for t in s.task_ids}
     for task in tasks:
-        cut = _cut(task, lo, hi)
+        cut = cut_to(task, lo, hi)
         if cut is None:
             continue
         series = series_of.get(task.id)
@@ -114,7 +114,7 @@ def day_problem(problem: Problem, day: int, tasks: Sequence[Task],
               if series_of[t].continuity is Continuity.REQUIRED
               or any(can_serve(sub, sub.worker(w), sub.task(t), s) for s in sub.worker(w).shifts)}
     deferrable = frozenset(t.id for t in offered
-                           if any(_cut(problem.task(t.id), a, b) is not None for a, b in later))
+                           if any(cut_to(problem.task(t.id), a, b) is not None for a, b in later))
     present = {s.id for s in sub.series}
     return DayProblem(sub, shift_of, pinned, deferrable,
                       frozenset(held & present))
@@ -147,7 +147,7 @@ def _shifts_left(problem: Problem, worker: Worker, day: int, others: Sequence[Ra
     return dataclasses.replace(worker, shifts=tuple(shifts), max_week_s=week_left), index
 
 
-def _cut(task: Task, lo: int, hi: int) -> Task | None:
+def cut_to(task: Task, lo: int, hi: int) -> Task | None:
     """The task with its windows cut to [lo, hi], or None if no window is left."""
     def within(windows: tuple[TimeWindow, ...], service: int) -> tuple[TimeWindow, ...]:
         return tuple(TimeWindow(max(w.start_s, lo), min(w.end_s, hi)) for w in windows
