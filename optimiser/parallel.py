@@ -8,6 +8,11 @@ lowest seed on a tie. Each search is an ordinary `solve` with its own seed, so
 with `max_solutions` the result is the same on any machine. Progress from every
 search reaches `on_progress` (served is the best search's so far); `cancel`
 stops them all, and each keeps its best plan.
+
+The searches share the wall-clock time limit, counted from the call, but a
+search that starts late (a loaded machine, a heavy main module to import) still
+gets at least half of it: a search cut to nothing would hand back its first,
+worst plan.
 """
 
 from __future__ import annotations
@@ -37,11 +42,11 @@ def solve_side_by_side(problem: Problem, params: SolveParams, solver: Solver,
     started = time.monotonic()
     deadline = time.time() + params.time_limit_s  # wall clock: the children share it
     context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager, ProcessPoolExecutor(
-            max_workers=params.searches, mp_context=context) as pool:
-        stop, progress = manager.Event(), manager.Queue()
+    stop, progress = context.Event(), context.Queue()
+    with ProcessPoolExecutor(max_workers=params.searches, mp_context=context,
+                             initializer=_share, initargs=(stop, progress)) as pool:
         futures = [pool.submit(_one, solver, problem, dataclasses.replace(
-            params, seed=params.seed + k, searches=1), deadline, stop, progress)
+            params, seed=params.seed + k, searches=1), deadline)
             for k in range(params.searches)]
         pending = set(futures)
         best_served = 0
@@ -71,9 +76,16 @@ def _pass_on(progress: Any, on_progress: ProgressCallback | None, best_served: i
             on_progress(dataclasses.replace(p, served=best_served))
 
 
-def _one(solver: Solver, problem: Problem, params: SolveParams, deadline: float, stop: Any,
-         progress: Any) -> Plan:
-    """One search in a worker process, for the time left until `deadline`."""
-    left = max(0.1, deadline - time.time())
+_shared: dict[str, Any] = {}  # in a worker process: the stop event and the progress queue
+
+
+def _share(stop: Any, progress: Any) -> None:
+    """Pool initializer: process-shared objects can only reach a worker when it starts."""
+    _shared.update(stop=stop, progress=progress)
+
+
+def _one(solver: Solver, problem: Problem, params: SolveParams, deadline: float) -> Plan:
+    """One search in a worker process, until `deadline` but for half its limit at least."""
+    left = max(params.time_limit_s / 2, deadline - time.time())
     return solver(problem, params=dataclasses.replace(params, time_limit_s=left),
-                 on_progress=progress.put, cancel=stop)
+                  on_progress=_shared["progress"].put, cancel=_shared["stop"])

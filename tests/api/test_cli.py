@@ -333,3 +333,14 @@ def test_demo_plans_the_embedded_scenario_from_any_folder(tmp_path: Path) -> Non
     assert plan["scenario"] and plan["kpis"]["served"] > 0
     # Offline the demo falls back to a generated grid, and then it must say so.
     assert ("NOT A REAL ROAD NETWORK" in flat(result.stdout)) == plan["network"]["synthetic"]
+
+
+def test_the_entry_point_imports_no_command_so_spawned_searches_start_at_once():
+    # Side-by-side searches and the server's job pool are spawned processes that import the
+    # main module first; with every command behind it they lost ~6 s of a 10 s limit.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, api.cli.main; print(' '.join(sys.modules))"],
+        capture_output=True, text=True, check=True).stdout.split()
+    assert "api.cli.main" in loaded
+    heavy = {"api.cli.commands", "optimiser", "geo", "weasyprint", "matplotlib", "osmnx"}
+    assert heavy.isdisjoint(loaded)
