@@ -7,8 +7,13 @@
   map (`route`, `number` match `GET /plans/{id}/geojson`); a stop farther than
   `FAR_M` from the worker's base is out of town (`far`);
 - `bases`: the workers' bases; `left_out`: the day's unassigned tasks with reasons and
-  what would let them in (`api.web.left_out`).
-Times are local `HH:MM` and minutes after the day's midnight (for drawing)."""
+  what would let them in (`api.web.left_out`);
+- `changes`: what re-planning changed that day (`api.web.changes`; None for a plan never
+  re-planned), each stop marked `change` "added" or "retimed" (`was`: the old start);
+- `choices`: what the event form offers (the day's workers, buses, requests; clients
+  and places for an urgent ride).
+Times are local `HH:MM` and minutes after the day's midnight (for drawing); `utc_offset`
+is the day's offset from UTC (`+01:00`), for the event form's ISO times."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from api.formats.overview import LABELS, route_segments
+from api.web.changes import day_changes, mark_stops
 from api.web.left_out import KIND_PL, left_out_on
 from api.web.streets import FAR_M
 from geo.network import haversine_m
@@ -91,6 +97,7 @@ def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:
             row["stops"].append({
                 "route": k, "number": n, "task": task.id, "kind": task.kind.value,
                 "kind_label": KIND_PL[task.kind.value], "action": ACTION_PL[stop.action.value],
+                "action_id": stop.action.value,
                 "arrival": cal.hhmm(stop.arrival_s), "start": cal.hhmm(stop.start_s),
                 "end": cal.hhmm(stop.end_s), "start_min": (stop.start_s - midnight) / 60,
                 "end_min": (stop.end_s - midnight) / 60, "far": far,
@@ -116,13 +123,47 @@ def day_bases(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def day_view(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
-    """The day view of `day` (with client names and places: for coordinators)."""
+def day_view(problem: Problem, plan: Plan, day: date,
+             replanning: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The day view of `day` (with client names and places: for coordinators); with the
+    plan document's `replanning` block, what re-planning changed that day."""
     rows = day_rows(problem, plan, day)
+    changes = day_changes(problem, replanning, day)
+    mark_stops(rows, changes)
     minutes = [m for r in rows for s in r["segments"] for m in (s["start_min"], s["end_min"])]
     first = int(min(minutes, default=7 * 60) // 60)
     last = int(-(-max(minutes, default=17 * 60) // 60))
     left = [dataclasses.asdict(t) for t in left_out_on(problem, plan, day)]
-    return {"day": day.isoformat(), "figures": day_figures(problem, plan, day), "rows": rows,
-            "bases": day_bases(problem, plan, day), "left_out": left,
+    noon = problem.calendar.moment(problem.calendar.at(day, 12))
+    return {"day": day.isoformat(), "utc_offset": noon.isoformat()[-6:],
+            "figures": day_figures(problem, plan, day), "rows": rows,
+            "bases": day_bases(problem, plan, day), "left_out": left, "changes": changes,
+            "choices": event_choices(problem, day),
             "hours": {"from": max(0, first), "to": min(24, max(last, first + 1))}}
+
+
+def event_choices(problem: Problem, day: date) -> dict[str, Any]:
+    """What the page's event form offers on `day`: its workers and buses, its requests (to
+    cancel or report late), and the clients and places an urgent ride can go between."""
+    cal = problem.calendar
+    working = [w for w in problem.workers if any(cal.date_of(s.start_s) == day
+                                                 for s in w.shifts)]
+    buses = {w.vehicle_id for w in working if w.vehicle_id}
+    clients = {c.id: c.name for c in problem.clients}
+    homes = {c.location_id for c in problem.clients} | {
+        w.start_location_id for w in problem.workers} | {w.end_location_id for w in problem.workers}
+    tasks = sorted((t for t in problem.tasks if t.windows
+                    and cal.date_of(t.windows[0].start_s) == day),
+                   key=lambda t: (t.windows[0].start_s, t.id))
+    return {
+        "workers": [{"id": w.id, "name": w.name} for w in sorted(working, key=lambda w: w.name)],
+        "vehicles": [{"id": v.id, "name": v.name or v.id} for v in problem.vehicles
+                     if v.id in buses],
+        "tasks": [{"id": t.id, "kind": t.kind.value, "label": (
+            f"{clients.get(t.client_id or '', '') or t.id} — {KIND_PL[t.kind.value]}, "
+            f"{cal.hhmm(t.windows[0].start_s)}")} for t in tasks],
+        "clients": sorted(({"id": c.id, "name": c.name} for c in problem.clients),
+                          key=lambda c: c["name"]),
+        "places": [{"id": p.id, "name": p.name or p.id} for p in problem.locations
+                   if p.id not in homes],
+    }

@@ -39,6 +39,7 @@ from api.jobs import SWEEP
 from api.settings import Settings
 from api.store import audit
 from api.store import jobs as job_store
+from api.store import plans as store
 from api.store.tables import User
 from api.store.users import Role
 from api.web.day_view import day_view
@@ -133,10 +134,9 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
     if day not in dates:
         raise ApiError(422, f"day: {day} is not a day of plans/{plan_id} ({dates[0]} to "
                             f"{dates[-1]})")
-    view = day_view(found.problem, found.plan, day)
-    tasks = {s["task"] for r in view["rows"] for s in r["stops"]} | {
-        t["task"] for t in view["left_out"]}
-    clients = sorted({c for t in tasks if (c := found.problem.task(t).client_id)})
+    replanning = store.document_of(session, plan_id).get("replanning")
+    view = day_view(found.problem, found.plan, day, replanning)
+    clients = sorted(c["id"] for c in view["choices"]["clients"])  # every name it shows
     audit.record_reads(session, user.username, [f"clients/{c}" for c in clients])
     session.commit()
     return {"plan_id": plan_id, "name": found.problem.name, "warning": found.warning,

@@ -3,7 +3,9 @@
 Starts a Trasa server on a temporary SQLite database with the Chełm road network from
 ../shared/data, loads the Chełm day, plans it (a solution budget, not a clock),
 publishes it, and saves `day-view.png` (1366x768), `left-out.png` (the left-out list
-with every reason open) and `day-view-phone.png` (390 px wide) in OUT_DIR."""
+with every reason open) and `day-view-phone.png` (390 px wide) in OUT_DIR; then a
+physiotherapist goes home sick at 10:00 and `replanned-day.png` shows the day
+re-planned, with the changes."""
 
 from __future__ import annotations
 
@@ -41,9 +43,24 @@ def plan_and_publish(api: httpx.Client, day: str, *, max_solutions: int) -> str:
     return plan_id
 
 
-def day_view(page: Page, base_url: str, day: str) -> None:
-    """The day view of `day`, once its map, timeline and left-out list are drawn."""
-    page.goto(f"{base_url}/app/dzien?day={day}")
+def replan(api: httpx.Client, plan_id: str, events: dict[str, object]) -> str:
+    """The plan re-planned after `events` (a solution budget), kept as a draft; its id."""
+    answer = api.post(f"/plans/{plan_id}/events", json={**events, "max_solutions": 100})
+    assert answer.status_code == 202, answer.text
+    job = answer.json()
+    while job["status"] in ("queued", "running"):
+        time.sleep(0.3)
+        job = api.get(f"/plans/jobs/{job['id']}").json()
+    assert job["status"] == "done", job
+    draft = api.post("/plans", json={"job_id": job["id"]})
+    assert draft.status_code == 201, draft.text
+    return str(draft.json()["id"])
+
+
+def day_view(page: Page, base_url: str, day: str, plan_id: str | None = None) -> None:
+    """The day view of `day` (of `plan_id`, or the published plan), once its map,
+    timeline and left-out list are drawn."""
+    page.goto(f"{base_url}/app/dzien?day={day}" + (f"&plan={plan_id}" if plan_id else ""))
     page.locator(".tl-track .stop").first.wait_for()
     page.locator(".leaflet-marker-icon.stop-icon").first.wait_for()
     page.evaluate("document.getElementById('planning').open = false")
@@ -61,7 +78,9 @@ def main() -> None:
         try:
             with closing(server.client("coordinator")) as api:
                 load_day(api)
-                plan_and_publish(api, DAY, max_solutions=SOLUTIONS)
+                published = plan_and_publish(api, DAY, max_solutions=SOLUTIONS)
+                replanned = replan(api, published, {"now": "10:00", "events": [
+                    {"kind": "worker_unavailable", "worker": "w-anna", "from": "10:00"}]})
             with sync_playwright() as playwright:
                 browser = launch(playwright)
                 for name, viewport in (("day-view", DESKTOP), ("day-view-phone", PHONE)):
@@ -81,10 +100,18 @@ def main() -> None:
                         page.locator("#left-out").locator("..").screenshot(
                             path=args.out / "left-out.png")
                     page.close()
+                page = browser.new_page(viewport=DESKTOP, locale="pl-PL",
+                                        timezone_id="Europe/Warsaw")
+                log_in(page, server.url, "coordinator", PASSWORD)
+                day_view(page, server.url, DAY, plan_id=replanned)
+                page.locator(".tl-track .stop.changed").first.click()
+                page.locator("#changes").scroll_into_view_if_needed()
+                page.wait_for_timeout(500)
+                page.screenshot(path=args.out / "replanned-day.png", full_page=True)
                 browser.close()
         finally:
             server.stop()
-    for name in ("day-view", "left-out", "day-view-phone"):
+    for name in ("day-view", "left-out", "day-view-phone", "replanned-day"):
         print(args.out / f"{name}.png")  # noqa: T201
 
 

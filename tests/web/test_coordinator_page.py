@@ -140,6 +140,65 @@ def test_the_coordinator_plans_a_day_sees_it_on_the_map_and_timeline_and_publish
         assert (tmp_path / png).stat().st_size > 20_000
 
 
+def test_the_coordinator_records_a_sick_worker_and_sees_the_day_replanned_with_changes(
+        page: Page, web_server: Server, published: str, tmp_path: Path) -> None:
+    log_in(page, web_server.url, "coordinator", PASSWORD)
+    day_view(page, web_server.url, OTHER_DAY)
+    expect(page.locator("#plan-state")).to_have_text("opublikowany")
+    expect(page.locator("#changes")).to_be_hidden()
+    def stops_of(name: str):
+        return page.locator(f'.tl-row[aria-label="{name}"] .stop')
+
+    sick = max((w[1] for w in WORKERS[:2]), key=lambda name: stops_of(name).count())
+    sick_row = stops_of(sick)
+    had = sick_row.count()
+    assert had >= 2
+    page.locator("#events-card summary").click()
+    page.get_by_label("Zdarzenie", exact=True).select_option("worker_unavailable")
+    expect(page.get_by_label("Zgłoszenie")).to_be_hidden()  # only this event's fields
+    page.get_by_label("Pracownik", exact=True).select_option(label=sick)
+    page.get_by_label("Godzina zdarzenia").fill("09:00")
+    page.evaluate("document.getElementById('planning').open = true")
+    page.get_by_label("Najwięcej rozwiązań").fill(str(SOLUTIONS))
+    page.get_by_role("button", name="Zapisz zdarzenie i przeplanuj").click()
+    expect(page.locator("#job-label")).to_contain_text("Przeplanowanie")
+    expect(page.locator("#job-progress")).to_have_attribute("value", "100", timeout=120_000)
+    expect(page.locator("#plan-state")).to_have_text("szkic")
+
+    # the changes: listed in Polish, the sick worker's later stops gone to others, the
+    # new stops outlined on the timeline and the map, the moment drawn on the timeline
+    changes = page.locator("#changes-list li")
+    expect(page.locator("#changes-note")).to_contain_text("Przeplanowano o 09:00")
+    removed = changes.filter(has_text=f"{sick}: zdjęty")
+    assert removed.count() >= 1
+    expect(removed.first).to_contain_text(re.compile(r"przekazany do: |pominięty|pracownik"))
+    starts = [re.search(r"(\d\d:\d\d)–", sick_row.nth(k).get_attribute("title") or "")
+              for k in range(sick_row.count())]
+    assert sick_row.count() < had and all(m and m.group(1) < "09:00" for m in starts)
+    added = page.locator(".tl-track .stop.changed.added")
+    assert added.count() >= 1
+    expect(page.locator(".leaflet-marker-icon.stop-icon.changed")).to_have_count(
+        page.locator(".tl-track .stop.changed").count())
+    expect(page.locator(".tl-scale .now-line")).to_have_count(1)
+    added.first.click()
+    expect(page.locator("#stop-details .change-note")).to_have_text("nowy na tej trasie")
+    page.locator("#changes").screenshot(path=tmp_path / "changes.png")
+    assert (tmp_path / "changes.png").stat().st_size > 5_000
+
+    # an urgent ride for a client in a wheelchair, on the re-planned draft
+    page.get_by_label("Zdarzenie", exact=True).select_option("urgent_ride")
+    page.get_by_label("Klient").select_option(label=NAMES[5])
+    page.get_by_label("Dokąd").select_option(label=LUBLIN["name"])
+    page.get_by_label("na wózku").check()
+    page.get_by_label("Godzina zdarzenia").fill("10:30")
+    page.get_by_role("button", name="Zapisz zdarzenie i przeplanuj").click()
+    expect(page.locator("#changes-note")).to_contain_text("Przeplanowano o 10:30",
+                                                          timeout=120_000)
+    ride = changes.filter(has_text=f"{NAMES[5]} (wsiadanie)")
+    expect(ride).to_contain_text("nowe zgłoszenie")
+    expect(page.locator(".tl-track .stop.changed.added.trip")).to_have_count(2)
+
+
 def test_a_worker_sees_only_their_own_published_day(
         page: Page, web_server: Server, published: str) -> None:
     log_in(page, web_server.url, "worker", PASSWORD)  # the account of w-anna

@@ -38,11 +38,13 @@ EXAMPLE: dict[str, Any] = {"now": "10:05", "events": [
 
 
 class EventsBody(EventsIn):
-    """The events (docs/replanning.md) and the search budget (a solution count)."""
+    """The events (docs/replanning.md) and the search budget: a solution count, and at
+    most `time_limit_s` (default: the server's limit for jobs)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               json_schema_extra={"examples": [EXAMPLE]})
     max_solutions: int = Field(default=200, gt=0, le=5000)
+    time_limit_s: float | None = Field(default=None, gt=0)
 
 
 @router.post("/plans/{plan_id}/events", status_code=202, response_model=JobPublic,
@@ -60,9 +62,13 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
     if job is None:
         raise ApiError(409, f"plans/{plan_id}: the plan has no job, so no scenario to "
                             "re-plan with")
+    limit = settings.job_time_limit_s if body.time_limit_s is None else body.time_limit_s
+    if limit > settings.job_time_limit_s:
+        raise ApiError(422, f"time_limit_s: {limit} is over the server's limit of "
+                            f"{settings.job_time_limit_s} s")
     refuse_when_full(session, settings)
     snapshot = job.request["scenario"]
-    events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions"},
+    events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions", "time_limit_s"},
                              exclude_none=True)
     scenario = parse_scenario(snapshot, source="the plan's scenario")
     n = len(scenario.locations)
@@ -74,7 +80,7 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
         raise ApiError(422, str(exc)) from None
     except PlanDocumentError as exc:
         raise ApiError(409, f"plans/{plan_id}: its document does not read back: {exc}") from None
-    params = {"time_limit_s": settings.job_time_limit_s, "max_solutions": body.max_solutions,
+    params = {"time_limit_s": limit, "max_solutions": body.max_solutions,
               "stall_solutions": None, "seed": 0, "searches": 1}
     return enqueue(session, request, response, user, {
         "kind": REPLAN, "scenario": snapshot, "plan_id": plan_id, "document": plan.document,

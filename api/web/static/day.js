@@ -1,12 +1,14 @@
 /* The coordinator's day view: plan versions of a day, KPIs, the map (streets from the
    road network, routes along them, numbered stops, bases, out-of-town places), the
-   timeline, what was left out and why; planning jobs with progress; publishing. */
+   timeline, what was left out and why; planning jobs with progress; publishing; events
+   of the day (a sick worker, an urgent ride) re-planned, with the changes highlighted. */
 "use strict";
 (async () => {
   const {el, json, call, say} = Trasa;
   const COLOURS = ["#1f5fa8", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b",
                    "#a93226", "#2e4053", "#7d6608", "#6c3483"];
   const KIND_ICON = {visit: "wizyta", job: "zlecenie", trip: "przewóz"};
+  const BUSY = ["plan-tomorrow", "plan-week", "plan-start", "event-submit"];
   const state = {day: null, versions: [], plan: null, view: null, markers: new Map(),
                  buttons: new Map(), map: null, layers: null, tiles: null, job: null};
   const $ = (id) => document.getElementById(id);
@@ -50,7 +52,9 @@
   function clearPlan() {
     state.plan = null; state.view = null;
     $("plan-state").textContent = "";
-    for (const id of ["publish", "overview-pdf", "overview-html"]) $(id).hidden = true;
+    for (const id of ["publish", "overview-pdf", "overview-html", "events-card", "changes"]) {
+      $(id).hidden = true;
+    }
     $("kpis").replaceChildren();
     $("timeline").replaceChildren();
     $("left-out").replaceChildren();
@@ -79,6 +83,8 @@
     renderMap(view, routes, streets);
     renderTimeline(view, published);
     renderLeftOut(view.left_out);
+    renderChanges(view.changes);
+    fillEventForm(view);
     say("Plan na " + Trasa.dayPl(state.day) + ": " + Trasa.STATUS_PL[plan.status] + ".");
   }
 
@@ -151,7 +157,8 @@
     }
     for (const s of stops) {
       const marker = L.marker([s.lat, s.lon], {
-        icon: L.divIcon({className: "stop-icon " + colourClass(s.route) + (s.far ? " far-icon" : ""),
+        icon: L.divIcon({className: "stop-icon " + colourClass(s.route) + (s.far ? " far-icon" : "")
+                           + (s.change ? " changed " + s.change : ""),
                          html: String(s.number), iconSize: [26, 26]}),
         title: s.number + ". " + s.worker + ": " + s.client_name + ", " + s.start + "–" + s.end,
         alt: "Przystanek " + s.number + " (" + s.worker + ")", riseOnHover: true});
@@ -199,9 +206,10 @@
         track.append(seg);
       }
       for (const s of r.stops) {
-        const button = el("button", {type: "button", class: "stop " + colourClass(s.route) + " " + s.kind,
+        const button = el("button", {type: "button", class: "stop " + colourClass(s.route) + " " + s.kind
+            + (s.change ? " changed " + s.change : ""),
           "aria-label": "Przystanek " + s.number + ": " + s.kind_label + (s.action ? " (" + s.action + ")" : "")
-            + ", " + s.client_name + ", " + s.start + "–" + s.end,
+            + ", " + s.client_name + ", " + s.start + "–" + s.end + changeNote(s),
           title: s.number + ". " + s.client_name + " " + s.start + "–" + s.end,
           onclick: () => selectStop(s.route, s.number, "timeline")}, String(s.number));
         button.style.left = at(s.start_min);
@@ -222,6 +230,17 @@
       }
       return el("div", {class: "tl-row", role: "group", "aria-label": r.name}, head, track);
     });
+    const nowMin = view.changes && view.changes.now_min;
+    if (nowMin !== null && nowMin !== undefined && nowMin >= from && nowMin <= from + span) {
+      const line = el("span", {class: "now-line", title: "przeplanowano o " + view.changes.now});
+      line.style.left = at(nowMin);
+      scale.append(line);
+      for (const row of rows) {
+        const mark = el("span", {class: "now-line", "aria-hidden": "true"});
+        mark.style.left = at(nowMin);
+        row.lastChild.append(mark);
+      }
+    }
     const inner = el("div", {class: "tl-inner"}, el("div", {class: "tl-row tl-top"},
       el("div", {class: "tl-head"}, el("small", {text: "godzina"})), scale), ...rows);
     $("timeline").replaceChildren(rows.length ? inner : el("p", {text: "Nikt nie pracuje tego dnia."}));
@@ -260,7 +279,9 @@
         el("dt", {text: "Adres"}), el("dd", {text: (stop.address || "—") + (stop.far ? " (poza miastem)" : "")}),
         el("dt", {text: "Przyjazd"}), el("dd", {text: stop.arrival}),
         el("dt", {text: "Usługa"}), el("dd", {text: stop.start + "–" + stop.end}),
-        el("dt", {text: "Priorytet"}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]})));
+        el("dt", {text: "Priorytet"}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]}),
+        ...(stop.change ? [el("dt", {text: "Zmiana"}), el("dd", {class: "change-note",
+          text: stop.change === "added" ? "nowy na tej trasie" : "nowa godzina (było " + stop.was + ")"})] : [])));
     if (from !== "map") {
       details.focus({preventScroll: true});
       details.scrollIntoView({block: "nearest"});
@@ -285,6 +306,114 @@
         el("dt", {text: "Co by pomogło"}), el("dd", {class: "remedy", text: t.hint}),
         ...(t.address ? [el("dt", {text: "Adres"}), el("dd", {text: t.address})] : [])))));
   }
+
+  /* ---------------------------------------------------------------------- changes */
+  function changeNote(stop) {
+    if (stop.change === "added") return " — nowy na tej trasie";
+    if (stop.change === "retimed") return " — nowa godzina, było " + stop.was;
+    return "";
+  }
+
+  function renderChanges(changes) {
+    $("changes").hidden = !changes;
+    if (!changes) return;
+    const items = changes.items;
+    $("changes-note").textContent = "Przeplanowano o " + changes.now + ". "
+      + (items.length ? "Zmienione trasy: " + changes.workers.join(", ") + ". Nowe i przesunięte przystanki są obwiedzione na osi czasu i na mapie."
+                      : "Żaden przystanek tego dnia się nie zmienił.");
+    $("changes-list").replaceChildren(...items.map((c) => el("li", {class: "change " + c.change},
+      el("strong", {text: c.worker_name + ": "}),
+      el("span", {class: "change-kind", text: c.change_label}), " — " + c.what + c.stop
+        + (c.before ? ", było " + c.before : "") + (c.after ? ", teraz " + c.after : "")
+        + " (" + c.reason + ")")));
+  }
+
+  /* ------------------------------------------------------------------- event form */
+  function options(select, items, label) {
+    const keep = select.value;
+    select.replaceChildren(...items.map((i) => el("option", {value: i.id, text: label(i)})));
+    if (items.some((i) => i.id === keep)) select.value = keep;
+  }
+
+  function fillEventForm(view) {
+    const c = view.choices;
+    $("events-card").hidden = false;
+    options($("event-worker"), c.workers, (w) => w.name);
+    options($("event-vehicle"), c.vehicles, (v) => v.name);
+    options($("event-task"), c.tasks, (t) => t.label);
+    options($("event-client"), c.clients, (k) => k.name);
+    options($("event-place"), c.places, (p) => p.name);
+    const kinds = {worker_unavailable: c.workers.length, vehicle_unavailable: c.vehicles.length,
+                   cancelled: c.tasks.length, late: c.tasks.length,
+                   urgent_ride: c.vehicles.length && c.clients.length && c.places.length};
+    for (const o of $("event-kind").options) o.disabled = !kinds[o.value];
+    if ($("event-kind").selectedOptions[0].disabled) {
+      $("event-kind").value = [...$("event-kind").options].find((o) => !o.disabled).value;
+    }
+    if (!$("event-now").value) {
+      const now = new Date();
+      $("event-now").value = view.day === Trasa.isoDay(now)
+        ? String(now.getHours()).padStart(2, "0") + ":" + String(now.getMinutes()).padStart(2, "0")
+        : "10:00";
+    }
+    showEventFields();
+  }
+
+  function showEventFields() {
+    const kind = $("event-kind").value;
+    document.querySelectorAll("#event-form [data-for]").forEach((f) => {
+      f.hidden = !f.dataset.for.split(" ").includes(kind);
+    });
+  }
+
+  function plusMinutes(hhmm, minutes) {
+    const [h, m] = hhmm.split(":").map(Number);
+    const total = Math.min(24 * 60 - 1, h * 60 + m + minutes);
+    return String(Math.floor(total / 60)).padStart(2, "0") + ":" + String(total % 60).padStart(2, "0");
+  }
+
+  function eventOf(kind, now) {
+    const task = state.view.choices.tasks.find((t) => t.id === $("event-task").value);
+    switch (kind) {
+      case "worker_unavailable":
+      case "vehicle_unavailable": {
+        const e = {kind, from: now};
+        e[kind === "worker_unavailable" ? "worker" : "vehicle"] = $(kind === "worker_unavailable" ? "event-worker" : "event-vehicle").value;
+        if ($("event-until").value) e.to = $("event-until").value;
+        return e;
+      }
+      case "cancelled": return {kind, task: task.id};
+      case "late": return {kind: "late", task: task.id, action: task.kind === "trip" ? "pickup" : "serve",
+                           minutes: Number($("event-minutes").value)};
+      default: {
+        const wheelchair = $("event-wheelchair").checked;
+        return {kind: "new_request", trip: {
+          id: "pilny-" + state.day.replaceAll("-", "") + "-" + now.replace(":", "") + "-" + Date.now() % 100000,
+          client: $("event-client").value, dropoff: $("event-place").value, day: state.day,
+          pickup_window: {start: now, end: plusMinutes(now, Number($("event-within").value))},
+          passengers: wheelchair ? {seated: 0, wheelchair: 1} : {seated: 1},
+          priority: "urgent", note: "pilny przewóz zgłoszony o " + now}};
+      }
+    }
+  }
+
+  $("event-kind").addEventListener("change", showEventFields);
+  $("event-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const now = $("event-now").value;
+    const body = {now: state.day + "T" + now + ":00" + state.view.utc_offset,
+                  events: [eventOf($("event-kind").value, now)]};
+    const limit = Number($("time-limit").value) || 30;
+    body.time_limit_s = limit;
+    const solutions = Number($("max-solutions").value);
+    if (solutions) body.max_solutions = solutions;
+    let job;
+    try {
+      job = await json("/plans/" + state.plan.id + "/events", {method: "POST", json: body});
+    } catch (error) { failed(error); return; }
+    say("Zdarzenie zapisane: przeplanowanie rozpoczęte.");
+    await watch(job, limit, "Przeplanowanie " + Trasa.dayPl(state.day) + " od " + now, state.day);
+  });
 
   /* ---------------------------------------------------------------------- actions */
   function failed(error) { say("Nie udało się: " + error.message, true); }
@@ -332,26 +461,33 @@
     try {
       job = await json("/plans/jobs", {method: "POST", json: body});
     } catch (e) { failed(e); return; }
+    say("Planowanie rozpoczęte.");
+    await watch(job, limit, "Planowanie " + Trasa.dayPl(firstDay)
+      + (days > 1 ? " i " + (days - 1) + " kolejnych dni" : ""), firstDay);
+  }
+
+  /* A planning or re-planning job: progress until it ends, then its plan kept as a draft
+     and shown. */
+  async function watch(job, limit, title, day) {
     state.job = job;
     $("job").hidden = false;
     $("plan-stop").hidden = false;
-    for (const id of ["plan-tomorrow", "plan-week", "plan-start"]) $(id).disabled = true;
+    for (const id of BUSY) $(id).disabled = true;
     $("job-progress").value = 0;
-    $("job-label").textContent = "Planowanie " + Trasa.dayPl(firstDay) + (days > 1 ? " i " + (days - 1) + " kolejnych dni" : "") + ": w kolejce…";
+    $("job-label").textContent = title + ": w kolejce…";
     $("job-best").textContent = "";
-    say("Planowanie rozpoczęte.");
     while (true) {
       await new Promise((r) => setTimeout(r, 700));
       try { job = await json("/plans/jobs/" + job.id); } catch (e) { failed(e); break; }
       const p = job.progress;
       if (job.status === "running" && p) {
         $("job-progress").value = Math.min(99, 100 * p.elapsed_s / limit);
-        $("job-label").textContent = "Planowanie w toku: " + Math.round(p.elapsed_s) + " s z najwyżej " + limit + " s";
+        $("job-label").textContent = title + ": w toku, " + Math.round(p.elapsed_s) + " s z najwyżej " + limit + " s";
         $("job-best").textContent = "Najlepszy plan dotąd: obsłużone " + p.served + " z " + p.tasks + " zgłoszeń.";
       }
       if (!["queued", "running"].includes(job.status)) break;
     }
-    for (const id of ["plan-tomorrow", "plan-week", "plan-start"]) $(id).disabled = false;
+    for (const id of BUSY) $(id).disabled = false;
     $("plan-stop").hidden = true;
     state.job = null;
     if (job.status === "done" || job.status === "cancelled") {
@@ -362,7 +498,7 @@
         + (k.distance_m / 1000).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " km. Zapisany jako szkic.";
       try {
         const draft = await json("/plans", {method: "POST", json: {job_id: job.id}});
-        await loadDay(firstDay, draft.id);
+        await loadDay(day, draft.id);
         say("Nowy szkic planu gotowy. Sprawdź go i opublikuj.");
       } catch (e) { failed(e); }
     } else {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
+from api.replanning import change_json
 from api.web.day_view import day_view
 from api.web.left_out import left_out_on
 from api.web.streets import streets_geojson, town_box
@@ -15,6 +16,7 @@ from geo.network import road_network
 from geo.synthetic import grid_graph
 from optimiser.model import Priority, Reason
 from optimiser.params import SolveParams
+from optimiser.replan import Event, EventKind, ReplanParams, replan
 from optimiser.solve import solve
 from tests.optimiser.tiny import H, problem, task, worker
 
@@ -103,3 +105,28 @@ def test_the_streets_are_each_street_once_inside_the_town() -> None:
     assert len(points) < 4 * edges_inside
     with pytest.raises(ValueError, match="bases"):
         town_box([(50.0, 20.0)], [])
+
+
+def test_a_replanned_day_marks_the_stops_that_changed_and_says_why_in_polish() -> None:
+    p = problem([worker("cus-1", skills=PHYSIO, shifts=((8 * H, 15 * H),)),
+                 worker("cus-2", skills=PHYSIO, shifts=((8 * H, 15 * H),))],
+                [task(f"t{k}", k, skills=PHYSIO, windows=((9 * H, 14 * H),))
+                 for k in range(1, 5)], places=6)
+    published = solve(p, params=SolveParams(time_limit_s=5, max_solutions=50))
+    sick = next(r.worker_id for r in published.routes if r.stops)
+    now = 8 * H + 1800
+    out = replan(p, published, [Event(EventKind.WORKER_UNAVAILABLE, sick, at_s=now)], now,
+                 ReplanParams(solve=SolveParams(time_limit_s=5, max_solutions=50)))
+    block = {"now": p.calendar.iso(now), "based_on": "plan-1",
+             "changes": [change_json(p.calendar, c) for c in out.changes]}
+    view = day_view(p, out.plan, p.calendar.first_date, block)
+    changes = view["changes"]
+    assert changes["now"] == "08:30" and changes["now_min"] == 8 * 60 + 30
+    removed = [i for i in changes["items"] if i["change"] == "removed"]
+    moved = {s.task_id for r in published.routes if r.worker_id == sick for s in r.stops}
+    assert {i["task"] for i in removed} == moved and all(i["before"] for i in removed)
+    other = next(w.name for w in p.workers if w.id != sick)
+    assert all(i["reason"] == f"przekazany do: {other}" for i in removed)
+    marked = {s["task"]: s["change"] for r in view["rows"] for s in r["stops"]}
+    assert {t for t, c in marked.items() if c == "added"} == moved
+    assert day_view(p, published, p.calendar.first_date)["changes"] is None
