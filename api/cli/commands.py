@@ -24,17 +24,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from api.cli.roster import print_changes, print_roster, print_summary
-from api.deliver import UncheckedPlan, write_outputs
 from api.formats.events import problem_as_happened
 from api.formats.plan_document import PlanDocumentError, read_plan
 from api.formats.report import ReportError, monthly_report
-from api.formats.report_files import write_report
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.service import NetworkInfo, PreparedScenario, plan_prepared, prepare
 from api.settings import get_settings
-from api.store.database import migrate, session_scope
-from api.store.users import Role, UserError, add_user
 from api.sweep import SweepError
 from data import DEMO_SCENARIOS, demo_scenario_path
 from geo.graph import GraphLoadError
@@ -47,6 +43,18 @@ from optimiser.replan import ReplanError, ReplanParams
 
 class UsageError(ValueError):
     """A command-line argument that cannot be used; the message names it and its value."""
+
+
+ROLES = ("coordinator", "planner", "worker")  # api.store.users.Role, which loads the database
+# Bad input found by modules imported only by the commands that use them (WeasyPrint,
+# matplotlib, SQLAlchemy: seconds to import): an error of a module that is not loaded
+# cannot have been raised.
+LATE_ERRORS = (("api.deliver", "UncheckedPlan"), ("api.store.users", "UserError"))
+
+
+def _late_error(exc: Exception) -> bool:
+    return any(isinstance(exc, getattr(sys.modules[module], name))
+               for module, name in LATE_ERRORS if module in sys.modules)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,13 +79,18 @@ def main(argv: list[str] | None = None) -> int:
             return _replan(console, args)
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
-    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, UserError,
-            UncheckedPlan, ReportError, SweepError, ReplanError) as exc:
+    except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, ReportError,
+            SweepError, ReplanError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
         print(f"internal error, no plan written: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:
+        if not _late_error(exc):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
@@ -122,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add an account (e.g. the first coordinator)")
     add.add_argument("username")
-    add.add_argument("--role", choices=[r.value for r in Role], default=Role.COORDINATOR.value)
+    add.add_argument("--role", choices=ROLES, default="coordinator")
     add.add_argument("--worker", default=None, help="the worker id of a worker's account")
     add.add_argument("--password-env", default="TRASA_PASSWORD",
                      help="environment variable holding the password (default "
@@ -234,6 +247,8 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
         _write_outputs(console, planned.problem, planned.plan, planned.matrices, scenario,
                        args.out, warning=planned.network.warning, pdf=not args.no_pdf)
     if args.command == "demo":
+        from api.formats.report_files import write_report
+
         report = monthly_report([(str(out_file), document)], scenario.date.strftime("%Y-%m"))
         written = write_report(report, args.out)
         console.print(f"monthly report of the demo day written to {written[0].parent} "
@@ -242,6 +257,8 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
 
 
 def _report(console: Console, args: argparse.Namespace) -> int:
+    from api.formats.report_files import write_report
+
     documents = [(str(path), _read_plan_file(path)) for path in args.plans]
     try:
         written = write_report(monthly_report(documents, args.month), args.out)
@@ -255,6 +272,8 @@ def _report(console: Console, args: argparse.Namespace) -> int:
 def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Matrices,
                    scenario: ScenarioIn, out: Path, *, warning: str, pdf: bool,
                    workers: set[str] | None = None) -> None:
+    from api.deliver import write_outputs
+
     try:
         written = write_outputs(problem, plan, matrices, scenario, out, warning=warning,
                                 pdf=pdf, workers=workers)
@@ -355,7 +374,9 @@ def _load_demo(args: argparse.Namespace) -> None:
     """The demo day's records and a coordinator account, unless the database has records."""
     from api.formats.resources import records_from_scenario
     from api.store import records
+    from api.store.database import migrate, session_scope
     from api.store.tables import User
+    from api.store.users import Role, add_user
 
     url = get_settings().database()
     migrate(url)
@@ -378,6 +399,9 @@ def _load_demo(args: argparse.Namespace) -> None:
 
 
 def _add_user(console: Console, args: argparse.Namespace) -> int:
+    from api.store.database import migrate, session_scope
+    from api.store.users import Role, add_user
+
     password = os.environ.get(args.password_env) or getpass.getpass(
         f"password for {args.username}: ")
     url = get_settings().database()
