@@ -16,6 +16,7 @@ where the untouched share counts the routes of the days planned again that came 
 the same (same stops in the same order, each within the tolerance of its old start).
 
     python -m benchmarks.replan [--events 50] [--seed 0] [--plan-max-solutions 300]
+                                [--stability 1] [--no-scratch]
 """
 
 from __future__ import annotations
@@ -108,10 +109,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="budget of the week's first plan")
     parser.add_argument("--no-scratch", action="store_true",
                         help="skip the from-scratch comparison (half the time)")
+    parser.add_argument("--stability", type=int, default=ReplanParams.stability,
+                        help="cost of a second a stop moves beyond the tolerance (0: none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
-    params = ReplanParams()
-    print(machine_line(events=args.events, seed=args.seed,
+    params = ReplanParams(stability=args.stability)
+    print(machine_line(events=args.events, seed=args.seed, stability=params.stability,
                        replan_max_solutions=params.solve.max_solutions,
                        plan_max_solutions=args.plan_max_solutions))
     scenario = parse_scenario(build_towns(SEED, 7, START))

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from optimiser.check import PlanRejected, check
+from optimiser.kpi import rank_of
 from optimiser.model import (
     Continuity,
     Plan,
@@ -42,7 +44,7 @@ from optimiser.model import (
     Worker,
 )
 from optimiser.ortools import daywise
-from optimiser.ortools.model import RawRoute, RoutingProblem, Stability
+from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem, Stability
 from optimiser.ortools.search import Watch, search_fresh, search_from
 from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, slot_holders
@@ -283,16 +285,26 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
         ids = {t.id for t in part.tasks}
         offered |= ids
         pinned = dict(part.pinned) | {t: w for (t, _), w in state.frozen.items() if t in ids}
-        rp = RoutingProblem(part.problem, part.tasks, part.same_worker, pinned,
-                            stability=state.stability(params))
+        model = functools.partial(RoutingProblem, part.problem, part.tasks, part.same_worker,
+                                  pinned, stability=state.stability(params))
+
         budget = dataclasses.replace(params.solve, max_solutions=None if (
             params.solve.max_solutions is None) else max(1, params.solve.max_solutions
                                                           // (len(days) - n)))
+        fresh = dataclasses.replace(budget, metaheuristic=SolveParams().metaheuristic)
         if params.warm_start:
+            rp = model()
             raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
+            # A descent from the old routes trades one task for one; an urgent request
+            # that needs two stops out, or a moved task that outranks a served one, may
+            # need a plan made anew: the one serving more by priority is kept.
+            if _outranked(part.problem, part.tasks, raw, state) and not (
+                    watch.stop_requested()):
+                anew = search_fresh(model(), fresh, watch)
+                if _served_rank(part.problem, anew) > _served_rank(part.problem, raw):
+                    raw = anew
         else:
-            raw = search_fresh(rp, dataclasses.replace(
-                budget, metaheuristic=SolveParams().metaheuristic), watch)
+            raw = search_fresh(model(), fresh, watch)
         raw_routes = others + [part.to_week(r) for r in raw.routes]
     plan = _finished(full, strict, state, raw_routes, offered, watch)
     violations = check(full, plan)
@@ -302,6 +314,29 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
     untouched = sum(1 for r in published.routes if same_route(r, plan, params.tolerance_s))
     return Replanned(full, plan, state.facts, changes, tuple(days), frozenset(state.frozen),
                      untouched, len(published.routes), tuple(state.warnings))
+
+
+def _served_rank(problem: Problem, raw: RawSolution) -> tuple[int, ...]:
+    """`optimiser.kpi.rank_of` the tasks served, travel aside."""
+    return rank_of((problem.task(t) for r in raw.routes for t, _, _ in r.visits), 0)
+
+
+def _outranked(problem: Problem, offered: Sequence[Task], raw: RawSolution, state: _State
+               ) -> bool:
+    """Whether an offered task the events touched (a new request, or one served before)
+    is left out while a worker with its skills serves one of lower rank."""
+    served = {t for r in raw.routes for t, _, _ in r.visits}
+    served_before = {task_id for task_id, _ in state.stop_of}
+    rank = {t.id: (t.mandatory, int(t.priority)) for t in offered}
+    for task in offered:
+        if task.id in served or not (task.id in state.new_requests
+                                     or task.id in served_before):
+            continue
+        for route in raw.routes:
+            if task.required_skills <= problem.worker(route.worker_id).skills and any(
+                    rank.get(t, rank[task.id]) < rank[task.id] for t, _, _ in route.visits):
+                return True
+    return False
 
 
 class _State:

@@ -134,14 +134,14 @@ def exchange_that_pays(problem: Problem, plan: Plan) -> tuple[str, str] | None:
     return None
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(busy_days())
 def test_no_left_out_task_goes_in_by_taking_out_one_of_lower_priority(problem: Problem):
     plan = solve(problem, params=SolveParams(time_limit_s=5, max_solutions=200))
     assert exchange_that_pays(problem, plan) is None
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(busy_days())
 def test_a_plan_is_never_empty_when_some_task_fits_alone(problem: Problem):
     plan = solve(problem, params=SolveParams(time_limit_s=5, max_solutions=30))

@@ -88,6 +88,27 @@ def test_a_new_urgent_request_is_served_and_the_past_stays(day: tuple[Problem, P
     _assert_kept(plan, out.plan, out.frozen)
 
 
+def test_an_urgent_request_on_a_full_day_takes_the_place_of_low_ones() -> None:
+    # far from the others: it fits only where two low visits were, which a descent from
+    # the published routes (one task traded for one) cannot find alone
+    physio = frozenset({"physio"})
+    lows = [dataclasses.replace(task(f"low{i}", 1 + i, service_s=55 * 60,
+                                     windows=((8 * H, 12 * H),)),
+                                required_skills=physio, priority=Priority.LOW)
+            for i in range(4)]
+    p = problem([worker("w1", skills=("physio",), shifts=((8 * H, 12 * H),))], lows, places=6)
+    plan = solve(p, params=PLAN)
+    assert len(plan.unassigned) == 1  # the day is full
+    urgent = dataclasses.replace(task("urgent", 5, service_s=55 * 60, windows=((9 * H, 12 * H),)),
+                                 required_skills=physio, priority=Priority.URGENT)
+    out = replan(dataclasses.replace(p, tasks=(*p.tasks, urgent)), plan,
+                 [Event(EventKind.NEW_REQUEST, "urgent")], 8 * H + 1800, BUDGET)
+    served = {s.task_id for r in out.plan.routes for s in r.stops}
+    assert "urgent" in served and not check(out.problem, out.plan)
+    out_now = {u.task_id for u in out.plan.unassigned} - {u.task_id for u in plan.unassigned}
+    assert out_now and all(t.startswith("low") for t in out_now)
+
+
 def test_a_cancelled_request_leaves_the_plan_with_its_reason(day: tuple[Problem, Plan]) -> None:
     p, plan = day
     later = next(s for r in plan.routes for s in r.stops if s.start_s > 12 * H

@@ -16,7 +16,7 @@ from tests.api.live.test_jobs import _scenario
 # A fixed seed: the same requests every run (a failure reproduces); examples per operation
 # bound the run to about half a minute.
 SCHEMATHESIS_SEED = "275881058477834082998638365220694016439"
-EXAMPLES_PER_OPERATION = "15"
+EXAMPLES_PER_OPERATION = "10"
 
 
 @pytest.fixture
