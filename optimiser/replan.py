@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, Solv
 from optimiser.reasons import diagnose_alone, slot_holders
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
 
+MIN_ANEW_S = 0.5  # a plan made anew in less time rarely serves more
 _NEVER = 2**40  # a window's end no plan reaches: cut only from now on
 
 
@@ -126,12 +128,13 @@ class Facts:
 
 @dataclass(frozen=True)
 class ReplanParams:
-    """The search budget and the price of change (see `Stability`): `stability` is the cost
-    of a second a stop moves beyond `tolerance_s`, in travel seconds (0: re-optimise
-    freely), `move_cost_s` the cost of a task given to another worker."""
+    """The search budget and the price of change (see `Stability`): `solve.time_limit_s`
+    bounds the whole re-planning (every day planned again), `stability` is the cost of a
+    second a stop moves beyond `tolerance_s`, in travel seconds (0: re-optimise freely),
+    `move_cost_s` the cost of a task given to another worker."""
 
     solve: SolveParams = field(default_factory=lambda: SolveParams(
-        time_limit_s=5.0, max_solutions=200, stall_solutions=50,
+        time_limit_s=4.0, max_solutions=200, stall_solutions=50,
         metaheuristic=Metaheuristic.GREEDY_DESCENT))
     stability: int = 1
     move_cost_s: int = 1800
@@ -272,6 +275,7 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
                   if (kept := _raw(r, state.shift_in(full, r))) is not None]
     held = frozenset(s.id for s in full.series if s.continuity is not Continuity.NONE)
     offered: set[str] = set()
+    deadline = time.monotonic() + params.solve.time_limit_s  # for every day planned again
     for n, day in enumerate(days):
         if watch.stop_requested():
             break
@@ -287,20 +291,23 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
         pinned = dict(part.pinned) | {t: w for (t, _), w in state.frozen.items() if t in ids}
         model = functools.partial(RoutingProblem, part.problem, part.tasks, part.same_worker,
                                   pinned, stability=state.stability(params))
-
-        budget = dataclasses.replace(params.solve, max_solutions=None if (
-            params.solve.max_solutions is None) else max(1, params.solve.max_solutions
-                                                          // (len(days) - n)))
+        budget = dataclasses.replace(
+            params.solve, time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)),
+            max_solutions=None if params.solve.max_solutions is None
+            else max(1, params.solve.max_solutions // (len(days) - n)))
         fresh = dataclasses.replace(budget, metaheuristic=SolveParams().metaheuristic)
         if params.warm_start:
             rp = model()
             raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
             # A descent from the old routes trades one task for one; an urgent request
             # that needs two stops out, or a moved task that outranks a served one, may
-            # need a plan made anew: the one serving more by priority is kept.
-            if _outranked(part.problem, part.tasks, raw, state) and not (
+            # need a plan made anew (a descent too), in the time left: the one serving
+            # more by priority is kept.
+            left = (deadline - time.monotonic()) / (len(days) - n)
+            if left > MIN_ANEW_S and _outranked(part.problem, part.tasks, raw, state) and not (
                     watch.stop_requested()):
-                anew = search_fresh(model(), fresh, watch)
+                anew = search_fresh(model(), dataclasses.replace(budget, time_limit_s=left),
+                                    watch)
                 if _served_rank(part.problem, anew) > _served_rank(part.problem, raw):
                     raw = anew
         else:
