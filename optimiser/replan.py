@@ -295,7 +295,6 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
             params.solve, time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)),
             max_solutions=None if params.solve.max_solutions is None
             else max(1, params.solve.max_solutions // (len(days) - n)))
-        fresh = dataclasses.replace(budget, metaheuristic=SolveParams().metaheuristic)
         if params.warm_start:
             rp = model()
             raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
@@ -311,7 +310,8 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
                 if _served_rank(part.problem, anew) > _served_rank(part.problem, raw):
                     raw = anew
         else:
-            raw = search_fresh(model(), fresh, watch)
+            raw = search_fresh(model(), dataclasses.replace(
+                budget, metaheuristic=SolveParams().metaheuristic), watch)
         raw_routes = others + [part.to_week(r) for r in raw.routes]
     plan = _finished(full, strict, state, raw_routes, offered, watch)
     violations = check(full, plan)
@@ -325,7 +325,8 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
 
 def _served_rank(problem: Problem, raw: RawSolution) -> tuple[int, ...]:
     """`optimiser.kpi.rank_of` the tasks served, travel aside."""
-    return rank_of((problem.task(t) for r in raw.routes for t, _, _ in r.visits), 0)
+    served = {t for r in raw.routes for t, _, _ in r.visits}  # a trip once, not per stop
+    return rank_of((problem.task(t) for t in served), 0)
 
 
 def _outranked(problem: Problem, offered: Sequence[Task], raw: RawSolution, state: _State

@@ -75,8 +75,7 @@ SLOW_LNS_OPERATORS = (
 )
 # Moves that put a left-out task in and take another out (priority repair inside the
 # search), off by default in OR-Tools; on for every model that SISR does not take, and
-# for those it takes that have priorities to trade (benchmark instances have none, and
-# these moves halve their search's pace).
+# for those it takes that have priorities to trade (the benchmark instances have none).
 PRIORITY_EXCHANGE_OPERATORS = ("use_extended_swap_active", "use_relocate_and_make_active",
                                "use_exchange_and_make_active")
 # ... but not when re-planning from given routes: exchange-and-make-active (two served
