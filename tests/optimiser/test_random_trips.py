@@ -159,7 +159,7 @@ def days_with_trips(draw: st.DrawFn) -> Problem:
                    matrix=TravelMatrix(seconds, metres), rules=rules, vehicles=vehicles)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(days_with_trips())
 def test_random_days_with_trips_give_checked_plans_that_account_for_every_task(
         problem: Problem) -> None:

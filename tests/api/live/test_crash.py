@@ -14,7 +14,7 @@ from tests.api.live.conftest import Server, fresh_postgres, start_server
 from tests.api.live.test_jobs import FINISHED, _day_of_records, _wait
 
 JOBS = 3
-LONG_SOLVE_SOLUTIONS = 20_000
+LONG_SOLVE_SOLUTIONS = 5_000
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
