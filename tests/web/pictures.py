@@ -26,26 +26,8 @@ from tests.web.chelm_day import DAY, load_day
 SOLUTIONS = 300
 
 
-def plan_and_publish(api: httpx.Client, day: str, *, max_solutions: int) -> str:
-    """A job over the day's records, kept as a draft and published; the plan's id."""
-    answer = api.post("/plans/jobs", json={"records": {"first_day": day},
-                                           "max_solutions": max_solutions})
-    assert answer.status_code == 202, answer.text
-    job = answer.json()
-    while job["status"] in ("queued", "running"):
-        time.sleep(0.3)
-        job = api.get(f"/plans/jobs/{job['id']}").json()
-    assert job["status"] == "done", job
-    draft = api.post("/plans", json={"job_id": job["id"]})
-    assert draft.status_code == 201, draft.text
-    plan_id = str(draft.json()["id"])
-    assert api.post(f"/plans/{plan_id}/publish").status_code == 200
-    return plan_id
-
-
-def replan(api: httpx.Client, plan_id: str, events: dict[str, object]) -> str:
-    """The plan re-planned after `events` (a solution budget), kept as a draft; its id."""
-    answer = api.post(f"/plans/{plan_id}/events", json={**events, "max_solutions": 100})
+def kept_draft(api: httpx.Client, answer: httpx.Response) -> str:
+    """The job `answer` started, waited for and kept as a draft; the plan's id."""
     assert answer.status_code == 202, answer.text
     job = answer.json()
     while job["status"] in ("queued", "running"):
@@ -55,6 +37,20 @@ def replan(api: httpx.Client, plan_id: str, events: dict[str, object]) -> str:
     draft = api.post("/plans", json={"job_id": job["id"]})
     assert draft.status_code == 201, draft.text
     return str(draft.json()["id"])
+
+
+def plan_and_publish(api: httpx.Client, day: str, *, max_solutions: int) -> str:
+    """A job over the day's records, kept as a draft and published; the plan's id."""
+    plan_id = kept_draft(api, api.post("/plans/jobs", json={
+        "records": {"first_day": day}, "max_solutions": max_solutions}))
+    assert api.post(f"/plans/{plan_id}/publish").status_code == 200
+    return plan_id
+
+
+def replan(api: httpx.Client, plan_id: str, events: dict[str, object]) -> str:
+    """The plan re-planned after `events` (a solution budget), kept as a draft; its id."""
+    return kept_draft(api, api.post(f"/plans/{plan_id}/events",
+                                    json={**events, "max_solutions": 100}))
 
 
 def day_view(page: Page, base_url: str, day: str, plan_id: str | None = None) -> None:

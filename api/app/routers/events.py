@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.routers.jobs import JobPublic, enqueue, refuse_when_full
+from api.app.routers.jobs import JobPublic, enqueue, refuse_over_limit, refuse_when_full
 from api.formats.events import EventsIn
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario, to_problem
@@ -63,9 +63,7 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
         raise ApiError(409, f"plans/{plan_id}: the plan has no job, so no scenario to "
                             "re-plan with")
     limit = settings.job_time_limit_s if body.time_limit_s is None else body.time_limit_s
-    if limit > settings.job_time_limit_s:
-        raise ApiError(422, f"time_limit_s: {limit} is over the server's limit of "
-                            f"{settings.job_time_limit_s} s")
+    refuse_over_limit(limit, settings)
     refuse_when_full(session, settings)
     snapshot = job.request["scenario"]
     events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions", "time_limit_s"},

@@ -111,15 +111,20 @@ def scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> Scenar
     return scenario
 
 
+def refuse_over_limit(time_limit_s: float, settings: Settings) -> None:
+    """422 for a job asking more time than the server gives one."""
+    if time_limit_s > settings.job_time_limit_s:
+        raise ApiError(422, f"time_limit_s: {time_limit_s} is over the server's limit "
+                            f"of {settings.job_time_limit_s} s")
+
+
 @router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
              responses=responses(401, 403, 422, 429, body=True), summary="Start a planning job",
              operation_id="start_job")
 def start_job(body: JobIn, request: Request, response: Response, session: SessionDep,
               settings: Annotated[Settings, Depends(get_settings)],
               user: Annotated[tables.User, planners]) -> JobPublic:
-    if body.time_limit_s > settings.job_time_limit_s:
-        raise ApiError(422, f"time_limit_s: {body.time_limit_s} is over the server's limit "
-                            f"of {settings.job_time_limit_s} s")
+    refuse_over_limit(body.time_limit_s, settings)
     refuse_when_full(session, settings)
     scenario = scenario_of(body, session, settings)
     params = SolveParams(time_limit_s=body.time_limit_s, seed=body.seed,
