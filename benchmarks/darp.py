@@ -142,8 +142,9 @@ def run_one(source: str, time_limit_s: float, seed: int, out: Path | None) -> Re
     path = Path(source) if source.endswith(".txt") else DARP_DIR / f"{source}.txt"
     instance = read_instance(path)
     started = time.perf_counter()
-    plan = solve(instance.problem, params=SolveParams(time_limit_s=time_limit_s, seed=seed,
-                                                      first_solution=FirstSolution.LOCAL_CHEAPEST_INSERTION))
+    params = SolveParams(time_limit_s=time_limit_s, seed=seed, stall_solutions=None,
+                         first_solution=FirstSolution.LOCAL_CHEAPEST_INSERTION)
+    plan = solve(instance.problem, params=params)
     elapsed = time.perf_counter() - started
     cost = exact_cost(instance, plan)
     if out is not None:

@@ -108,7 +108,8 @@ def run_one(name: str, time_limit_s: float, seed: int, out: Path | None) -> Resu
     problem = read_instance(SOLOMON_DIR / f"{name}.txt")
     bks = _bks()[name]
     started = time.perf_counter()
-    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=seed))
+    plan = solve(problem, params=SolveParams(time_limit_s=time_limit_s, seed=seed,
+                                             stall_solutions=None))
     elapsed = time.perf_counter() - started
     distance = plan_distance(problem, plan)
     if out is not None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ortools.constraint_solver import pywrapcp
 
 from optimiser.model import (
+    LabourRules,
     Priority,
     Problem,
     ProviderKind,
@@ -148,18 +149,26 @@ class RoutingProblem:
         pes_goal = bool(goals.pes_share_target is not None and goals.pes_weight
                         and ProviderKind.PES in kinds)
         self.max_arc_cost = max(max(row) for row in travel)
+        # What a vehicle pays beyond travel for each node it serves (by node), or None: a
+        # cost of another shape (re-planning's move costs).
+        self.stop_costs: list[tuple[int, ...]] | None = None
         if not pes_goal and self.stability is None:
+            self.stop_costs = [(0,) * len(travel)] * len(self.shifts)
             routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
             return
         cus_extra = [round(goals.pes_weight * x) if pes_goal else 0 for x in service]
         callbacks: dict[tuple[int, ...], int] = {}
+        callbacks_by_vehicle: list[tuple[int, ...]] = []
         for v, ((worker, _), kind) in enumerate(zip(self.shifts, kinds, strict=True)):
             extra = tuple(cus_extra[i] * (kind is ProviderKind.CUS) + self._move_cost(i, worker)
                           for i in range(len(travel)))
+            callbacks_by_vehicle.append(extra)
             if extra not in callbacks:
                 callbacks[extra] = routing.RegisterTransitMatrix(
                     [[extra[i] + t for t in row] for i, row in enumerate(travel)])
             routing.SetArcCostEvaluatorOfVehicle(callbacks[extra], v)
+        if self.stability is None:
+            self.stop_costs = list(callbacks_by_vehicle)
         self.max_arc_cost += max(max(extra) for extra in callbacks)
 
     def _move_cost(self, node: int, worker: Worker) -> int:
@@ -242,11 +251,13 @@ class RoutingProblem:
 
     def _add_drop_penalties(self, travel: list[list[int]]) -> None:
         base = 2 * self.max_arc_cost + 1 + self.retime_cap
+        self.drop_penalty: dict[str, int] = {}
         for task in self.tasks:
             weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)
             penalty = base * weight * len(task.actions)
             if task.id in self.deferrable:
                 penalty //= 2
+            self.drop_penalty[task.id] = penalty
             first, *rest = (self.index(task.id, a) for a in task.actions)
             self.routing.AddDisjunction([first], penalty)
             for other in rest:  # a drop-off follows its pickup in or out of the plan
@@ -384,17 +395,15 @@ class RoutingProblem:
         visit = [service[self.manager.IndexToNode(i)] for i in range(self.routing.Size())]
         for v, (worker, k) in enumerate(self.shifts):
             shift = worker.shifts[k]
-            if shift.length_s <= rules.break_after_s:
+            count = breaks_needed(shift, rules)
+            if count == 0:
                 continue
-            count = math.ceil(shift.length_s / rules.break_after_s) - 1
             if count == 1:
                 # One break, in the window that leaves no stretch of the shift longer than
                 # the rule: OR-Tools can start a search from a given plan with it (warm
                 # starts), which it cannot with the distance rule below.
                 breaks = [solver.FixedDurationIntervalVar(
-                    max(shift.start_s, shift.end_s - rules.break_after_s - rules.break_s),
-                    min(shift.start_s + rules.break_after_s, shift.end_s - rules.break_s),
-                    rules.break_s, False, f"break-{v}-0")]
+                    *one_break_window(shift, rules), rules.break_s, False, f"break-{v}-0")]
             else:
                 breaks = [solver.FixedDurationIntervalVar(
                     shift.start_s, shift.end_s - rules.break_s, rules.break_s, True,
@@ -466,6 +475,20 @@ class RoutingProblem:
             ))
         dropped = tuple(t.id for t in self.tasks if t.id not in served)
         return RawSolution(tuple(routes), dropped, solution.ObjectiveValue(), status)
+
+
+def breaks_needed(shift: TimeWindow, rules: LabourRules) -> int:
+    """Breaks a shift needs so that no stretch of work is longer than the rule allows."""
+    if rules.break_after_s is None or shift.length_s <= rules.break_after_s:
+        return 0
+    return math.ceil(shift.length_s / rules.break_after_s) - 1
+
+
+def one_break_window(shift: TimeWindow, rules: LabourRules) -> tuple[int, int]:
+    """The earliest and latest start of a shift's one break that leave no longer stretch."""
+    assert rules.break_after_s is not None
+    return (max(shift.start_s, shift.end_s - rules.break_after_s - rules.break_s),
+            min(shift.start_s + rules.break_after_s, shift.end_s - rules.break_s))
 
 
 def status_name(status: int) -> str:

@@ -151,17 +151,22 @@ class Watch:
 
         The limit (cancel, first-solution cap, stall) is a Python call at every node of the
         search; models SISR takes (`sisr`: plain routing, plain pairs) get it only for a
-        cancel signal: their GLS phases are short and their throughput is what the
-        literature benchmarks measure."""
+        cancel signal or a stall limit: their GLS phases are short, and the literature
+        benchmarks, which measure their throughput, set no stall limit."""
         self._offset, self._best = served_offset, None
         self._model_solutions = self._best_at = 0
         routing = rp.routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
-        if self.cancel is None and sisr:
+        if self.cancel is None and self.stall_solutions is None and sisr:
             return
         limit = routing.solver().CustomLimit(self._limit_reached)
         self._monitors.append(limit)
         routing.AddSearchMonitor(limit)
+
+    def new_phase(self) -> None:
+        """The stall limit counts afresh: a search continued from a given plan (after SISR,
+        or from the best first plan) is a phase of its own."""
+        self._model_solutions = self._best_at = 0
 
     def _limit_reached(self) -> bool:
         self._polls += 1
@@ -481,7 +486,9 @@ class _Search:
             deadline=self.started + self.params.time_limit_s * (1 - SISR_POLISH_SHARE),
             seed=self.params.seed,
             max_iterations=None if limit is None else limit * SISR_ITERATIONS_PER_SOLUTION,
-            stop=self.watch.stop_requested)
+            stop=self.watch.stop_requested,
+            stall=None if self.params.stall_solutions is None
+            else self.params.stall_solutions * SISR_ITERATIONS_PER_SOLUTION)
         if improved is None:  # tasks left out, or costs SISR does not model
             return self._continue_gls(solution)
         return self._polish(solution, improved)
@@ -490,8 +497,9 @@ class _Search:
                 ) -> pywrapcp.Assignment:
         """GLS from the SISR routes for the time left; OR-Tools re-checks every constraint."""
         start = self.rp.assignment(improved)
-        result = None if start is None else self._continue_gls(start)
-        if result is not None and result.ObjectiveValue() <= best.ObjectiveValue():
+        result = None if start is None else self._gls_from(start)
+        if (result is not None and self.rp.served(result) >= self.rp.served(best)
+                and result.ObjectiveValue() <= best.ObjectiveValue()):
             return result
         return best
 
@@ -503,6 +511,7 @@ class _Search:
         return more if more is not None and served(more) >= served(start) else start
 
     def _gls_from(self, start: pywrapcp.Assignment) -> pywrapcp.Assignment | None:
+        self.watch.new_phase()
         rest = self.parameters()
         self._set_time(rest, self._left_s(), floor_ms=10)
         return self.rp.routing.SolveFromAssignmentWithParameters(start, rest)

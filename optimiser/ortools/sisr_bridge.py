@@ -16,16 +16,25 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import sisr
 from optimiser.model import StopAction
-from optimiser.ortools.model import RoutingProblem
+from optimiser.ortools.model import RoutingProblem, breaks_needed, one_break_window
 
 
 def is_plain(rp: RoutingProblem) -> bool:
-    """Only windows, loads, allowed vehicles and shift bounds: what SISR models."""
+    """What the VRPTW search models: windows, loads, allowed vehicles, shift bounds, one
+    fixed-window break a shift, travel and a cost per stop served by a vehicle (the PES
+    goal's) as the only costs, and a price for a task left out
+    (a one-day CUS plan of visits and jobs, or a Solomon instance)."""
     p = rp.problem
-    return (p.rules.break_after_s is None and not p.series and not rp.same_worker
-            and all(n.task.ride is None and len(n.windows) <= 1 for n in rp.nodes)
-            and all(w.max_work_s is None and w.max_week_s is None
-                    and len(w.shifts) <= 1 for w in p.workers))
+    days = {w.id: {p.day_of(s.start_s) for s in w.shifts} for w in p.workers}
+    vehicles = [w.vehicle_id for w in p.workers if w.vehicle_id is not None]
+    return (rp.stop_costs is not None and not p.series and not rp.same_worker and not rp.deferrable
+            and all(n.task.ride is None for n in rp.nodes)
+            and all(breaks_needed(s, p.rules) <= 1 for w in p.workers for s in w.shifts)
+            and all(w.max_week_s is None and len(days[w.id]) <= 1
+                    and (w.max_work_s is None or (
+                        len(w.shifts) <= 1 and all(s.length_s <= w.max_work_s for s in w.shifts)))
+                    for w in p.workers)
+            and len(vehicles) == len(set(vehicles)))
 
 
 def is_plain_pairs(rp: RoutingProblem) -> bool:
@@ -45,7 +54,8 @@ def is_plain_pairs(rp: RoutingProblem) -> bool:
 
 def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs: bool,
                     deadline: float, seed: int, max_iterations: int | None,
-                    stop: Callable[[], bool] | None = None) -> list[list[int]] | None:
+                    stop: Callable[[], bool] | None = None, stall: int | None = None
+                    ) -> list[list[int]] | None:
     """SISR's best routes (routing indices per vehicle) from `solution`, or None when the
     solution is not one SISR can take over (tasks left out, costs SISR does not model)."""
     routes = [rp.route_indices(solution, v) for v in range(len(rp.shifts))]
@@ -59,13 +69,16 @@ def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs:
             return None
         return sisr.improve_pairs(pair_instance, routes, deadline=deadline,
                                   rng=random.Random(seed),
-                                  max_iterations=max_iterations, stop=stop)[0]
-    instance = vrptw_instance(rp)
-    if (sum(map(len, routes)) != len(instance.customers)
-            or instance.cost(routes) != solution.ObjectiveValue()):
+                                  max_iterations=max_iterations, stop=stop,
+                                  stall=stall)[0]
+    served = {i for rt in routes for i in rt}
+    instance = vrptw_instance(rp, optional=len(served) < len(rp.nodes))
+    missing = [i for i in instance.customers if i not in served]
+    if (instance.cost(routes) + instance.left_out_cost(missing) != solution.ObjectiveValue()
+            or not all(sisr.labels(instance, v, rt).feasible for v, rt in enumerate(routes))):
         return None
     return sisr.improve(instance, routes, deadline=deadline, rng=random.Random(seed),
-                        max_iterations=max_iterations, stop=stop)[0]
+                        max_iterations=max_iterations, stop=stop, stall=stall)[0]
 
 
 def index_arrays(rp: RoutingProblem) -> tuple[list[list[int]], list[int], list[int], list[int]]:
@@ -88,23 +101,41 @@ def index_arrays(rp: RoutingProblem) -> tuple[list[list[int]], list[int], list[i
     return travel, earliest, latest, service
 
 
-def vrptw_instance(rp: RoutingProblem) -> sisr.Instance:
-    routing, manager = rp.routing, rp.manager
-    travel, earliest, latest, service = index_arrays(rp)
-    demand = [0] * len(service)
-    allowed: list[frozenset[int]] = [frozenset()] * len(service)
+def vrptw_instance(rp: RoutingProblem, *, optional: bool = False) -> sisr.Instance:
+    """The VRPTW search's instance of `rp`; with `optional`, tasks may be left out at the
+    model's price, else every task must be served."""
+    routing, manager, p = rp.routing, rp.manager, rp.problem
+    travel, _, _, service = index_arrays(rp)
+    size = len(service)
+    demand = [0] * size
+    allowed: list[frozenset[int]] = [frozenset()] * size
+    windows: list[sisr.Windows] = [((0, rp.horizon),)] * size
+    penalty = [0] * size
     vehicles = range(len(rp.shifts))
     for node, spec in enumerate(rp.nodes):
         i = manager.NodeToIndex(node)
         demand[i] = spec.task.demand
         allowed[i] = frozenset(v for v in vehicles if routing.VehicleVar(i).Contains(v))
+        if spec.windows:
+            windows[i] = tuple(sorted((w.start_s, w.end_s - spec.service_s)
+                                      for w in spec.windows))
+        penalty[i] = rp.drop_penalty[spec.task.id]
+    breaks: list[sisr.Break | None] = []
+    for v, (worker, k) in enumerate(rp.shifts):
+        shift = worker.shifts[k]
+        for i in (routing.Start(v), routing.End(v)):
+            windows[i] = ((shift.start_s, shift.end_s),)
+        breaks.append(sisr.Break(*one_break_window(shift, p.rules), p.rules.break_s)
+                      if breaks_needed(shift, p.rules) else None)
     return sisr.Instance(
-        travel=travel, earliest=earliest, latest=latest, service=service, demand=demand,
-        allowed=allowed,
+        travel=travel, windows=windows, service=service, demand=demand, allowed=allowed,
         start=[routing.Start(v) for v in vehicles], end=[routing.End(v) for v in vehicles],
         capacity=[math.inf if w.capacity is None or not any(demand) else w.capacity
                   for w, _ in rp.shifts],
-        customers=[manager.NodeToIndex(n) for n in range(len(rp.nodes))])
+        customers=[manager.NodeToIndex(n) for n in range(len(rp.nodes))],
+        breaks=breaks, penalty=penalty if optional else None,
+        stop_cost=None if rp.stop_costs is None or not any(map(any, rp.stop_costs)) else [
+            [extra[manager.IndexToNode(i)] for i in range(size)] for extra in rp.stop_costs])
 
 
 def pairs_instance(rp: RoutingProblem) -> sisr.PairInstance:

@@ -1,14 +1,16 @@
 """Slack induction by string removals (SISR, Christiaens & Vanden Berghe 2020), in plain Python.
 
 `core` holds what both searches share (route cost, settings, string removal,
-recreate order, cooling and annealing, earliest/latest starts); `vrptw` is
-the search for one window per stop with loads and allowed vehicles; `pairs`
-is the pickup-and-delivery (dial-a-ride) search with ride and route-duration
+recreate order, cooling and annealing); `vrptw` is the search for stops with
+one or more windows, loads, allowed vehicles, one break a shift and a price
+for a stop left out (Solomon, and a CUS day of visits and jobs); `pairs` is
+the pickup-and-delivery (dial-a-ride) search with ride and route-duration
 limits. Neither knows OR-Tools.
 """
 
 from optimiser.sisr.core import Routes, Settings
 from optimiser.sisr.pairs import PairInstance, improve_pairs
-from optimiser.sisr.vrptw import Instance, improve
+from optimiser.sisr.vrptw import Break, Instance, Windows, improve, labels
 
-__all__ = ["Instance", "PairInstance", "Routes", "Settings", "improve", "improve_pairs"]
+__all__ = ["Break", "Instance", "PairInstance", "Routes", "Settings", "Windows", "improve",
+           "improve_pairs", "labels"]

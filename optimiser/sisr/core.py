@@ -7,9 +7,8 @@ rare random "blinks"), and simulated annealing decides what to keep. What a
 search removes and re-inserts is a *unit*: a stop (VRPTW) or a request, a
 pickup with its drop-off (pickup-and-delivery). This module holds the route
 cost, the settings, the string removal over either kind of unit, the choice
-of recreate order, the cooling schedule and the annealing loop, and the
-earliest/latest service start pass; `vrptw` and `pairs` add their own
-instances and insertion steps.
+of recreate order, the cooling schedule and the annealing loop; `vrptw` and
+`pairs` add their own instances, schedules and insertion steps.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 Routes = list[list[int]]
@@ -144,42 +143,52 @@ def order_for_recreate(removed: list[int], rng: random.Random, *,
         removed.sort(key=width)
 
 
-def vehicles_to_try(allowed: Iterable[int], routes: Routes) -> Iterator[int]:
-    """The allowed vehicles, with only the first of the empty ones: empty routes of one kind
-    are alike enough to try one."""
-    empty_tried = False
+def vehicles_to_try(allowed: Iterable[int], routes: Routes,
+                    kind: Sequence[Hashable] | None = None) -> Iterator[int]:
+    """The allowed vehicles, with only the first empty one of each kind (all one kind when
+    `kind` is None): empty routes of one kind are alike enough to try one."""
+    tried: set[Hashable] = set()
     for v in allowed:
         if not routes[v]:
-            if empty_tried:
+            k = None if kind is None else kind[v]
+            if k in tried:
                 continue
-            empty_tried = True
+            tried.add(k)
         yield v
 
 
 def anneal(routes: Routes, missing: list[int], *, cost: Callable[[Routes], int],
-           penalty: int, ruin_and_recreate: Callable[[Routes, list[int]], list[int] | None],
-           temperatures: Iterable[float], rng: random.Random) -> tuple[Routes, float]:
-    """Simulated annealing over ruin-and-recreate moves; the best complete routes and their cost.
+           left_out_cost: Callable[[list[int]], float],
+           ruin_and_recreate: Callable[[Routes, list[int]], list[int] | None],
+           temperatures: Iterable[float], rng: random.Random, complete_only: bool = True,
+           stall: int | None = None) -> tuple[Routes, float]:
+    """Simulated annealing over ruin-and-recreate moves; the best routes and their cost.
 
-    `missing` are the units `routes` leave out; each costs `penalty` on top of the travel.
-    `ruin_and_recreate(candidate, missing)` changes a copy of the current routes in place and
-    returns the units it left out, or None to discard the candidate. A candidate is kept
-    when its cost is below the current cost plus an exponentially distributed slack whose
-    mean is the temperature; only routes that leave nothing out can become the best (cost
-    inf until one does)."""
+    `missing` are the units `routes` leave out; they cost `left_out_cost(missing)` on top
+    of the travel. `ruin_and_recreate(candidate, missing)` changes a copy of the current
+    routes in place and returns the units it left out, or None to discard the candidate. A
+    candidate is kept when its cost is below the current cost plus an exponentially
+    distributed slack whose mean is the temperature. With `complete_only`, only routes that
+    leave nothing out can become the best (cost inf until one does). With `stall`, the
+    search ends when it went as many steps again as it took to find its best, and at
+    least `stall`, without a better one."""
     current = [r[:] for r in routes]
-    current_cost = cost(routes) + penalty * len(missing)
-    best, best_cost = [r[:] for r in current], (math.inf if missing else current_cost)
-    for temperature in temperatures:
+    current_cost = cost(routes) + left_out_cost(missing)
+    best = [r[:] for r in current]
+    best_cost = math.inf if missing and complete_only else current_cost
+    best_at = 0
+    for step, temperature in enumerate(temperatures, start=1):
+        if stall is not None and step - best_at > max(stall, best_at):
+            break
         candidate = [r[:] for r in current]
         left = ruin_and_recreate(candidate, missing)
         if left is None:
             continue
-        candidate_cost = cost(candidate) + penalty * len(left)
+        candidate_cost = cost(candidate) + left_out_cost(left)
         if candidate_cost < current_cost - temperature * math.log(1.0 - rng.random()):
             current, current_cost, missing = candidate, candidate_cost, left
-            if not left and candidate_cost < best_cost:
-                best, best_cost = [r[:] for r in candidate], candidate_cost
+            if (not left or not complete_only) and candidate_cost < best_cost:
+                best, best_cost, best_at = [r[:] for r in candidate], candidate_cost, step
     return best, best_cost
 
 
@@ -205,18 +214,3 @@ def cooling(t_start: float, t_end: float, *, deadline: float, max_iterations: in
                     else (time.monotonic() - started) / span)
         yield t_start * (t_end / t_start) ** min(1.0, progress)
         iteration += 1
-
-
-def time_bounds(seq: Sequence[int], travel: list[list[int]], service: list[int],
-                opens: list[int], closes: list[int]) -> tuple[list[int], list[int]]:
-    """Earliest and latest service start of each stop of `seq` from windows and travel."""
-    earliest = [opens[seq[0]]]
-    for k in range(1, len(seq)):
-        a, b = seq[k - 1], seq[k]
-        earliest.append(max(opens[b], earliest[-1] + service[a] + travel[a][b]))
-    latest = [0] * len(seq)
-    latest[-1] = closes[seq[-1]]
-    for k in range(len(seq) - 2, -1, -1):
-        a, b = seq[k], seq[k + 1]
-        latest[k] = min(closes[a], latest[k + 1] - service[a] - travel[a][b])
-    return earliest, latest

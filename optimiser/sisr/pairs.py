@@ -23,7 +23,7 @@ fits, hands the routes over, and polishes and re-checks the result.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from optimiser.sisr.core import (
@@ -35,7 +35,6 @@ from optimiser.sisr.core import (
     remove_strings,
     route_cost,
     temperatures,
-    time_bounds,
     vehicles_to_try,
 )
 
@@ -94,7 +93,8 @@ class PairInstance:
 def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
                   rng: random.Random, max_iterations: int | None = None,
                   settings: Settings = PAIR_SETTINGS,
-                  stop: Callable[[], bool] | None = None) -> tuple[Routes, float]:
+                  stop: Callable[[], bool] | None = None, stall: int | None = None
+                  ) -> tuple[Routes, float]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
 
     `routes` may leave requests out; the best routes serve all unless none such was found
@@ -114,12 +114,12 @@ def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
         return _recreate(instance, candidate, removed, rng, settings)
 
     return anneal(
-        routes, missing, cost=instance.cost, penalty=penalty,
+        routes, missing, cost=instance.cost, left_out_cost=lambda left: penalty * len(left),
         ruin_and_recreate=ruin_and_recreate,
         temperatures=temperatures(settings, instance.cost(routes), 2 * len(P),
                                   deadline=deadline, max_iterations=max_iterations,
                                   stop=stop),
-        rng=rng)
+        rng=rng, stall=stall)
 
 
 def _recreate(instance: PairInstance, routes: Routes, removed: list[int], rng: random.Random,
@@ -275,3 +275,18 @@ def schedule_exists(instance: PairInstance, v: int, seq: list[int]) -> bool:
             return False
         low[0] = x[0] + over
         k = 0
+
+
+def time_bounds(seq: Sequence[int], travel: list[list[int]], service: list[int],
+                opens: list[int], closes: list[int]) -> tuple[list[int], list[int]]:
+    """Earliest and latest service start of each stop of `seq` from windows and travel."""
+    earliest = [opens[seq[0]]]
+    for k in range(1, len(seq)):
+        a, b = seq[k - 1], seq[k]
+        earliest.append(max(opens[b], earliest[-1] + service[a] + travel[a][b]))
+    latest = [0] * len(seq)
+    latest[-1] = closes[seq[-1]]
+    for k in range(len(seq) - 2, -1, -1):
+        a, b = seq[k], seq[k + 1]
+        latest[k] = min(closes[a], latest[k + 1] - service[a] - travel[a][b])
+    return earliest, latest
