@@ -39,6 +39,8 @@ from optimiser.sisr.core import (
 
 VRPTW_SETTINGS = Settings()  # the core defaults were tuned on Solomon at 10 s
 INF = math.inf
+NO_PLACE_MEMORY = 200_000  # (stop, vehicle, route) triples remembered as "fits nowhere"
+LABELS_MEMORY = 20_000  # routes whose labels are remembered
 
 Windows = tuple[tuple[int, int], ...]  # (earliest, latest) service starts, in time order
 
@@ -109,12 +111,14 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     that come back; otherwise every left-out stop is offered again at every step."""
     units = Units.stops(instance.customers, instance.neighbours)
     optional = instance.penalty is not None
+    no_place: set[tuple[int, int, tuple[int, ...]]] = set()
+    known: dict[tuple[int, tuple[int, ...]], Labels] = {}
     served = {i for rt in routes for i in rt}
     missing = [i for i in instance.customers if i not in served]
 
     def ruin_and_recreate(candidate: Routes, missing: list[int]) -> list[int] | None:
         removed = [*remove_strings(candidate, units, rng, settings), *missing]
-        left = _recreate(instance, candidate, removed, rng, settings)
+        left = _recreate(instance, candidate, removed, rng, settings, no_place, known)
         return left if optional or not left else None
 
     best, best_cost = anneal(
@@ -197,9 +201,14 @@ def labels(instance: Instance, v: int, route: Sequence[int]) -> Labels:
 
 
 def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: random.Random,
-              settings: Settings) -> list[int]:
+              settings: Settings, no_place: set[tuple[int, int, tuple[int, ...]]],
+              known: dict[tuple[int, tuple[int, ...]], Labels]) -> list[int]:
     """Insert the removed stops greedily at their cheapest feasible place, dearest to leave
-    out first; the stops that found none."""
+    out first; the stops that found none.
+
+    `no_place` remembers (stop, vehicle, route) where a stop fits nowhere: a stop left out
+    is offered again at every step, and most routes are as they were; `known` keeps the
+    labels of routes seen before."""
     t, w, s, d = instance.travel, instance.windows, instance.service, instance.demand
     depot = t[instance.start[0]]
     order_for_recreate(removed, rng, demand=d.__getitem__, distance=depot.__getitem__,
@@ -209,6 +218,11 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
         removed.sort(key=lambda i: -penalty[i])  # stable: the drawn order within a price
     loads = [sum(d[i] for i in rt) for rt in routes]
     cache: dict[int, Labels] = {}
+    contents: dict[int, tuple[int, ...]] = {}
+    if len(no_place) > NO_PLACE_MEMORY:
+        no_place.clear()
+    if len(known) > LABELS_MEMORY:
+        known.clear()
     breaks = instance.breaks or [None] * len(routes)
     stop_cost = instance.stop_cost
     left: list[int] = []
@@ -220,16 +234,26 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
         for v in vehicles_to_try(instance.allowed[u], routes, instance.kind):
             if loads[v] + d[u] > instance.capacity[v]:
                 continue
+            if v not in contents:
+                contents[v] = tuple(routes[v])
+            if (u, v, contents[v]) in no_place:
+                continue
             if v not in cache:
-                cache[v] = labels(instance, v, routes[v])
+                key = (v, contents[v])
+                if key not in known:
+                    known[key] = labels(instance, v, routes[v])
+                cache[v] = known[key]
+            complete, fitted = best_delta == INF, False  # no place skipped as dearer
             lab = cache[v]
             seq, e0, e1, l0, l1 = lab.seq, lab.e0, lab.e1, lab.l0, lab.l1
             brk = breaks[v]
+            # with a break to take, the earliest times are those with it still to come
+            first = e0 if brk is not None else e1
             extra = stop_cost[v][u] if stop_cost is not None else 0
             for k in range(len(seq) - 1):
                 p, q = seq[k], seq[k + 1]
                 tp = t[p]
-                depart = min(e0[k], e1[k]) + s[p]
+                depart = first[k] + s[p]
                 if depart + tp[u] > close_u:
                     break  # later places are later still
                 delta = tp[u] + tu[q] - tp[q] + extra
@@ -256,8 +280,12 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
                             taken = max(x0 + su, brk.earliest)
                             fits = (taken <= brk.latest
                                     and taken + brk.duration + tu[q] <= l1[k + 1])
-                if fits and rng.random() >= settings.blink:
-                    best_delta, best_at = delta, (v, k)
+                if fits:
+                    fitted = True
+                    if rng.random() >= settings.blink:
+                        best_delta, best_at = delta, (v, k)
+            if complete and not fitted:
+                no_place.add((u, v, contents[v]))
         if best_at is None:
             if instance.penalty is None:
                 return [u]  # a stop that must be served found no place: give up early
@@ -267,4 +295,5 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
         routes[v].insert(k, u)
         loads[v] += d[u]
         cache.pop(v, None)
+        contents.pop(v, None)
     return left
