@@ -66,7 +66,8 @@ class SolveParams:
     model early when it has gone on without improving for as many solutions as it took
     to find its best, and at least this many (None: never; a count, so that it stops at
     the same point on any machine), so a small day does not take the whole time limit;
-    it applies to models SISR does not take (with breaks, limits, series: real CUS days).
+    in SISR a solution counts as `SISR_ITERATIONS_PER_SOLUTION` ruin-and-recreate steps
+    (`optimiser.ortools.search`). The literature benchmarks set it to None.
     """
 
     time_limit_s: float = 10.0

@@ -495,9 +495,17 @@ class _Search:
 
     def _polish(self, best: pywrapcp.Assignment, improved: list[list[int]]
                 ) -> pywrapcp.Assignment:
-        """GLS from the SISR routes for the time left; OR-Tools re-checks every constraint."""
+        """GLS from the SISR routes for the time left; OR-Tools re-checks every constraint.
+
+        A GLS that finds no solution in the time left (a large dial-a-ride day) still has
+        the SISR routes read back with every constraint propagated, or else `best`."""
+        routing = self.rp.routing
         start = self.rp.assignment(improved)
         result = None if start is None else self._gls_from(start)
+        if result is None and not self.watch.stop_requested():
+            result = routing.ReadAssignmentFromRoutes(improved, True)
+            log.info("polish found no solution; SISR's routes read back: %s",
+                     "feasible" if result is not None else "rejected")
         if (result is not None and self.rp.served(result) >= self.rp.served(best)
                 and result.ObjectiveValue() <= best.ObjectiveValue()):
             return result
