@@ -3,12 +3,13 @@
 All budget splits live here:
 - several working days: `CONSTRUCTION_SHARE` of the time builds the plan day by day
   (`daywise`), the rest plans each day again with every left-out task offered;
-- a model SISR does not take (breaks, limits, series, priorities: real CUS days): the
-  best of `FIRST_SOLUTION_PORTFOLIO`, each heuristic capped in work, rebuilt and improved
-  by GLS in the same solve;
-- plain problems (see `sisr_bridge`): GLS for `SISR_GLS_SHARE` of the time, SISR
-  until `SISR_POLISH_SHARE` is left, then GLS again from SISR's routes, which also
-  re-checks every constraint SISR does not model;
+- a model SISR does not take (bus trips with returns or wheelchairs, contract limits,
+  rest, series, several breaks a shift: the days of a week, the demo day): the best of
+  `FIRST_SOLUTION_PORTFOLIO`, each heuristic capped in work, improved by GLS;
+- problems SISR takes (see `sisr_bridge`: a one-day plan of visits and jobs, Solomon,
+  plain dial-a-ride): GLS for `SISR_GLS_SHARE` of the time, SISR until
+  `SISR_POLISH_SHARE` is left, then GLS again from SISR's routes, which also re-checks
+  every constraint;
 - soft continuity on one day: `CONTINUITY_HELD_SHARE` of the budget with every series
   held to one worker, the rest with the series that lost a session freed;
 - a first solution that places nothing is followed by a restart from an empty plan

@@ -57,7 +57,8 @@ def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs:
                     stop: Callable[[], bool] | None = None, stall: int | None = None
                     ) -> list[list[int]] | None:
     """SISR's best routes (routing indices per vehicle) from `solution`, or None when the
-    solution is not one SISR can take over (tasks left out, costs SISR does not model)."""
+    solution is not one SISR can take over (costs SISR does not model, or a route it finds
+    infeasible)."""
     routes = [rp.route_indices(solution, v) for v in range(len(rp.shifts))]
     if pairs:
         pair_instance = pairs_instance(rp)
