@@ -490,7 +490,7 @@ class _Search:
             stop=self.watch.stop_requested,
             stall=None if self.params.stall_solutions is None
             else self.params.stall_solutions * SISR_ITERATIONS_PER_SOLUTION)
-        if improved is None:  # tasks left out, or costs SISR does not model
+        if improved is None:  # costs SISR does not model, or a route it finds infeasible
             return self._continue_gls(solution)
         return self._polish(solution, improved)
 

@@ -69,7 +69,7 @@ class Instance:
     end: list[int]
     capacity: list[float]
     customers: list[int]
-    breaks: list[Break | None] | None = None  # per vehicle
+    breaks: list[Break | None] = field(default_factory=list)  # per vehicle; none: no breaks
     penalty: list[int] | None = None
     stop_cost: list[Sequence[int]] | None = None  # per vehicle and id: paid beyond travel
     neighbours: dict[int, list[int]] = field(init=False)
@@ -79,7 +79,7 @@ class Instance:
         t = self.travel
         self.neighbours = {i: sorted((j for j in self.customers if j != i), key=lambda j: t[i][j])
                            for i in self.customers}
-        if self.breaks is None:
+        if not self.breaks:
             self.breaks = [None] * len(self.start)
         costs = self.stop_cost or [()] * len(self.start)
         signature = [(tuple(t[self.start[v]]), tuple(t[self.end[v]]),
@@ -167,7 +167,7 @@ def labels(instance: Instance, v: int, route: Sequence[int]) -> Labels:
     t, s, w = instance.travel, instance.service, instance.windows
     seq = [instance.start[v], *route, instance.end[v]]
     n = len(seq)
-    brk = instance.breaks[v] if instance.breaks else None
+    brk = instance.breaks[v]
     e0, e1 = [INF] * n, [INF] * n
     l0, l1 = [-INF] * n, [-INF] * n
     e1[0] = first_start(w[seq[0]], -INF)
@@ -217,13 +217,12 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
         penalty = instance.penalty
         removed.sort(key=lambda i: -penalty[i])  # stable: the drawn order within a price
     loads = [sum(d[i] for i in rt) for rt in routes]
-    cache: dict[int, Labels] = {}
     contents: dict[int, tuple[int, ...]] = {}
     if len(no_place) > NO_PLACE_MEMORY:
         no_place.clear()
     if len(known) > LABELS_MEMORY:
         known.clear()
-    breaks = instance.breaks or [None] * len(routes)
+    breaks = instance.breaks
     stop_cost = instance.stop_cost
     left: list[int] = []
     for u in removed:
@@ -238,13 +237,11 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
                 contents[v] = tuple(routes[v])
             if (u, v, contents[v]) in no_place:
                 continue
-            if v not in cache:
-                key = (v, contents[v])
-                if key not in known:
-                    known[key] = labels(instance, v, routes[v])
-                cache[v] = known[key]
+            key = (v, contents[v])
+            if key not in known:
+                known[key] = labels(instance, v, routes[v])
             complete, fitted = best_delta == INF, False  # no place skipped as dearer
-            lab = cache[v]
+            lab = known[key]
             seq, e0, e1, l0, l1 = lab.seq, lab.e0, lab.e1, lab.l0, lab.l1
             brk = breaks[v]
             # with a break to take, the earliest times are those with it still to come
@@ -294,6 +291,5 @@ def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: rando
         v, k = best_at
         routes[v].insert(k, u)
         loads[v] += d[u]
-        cache.pop(v, None)
         contents.pop(v, None)
     return left
