@@ -20,27 +20,20 @@ over, and polishes and re-checks what comes back.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from optimiser.sisr.core import (
-    Routes,
-    Settings,
-    Units,
-    anneal,
-    order_for_recreate,
-    remove_strings,
-    route_cost,
-    temperatures,
-    vehicles_to_try,
-)
+import numpy as np
+
+from optimiser.sisr import vrptw_loop
+from optimiser.sisr.core import Routes, Settings, route_cost, temperatures
 
 VRPTW_SETTINGS = Settings()  # the core defaults were tuned on Solomon at 10 s
 INF = math.inf
-NO_PLACE_MEMORY = 200_000  # (stop, vehicle, route) triples remembered as "fits nowhere"
-LABELS_MEMORY = 20_000  # routes whose labels are remembered
+CHUNK = 256  # steps per call of the compiled loop; the clock is read between calls
 
 Windows = tuple[tuple[int, int], ...]  # (earliest, latest) service starts, in time order
 
@@ -108,42 +101,33 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     cost (travel plus the price of the stops left out).
 
     With `instance.penalty` None, `routes` must serve every customer and so do the routes
-    that come back; otherwise every left-out stop is offered again at every step."""
-    units = Units.stops(instance.customers, instance.neighbours)
+    that come back; otherwise every left-out stop is offered again at every step. The
+    steps run compiled (`vrptw_loop`), a chunk of temperatures at a time."""
     optional = instance.penalty is not None
-    no_place: set[tuple[int, int, tuple[int, ...]]] = set()
-    known: dict[tuple[int, tuple[int, ...]], Labels] = {}
+    p = _arrays(instance)
+    current = _state(p, instance, routes)
+    candidate = tuple(a.copy() for a in current)
+    best = (current[0].copy(), current[1].copy())
     served = {i for rt in routes for i in rt}
-    missing = [i for i in instance.customers if i not in served]
-
-    def ruin_and_recreate(candidate: Routes, missing: list[int]) -> list[int] | None:
-        removed = [*remove_strings(candidate, units, rng, settings), *missing]
-        left = _recreate(instance, candidate, removed, rng, settings, no_place, known)
-        return left if optional or not left else None
-
-    best, best_cost = anneal(
-        routes, missing, cost=instance.cost, left_out_cost=instance.left_out_cost,
-        complete_only=not optional, ruin_and_recreate=ruin_and_recreate,
-        temperatures=temperatures(settings, instance.cost(routes), len(instance.customers),
-                                  deadline=deadline, max_iterations=max_iterations, stop=stop),
-        rng=rng, stall=stall)
-    return best, best_cost
-
-
-def first_start(windows: Windows, x: float) -> float:
-    """The earliest service start at or after x, or inf."""
-    for a, b in windows:
-        if x <= b:
-            return a if x < a else x
-    return INF
-
-
-def last_start(windows: Windows, x: float) -> float:
-    """The latest service start at or before x, or -inf."""
-    for a, b in reversed(windows):
-        if x >= a:
-            return b if x > b else x
-    return -INF
+    missing = np.array([i for i in instance.customers if i not in served] or [0], np.int64)
+    n_missing = len(instance.customers) - len(served)
+    cost = float(current[7].sum()) + instance.left_out_cost(missing[:n_missing].tolist())
+    status = np.array([cost, INF if n_missing and not optional else cost, 0, 0, n_missing, 0])
+    missing = np.resize(missing, len(instance.demand))
+    state = np.array([rng.getrandbits(63) | 1], np.uint64)
+    schedule = temperatures(settings, instance.cost(routes), len(instance.customers),
+                            deadline=deadline, max_iterations=max_iterations, stop=stop)
+    start = np.array(instance.start, np.int64)
+    while status[5] == 0:
+        chunk = np.fromiter(itertools.islice(schedule, CHUNK), float)
+        if not chunk.size:
+            break
+        vrptw_loop.run(p, start, current, candidate, best, missing, status, chunk, state,
+                       float(settings.average_removed), settings.max_string, settings.blink,
+                       optional, -1 if stall is None else stall)
+    seq, count = best
+    found = [[int(i) for i in seq[v, 1:count[v] + 1]] for v in range(len(instance.start))]
+    return found, status[1]
 
 
 @dataclass
@@ -164,132 +148,66 @@ class Labels:
 
 
 def labels(instance: Instance, v: int, route: Sequence[int]) -> Labels:
-    t, s, w = instance.travel, instance.service, instance.windows
-    seq = [instance.start[v], *route, instance.end[v]]
-    n = len(seq)
-    brk = instance.breaks[v]
-    e0, e1 = [INF] * n, [INF] * n
-    l0, l1 = [-INF] * n, [-INF] * n
-    e1[0] = first_start(w[seq[0]], -INF)
-    if brk is not None:
-        e0[0] = e1[0]
-        e1[0] = first_start(w[seq[0]], brk.earliest + brk.duration)  # the break before leaving
-    for k in range(1, n):
-        a, b = seq[k - 1], seq[k]
-        d = t[a][b]
-        e1[k] = first_start(w[b], e1[k - 1] + s[a] + d)
-        if brk is not None and e0[k - 1] < INF:
-            e0[k] = first_start(w[b], e0[k - 1] + s[a] + d)
-            taken = max(e0[k - 1] + s[a], brk.earliest)
-            if taken <= brk.latest:
-                e1[k] = min(e1[k], first_start(w[b], taken + brk.duration + d))
-    last = w[seq[-1]][-1][1]
-    l1[-1] = last
-    if brk is not None:
-        l0[-1] = min(last, brk.latest)  # the break after the route's end
-    for k in range(n - 2, -1, -1):
-        a, b = seq[k], seq[k + 1]
-        d = t[a][b]
-        l1[k] = last_start(w[a], l1[k + 1] - d - s[a])
-        if brk is not None:
-            later = last_start(w[a], l0[k + 1] - d - s[a])
-            here = min(brk.latest, l1[k + 1] - brk.duration - d)  # the break right after a
-            if here >= brk.earliest:
-                later = max(later, last_start(w[a], here - s[a]))
-            l0[k] = later
-    return Labels(seq, e0, e1, l0, l1)
+    """The labels of `route` on vehicle v, as the compiled search computes them."""
+    p = _arrays(instance)
+    routes: Routes = [[] for _ in instance.start]
+    routes[v] = list(route)
+    seq, count, e0, e1, l0, l1, _, _ = _state(p, instance, routes)
+    m = len(route) + 2
+    return Labels(seq[v, :m].tolist(), e0[v, :m].tolist(), e1[v, :m].tolist(),
+                  l0[v, :m].tolist(), l1[v, :m].tolist())
 
 
-def _recreate(instance: Instance, routes: Routes, removed: list[int], rng: random.Random,
-              settings: Settings, no_place: set[tuple[int, int, tuple[int, ...]]],
-              known: dict[tuple[int, tuple[int, ...]], Labels]) -> list[int]:
-    """Insert the removed stops greedily at their cheapest feasible place, dearest to leave
-    out first; the stops that found none.
+Arrays = tuple[np.ndarray, ...]
 
-    `no_place` remembers (stop, vehicle, route) where a stop fits nowhere: a stop left out
-    is offered again at every step, and most routes are as they were; `known` keeps the
-    labels of routes seen before."""
-    t, w, s, d = instance.travel, instance.windows, instance.service, instance.demand
-    depot = t[instance.start[0]]
-    order_for_recreate(removed, rng, demand=d.__getitem__, distance=depot.__getitem__,
-                       width=lambda i: w[i][-1][1] - w[i][0][0])
-    if instance.penalty is not None:
-        penalty = instance.penalty
-        removed.sort(key=lambda i: -penalty[i])  # stable: the drawn order within a price
-    loads = [sum(d[i] for i in rt) for rt in routes]
-    contents: dict[int, tuple[int, ...]] = {}
-    if len(no_place) > NO_PLACE_MEMORY:
-        no_place.clear()
-    if len(known) > LABELS_MEMORY:
-        known.clear()
+
+def _arrays(instance: Instance) -> Arrays:
+    """The instance as the flat arrays `vrptw_loop` reads, in its order (built once)."""
+    cached = instance.__dict__.get("_compiled")
+    if cached is not None:
+        return cached
+    size, vehicles = len(instance.demand), len(instance.start)
+    widest = max(map(len, instance.windows))
+    wlo, whi = np.full((size, widest), INF), np.full((size, widest), INF)
+    for i, ws in enumerate(instance.windows):
+        for j, (a, b) in enumerate(ws):
+            wlo[i, j], whi[i, j] = a, b
+    allowed = np.zeros((size, vehicles), np.bool_)
+    for i, vs in enumerate(instance.allowed):
+        allowed[i, list(vs)] = True
     breaks = instance.breaks
-    stop_cost = instance.stop_cost
-    left: list[int] = []
-    for u in removed:
-        best_delta, best_at = INF, None
-        wu, su, tu = w[u], s[u], t[u]
-        (open_u, _), close_u = wu[0], wu[-1][1]
-        single = len(wu) == 1
-        for v in vehicles_to_try(instance.allowed[u], routes, instance.kind):
-            if loads[v] + d[u] > instance.capacity[v]:
-                continue
-            if v not in contents:
-                contents[v] = tuple(routes[v])
-            if (u, v, contents[v]) in no_place:
-                continue
-            key = (v, contents[v])
-            if key not in known:
-                known[key] = labels(instance, v, routes[v])
-            complete, fitted = best_delta == INF, False  # no place skipped as dearer
-            lab = known[key]
-            seq, e0, e1, l0, l1 = lab.seq, lab.e0, lab.e1, lab.l0, lab.l1
-            brk = breaks[v]
-            # with a break to take, the earliest times are those with it still to come
-            first = e0 if brk is not None else e1
-            extra = stop_cost[v][u] if stop_cost is not None else 0
-            for k in range(len(seq) - 1):
-                p, q = seq[k], seq[k + 1]
-                tp = t[p]
-                depart = first[k] + s[p]
-                if depart + tp[u] > close_u:
-                    break  # later places are later still
-                delta = tp[u] + tu[q] - tp[q] + extra
-                if delta >= best_delta:
-                    continue
-                arrive = e1[k] + s[p] + tp[u]
-                if single:
-                    x = arrive if arrive > open_u else open_u
-                    if x > close_u:
-                        x = INF
-                else:
-                    x = first_start(wu, arrive)
-                fits = x + su + tu[q] <= l1[k + 1]
-                if not fits and brk is not None and e0[k] < INF:
-                    x0 = first_start(wu, e0[k] + s[p] + tp[u])
-                    if x0 + su + tu[q] <= l0[k + 1]:
-                        fits = True  # the break later
-                    else:
-                        taken = max(e0[k] + s[p], brk.earliest)  # the break before u
-                        if taken <= brk.latest and first_start(
-                                wu, taken + brk.duration + tp[u]) + su + tu[q] <= l1[k + 1]:
-                            fits = True
-                        elif x0 < INF:  # the break after u
-                            taken = max(x0 + su, brk.earliest)
-                            fits = (taken <= brk.latest
-                                    and taken + brk.duration + tu[q] <= l1[k + 1])
-                if fits:
-                    fitted = True
-                    if rng.random() >= settings.blink:
-                        best_delta, best_at = delta, (v, k)
-            if complete and not fitted:
-                no_place.add((u, v, contents[v]))
-        if best_at is None:
-            if instance.penalty is None:
-                return [u]  # a stop that must be served found no place: give up early
-            left.append(u)
-            continue
-        v, k = best_at
-        routes[v].insert(k, u)
-        loads[v] += d[u]
-        contents.pop(v, None)
-    return left
+    stop_cost = (np.zeros((vehicles, size)) if instance.stop_cost is None
+                 else np.array(instance.stop_cost, float))
+    customers = np.array(instance.customers, np.int64)
+    neighbours = np.zeros((size, max(1, len(customers) - 1)), np.int64)
+    for i, near in instance.neighbours.items():
+        neighbours[i, :len(near)] = near
+    penalty = (np.zeros(size) if instance.penalty is None
+               else np.array(instance.penalty, float))
+    arrays = (np.array(instance.travel, float), wlo, whi,
+              np.array([len(ws) for ws in instance.windows], np.int64),
+              np.array(instance.service, float), np.array(instance.demand, float), allowed,
+              np.array(instance.capacity, float),
+              np.array([b is not None for b in breaks], np.bool_),
+              np.array([b.earliest if b else 0 for b in breaks], float),
+              np.array([b.latest if b else 0 for b in breaks], float),
+              np.array([b.duration if b else 0 for b in breaks], float),
+              penalty, stop_cost, np.array(instance.kind, np.int64), customers, neighbours)
+    instance.__dict__["_compiled"] = arrays
+    return arrays
+
+
+def _state(p: Arrays, instance: Instance, routes: Routes) -> Arrays:
+    """(seq, count, e0, e1, l0, l1, load, cost) of `routes`, labels filled."""
+    vehicles, width = len(instance.start), len(instance.customers) + 2
+    seq = np.zeros((vehicles, width), np.int64)
+    count = np.array([len(rt) for rt in routes], np.int64)
+    for v, rt in enumerate(routes):
+        seq[v, :len(rt) + 2] = [instance.start[v], *rt, instance.end[v]]
+    e0, e1 = np.full((vehicles, width), INF), np.full((vehicles, width), INF)
+    l0, l1 = np.full((vehicles, width), -INF), np.full((vehicles, width), -INF)
+    load = np.array([sum(instance.demand[i] for i in rt) for rt in routes], float)
+    cost = np.zeros(vehicles)
+    for v in range(vehicles):
+        vrptw_loop.refresh(p, seq, count, e0, e1, l0, l1, cost, v)
+    return seq, count, e0, e1, l0, l1, load, cost
