@@ -1,4 +1,4 @@
-"""SISR for routing with windows (VRPTW and a CUS day of visits), in plain Python.
+"""SISR for routing with windows (VRPTW and a CUS day of visits).
 
 A ruin-and-recreate search over stops with one or more time windows each (on
 the service start), a load limit, allowed vehicles per stop, a shift per
@@ -7,7 +7,8 @@ stops that may be left out at a price (a CUS day: priorities) or must all be
 served (Solomon). Ruin removes strings of consecutive stops from routes near a
 random stop; recreate inserts them back greedily (with rare random "blinks"),
 dearest to leave out first, where the route's labels allow; simulated
-annealing decides what to keep (the shared steps live in `core`).
+annealing decides what to keep. The steps run compiled in `vrptw_loop`; this
+module holds the instance, its arrays and the driver.
 
 The break is taken where the worker is, after a stop's service and before the
 drive on (or before the route starts, or after it ends, where its window
@@ -20,22 +21,25 @@ over, and polishes and re-checks what comes back.
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from optimiser.sisr import vrptw_loop
-from optimiser.sisr.core import Routes, Settings, route_cost, temperatures
+from optimiser.sisr.core import Routes, Settings, route_cost, run_in_chunks, temperatures
+from optimiser.sisr.jit import seeded
 
 VRPTW_SETTINGS = Settings()  # the core defaults were tuned on Solomon at 10 s
 INF = math.inf
-CHUNK = 256  # steps per call of the compiled loop; the clock is read between calls
 
 Windows = tuple[tuple[int, int], ...]  # (earliest, latest) service starts, in time order
+
+
+Arrays = tuple[np.ndarray, ...]
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,37 @@ class Instance:
             return 0
         return INF if self.penalty is None else sum(self.penalty[i] for i in missing)
 
+    @cached_property
+    def arrays(self) -> Arrays:
+        """The instance as the flat arrays `vrptw_loop` reads, in its order."""
+        size, vehicles = len(self.demand), len(self.start)
+        widest = max(map(len, self.windows))
+        wlo, whi = np.full((size, widest), INF), np.full((size, widest), INF)
+        for i, ws in enumerate(self.windows):
+            for j, (a, b) in enumerate(ws):
+                wlo[i, j], whi[i, j] = a, b
+        allowed = np.zeros((size, vehicles), np.bool_)
+        for i, vs in enumerate(self.allowed):
+            allowed[i, list(vs)] = True
+        breaks = self.breaks
+        stop_cost = (np.zeros((vehicles, size)) if self.stop_cost is None
+                     else np.array(self.stop_cost, float))
+        customers = np.array(self.customers, np.int64)
+        neighbours = np.zeros((size, max(1, len(customers) - 1)), np.int64)
+        for i, near in self.neighbours.items():
+            neighbours[i, :len(near)] = near
+        penalty = (np.zeros(size) if self.penalty is None
+                   else np.array(self.penalty, float))
+        return (np.array(self.travel, float), wlo, whi,
+                np.array([len(ws) for ws in self.windows], np.int64),
+                np.array(self.service, float), np.array(self.demand, float), allowed,
+                np.array(self.capacity, float),
+                np.array([b is not None for b in breaks], np.bool_),
+                np.array([b.earliest if b else 0 for b in breaks], float),
+                np.array([b.latest if b else 0 for b in breaks], float),
+                np.array([b.duration if b else 0 for b in breaks], float),
+                penalty, stop_cost, np.array(self.kind, np.int64), customers, neighbours)
+
 
 def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.Random,
             max_iterations: int | None = None, settings: Settings = VRPTW_SETTINGS,
@@ -104,8 +139,8 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     that come back; otherwise every left-out stop is offered again at every step. The
     steps run compiled (`vrptw_loop`), a chunk of temperatures at a time."""
     optional = instance.penalty is not None
-    p = _arrays(instance)
-    current = _state(p, instance, routes)
+    p = instance.arrays
+    current = route_state(instance, routes)
     candidate = tuple(a.copy() for a in current)
     best = (current[0].copy(), current[1].copy())
     served = {i for rt in routes for i in rt}
@@ -114,17 +149,14 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     cost = float(current[7].sum()) + instance.left_out_cost(missing[:n_missing].tolist())
     status = np.array([cost, INF if n_missing and not optional else cost, 0, 0, n_missing, 0])
     missing = np.resize(missing, len(instance.demand))
-    state = np.array([rng.getrandbits(63) | 1], np.uint64)
+    state = seeded(rng.getrandbits(63))
     schedule = temperatures(settings, instance.cost(routes), len(instance.customers),
                             deadline=deadline, max_iterations=max_iterations, stop=stop)
     start = np.array(instance.start, np.int64)
-    while status[5] == 0:
-        chunk = np.fromiter(itertools.islice(schedule, CHUNK), float)
-        if not chunk.size:
-            break
-        vrptw_loop.run(p, start, current, candidate, best, missing, status, chunk, state,
-                       float(settings.average_removed), settings.max_string, settings.blink,
-                       optional, -1 if stall is None else stall)
+    run_in_chunks(schedule, status, lambda chunk: vrptw_loop.run(
+        p, start, current, candidate, best, missing, status, chunk, state,
+        float(settings.average_removed), settings.max_string, settings.blink, optional,
+        -1 if stall is None else stall))
     seq, count = best
     found = [[int(i) for i in seq[v, 1:count[v] + 1]] for v in range(len(instance.start))]
     return found, status[1]
@@ -149,55 +181,15 @@ class Labels:
 
 def labels(instance: Instance, v: int, route: Sequence[int]) -> Labels:
     """The labels of `route` on vehicle v, as the compiled search computes them."""
-    p = _arrays(instance)
     routes: Routes = [[] for _ in instance.start]
     routes[v] = list(route)
-    seq, count, e0, e1, l0, l1, _, _ = _state(p, instance, routes)
+    seq, count, e0, e1, l0, l1, _, _ = route_state(instance, routes)
     m = len(route) + 2
     return Labels(seq[v, :m].tolist(), e0[v, :m].tolist(), e1[v, :m].tolist(),
                   l0[v, :m].tolist(), l1[v, :m].tolist())
 
 
-Arrays = tuple[np.ndarray, ...]
-
-
-def _arrays(instance: Instance) -> Arrays:
-    """The instance as the flat arrays `vrptw_loop` reads, in its order (built once)."""
-    cached = instance.__dict__.get("_compiled")
-    if cached is not None:
-        return cached
-    size, vehicles = len(instance.demand), len(instance.start)
-    widest = max(map(len, instance.windows))
-    wlo, whi = np.full((size, widest), INF), np.full((size, widest), INF)
-    for i, ws in enumerate(instance.windows):
-        for j, (a, b) in enumerate(ws):
-            wlo[i, j], whi[i, j] = a, b
-    allowed = np.zeros((size, vehicles), np.bool_)
-    for i, vs in enumerate(instance.allowed):
-        allowed[i, list(vs)] = True
-    breaks = instance.breaks
-    stop_cost = (np.zeros((vehicles, size)) if instance.stop_cost is None
-                 else np.array(instance.stop_cost, float))
-    customers = np.array(instance.customers, np.int64)
-    neighbours = np.zeros((size, max(1, len(customers) - 1)), np.int64)
-    for i, near in instance.neighbours.items():
-        neighbours[i, :len(near)] = near
-    penalty = (np.zeros(size) if instance.penalty is None
-               else np.array(instance.penalty, float))
-    arrays = (np.array(instance.travel, float), wlo, whi,
-              np.array([len(ws) for ws in instance.windows], np.int64),
-              np.array(instance.service, float), np.array(instance.demand, float), allowed,
-              np.array(instance.capacity, float),
-              np.array([b is not None for b in breaks], np.bool_),
-              np.array([b.earliest if b else 0 for b in breaks], float),
-              np.array([b.latest if b else 0 for b in breaks], float),
-              np.array([b.duration if b else 0 for b in breaks], float),
-              penalty, stop_cost, np.array(instance.kind, np.int64), customers, neighbours)
-    instance.__dict__["_compiled"] = arrays
-    return arrays
-
-
-def _state(p: Arrays, instance: Instance, routes: Routes) -> Arrays:
+def route_state(instance: Instance, routes: Routes) -> Arrays:
     """(seq, count, e0, e1, l0, l1, load, cost) of `routes`, labels filled."""
     vehicles, width = len(instance.start), len(instance.customers) + 2
     seq = np.zeros((vehicles, width), np.int64)
@@ -209,5 +201,5 @@ def _state(p: Arrays, instance: Instance, routes: Routes) -> Arrays:
     load = np.array([sum(instance.demand[i] for i in rt) for rt in routes], float)
     cost = np.zeros(vehicles)
     for v in range(vehicles):
-        vrptw_loop.refresh(p, seq, count, e0, e1, l0, l1, cost, v)
+        vrptw_loop.refresh(instance.arrays, seq, count, e0, e1, l0, l1, cost, v)
     return seq, count, e0, e1, l0, l1, load, cost

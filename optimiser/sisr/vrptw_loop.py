@@ -1,6 +1,6 @@
 """The VRPTW search's inner loop, compiled by numba: labels, ruin, recreate, annealing.
 
-This is the only module that imports numba. It works on flat arrays that
+It works on flat arrays that
 `vrptw.Arrays` builds from an `Instance` and keeps the search state in
 `State`; `vrptw.improve` drives it in chunks of iterations, so the clock, a
 cancel signal and the stall limit are checked between chunks while a seed and
@@ -12,29 +12,18 @@ service start with the break still to come (0) and taken (1); a vehicle with
 no break is always in state 1. The break is taken where the worker is: after
 a stop's service and before the drive on, or before the route starts or after
 it ends where its window allows. The rule and the labels are described in
-`vrptw`; the random numbers come from a xorshift64* generator of our own, so
-the routes depend only on the seed.
+`vrptw`; the random numbers come from `jit.random01`, so the routes depend only
+on the seed.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from optimiser.sisr.core import MAX_STRINGS_FACTOR, RECREATE_ORDERS
+from optimiser.sisr.jit import njit, random01
 
 INF = np.inf
-MAX_STRINGS_FACTOR = 4.0  # at most 4·c̄ / (1 + L) - 1 strings per ruin (the paper's k_s^max)
-ORDERS = 4  # recreate orders: random, largest demand, farthest, tightest window first
-
-
-@njit(cache=True)
-def random01(rng: np.ndarray) -> float:
-    """A float in [0, 1) from the xorshift64* state rng[0] (never zero)."""
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) / 9007199254740992.0
 
 
 @njit(cache=True)
@@ -181,7 +170,7 @@ def order_for_recreate(p, start, units, rng):
     """The units in one order drawn at random, then (stably) dearest to leave out first."""
     travel, wlo, whi, nw, demand, penalty = p[0], p[1], p[2], p[3], p[5], p[12]
     n = units.shape[0]
-    order = int(random01(rng) * ORDERS)
+    order = int(random01(rng) * RECREATE_ORDERS)
     if order == 0:
         for i in range(n - 1, 0, -1):
             j = int(random01(rng) * (i + 1))

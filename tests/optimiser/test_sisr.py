@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import random
 
-from optimiser.sisr import core, vrptw
+import numpy as np
+
+from optimiser.sisr import vrptw, vrptw_loop
+from optimiser.sisr.jit import seeded
 
 
 def line_instance(windows: dict[int, tuple[int, int]] | None = None,
@@ -51,16 +54,29 @@ def test_load_limits_split_the_stops_between_vehicles():
     assert sorted(i for r in routes for i in r) == list(range(6))
 
 
+def ruin(instance: vrptw.Instance, routes: list[list[int]], seed: int
+         ) -> tuple[list[list[int]], list[int], list[float]]:
+    """One compiled string removal: the routes left, the stops removed, the loads left."""
+    seq, count, *_, load, _ = vrptw.route_state(instance, routes)
+    size = len(instance.demand)
+    removed = np.empty(size, np.int64)
+    settings = vrptw.VRPTW_SETTINGS
+    out = vrptw_loop.remove_strings(
+        instance.arrays, seq, count, load, np.full(size, -1), np.zeros(size, np.int64),
+        seeded(seed), float(settings.average_removed), settings.max_string, removed)
+    left = [seq[v, 1:count[v] + 1].tolist() for v in range(len(routes))]
+    return left, removed[:out].tolist(), load.tolist()
+
+
 def test_string_removal_cuts_consecutive_stops_out_of_a_route():
     instance = line_instance()
-    units = core.Units.stops(instance.customers, instance.neighbours)
     for seed in range(20):
-        routes = [[0, 1, 2, 3, 4, 5], []]
-        removed = core.remove_strings(routes, units, random.Random(seed), vrptw.VRPTW_SETTINGS)
+        routes, removed, load = ruin(instance, [[0, 1, 2, 3, 4, 5], []], seed)
         assert removed, seed
         lo = removed[0]
         assert removed == list(range(lo, lo + len(removed)))  # one string, in route order
         assert routes == [[i for i in range(6) if i not in removed], []]
+        assert load == [6 - len(removed), 0]
 
 
 # ---------------------------------------------------------------- a CUS day: several windows,

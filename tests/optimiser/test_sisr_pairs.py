@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import random
 
-from optimiser.sisr import core, pairs
+import numpy as np
+
+from optimiser.sisr import pairs, pairs_loop
+from optimiser.sisr.jit import seeded
 
 
 def shuttle(max_ride: float = 1_000, capacity: float = 1) -> pairs.PairInstance:
@@ -54,14 +57,18 @@ def test_a_tight_maximum_ride_forbids_sharing():
 
 def test_string_removal_takes_every_request_out_with_its_partner():
     instance = shuttle(capacity=2)
-    units = core.Units.requests(instance.pickup, instance.dropoff, instance.request_of,
-                                instance.neighbours)
     seen: set[tuple[int, ...]] = set()
+    settings = pairs.PAIR_SETTINGS
     for seed in range(20):
-        routes = [[0, 1, 2, 3], []]
-        removed = core.remove_strings(routes, units, random.Random(seed), pairs.PAIR_SETTINGS)
+        seq, count, *_ = pairs.route_state(instance, [[0, 1, 2, 3], []])
+        requests = np.empty(2, np.int64)
+        out = pairs_loop.remove_strings(
+            instance.arrays, seq, count, seeded(seed), float(settings.average_removed),
+            settings.max_string, requests, np.full(2, -1), np.zeros(8, np.int64),
+            np.zeros(2, np.bool_))
+        removed = requests[:out].tolist()
         assert removed and len(set(removed)) == len(removed) and set(removed) <= {0, 1}
         kept = [i for i in [0, 1, 2, 3] if instance.request_of[i] not in removed]
-        assert routes == [kept, []]
+        assert [seq[v, 1:count[v] + 1].tolist() for v in (0, 1)] == [kept, []]
         seen.add(tuple(sorted(removed)))
     assert seen == {(0,), (1,), (0, 1)}  # one request alone, or both, depending on the string
