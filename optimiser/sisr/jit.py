@@ -14,9 +14,16 @@ from numba import njit
 __all__ = ["njit", "random01", "seeded"]
 
 
+MASK = 2**64 - 1
+
+
 def seeded(seed: int) -> np.ndarray:
-    """A generator state for `random01` (never zero)."""
-    return np.array([(seed & (2**63 - 1)) | 1], np.uint64)
+    """A generator state for `random01`: the seed scrambled by one splitmix64 step, so
+    nearby seeds start far apart (never zero)."""
+    z = (seed + 0x9E3779B97F4A7C15) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return np.array([(z ^ (z >> 31)) or 1], np.uint64)
 
 
 @njit(cache=True)
