@@ -83,3 +83,8 @@ def test_dependencies_point_one_way(package: str, forbidden: tuple[str, ...]) ->
 def test_only_the_ortools_adapter_talks_to_ortools() -> None:
     users = {m for m in MODULES for t in imports(m) if t.split(".")[0] == "ortools"}
     assert users and all(m.startswith("optimiser.ortools.") for m in users), users
+
+
+def test_only_the_jit_adapter_talks_to_numba():
+    users = {m for m in MODULES for t in imports(m) if t.split(".")[0] == "numba"}
+    assert users == {"optimiser.sisr.jit"}
