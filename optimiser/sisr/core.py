@@ -6,9 +6,9 @@ routes near a random seed, recreate inserts what was removed greedily (with
 rare random "blinks"), and simulated annealing decides what to keep. What a
 search removes and re-inserts is a *unit*: a stop (VRPTW) or a request, a
 pickup with its drop-off (pickup-and-delivery). The steps run compiled
-(`vrptw_loop`, `pairs_loop`); this module holds what their Python drivers
-share: the route cost, the settings, the ruin and recreate constants and the
-cooling schedule.
+(`vrptw_loop`, `pairs_loop`); this module holds what they share: the route
+cost, the settings, the ruin and recreate constants, the cooling schedule fed
+to them a chunk at a time, and the compiled stall limit and annealing choice.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from optimiser.sisr.jit import njit, random01
 
 Routes = list[list[int]]
 
@@ -89,3 +91,38 @@ def run_in_chunks(schedule: Iterator[float], status: np.ndarray,
         if not chunk.size:
             return
         steps(chunk)
+
+
+@njit(cache=True)
+def begin_step(status: np.ndarray, stall: int) -> int:
+    """The next step's number, counted in status[2]; 0 when the stall limit ends the loop
+    (status[5] set): it went as many steps again as it took to find the best (status[3]),
+    and at least `stall` (< 0: no limit), without a better one.
+
+    `status` is the compiled loops' [current cost, best cost, step, best step, missing
+    count, stopped]."""
+    step, best_at = int(status[2]) + 1, int(status[3])
+    if stall >= 0 and step - best_at > max(stall, best_at):
+        status[5] = 1
+        return 0
+    status[2] = step
+    return step
+
+
+@njit(cache=True)
+def accept(status: np.ndarray, total: float, temperature: float, rng: np.ndarray,
+           left: np.ndarray, n_left: int, missing: np.ndarray, may_be_best: bool) -> int:
+    """Simulated annealing's choice for a candidate costing `total` that leaves out
+    `left[:n_left]`: kept when below the current cost plus an exponentially distributed
+    slack whose mean is the temperature. 0: rejected; 1: kept (status and `missing`
+    updated); 2: kept and the new best (`may_be_best` allowing)."""
+    if total >= status[0] - temperature * np.log(1.0 - random01(rng)):
+        return 0
+    status[0] = total
+    missing[:n_left] = left[:n_left]
+    status[4] = n_left
+    if may_be_best and total < status[1]:
+        status[1] = total
+        status[3] = status[2]
+        return 2
+    return 1

@@ -31,7 +31,7 @@ from functools import cached_property
 
 import numpy as np
 
-from optimiser.sisr import pairs_loop
+import optimiser.sisr.pairs_loop as pairs_loop
 from optimiser.sisr.core import Routes, Settings, route_cost, run_in_chunks, temperatures
 from optimiser.sisr.jit import seeded
 

@@ -13,7 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimiser.sisr.core import MAX_STRINGS_FACTOR, PICKUP_ANCHOR_CHANCE, RECREATE_ORDERS
+from optimiser.sisr.core import (
+    MAX_STRINGS_FACTOR,
+    PICKUP_ANCHOR_CHANCE,
+    RECREATE_ORDERS,
+    accept,
+    begin_step,
+)
 from optimiser.sisr.jit import njit, random01
 
 INF = np.inf
@@ -296,15 +302,12 @@ def place(p, r, seq, count, ear, lat, load, rng, blink, scratch, candidates):
 @njit(cache=True)
 def run(p, current, candidate, best, missing, status, temperatures, rng, average_removed,
         max_string, blink, penalty, stall):
-    """Simulated annealing over ruin-and-recreate steps, one per temperature; the state is
+    """Simulated annealing over ruin-and-recreate steps, one per temperature (`core.accept`,
+    `core.begin_step`: the status, the choice and the stall limit); the state is
     (seq, count, ear, lat, load, cost).
 
-    `status` holds [current cost, best cost, step, best step, missing count, stopped];
-    the current routes may leave requests out (`missing[:status[4]]`, each at `penalty`),
-    the best routes never. A candidate is kept when its cost is below the current cost plus
-    an exponentially distributed slack whose mean is the temperature. With `stall` >= 0
-    the loop ends (status[5] = 1) when it went as many steps again as it took to find the
-    best, and at least `stall`, without a better one."""
+    The current routes may leave requests out (`missing[:status[4]]`, each at `penalty`),
+    the best routes never."""
     requests = p[8].shape[0]
     vehicles = current[1].shape[0]
     width = current[0].shape[1]
@@ -319,11 +322,8 @@ def run(p, current, candidate, best, missing, status, temperatures, rng, average
     candidates = new_candidates(CANDIDATES)
     seq, count, ear, lat, load, cost = candidate
     for temperature in temperatures:
-        step, best_at = int(status[2]) + 1, int(status[3])
-        if stall >= 0 and step - best_at > max(stall, best_at):
-            status[5] = 1
+        if not begin_step(status, stall):
             return
-        status[2] = step
         before = count.copy()
         out = remove_strings(p, seq, count, rng, average_removed, max_string, removed, where,
                              pos, gone)
@@ -346,17 +346,13 @@ def run(p, current, candidate, best, missing, status, temperatures, rng, average
                 bounds(p, seq, count, ear, lat, load, cost, v)
                 dirty[v] = True
         rows = np.nonzero(dirty)[0]
-        total = cost.sum() + penalty * n_left
-        if total < status[0] - temperature * np.log(1.0 - random01(rng)):
+        kept = accept(status, cost.sum() + penalty * n_left, temperature, rng, left, n_left,
+                      missing, n_left == 0)
+        if kept:
             copy_rows(rows, candidate, current)
-            status[0] = total
-            missing[:n_left] = left[:n_left]
-            status[4] = n_left
-            if n_left == 0 and total < status[1]:
+            if kept == 2:
                 best[0][:, :] = seq
                 best[1][:] = count
-                status[1] = total
-                status[3] = step
         else:
             copy_rows(rows, current, candidate)
 

@@ -29,7 +29,7 @@ from functools import cached_property
 
 import numpy as np
 
-from optimiser.sisr import vrptw_loop
+import optimiser.sisr.vrptw_loop as vrptw_loop
 from optimiser.sisr.core import Routes, Settings, route_cost, run_in_chunks, temperatures
 from optimiser.sisr.jit import seeded
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimiser.sisr.core import MAX_STRINGS_FACTOR, RECREATE_ORDERS
+from optimiser.sisr.core import MAX_STRINGS_FACTOR, RECREATE_ORDERS, accept, begin_step
 from optimiser.sisr.jit import njit, random01
 
 INF = np.inf
@@ -277,15 +277,12 @@ def copy_rows(rows, src, dst):
 @njit(cache=True)
 def run(p, start, current, candidate, best, missing, status, temperatures, rng,
         average_removed, max_string, blink, optional, stall):
-    """Simulated annealing over ruin-and-recreate steps, one per temperature.
+    """Simulated annealing over ruin-and-recreate steps, one per temperature (`core.accept`,
+    `core.begin_step`: the status, the choice and the stall limit).
 
-    `status` holds [current cost, best cost, step, best step, missing count, stopped];
-    `missing[:status[4]]` are the stops the current routes leave out. A candidate is kept
-    when its cost is below the current cost plus an exponentially distributed slack whose
-    mean is the temperature. Without `optional`, a candidate that leaves a stop out is
-    discarded and only complete routes become the best. With `stall` >= 0 the loop ends
-    (status[5] = 1) when it went as many steps again as it took to find the best, and at
-    least `stall`, without a better one."""
+    `missing[:status[4]]` are the stops the current routes leave out. Without `optional`,
+    a candidate that leaves a stop out is discarded and only complete routes become the
+    best."""
     penalty = p[12]
     vehicles = current[1].shape[0]
     size = penalty.shape[0]
@@ -298,11 +295,8 @@ def run(p, start, current, candidate, best, missing, status, temperatures, rng,
     stamp = 0
     seq, count, e0, e1, l0, l1, load, cost = candidate
     for temperature in temperatures:
-        step, best_at = int(status[2]) + 1, int(status[3])
-        if stall >= 0 and step - best_at > max(stall, best_at):
-            status[5] = 1
+        if not begin_step(status, stall):
             return
-        status[2] = step
         before = count.copy()
         out = remove_strings(p, seq, count, load, where, pos, rng, average_removed,
                              max_string, removed)
@@ -329,20 +323,17 @@ def run(p, start, current, candidate, best, missing, status, temperatures, rng,
             refresh(p, seq, count, e0, e1, l0, l1, cost, v)
             dirty[v] = True
         rows = np.nonzero(dirty)[0]
+        kept = 0
         if not failed:
             total = cost.sum()
             for j in range(n_left):
                 total += penalty[left[j]]
-            if total < status[0] - temperature * np.log(1.0 - random01(rng)):
-                copy_rows(rows, candidate, current)
-                status[0] = total
-                missing[:n_left] = left[:n_left]
-                status[4] = n_left
-                if (optional or n_left == 0) and total < status[1]:
-                    for v in range(vehicles):
-                        best[0][v, :] = seq[v, :]
-                        best[1][v] = count[v]
-                    status[1] = total
-                    status[3] = step
-                continue
-        copy_rows(rows, current, candidate)
+            kept = accept(status, total, temperature, rng, left, n_left, missing,
+                          optional or n_left == 0)
+        if kept:
+            copy_rows(rows, candidate, current)
+            if kept == 2:
+                best[0][:, :] = seq
+                best[1][:] = count
+        else:
+            copy_rows(rows, current, candidate)
