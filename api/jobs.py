@@ -30,6 +30,7 @@ from geo.graph import GraphLoadError
 from optimiser.check import PlanRejected
 from optimiser.params import Progress, SolveParams
 from optimiser.replan import ReplanError
+from optimiser.sisr.warm_up import compile_steps
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,16 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
     return status.value if written else "lost"
 
 
+def _warmed_up(future: Future[float]) -> None:
+    if future.cancelled():  # the server stopped first
+        return
+    error = future.exception()
+    if error is not None:
+        log.error("compiling the search steps failed: %r", error)
+    else:
+        log.info("search steps compiled or loaded in %.1f s", future.result())
+
+
 class JobRunner:
     """Keeps up to `workers` jobs running, each in a process of its own (spawned)."""
 
@@ -183,6 +194,9 @@ class JobRunner:
             again = store.requeue_interrupted(session)
         if again:
             log.warning("%d interrupted job(s) queued again", again)
+        # The first plan after an installation would wait for numba's compiler; a process
+        # of the pool compiles the search steps now (from the cache: about 1.5 s).
+        self._pool.submit(compile_steps).add_done_callback(_warmed_up)
         self._thread.start()
 
     def wake(self) -> None:

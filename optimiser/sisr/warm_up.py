@@ -1,0 +1,47 @@
+"""Compile the SISR steps ahead of the first plan.
+
+numba compiles the steps on their first call and caches them beside their modules,
+so the first plan after an installation would wait for the compiler (about 40 s
+on a 2-core machine) on top of its time limit. `compile_steps` runs both searches
+a few steps on tiny instances, with the argument types a real plan uses: after it,
+every process loads the steps from the cache (about 1.5 s). The server calls it in
+a process of its own when it starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+
+from optimiser.sisr.pairs import PairInstance, improve_pairs
+from optimiser.sisr.vrptw import Break, Instance, improve, labels
+
+log = logging.getLogger(__name__)
+
+STEPS = 50
+
+
+def compile_steps() -> float:
+    """Compile (or load from the cache) the steps of both searches; the seconds it took."""
+    started = time.monotonic()
+    travel = [[0, 5, 7], [5, 0, 4], [7, 4, 0]]  # a depot and two stops
+    day = Instance(travel=travel, windows=[((0, 100),), ((0, 60),), ((10, 40), (50, 80))],
+                   service=[0, 3, 3], demand=[0, 1, 1],
+                   allowed=[frozenset(), frozenset({0}), frozenset({0})],
+                   start=[0], end=[0], capacity=[math.inf], customers=[1, 2],
+                   breaks=[Break(20, 60, 5)], penalty=[0, 1000, 1000])
+    labels(day, 0, [1])  # the bridge's own checks call these compiled functions too
+    improve(day, [[1]], deadline=math.inf, rng=random.Random(0), max_iterations=STEPS)
+    trips = [[0, 0, 6, 6], [0, 0, 6, 6], [6, 6, 0, 3], [6, 6, 3, 0]]  # two depots, a trip
+    ride = PairInstance(travel=trips, earliest=[0, 0, 0, 0], latest=[100, 100, 80, 90],
+                        service=[0, 0, 1, 1], delta=[0, 0, 1, -1], allowed=[frozenset({0})],
+                        start=[0], end=[1], capacity=[4], max_duration=[100], pickup=[2],
+                        dropoff=[3], max_ride=[20])
+    ride.feasible(0, [2, 3])
+    improve_pairs(ride, [[2, 3]], deadline=math.inf, rng=random.Random(0),
+                  max_iterations=STEPS)
+    seconds = time.monotonic() - started
+    log.info("SISR steps ready in %.1f s", seconds)
+    return seconds
