@@ -14,11 +14,21 @@ plans go through Trasa's independent checker (column "checked").
 
 Prints the machine, one row per day and the summary (Trasa minus VROOM):
 
-    cusday: days=N served_delta=X prio_delta=Y travel_delta_pct=Z time_ratio=R
+    cusday: days=N served_delta=X prio_delta=Y travel_delta_pct=Z time_ratio=R \
+        equal_service_travel_delta_pct=E
 
 where `served_delta` and `prio_delta` (served priority levels, 1-4 per task) are
 the worst day's, `travel_delta_pct` is the worst day's travel per served task in
 per cent, and `time_ratio` the median over days of Trasa's time / VROOM's.
+
+Where Trasa serves more of some priority class than VROOM, travel per task compares
+unlike plans: the extra tasks are the ones dearest to reach. Column "T at V" is then
+Trasa at VROOM's service: Trasa (same settings) plans again the tasks it served less
+its extra ones, taken out of its plan class by class, one at a time, each time the
+one whose removal saves the most travel (as VROOM's, the set is Trasa's own choice).
+The summary line ends with
+`equal_service_travel_delta_pct`, the worst day's travel per task with that figure
+where there is one. "-": Trasa serves no more, or fewer of some class.
 
     python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
                                 [--graph FILE] [--exploration 5] [--threads 1] [--searches 1]
@@ -27,6 +37,7 @@ per cent, and `time_ratio` the median over days of Trasa's time / VROOM's.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import statistics
 import time
@@ -92,28 +103,35 @@ def main(argv: list[str] | None = None) -> int:
                        vroom_exploration=args.exploration, vroom_threads=args.threads,
                        trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
-          f"{'travel/task s T/V':>17} {'time s T/V':>12} | {'checked T/V':>15} | "
-          "served urgent/high/normal/low T ; V")
+          f"{'travel/task s T/V':>17} {'T at V':>6} {'time s T/V':>12} | "
+          f"{'checked T/V/T at V':>24} | served urgent/high/normal/low T ; V")
     rows = []
     for size in sizes:
         for seed in seeds:
             problem = _problem(args.graph, size, seed)
-            trasa, violations = _trasa(problem, SolveParams(
-                time_limit_s=args.time_limit, seed=0, searches=args.searches))
+            params = SolveParams(time_limit_s=args.time_limit, seed=0, searches=args.searches)
+            trasa, plan, violations = _trasa(problem, params)
             vroom, vroom_violations = _vroom(problem, args.exploration, args.threads)
-            rows.append((trasa, vroom))
+            equal = _at_service(problem, plan, _counts(vroom.by_priority), params)
+            rows.append((trasa, vroom, equal))
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
                   f"{trasa.served:>4}/{vroom.served:<5} {trasa.priority:>4}/{vroom.priority:<4} "
                   f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
+                  f"{'-' if equal is None else f'{_per_task(equal[0]):.0f}':>6} "
                   f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
-                  f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7} | "
-                  f"{trasa.by_priority} ; {vroom.by_priority}")
-    served = min(t.served - v.served for t, v in rows)
-    prio = min(t.priority - v.priority for t, v in rows)
-    travel = max(100 * (_per_task(t) / _per_task(v) - 1) for t, v in rows)
-    ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v in rows)
+                  f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7}/"
+                  f"{'-' if equal is None else _verdict(equal[1]):<7} | "
+                  f"{trasa.by_priority} ; {vroom.by_priority}"
+                  f"{'' if equal is None else f' ; T at V {equal[0].by_priority}'}")
+    served = min(t.served - v.served for t, v, _ in rows)
+    prio = min(t.priority - v.priority for t, v, _ in rows)
+    travel = max(100 * (_per_task(t) / _per_task(v) - 1) for t, v, _ in rows)
+    equal_travel = max(100 * (_per_task(t if e is None else e[0]) / _per_task(v) - 1)
+                       for t, v, e in rows)
+    ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v, _ in rows)
     print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
-          f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f}")
+          f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f} "
+          f"equal_service_travel_delta_pct={equal_travel:.1f}")
     return 0
 
 
@@ -140,17 +158,51 @@ def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
                                                                          strict=False)))
 
 
-def _trasa(problem: Problem, params: SolveParams) -> tuple[Result, int]:
+def _trasa(problem: Problem, params: SolveParams) -> tuple[Result, Plan, int]:
     started = time.perf_counter()
     plan = solve(problem, params=params)
     elapsed = time.perf_counter() - started
-    index = problem.location_index
-    places = [[index(problem.worker(r.worker_id).start_location_id),
-               *(index(s.location_id) for s in r.stops),
-               index(problem.worker(r.worker_id).end_location_id)] for r in plan.routes]
     served = [problem.task(s.task_id) for r in plan.routes for s in r.stops]
     return Result(len(served), sum(int(t.priority) for t in served), _by_priority(served),
-                  _travel(problem, places), elapsed), len(check(problem, plan))
+                  _travel(problem, _places(problem, plan)), elapsed
+                  ), plan, len(check(problem, plan))
+
+
+def _places(problem: Problem, plan: Plan) -> list[list[int]]:
+    index = problem.location_index
+    return [[index(problem.worker(r.worker_id).start_location_id),
+             *(index(s.location_id) for s in r.stops),
+             index(problem.worker(r.worker_id).end_location_id)] for r in plan.routes]
+
+
+def _at_service(problem: Problem, plan: Plan, counts: dict[Priority, int],
+                params: SolveParams) -> tuple[Result, int] | None:
+    """Trasa's served tasks planned again without those beyond `counts` (served per
+    priority class), chosen from its plan as the docstring above says; with the checker's
+    violations. None if the plan serves no more, or fewer of some class."""
+    routes = [[(problem.task(s.task_id), i) for s, i in zip(r.stops, places[1:], strict=False)]
+              for r, places in zip(plan.routes, _places(problem, plan), strict=True)]
+    ends = [(places[0], places[-1]) for places in _places(problem, plan)]
+    served = _counts(_by_priority([t for r in routes for t, _ in r]))
+    extra = {p: served[p] - counts[p] for p in Priority}
+    if min(extra.values()) < 0 or not any(extra.values()):
+        return None
+    duration = problem.matrix.duration_s
+
+    def saving(r: int, k: int) -> int:  # travel saved by taking stop k out of route r
+        a, b, c = [ends[r][0], *(i for _, i in routes[r]), ends[r][1]][k:k + 3]
+        return int(duration[a, b] + duration[b, c] - duration[a, c])
+
+    removed = set()
+    for priority, surplus in extra.items():
+        for _ in range(surplus):
+            _, r, k = max((saving(r, k), r, k) for r, route in enumerate(routes)
+                          for k, (task, _) in enumerate(route) if task.priority is priority)
+            removed.add(routes[r].pop(k)[0].id)
+    kept = {t.id for r in routes for t, _ in r}
+    fewer = dataclasses.replace(problem, tasks=tuple(t for t in problem.tasks if t.id in kept))
+    result, _, violations = _trasa(fewer, params)
+    return result, violations
 
 
 def _vroom(problem: Problem, exploration: int, threads: int) -> tuple[Result, int]:
@@ -219,6 +271,10 @@ def _vroom_plan(problem: Problem, shifts: list[tuple[Worker, TimeWindow]], route
 
 def _by_priority(tasks: Sequence[Task]) -> str:
     return "/".join(str(sum(t.priority is p for t in tasks)) for p in reversed(Priority))
+
+
+def _counts(by_priority: str) -> dict[Priority, int]:
+    return dict(zip(reversed(Priority), map(int, by_priority.split("/")), strict=True))
 
 
 if __name__ == "__main__":

@@ -117,8 +117,9 @@ def remove_strings(p, seq, count, load, where, pos, rng, average_removed, max_st
                    removed):
     """Ruin: cut one string out of each of a few routes near a random seed stop, in place.
 
-    Writes the removed stops into `removed` and returns how many; the labels and costs of
-    the ruined routes are left to the caller."""
+    Writes the removed stops into `removed`; returns how many and the seed (a stop the
+    routes may leave out: then the strings are cut near where it could go). The labels
+    and costs of the ruined routes are left to the caller."""
     demand, customers, neighbours = p[5], p[15], p[16]
     vehicles = count.shape[0]
     used, total = 0, 0
@@ -130,7 +131,7 @@ def remove_strings(p, seq, count, load, where, pos, rng, average_removed, max_st
                 where[seq[v, k + 1]] = v
                 pos[seq[v, k + 1]] = k
     if used == 0:
-        return 0
+        return 0, -1
     longest = min(float(max_string), total / used)
     strings = int(random01(rng) * (MAX_STRINGS_FACTOR * average_removed / (1 + longest) - 1)) + 1
     seed = customers[int(random01(rng) * customers.shape[0])]
@@ -162,12 +163,14 @@ def remove_strings(p, seq, count, load, where, pos, rng, average_removed, max_st
             where[seq[v, k + 1]] = -1
     for j in range(out):
         where[removed[j]] = -1
-    return out
+    return out, seed
 
 
 @njit(cache=True)
-def order_for_recreate(p, start, units, rng):
-    """The units in one order drawn at random, then (stably) dearest to leave out first."""
+def order_for_recreate(p, start, units, rng, first):
+    """The units in one order drawn at random, then (stably) dearest to leave out first;
+    `first` (a left-out stop the ruin made room for, or -1) leads its price class, so
+    it may take the place of a stop as dear (a swap of served and left-out stops)."""
     travel, wlo, whi, nw, demand, penalty = p[0], p[1], p[2], p[3], p[5], p[12]
     n = units.shape[0]
     order = int(random01(rng) * RECREATE_ORDERS)
@@ -186,6 +189,11 @@ def order_for_recreate(p, start, units, rng):
             else:
                 key[i] = whi[u, nw[u] - 1] - wlo[u, 0]
         units[:] = units[np.argsort(key, kind="mergesort")]
+    for i in range(n):
+        if units[i] == first:
+            units[1:i + 1] = units[:i].copy()
+            units[0] = first
+            break
     key = np.empty(n)
     for i in range(n):
         key[i] = -penalty[units[i]]
@@ -298,15 +306,18 @@ def run(p, start, current, candidate, best, missing, status, temperatures, rng,
         if not begin_step(status, stall):
             return
         before = count.copy()
-        out = remove_strings(p, seq, count, load, where, pos, rng, average_removed,
-                             max_string, removed)
+        out, seed = remove_strings(p, seq, count, load, where, pos, rng, average_removed,
+                                   max_string, removed)
         for v in range(vehicles):
             dirty[v] = count[v] != before[v]
             if dirty[v]:
                 refresh(p, seq, count, e0, e1, l0, l1, cost, v)
         n_missing = int(status[4])
         units = np.concatenate((removed[:out], missing[:n_missing]))
-        order_for_recreate(p, start, units, rng)
+        for j in range(out):
+            if removed[j] == seed:  # the seed was served: no stop to make room for
+                seed = -1
+        order_for_recreate(p, start, units, rng, seed)
         n_left, failed = 0, False
         for u in units:
             stamp += 1

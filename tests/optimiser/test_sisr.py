@@ -61,7 +61,7 @@ def ruin(instance: vrptw.Instance, routes: list[list[int]], seed: int
     size = len(instance.demand)
     removed = np.empty(size, np.int64)
     settings = vrptw.VRPTW_SETTINGS
-    out = vrptw_loop.remove_strings(
+    out, _ = vrptw_loop.remove_strings(
         instance.arrays, seq, count, load, np.full(size, -1), np.zeros(size, np.int64),
         seeded(seed), float(settings.average_removed), settings.max_string, removed)
     left = [seq[v, 1:count[v] + 1].tolist() for v in range(len(routes))]
@@ -194,3 +194,18 @@ def test_a_stop_with_two_windows_is_served_in_the_one_it_can_reach():
         end=[2], capacity=[math.inf], customers=[0])
     lab = vrptw.labels(instance, 0, [0])
     assert lab.feasible and lab.e1[1] == 200  # 50 away: too late for 0-20
+
+
+def test_a_left_out_stop_takes_the_place_of_an_equally_priced_dearer_one():
+    # One vehicle with room for two of three equally priced stops at 10, 20 and 60 from
+    # its base: starting from the two far ones, the search swaps in the near one.
+    position = [10, 20, 60, 0, 0]
+    travel = [[abs(a - b) for b in position] for a in position]
+    instance = vrptw.Instance(
+        travel=travel, windows=[((0, 1000),)] * 5, service=[0] * 5, demand=[1, 1, 1, 0, 0],
+        allowed=[frozenset({0})] * 5, start=[3], end=[4], capacity=[2], customers=[0, 1, 2],
+        penalty=[500, 500, 500, 0, 0])
+    for seed in range(5):
+        routes, cost = vrptw.improve(instance, [[1, 2]], deadline=float("inf"),
+                                     rng=random.Random(seed), max_iterations=200)
+        assert sorted(routes[0]) == [0, 1] and cost == 40 + 500, seed
