@@ -24,11 +24,12 @@ per cent, and `time_ratio` the median over days of Trasa's time / VROOM's.
 Where Trasa serves more of some priority class than VROOM, travel per task compares
 unlike plans: the extra tasks are the ones dearest to reach. Column "T at V" is then
 Trasa at VROOM's service: Trasa (same settings) plans again the tasks it served less
-its extra ones, taken out of its plan class by class, one at a time, each time the
-one whose removal saves the most travel (as VROOM's, the set is Trasa's own choice).
-The summary line ends with
-`equal_service_travel_delta_pct`, the worst day's travel per task with that figure
-where there is one. "-": Trasa serves no more, or fewer of some class.
+its extra ones, taken out class by class, one at a time, each time the one of up to
+8 (those whose removal from its plan saves most) whose trial plan without it (a
+quarter of the time limit) travels least: as VROOM's, the set is Trasa's own choice.
+"-": Trasa serves no more, or fewer of some class. Column "+% T/V" is Trasa's travel
+per task above VROOM's, at VROOM's service where there is a "T at V"; the summary
+line ends with the worst day's of it, `equal_service_travel_delta_pct`.
 
     python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
                                 [--graph FILE] [--exploration 5] [--threads 1] [--searches 1]
@@ -70,6 +71,8 @@ from optimiser.params import SolveParams
 from optimiser.solve import solve
 
 CHELM = SHARED_DATA / "osm" / "Chelm_map.graphml"
+TRIALS = 8  # extra tasks tried for taking out, those whose removal saves most travel first
+TRIAL_SHARE = 0.25  # of the time limit, for each trial plan
 VROOM_PRIORITY = {Priority.LOW: 1, Priority.NORMAL: 4, Priority.HIGH: 16, Priority.URGENT: 64}
 
 
@@ -103,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                        vroom_exploration=args.exploration, vroom_threads=args.threads,
                        trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
-          f"{'travel/task s T/V':>17} {'T at V':>6} {'time s T/V':>12} | "
+          f"{'travel/task s T/V':>17} {'T at V':>6} {'+% T/V':>6} {'time s T/V':>12} | "
           f"{'checked T/V/T at V':>24} | served urgent/high/normal/low T ; V")
     rows = []
     for size in sizes:
@@ -118,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{trasa.served:>4}/{vroom.served:<5} {trasa.priority:>4}/{vroom.priority:<4} "
                   f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
                   f"{'-' if equal is None else f'{_per_task(equal[0]):.0f}':>6} "
+                  f"{_delta_pct(trasa if equal is None else equal[0], vroom):>+6.1f} "
                   f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
                   f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7}/"
                   f"{'-' if equal is None else _verdict(equal[1]):<7} | "
@@ -125,9 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'' if equal is None else f' ; T at V {equal[0].by_priority}'}")
     served = min(t.served - v.served for t, v, _ in rows)
     prio = min(t.priority - v.priority for t, v, _ in rows)
-    travel = max(100 * (_per_task(t) / _per_task(v) - 1) for t, v, _ in rows)
-    equal_travel = max(100 * (_per_task(t if e is None else e[0]) / _per_task(v) - 1)
-                       for t, v, e in rows)
+    travel = max(_delta_pct(t, v) for t, v, _ in rows)
+    equal_travel = max(_delta_pct(t if e is None else e[0], v) for t, v, e in rows)
     ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v, _ in rows)
     print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
           f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f} "
@@ -150,6 +153,11 @@ def _problem(graph: Path, size: int, seed: int) -> Problem:
 
 def _per_task(result: Result) -> float:
     return result.travel_s / max(1, result.served)
+
+
+def _delta_pct(trasa: Result, vroom: Result) -> float:
+    """Trasa's travel per served task over VROOM's, in per cent above."""
+    return 100 * (_per_task(trasa) / _per_task(vroom) - 1)
 
 
 def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
@@ -178,31 +186,38 @@ def _places(problem: Problem, plan: Plan) -> list[list[int]]:
 def _at_service(problem: Problem, plan: Plan, counts: dict[Priority, int],
                 params: SolveParams) -> tuple[Result, int] | None:
     """Trasa's served tasks planned again without those beyond `counts` (served per
-    priority class), chosen from its plan as the docstring above says; with the checker's
-    violations. None if the plan serves no more, or fewer of some class."""
-    routes = [[(problem.task(s.task_id), i) for s, i in zip(r.stops, places[1:], strict=False)]
-              for r, places in zip(plan.routes, _places(problem, plan), strict=True)]
-    ends = [(places[0], places[-1]) for places in _places(problem, plan)]
-    served = _counts(_by_priority([t for r in routes for t, _ in r]))
-    extra = {p: served[p] - counts[p] for p in Priority}
+    priority class), chosen as the docstring above says; with the checker's violations.
+    None if the plan serves no more, or fewer of some class."""
+    kept = [problem.task(s.task_id) for r in plan.routes for s in r.stops]
+    extra = {p: n - counts[p] for p, n in _counts(_by_priority(kept)).items()}
     if min(extra.values()) < 0 or not any(extra.values()):
         return None
-    duration = problem.matrix.duration_s
-
-    def saving(r: int, k: int) -> int:  # travel saved by taking stop k out of route r
-        a, b, c = [ends[r][0], *(i for _, i in routes[r]), ends[r][1]][k:k + 3]
-        return int(duration[a, b] + duration[b, c] - duration[a, c])
-
-    removed = set()
+    saving = _savings(problem, plan)
+    trial = dataclasses.replace(params, time_limit_s=params.time_limit_s * TRIAL_SHARE)
     for priority, surplus in extra.items():
         for _ in range(surplus):
-            _, r, k = max((saving(r, k), r, k) for r, route in enumerate(routes)
-                          for k, (task, _) in enumerate(route) if task.priority is priority)
-            removed.add(routes[r].pop(k)[0].id)
-    kept = {t.id for r in routes for t, _ in r}
-    fewer = dataclasses.replace(problem, tasks=tuple(t for t in problem.tasks if t.id in kept))
-    result, _, violations = _trasa(fewer, params)
+            candidates = sorted((t for t in kept if t.priority is priority),
+                                key=lambda t: -saving[t.id])[:TRIALS]
+            out = min(candidates, key=lambda c: _trasa(_only(problem, kept, c), trial)[0].travel_s)
+            kept.remove(out)
+    result, _, violations = _trasa(_only(problem, kept), params)
     return result, violations
+
+
+def _savings(problem: Problem, plan: Plan) -> dict[str, int]:
+    """Per served task, the travel its plan saves without it (its neighbours joined)."""
+    duration = problem.matrix.duration_s
+    out = {}
+    for route, places in zip(plan.routes, _places(problem, plan), strict=True):
+        for k, stop in enumerate(route.stops):
+            a, b, c = places[k:k + 3]
+            out[stop.task_id] = int(duration[a, b] + duration[b, c] - duration[a, c])
+    return out
+
+
+def _only(problem: Problem, tasks: Sequence[Task], but: Task | None = None) -> Problem:
+    ids = {t.id for t in tasks if t is not but}
+    return dataclasses.replace(problem, tasks=tuple(t for t in problem.tasks if t.id in ids))
 
 
 def _vroom(problem: Problem, exploration: int, threads: int) -> tuple[Result, int]:
