@@ -502,7 +502,11 @@ class _Search:
         the SISR routes read back with every constraint propagated, or else `best`."""
         routing = self.rp.routing
         start = self.rp.assignment(improved)
-        result = None if start is None else self._gls_from(start)
+        # A SISR stopped by its stall limit leaves the polish its share, not the time left:
+        # GLS counts too few solutions for the stall limit to stop it.
+        share = (None if self.params.max_solutions is not None
+                 else self.params.time_limit_s * SISR_POLISH_SHARE)
+        result = None if start is None else self._gls_from(start, share)
         if result is None and not self.watch.stop_requested():
             result = routing.ReadAssignmentFromRoutes(improved, True)
             log.info("polish found no solution; SISR's routes read back: %s",
@@ -519,10 +523,13 @@ class _Search:
         served = self.rp.served
         return more if more is not None and served(more) >= served(start) else start
 
-    def _gls_from(self, start: pywrapcp.Assignment) -> pywrapcp.Assignment | None:
+    def _gls_from(self, start: pywrapcp.Assignment, seconds: float | None = None
+                  ) -> pywrapcp.Assignment | None:
+        """GLS from `start` for the time left, or at most `seconds`."""
         self.watch.new_phase()
         rest = self.parameters()
-        self._set_time(rest, self._left_s(), floor_ms=10)
+        left = self._left_s()
+        self._set_time(rest, left if seconds is None else min(left, seconds), floor_ms=10)
         return self.rp.routing.SolveFromAssignmentWithParameters(start, rest)
 
 
