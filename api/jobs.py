@@ -23,6 +23,7 @@ from typing import Any
 
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
+from api.processes import exit_with_parent
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -187,7 +188,8 @@ class JobRunner:
     def _new_pool(self) -> ProcessPoolExecutor:
         # A fresh process per job: memory a solve leaves behind goes with its process.
         return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
-                                   mp_context=multiprocessing.get_context("spawn"))
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=exit_with_parent)
 
     def start(self) -> None:
         with session_scope(self.url) as session:
@@ -203,8 +205,8 @@ class JobRunner:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop claiming; running solves finish in their processes (a restarted server
-        gives their jobs to new runs if they do not)."""
+        """Stop claiming; running solves go on while this process lives and end with it
+        (`api.processes`); a restarted server gives their jobs to new runs."""
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=5)

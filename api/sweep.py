@@ -50,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.formats.plan_document import service_of
 from api.formats.scenario import read_scenario, to_problem
 from api.formats.scenario_schema import ScenarioIn, WindowIn
+from api.processes import exit_with_parent
 from api.service import prepare
 from optimiser.kpi import kpis
 from optimiser.model import Plan, Priority, Problem, TravelMatrix
@@ -315,7 +316,7 @@ def run_serial(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None
 def run_local(jobs: int) -> Runner:
     """Variants on `jobs` local processes (spawn), each row reported as it finishes."""
     def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
-        with ProcessPoolExecutor(max_workers=jobs,
+        with ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = [pool.submit(solve_variant, sweep.spec, sweep.scenario, sweep.matrix, v)
                        for v in todo]

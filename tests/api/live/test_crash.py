@@ -1,11 +1,14 @@
-"""A server killed (SIGKILL) in the middle of a solve loses no accepted job."""
+"""A server killed (SIGKILL) in the middle of a solve loses no accepted job, and a server
+stopped or killed leaves no process of its pool behind."""
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 
 from api.store.database import session_scope
@@ -54,3 +57,20 @@ def test_jobs_accepted_before_a_kill_all_end_done_after_a_restart(own_server: Se
     assert all({s["task"] for r in j["plan"]["routes"] for s in r["stops"]} == set(tasks)
                for j in jobs)
     assert jobs[0]["attempts"] == 2  # the run the kill interrupted, and the one after it
+
+
+@pytest.mark.parametrize("kill", [False, True], ids=["stopped", "killed"])
+def test_a_server_gone_leaves_no_pool_process_behind(tmp_path: Path, chelm_graph: Path,
+                                                      kill: bool) -> None:
+    srv = start_server(f"sqlite:///{tmp_path / 'trasa.db'}", tmp_path, chelm_graph)
+    assert srv.process is not None
+    server = psutil.Process(srv.process.pid)
+    deadline = time.monotonic() + 60
+    while "search steps compiled" not in srv.log() and time.monotonic() < deadline:
+        time.sleep(0.2)  # the warm-up ran in a process of the pool
+    time.sleep(3)  # which then left (one task a process) and the pool started the next
+    pool = [p for p in server.children(recursive=True) if "--multiprocessing-fork" in p.cmdline()]
+    assert pool, f"the server has no pool process: {srv.log()}"
+    srv.stop(kill=kill)
+    _, alive = psutil.wait_procs(pool, timeout=15)
+    assert not alive, [p.cmdline()[-1][:80] for p in alive]
