@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
-import os
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -41,13 +40,11 @@ IDLE_WAKE_S = 2.0  # the runner looks for queued jobs at least this often
 
 
 class _Claim:
-    """The cancel signal of a run: set when the job is to stop or the run lost its claim,
-    or when the server that started the run is gone (a restarted server runs the job
-    again: this run must not go on beside it)."""
+    """The cancel signal of a run: set when the job is to stop or the run lost its claim
+    (a run whose server is gone ends with it: `api.processes`)."""
 
     def __init__(self, url: str, job_id: str, token: str) -> None:
         self.url, self.job_id, self.token = url, job_id, token
-        self.server_pid = os.getppid()
         self.lost = False
         self._cancelled = False
         self._checked = 0.0
@@ -56,9 +53,6 @@ class _Claim:
         now = time.monotonic()
         if not (self.lost or self._cancelled) and now - self._checked >= CLAIM_CHECK_EVERY_S:
             self._checked = now
-            if os.getppid() != self.server_pid:
-                self.lost = True
-                return True
             with session_scope(self.url) as session:
                 claimed, cancel = store.still_claimed(session, self.job_id, self.token)
             self.lost, self._cancelled = not claimed, cancel
