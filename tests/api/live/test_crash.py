@@ -63,14 +63,17 @@ def test_jobs_accepted_before_a_kill_all_end_done_after_a_restart(own_server: Se
 def test_a_server_gone_leaves_no_pool_process_behind(tmp_path: Path, chelm_graph: Path,
                                                       kill: bool) -> None:
     srv = start_server(f"sqlite:///{tmp_path / 'trasa.db'}", tmp_path, chelm_graph)
-    assert srv.process is not None
-    server = psutil.Process(srv.process.pid)
-    deadline = time.monotonic() + 60
-    while "search steps compiled" not in srv.log() and time.monotonic() < deadline:
-        time.sleep(0.2)  # the warm-up ran in a process of the pool
-    time.sleep(3)  # which then left (one task a process) and the pool started the next
-    pool = [p for p in server.children(recursive=True) if "--multiprocessing-fork" in p.cmdline()]
-    assert pool, f"the server has no pool process: {srv.log()}"
-    srv.stop(kill=kill)
+    try:
+        assert srv.process is not None
+        server = psutil.Process(srv.process.pid)
+        deadline = time.monotonic() + 60
+        while "search steps compiled" not in srv.log() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the warm-up ran in a process of the pool
+        time.sleep(3)  # which then left (one task a process) and the pool started the next
+        pool = [p for p in server.children(recursive=True)
+                if "--multiprocessing-fork" in p.cmdline()]
+        assert pool, f"the server has no pool process: {srv.log()}"
+    finally:
+        srv.stop(kill=kill)
     _, alive = psutil.wait_procs(pool, timeout=15)
     assert not alive, [p.cmdline()[-1][:80] for p in alive]
