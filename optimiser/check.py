@@ -64,7 +64,71 @@ def check(problem: Problem, plan: Plan) -> list[Violation]:
         out += _working_time_violations(problem, workers[worker_id], routes)
     out += _vehicle_violations(problem, plan)
     out += _series_violations(problem, plan)
+    out += _client_violations(problem, plan)
     return out
+
+
+def _client_violations(problem: Problem, plan: Plan) -> list[Violation]:
+    """A client is in one place at a time, and a trip pair is served both or neither.
+
+    At home for each visit or job at their home; away from a trip's pickup (from the day's
+    start if fetched elsewhere) until the drop-off of the trip that brings them home (its
+    return, or the trip itself), or until the day ends when nothing does."""
+    out: list[Violation] = []
+    stops = {(s.task_id, s.action): s for r in plan.routes for s in r.stops}
+    served = {task_id for task_id, _ in stops}
+    homes = {c.id: c.location_id for c in problem.clients}
+    trips = {t.id: t for t in problem.tasks if t.ride is not None}
+    back = {t.ride.return_of: t for t in trips.values() if t.ride and t.ride.return_of}
+    for out_id, ret in sorted(back.items()):
+        if out_id in trips and (out_id in served) != (ret.id in served):
+            half, other = (out_id, ret.id) if out_id in served else (ret.id, out_id)
+            out.append(Violation("trip_pair", f"trip {half!r} is served without its pair "
+                                              f"{other!r}: a client is never taken there "
+                                              "without the way back", (half,)))
+    spans: dict[str, list[tuple[int, int, str, bool]]] = {}  # client: (start, end, task, home)
+    for task in problem.tasks:
+        if task.client_id is None or task.id not in served:
+            continue
+        home = homes.get(task.client_id)
+        if task.ride is None:
+            if task.location_id == home:
+                stop = stops[(task.id, StopAction.SERVE)]
+                spans.setdefault(task.client_id, []).append(
+                    (stop.start_s, stop.end_s, task.id, True))
+            continue
+        if task.ride.return_of in served:
+            continue  # inside its outbound's absence
+        pickup = stops.get((task.id, StopAction.PICKUP))
+        if pickup is None:
+            continue  # a pairing violation, reported elsewhere
+        day = problem.day_of(pickup.start_s)
+        start = pickup.start_s if task.location_id == home else problem.day_starts_s[day]
+        ender = task if task.ride.dropoff_location_id == home else back.get(task.id)
+        drop = stops.get((ender.id, StopAction.DROPOFF)) if ender is not None else None
+        if drop is not None and ender is not None and ender.ride is not None:
+            end = drop.start_s + ender.ride.alight_s
+        else:
+            end = _midnight_after(problem, day)
+        spans.setdefault(task.client_id, []).append((start, end, task.id, False))
+    for client_id, items in sorted(spans.items()):
+        for i, (s1, e1, t1, home1) in enumerate(items):
+            for s2, e2, t2, home2 in items[i + 1:]:
+                if s1 < e2 and s2 < e1:
+                    where = ("at home for both" if home1 and home2 else
+                             "away on a trip for both" if not (home1 or home2) else
+                             "at home and away on a trip at once")
+                    out.append(Violation("client_elsewhere", f"client {client_id!r} is {where}: "
+                                         f"task {t1!r} {s1}-{e1} s and task {t2!r} {s2}-{e2} s",
+                                         (t1, t2)))
+    return out
+
+
+def _midnight_after(problem: Problem, day: int) -> int:
+    starts = problem.day_starts_s
+    if day + 1 < len(starts):
+        return starts[day + 1]
+    return problem.calendar.at(problem.calendar.dates[day], 24)
 
 
 def _working_time_violations(problem: Problem, worker: Worker, routes: list[Route]
@@ -180,6 +244,12 @@ def _linked_returns(problem: Problem, plan: Plan) -> list[Violation]:
     for task in problem.tasks:
         if task.ride is None or task.ride.return_of is None:
             continue
+        outbound = next((t for t in problem.tasks if t.id == task.ride.return_of), None)
+        if outbound is not None and outbound.ride is not None and (
+                task.location_id != outbound.ride.dropoff_location_id):
+            out.append(Violation("return_trip", f"return trip {task.id!r} picks up at "
+                                 f"{task.location_id!r}, not where {outbound.id!r} dropped off "
+                                 f"({outbound.ride.dropoff_location_id!r})", (task.id,)))
         back = stop.get((task.id, StopAction.PICKUP))
         there = stop.get((task.ride.return_of, StopAction.DROPOFF))
         if back is not None and there is not None and (

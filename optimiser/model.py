@@ -417,6 +417,15 @@ class Problem:
                 _require(t.ride.return_of is None or (out is not None and out.ride is not None
                                                       and out.id != t.id),
                          f"task {t.id!r}: return_of={t.ride.return_of!r} is not another trip")
+                if out is not None and out.ride is not None and out.id != t.id:
+                    # A return starts where its outbound ended, for the same client.
+                    _require(t.location_id == out.ride.dropoff_location_id,
+                             f"task {t.id!r}: a return picks up where its outbound "
+                             f"{out.id!r} dropped off ({out.ride.dropoff_location_id!r}), "
+                             f"not at {t.location_id!r}")
+                    _require(t.client_id == out.client_id,
+                             f"task {t.id!r}: client_id={t.client_id!r} differs from its "
+                             f"outbound {out.id!r}'s {out.client_id!r}")
             _require(t.client_id is None or t.client_id in clients,
                      f"task {t.id!r}: unknown client_id {t.client_id!r}")
 
@@ -529,6 +538,8 @@ class Reason(enum.StrEnum):
     CAPACITY_EXHAUSTED = "capacity_exhausted"
     WINDOW_PASSED = "window_passed"  # re-planning: the window closed before it could be done
     NO_SHOW = "no_show"  # re-planning: the client was not at home
+    TRIP_PAIR = "trip_pair"  # the other half of an outbound and its return cannot be served
+    CLIENT_ELSEWHERE = "client_elsewhere"  # the client is on a trip or at another visit then
 
 
 # The tests of `ineligibility`, in the order they are made.
@@ -555,6 +566,14 @@ REASON_TEXT: dict[Reason, str] = {
     ),
     Reason.WINDOW_PASSED: "when the plan was changed, the task's time windows had passed",
     Reason.NO_SHOW: "the worker came, but the client was not at home",
+    Reason.CLIENT_ELSEWHERE: (
+        "the client is elsewhere at every time it could be done: on a bus trip or at "
+        "another visit of the plan"
+    ),
+    Reason.TRIP_PAIR: (
+        "its outbound or return trip cannot be served, and a client is never taken "
+        "somewhere without the way back"
+    ),
 }
 
 

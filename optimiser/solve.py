@@ -24,12 +24,14 @@ from optimiser.model import (
     RunStats,
     Stop,
     StopAction,
+    Task,
     Unassigned,
 )
 from optimiser.ortools.model import RawRoute
-from optimiser.ortools.search import Watch, solve_horizon
+from optimiser.ortools.search import Watch, priority_first, solve_horizon
 from optimiser.parallel import solve_side_by_side
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
+from optimiser.presence import elsewhere
 from optimiser.reasons import diagnose_alone, sessions_beyond_spacing, slot_holders
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,16 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     watch = Watch(len(problem.tasks), on_progress, cancel, params.stall_solutions)
     hopeless = {t.id: reason for t in problem.tasks
                 if (reason := diagnose_alone(problem, t)) is not None}
+    hopeless |= {t.id: Reason.TRIP_PAIR for t in problem.tasks
+                 if t.id not in hopeless and pair_of(problem, t) in hopeless}
     candidates = [t for t in problem.tasks if t.id not in hopeless]
     if params.seed:
         random.Random(params.seed).shuffle(candidates)
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
         raw = solve_horizon(problem, candidates, params, watch)
+        if not watch.stop_requested():
+            raw = priority_first(problem, candidates, raw, params, watch)
         routes = tuple(route_of(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:
@@ -60,13 +66,20 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     if dropped and not watch.cancelled:
         partial, left = exchange_by_priority(problem, partial, list(dropped))
         routes, dropped = partial.routes, tuple(left)
-    unassigned = [Unassigned(t.id, hopeless[t.id]) for t in problem.tasks if t.id in hopeless]
+    unassigned = [Unassigned(t.id, hopeless[t.id], _pair_detail(problem, t, hopeless))
+                  for t in problem.tasks if t.id in hopeless]
     beyond_spacing = sessions_beyond_spacing(problem)
     for task_id in dropped:
         if task_id in beyond_spacing:
             unassigned.append(Unassigned(task_id, Reason.SERIES_SPACING, beyond_spacing[task_id]))
             continue
         task = problem.task(task_id)
+        away = elsewhere(problem, partial, task)
+        if away:
+            hhmm = problem.calendar.hhmm
+            unassigned.append(Unassigned(task_id, Reason.CLIENT_ELSEWHERE, ", ".join(
+                f"{t} {hhmm(a)}-{hhmm(b)}" for a, b, t in away)))
+            continue
         unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED,
                                      slot_holders(problem, partial, task)))
     warnings = []
@@ -88,10 +101,27 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     raise PlanRejected(check(problem, plan))
 
 
+def pair_of(problem: Problem, task: Task) -> str | None:
+    """The other half of a trip pair (an outbound and its return), or None."""
+    if task.ride is None:
+        return None
+    if task.ride.return_of is not None:
+        return task.ride.return_of
+    return next((t.id for t in problem.tasks
+                 if t.ride is not None and t.ride.return_of == task.id), None)
+
+
+def _pair_detail(problem: Problem, task: Task, hopeless: dict[str, Reason]) -> str:
+    other = pair_of(problem, task)
+    if hopeless[task.id] is not Reason.TRIP_PAIR or other is None:
+        return ""
+    return f"{other}: {hopeless[other].value}"
+
+
 # Rules that span routes or stops: OR-Tools enforces them only as far as its bounds
 # propagation reaches, so a plan may come back breaking one. Removing a task can mend it.
 REPAIRABLE = frozenset({"working_time", "rest", "series_spacing", "continuity", "return_trip",
-                        "ride_time", "vehicle_in_use"})
+                        "ride_time", "vehicle_in_use", "client_elsewhere", "trip_pair"})
 
 
 def repaired(problem: Problem, plan: Plan) -> Plan:

@@ -38,6 +38,10 @@ REASON_PL = {
                                "równym lub wyższym priorytecie",
     Reason.WINDOW_PASSED: "przy zmianie planu okna czasowe zadania już minęły",
     Reason.NO_SHOW: "pracownik przyjechał, ale klienta nie było w domu",
+    Reason.CLIENT_ELSEWHERE: "klient jest wtedy gdzie indziej: w podróży busem lub na innej "
+                             "wizycie",
+    Reason.TRIP_PAIR: "nie da się obsłużyć kursu w drugą stronę, a nikogo nie wozimy "
+                      "bez powrotu",
 }
 PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": "pilny"}
 # The planner's details (optimiser/reasons.py, optimiser/solve.py) come in English, for

@@ -53,6 +53,8 @@ REASON_LABEL = {
     "ride_too_long": "przejazd dłuższy niż dopuszczalny",
     "series_spacing": "seria nie mieści się w odstępach",
     "capacity_exhausted": "brak wolnych mocy (zajęte przez pilniejsze zadania)",
+    "trip_pair": "kurs w drugą stronę niemożliwy",
+    "client_elsewhere": "klient w tym czasie gdzie indziej",
 }
 MONTH_NAME = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec",
               "sierpień", "wrzesień", "październik", "listopad", "grudzień")

@@ -271,7 +271,8 @@ def _trip(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn, homes: di
         raise ScenarioError(f"trips[{i}].arrive_by: leaves less than the {alight_s // 60} min "
                             "needed to alight")
     return m.Task(
-        id=r.id, kind=m.TaskKind.TRIP, location_id=r.pickup or homes[str(r.client)],
+        id=r.id, kind=m.TaskKind.TRIP, location_id=r.pickup or _return_pickup(scenario, r)
+        or homes[str(r.client)],
         service_s=board_s, windows=(pickup,), client_id=r.client,
         required_skills=frozenset(r.skills), priority=m.Priority[r.priority.upper()],
         mandatory=r.mandatory,
@@ -282,3 +283,9 @@ def _trip(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn, homes: di
             return_of=r.return_of, appointment_s=r.appointment_min * 60,
         ),
     )
+
+
+def _return_pickup(scenario: ScenarioIn, r: TripIn) -> str | None:
+    """A return without a pickup of its own starts where its outbound dropped off."""
+    outbound = next((t for t in scenario.trips if t.id == r.return_of), None)
+    return None if outbound is None else outbound.dropoff

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp
 
+from optimiser import presence
 from optimiser.model import (
     LabourRules,
     Priority,
@@ -81,17 +82,20 @@ class RoutingProblem:
     worker it names (a session whose series was started by that worker on another day).
     A `deferrable` task (one a later model may still take) costs half as much to drop, so
     that of two tasks of one priority the one with no other chance is kept. `stability`
-    (re-planning) makes every change to an earlier plan cost."""
+    (re-planning) makes every change to an earlier plan cost. A `boosted` task costs as
+    much to drop as one of the next priority up (the priority pass keeps what it found)."""
 
     def __init__(self, problem: Problem, tasks: list[Task], same_worker: frozenset[str],
                  pinned: Mapping[str, str] | None = None,
                  deferrable: frozenset[str] = frozenset(),
-                 stability: Stability | None = None) -> None:
+                 stability: Stability | None = None,
+                 boosted: frozenset[str] = frozenset()) -> None:
         self.problem = problem
         self.tasks = tasks
         self.same_worker = same_worker
         self.pinned = dict(pinned or {})
         self.deferrable = deferrable
+        self.boosted = boosted
         self.stability = stability
         self.shifts = [(w, k) for w in problem.workers for k in range(len(w.shifts))]
         self.nodes = [Node(t, a, problem.location_index(loc), service, windows)
@@ -140,6 +144,7 @@ class RoutingProblem:
         self._add_breaks(service)
         self._add_series()
         self._add_shared_vehicles()
+        self._add_presence()
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
         """Travel seconds; with a PES-share goal, CUS routes also pay for their service time;
@@ -254,6 +259,8 @@ class RoutingProblem:
         self.drop_penalty: dict[str, int] = {}
         for task in self.tasks:
             weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)
+            if task.id in self.boosted:  # kept as if one priority higher
+                weight *= PRIORITY_WEIGHT[Priority.NORMAL]
             penalty = base * weight * len(task.actions)
             if task.id in self.deferrable:
                 penalty //= 2
@@ -281,8 +288,9 @@ class RoutingProblem:
                 out_drop = self.index(outbound, StopAction.DROPOFF)
                 out_task = self.problem.task(outbound)
                 assert out_task.ride is not None
-                # Nobody is fetched home from a clinic they were not taken to.
-                solver.Add(routing.ActiveVar(pickup) <= routing.ActiveVar(out_drop))
+                # Nobody is taken to a clinic and left there, nor fetched home from one
+                # they were not taken to: a trip pair is served both or neither.
+                solver.Add(routing.ActiveVar(pickup) == routing.ActiveVar(out_drop))
                 # Only binding when both trips are in the plan (big-M on the active flags).
                 slack = self.horizon * (2 - routing.ActiveVar(pickup) - routing.ActiveVar(out_drop))
                 solver.Add(self.time.CumulVar(pickup) + slack >= self.time.CumulVar(out_drop)
@@ -364,6 +372,34 @@ class RoutingProblem:
                                                   time_dim.CumulVar(routing.Start(a)))
                 solver.Add(a_first + b_first + 2 >= routing.ActiveVehicleVar(a)
                            + routing.ActiveVehicleVar(b) + 1)
+
+    def _add_presence(self) -> None:
+        """A client is in one place at a time (`optimiser.presence`): of each pair of their
+        spans that could overlap, one ends before the other starts when both are served."""
+        solver, routing = self.routing.solver(), self.routing
+        self.clashes = presence.clashes(self.problem, self.tasks)
+        for clash in self.clashes:
+            (s1, e1, a1), (s2, e2, a2) = (self._span(x) for x in (clash.first, clash.second))
+            first = solver.IsLessOrEqualVar(e1, s2)
+            second = solver.IsLessOrEqualVar(e2, s1)
+            solver.Add(first + second + 2 >= a1 + a2 + 1)
+
+    def _span(self, item: Task | presence.Absence
+              ) -> tuple[pywrapcp.IntExpr, pywrapcp.IntExpr, pywrapcp.IntVar]:
+        """(start, end, served) of a task at home or of an absence, as solver expressions."""
+        solver, routing, cumul = self.routing.solver(), self.routing, self.time.CumulVar
+        if isinstance(item, Task):
+            index = self.index(item.id, StopAction.SERVE)
+            return cumul(index), cumul(index) + item.service_s, routing.ActiveVar(index)
+        pickup = self.index(item.trip.id, StopAction.PICKUP)
+        earliest, latest = presence.span_bounds(self.problem, item)
+        start = cumul(pickup) if item.starts_at_pickup else solver.IntConst(earliest)
+        if item.until is not None and (item.until.id, StopAction.DROPOFF) in self.node_of:
+            assert item.until.ride is not None
+            end = cumul(self.index(item.until.id, StopAction.DROPOFF)) + item.until.ride.alight_s
+        else:
+            end = solver.IntConst(latest)
+        return start, end, routing.ActiveVar(pickup)
 
     def _add_rest(self, worker: Worker, vehicles: list[int]) -> None:
         """Routes of a worker on different days leave at least rules.rest_s between them.

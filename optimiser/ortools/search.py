@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 SISR_GLS_SHARE = 0.15  # of the time limit: GLS before SISR takes over
 SISR_POLISH_SHARE = 0.10  # of the time limit: GLS after SISR, re-checking every constraint
 CONTINUITY_HELD_SHARE = 0.6  # of the budget: soft series held to one worker
+PRIORITY_PASS_SHARE = 0.15  # of the budget, each of the priority pass's two searches
 # Of the budget on several days: the first plan, day by day; the rest goes to planning
 # each day again with every task left out offered.
 CONSTRUCTION_SHARE = 0.6
@@ -323,12 +324,47 @@ def solve_with_continuity(problem: Problem, tasks: list[Task], params: SolvePara
 
 def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch, *,
                   same_worker: frozenset[str] = frozenset(),
-                  initial: RawSolution | None = None) -> RawSolution:
+                  initial: RawSolution | None = None,
+                  boosted: frozenset[str] = frozenset()) -> RawSolution:
     """Route `tasks`; the series in `same_worker` keep one worker for all sessions.
 
-    `initial` (routes of an earlier solve of the same tasks) is where the search starts."""
-    rp = RoutingProblem(problem, tasks, same_worker)
+    `initial` (routes of an earlier solve of the same tasks) is where the search starts;
+    `boosted` tasks cost as much to leave out as those of the next priority up."""
+    rp = RoutingProblem(problem, tasks, same_worker, boosted=boosted)
     return _Search(rp, params, watch).run(initial)
+
+
+def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
+                   params: SolveParams, watch: Watch) -> RawSolution:
+    """A one-day plan that leaves out a task outranking one it serves, planned again
+    rank first: the tasks of that rank and above alone (`PRIORITY_PASS_SHARE` of the
+    budget), then every task with those it served boosted (as much again). The best of
+    the three plans by `optimiser.kpi.rank_of` is kept.
+
+    A search improves a plan by one move at a time: a high-priority trip pair that needs
+    the bus for the whole morning only goes in when two normal rides come out together,
+    which no single move does (`../shared/examples/people/my_day.json`)."""
+    served_ids = {t for r in solution.routes for t, _, _ in r.visits}
+    left = [t for t in tasks if t.id not in served_ids]
+    if not left or not served_ids or len(daywise.working_days(problem)) > 1:
+        return solution  # (several days: repair_by_day trades by priority day by day)
+    top = max((t.mandatory, t.priority) for t in left)
+    if all((t.mandatory, t.priority) >= top for t in tasks if t.id in served_ids):
+        return solution
+    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
+    first = [t for t in tasks if (t.mandatory, t.priority) >= top]
+    share = _share(params, PRIORITY_PASS_SHARE)
+    ranked = solve_routing(problem, first, share, watch, same_worker=required)
+    if watch.stop_requested():
+        return solution
+    kept = frozenset(t for r in ranked.routes for t, _, _ in r.visits)
+    whole = solve_routing(problem, tasks, share, watch, same_worker=required, boosted=kept)
+    candidates = [solution, daywise.combined(list(ranked.routes), tasks, ranked.objective,
+                                             ranked.status), whole]
+    best = max(candidates, key=lambda c: _score(problem, list(c.routes)))
+    log.info("priority pass: %s", "kept the plan" if best is solution else
+             "a plan serving more of the higher priorities")
+    return best
 
 
 def _share(params: SolveParams, fraction: float) -> SolveParams:

@@ -28,6 +28,7 @@ def is_plain(rp: RoutingProblem) -> bool:
     days = {w.id: {p.day_of(s.start_s) for s in w.shifts} for w in p.workers}
     vehicles = [w.vehicle_id for w in p.workers if w.vehicle_id is not None]
     return (rp.stop_costs is not None and not p.series and not rp.same_worker and not rp.deferrable
+            and not rp.clashes
             and all(n.task.ride is None for n in rp.nodes)
             and all(breaks_needed(s, p.rules) <= 1 for w in p.workers for s in w.shifts)
             and all(w.max_week_s is None and len(days[w.id]) <= 1
@@ -43,7 +44,7 @@ def is_plain_pairs(rp: RoutingProblem) -> bool:
     p = rp.problem
     vehicles = [p.vehicle_of(w) for w in p.workers]
     return (bool(rp.tasks) and p.rules.break_after_s is None and not p.series
-            and not rp.same_worker
+            and not rp.same_worker and not rp.clashes
             and all(t.ride is not None and t.ride.return_of is None and not t.demand
                     and t.ride.passengers.wheelchair == 0 for t in rp.tasks)
             and all(len(n.windows) <= 1 for n in rp.nodes)
