@@ -83,6 +83,8 @@ def _client_violations(problem: Problem, plan: Plan) -> list[Violation]:
     for out_id, ret in sorted(back.items()):
         if out_id in trips and (out_id in served) != (ret.id in served):
             half, other = (out_id, ret.id) if out_id in served else (ret.id, out_id)
+            if half in problem.begun:
+                continue  # under way when re-planned: a fact, the other half is reported
             out.append(Violation("trip_pair", f"trip {half!r} is served without its pair "
                                               f"{other!r}: a client is never taken there "
                                               "without the way back", (half,)))
@@ -114,7 +116,7 @@ def _client_violations(problem: Problem, plan: Plan) -> list[Violation]:
     for client_id, items in sorted(spans.items()):
         for i, (s1, e1, t1, home1) in enumerate(items):
             for s2, e2, t2, home2 in items[i + 1:]:
-                if s1 < e2 and s2 < e1:
+                if s1 < e2 and s2 < e1 and not {t1, t2} <= problem.begun:
                     where = ("at home for both" if home1 and home2 else
                              "away on a trip for both" if not (home1 or home2) else
                              "at home and away on a trip at once")

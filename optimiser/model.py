@@ -367,6 +367,9 @@ class Problem:
     series: tuple[Series, ...] = ()
     goals: Goals = field(default_factory=Goals)
     calendar: Calendar = field(default_factory=Calendar)
+    # Re-planning: tasks whose first stop already happened. They are facts, not choices:
+    # an outbound under way stays in the plan even when its return cannot be served.
+    begun: frozenset[str] = frozenset()
 
     @property
     def day_starts_s(self) -> tuple[int, ...]:

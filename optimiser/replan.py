@@ -263,7 +263,8 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
     planned for (the plan's earlier facts applied) with any new requests added."""
     params = params or ReplanParams()
     state = _State(problem, published, events, now_s)
-    full = apply_facts(problem, state.facts)
+    full = dataclasses.replace(apply_facts(problem, state.facts),
+                               begun=frozenset(t for t, _ in state.frozen))
     if not events:
         plan = dataclasses.replace(published, stats=RunStats())
         return Replanned(full, plan, state.facts, (), (), frozenset(state.frozen),

@@ -288,9 +288,12 @@ class RoutingProblem:
                 out_drop = self.index(outbound, StopAction.DROPOFF)
                 out_task = self.problem.task(outbound)
                 assert out_task.ride is not None
-                # Nobody is taken to a clinic and left there, nor fetched home from one
-                # they were not taken to: a trip pair is served both or neither.
-                solver.Add(routing.ActiveVar(pickup) == routing.ActiveVar(out_drop))
+                # Nobody is fetched home from a clinic they were not taken to. (Nor taken
+                # there and left: but OR-Tools inserts one pickup-and-delivery pair a move,
+                # so with both-or-neither here neither trip could ever go in; an outbound
+                # whose return found no place is taken out after the search, by the
+                # checker's trip_pair rule: see optimiser.solve.repaired.)
+                solver.Add(routing.ActiveVar(pickup) <= routing.ActiveVar(out_drop))
                 # Only binding when both trips are in the plan (big-M on the active flags).
                 slack = self.horizon * (2 - routing.ActiveVar(pickup) - routing.ActiveVar(out_drop))
                 solver.Add(self.time.CumulVar(pickup) + slack >= self.time.CumulVar(out_drop)
