@@ -358,9 +358,10 @@ def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
     if watch.stop_requested():
         return solution
     kept = frozenset(t for r in ranked.routes for t, _, _ in r.visits)
-    whole = solve_routing(problem, tasks, share, watch, same_worker=required, boosted=kept)
-    candidates = [solution, daywise.combined(list(ranked.routes), tasks, ranked.objective,
-                                             ranked.status), whole]
+    start = daywise.combined(list(ranked.routes), tasks, ranked.objective, ranked.status)
+    whole = solve_routing(problem, tasks, share, watch, same_worker=required, initial=start,
+                          boosted=kept)
+    candidates = [solution, start, whole]
     best = max(candidates, key=lambda c: _score(problem, list(c.routes)))
     log.info("priority pass: %s", "kept the plan" if best is solution else
              "a plan serving more of the higher priorities")
