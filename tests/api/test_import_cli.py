@@ -82,7 +82,7 @@ def test_a_record_refused_half_way_takes_the_records_before_it_back(tmp_path: Pa
     migrate(url)
     resources = records_from_scenario(read_scenario(SCENARIOS / "starachowice_saturday.json"))
     resources["clients"] = [c for c in resources["clients"] if c.id != "client-05"]
-    with pytest.raises(records.BadReference, match=r"^(tasks|trips)/.*'client-05'"):
-        with session_scope(url) as session:
-            records.create_records(session, resources)
+    refused = pytest.raises(records.BadReference, match=r"^(tasks|trips)/.*'client-05'")
+    with refused, session_scope(url) as session:
+        records.create_records(session, resources)
     assert counts(url) == {"providers": 0, "clients": 0, "workers": 0, "tasks": 0}
