@@ -207,7 +207,7 @@ def create_records(session: Session, resources: Mapping[str, Sequence[BaseModel]
         raise RecordExists(f"{len(clashes)} record(s) already stored: {shown}")
     count = 0
     for name, items in resources.items():
-        for item in _outbound_first(items) if name == "trips" else items:
+        for item in outbound_first(items) if name == "trips" else items:
             try:
                 create_record(session, KINDS[name], item)
             except BadReference as exc:
@@ -217,19 +217,23 @@ def create_records(session: Session, resources: Mapping[str, Sequence[BaseModel]
     return count
 
 
-def _outbound_first(trips: Sequence[BaseModel]) -> list[BaseModel]:
+def outbound_first(trips: Sequence[BaseModel]) -> list[BaseModel]:
     """Trips ordered so that each comes after the trip it is the return of."""
-    by_id = {t.id: t for t in trips}  # type: ignore[attr-defined]
+    depth = return_depths(trips)
+    return sorted(trips, key=lambda t: depth[t.id])  # type: ignore[attr-defined]
 
-    def depth(trip: Any) -> int:
-        steps, seen = 0, {trip.id}
-        while trip.return_of in by_id and trip.return_of not in seen:
-            trip = by_id[trip.return_of]
-            seen.add(trip.id)
-            steps += 1
-        return steps
 
-    return sorted(trips, key=depth)
+def return_depths(trips: Sequence[BaseModel]) -> dict[str, int]:
+    """How many `return_of` steps lead from each trip to an outbound among `trips`."""
+    outbound = {t.id: t.return_of for t in trips}  # type: ignore[attr-defined]
+    depths = {}
+    for trip_id in outbound:
+        steps, seen, cursor = 0, {trip_id}, outbound[trip_id]
+        while cursor in outbound and cursor not in seen:
+            seen.add(cursor)
+            steps, cursor = steps + 1, outbound[cursor]
+        depths[trip_id] = steps
+    return depths
 
 
 def _expect(kind: Kind, row: Any, version: int) -> None:
