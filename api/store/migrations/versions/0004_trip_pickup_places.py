@@ -27,9 +27,11 @@ depends_on = None
 
 
 def _records(name: str, *, kind: bool = False) -> sa.TableClause:
-    columns = [sa.column('id', sa.String), sa.column('version', sa.Integer),
-               sa.column('body', sa.JSON)]
-    return sa.table(name, *columns, *([sa.column('kind', sa.String)] if kind else []))
+    columns: list[sa.ColumnClause[Any]] = [
+        sa.column('id', sa.String), sa.column('version', sa.Integer), sa.column('body', sa.JSON)]
+    if kind:
+        columns.append(sa.column('kind', sa.String))
+    return sa.table(name, *columns)
 
 
 def _trips(connection: sa.Connection) -> tuple[sa.TableClause, dict[str, dict[str, Any]],
