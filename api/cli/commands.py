@@ -27,6 +27,7 @@ from api.cli.roster import print_changes, print_roster, print_summary
 from api.formats.events import problem_as_happened
 from api.formats.plan_document import PlanDocumentError, read_plan
 from api.formats.report import ReportError, monthly_report
+from api.formats.resources import RecordsError
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.service import NetworkInfo, PreparedScenario, plan_prepared, prepare
@@ -49,7 +50,8 @@ ROLES = ("coordinator", "planner", "worker")  # api.store.users.Role, which load
 # Bad input found by modules imported only by the commands that use them (WeasyPrint,
 # matplotlib, SQLAlchemy: seconds to import): an error of a module that is not loaded
 # cannot have been raised.
-LATE_ERRORS = (("api.deliver", "UncheckedPlan"), ("api.store.users", "UserError"))
+LATE_ERRORS = (("api.deliver", "UncheckedPlan"), ("api.store.users", "UserError"),
+               ("api.store.records", "RecordError"))
 
 
 def _late_error(exc: Exception) -> bool:
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(console, args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "import":
+            return _import(console, args)
         if args.command == "users":
             return _add_user(console, args)
         if args.command == "sheets":
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         scenario_path = demo_scenario_path(args.day) if args.command == "demo" else args.scenario
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, ReportError,
-            SweepError, ReplanError) as exc:
+            SweepError, ReplanError, RecordsError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
         return 2
     except PlanRejected as exc:
@@ -131,6 +135,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true",
                        help="load the Starachowice demo week's records into an empty "
                             "database and print how to log in")
+    importer = sub.add_parser(
+        "import", help="load a scenario file's records (providers, clients, vehicles, "
+                       "workers, tasks, trips) into the database `trasa serve` uses "
+                       "(DATABASE_URL, else TRASA_DATA_DIR/trasa.db): all or nothing")
+    importer.add_argument("scenario", type=Path)
     users = sub.add_parser("users", help="accounts of the HTTP API")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add an account (e.g. the first coordinator)")
@@ -383,9 +392,7 @@ def _load_demo(args: argparse.Namespace) -> None:
     scenario = read_scenario(demo_scenario_path("weekday"))
     with session_scope(url) as session:
         if not records.all_resources(session, records.KINDS["providers"]):
-            for kind, items in records_from_scenario(scenario).items():
-                for item in items:
-                    records.create_record(session, records.KINDS[kind], item)
+            records.create_records(session, records_from_scenario(scenario))
         password = None
         if session.get(User, DEMO_USER) is None:
             password = secrets.token_urlsafe(9)
@@ -396,6 +403,31 @@ def _load_demo(args: argparse.Namespace) -> None:
         print(f"log in as {DEMO_USER!r} with password {password!r} (shown once):")
         print(f"  curl -s -d 'username={DEMO_USER}&password={password}' {base}/auth/token")
     print(f"API documentation: {base}/docs", flush=True)
+
+
+def _import(console: Console, args: argparse.Namespace) -> int:
+    """`trasa import SCENARIO`: the file's records into the server's database, in one
+    transaction; an id already stored refuses the whole file (exit 2)."""
+    from sqlalchemy.engine import make_url
+
+    from api.formats.resources import records_from_scenario
+    from api.store import records
+    from api.store.database import migrate, session_scope
+
+    scenario = read_scenario(args.scenario)
+    resources = records_from_scenario(scenario)
+    url = get_settings().database()
+    migrate(url)
+    try:
+        with session_scope(url) as session:
+            count = records.create_records(session, resources)
+    except records.RecordError as exc:
+        raise UsageError(f"{args.scenario}: {exc}; nothing imported") from None
+    where = make_url(url).render_as_string(hide_password=True)
+    counts = ", ".join(f"{len(items)} {kind}" for kind, items in resources.items())
+    console.print(f"imported {count} records from {args.scenario} into {where}: {counts} "
+                  f"({scenario.days} day(s) from {scenario.date})")
+    return 0
 
 
 def _add_user(console: Console, args: argparse.Namespace) -> int:

@@ -1,10 +1,13 @@
-"""Clients, workers and tasks as CSV, for coordinators who keep lists in spreadsheets.
+"""Clients, workers, tasks and trips as CSV, for coordinators who keep lists in spreadsheets.
 
 UTF-8 (a byte-order mark is fine), `;` or `,` between fields (whichever the header
 uses), one header row naming the columns below in any order. Lists are `|`-separated:
 skills `physio|driving`; time windows `09:00-11:00|15:00-17:00`; a worker's
 availability `mon 08:00-16:00|sat 18:00-22:00` (no weekday: every day). Empty cells
-take the default. Reading checks every row and reports each bad one with its row
+take the default. A trip's places are columns of their own: `pickup_id`, `pickup_name`,
+`pickup_lat`, `pickup_lon` (all empty: the client's home) and the same for `dropoff_`;
+its passengers `seated`, `wheelchair`, `escort`; its `pickup_window` one `HH:MM-HH:MM`.
+Reading checks every row and reports each bad one with its row
 number (the header is row 1), column and value; a file with a bad row yields nothing.
 
 Nothing here knows HTTP or the database.
@@ -20,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from api.formats.resources import ClientResource, TaskResource, WorkerResource
+from api.formats.resources import ClientResource, TaskResource, TripResource, WorkerResource
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,31 @@ class Column:
     name: str
     read: Callable[[str], Any] = str
     write: Callable[[Any], str] = lambda v: "" if v is None else str(v)
+    path: tuple[str, ...] = ()  # the field inside the resource (default: `name`)
+
+    @property
+    def field(self) -> tuple[str, ...]:
+        return self.path or (self.name,)
+
+    def value_of(self, resource: BaseModel) -> Any:
+        value: Any = resource
+        for part in self.field:
+            value = None if value is None else getattr(value, part)
+        return value
+
+
+def _window(text: str) -> dict[str, str]:
+    windows = _windows(text)
+    if len(windows) != 1 or "day" in windows[0]:
+        raise ValueError(f"{text!r} is not one HH:MM-HH:MM")
+    return windows[0]
+
+
+def _place(prefix: str) -> list[Column]:
+    return [Column(f"{prefix}_id", path=(prefix, "id")),
+            Column(f"{prefix}_name", path=(prefix, "name")),
+            Column(f"{prefix}_lat", float, path=(prefix, "lat")),
+            Column(f"{prefix}_lon", float, path=(prefix, "lon"))]
 
 
 def _bool(text: str) -> bool:
@@ -84,19 +112,38 @@ COLUMNS: dict[str, tuple[type[BaseModel], list[Column]]] = {
     "clients": (ClientResource, [
         Column("id"), Column("name"), Column("address"), Column("phone"),
         Column("lat", float), Column("lon", float), Column("mobility"),
-        Column("escort", _bool, lambda v: "tak" if v else "nie"), Column("health_note")]),
+        Column("escort", _bool, lambda v: "tak" if v else "nie"), Column("health_note"),
+        Column("home_location")]),
     "workers": (WorkerResource, [
         Column("id"), Column("name"), Column("provider"), Column("skills", _list, _join),
         Column("availability", _windows, _join_windows), Column("base_name"),
         Column("base_lat", float), Column("base_lon", float), Column("max_work_min", int),
-        Column("max_week_min", int), Column("vehicle")]),
+        Column("max_week_min", int), Column("vehicle"), Column("base_location")]),
     "tasks": (TaskResource, [
         Column("id"), Column("kind"), Column("client"), Column("day"),
         Column("duration_min", int), Column("windows", _windows, _join_windows),
         Column("skills", _list, _join), Column("priority"),
         Column("mandatory", _bool, lambda v: "tak" if v else "nie"), Column("note"),
         Column("status")]),
+    "trips": (TripResource, [
+        Column("id"), Column("client"), Column("day"), *_place("pickup"), *_place("dropoff"),
+        Column("pickup_window", _window, lambda w: "" if w is None else f"{w.start}-{w.end}"),
+        Column("arrive_by"), Column("seated", int, path=("passengers", "seated")),
+        Column("wheelchair", int, path=("passengers", "wheelchair")),
+        Column("escort", int, path=("passengers", "escort")), Column("max_ride_min", int),
+        Column("return_of"), Column("appointment_min", int), Column("priority"),
+        Column("mandatory", _bool, lambda v: "tak" if v else "nie"), Column("note"),
+        Column("status")]),
 }
+
+
+def _column_of(columns: list[Column], loc: tuple[int | str, ...]) -> str:
+    """The CSV column a validation error's location points at."""
+    for column in columns:
+        if tuple(loc[:len(column.field)]) == column.field:
+            return column.name
+    return str(loc[0]) if loc else ""
+
 
 
 def read_csv(kind: str, data: bytes) -> list[BaseModel]:
@@ -136,17 +183,23 @@ def read_csv(kind: str, data: bytes) -> list[BaseModel]:
             if cell.strip() == "":
                 continue
             try:
-                raw[name] = by_name[name].read(cell.strip())
+                value = by_name[name].read(cell.strip())
             except ValueError as exc:
                 problems.append(CsvProblem(number, name, cell, str(exc)))
                 bad = True
+                continue
+            *outer, last = by_name[name].field
+            target = raw
+            for part in outer:
+                target = target.setdefault(part, {})
+            target[last] = value
         if bad:
             continue
         try:
             resource = schema.model_validate(raw)
         except ValidationError as exc:
             for error in exc.errors():
-                column = str(error["loc"][0]) if error["loc"] else ""
+                column = _column_of(columns, error["loc"])
                 problems.append(CsvProblem(number, column, str(row.get(column, "")),
                                            error["msg"]))
             continue
@@ -171,5 +224,5 @@ def write_csv(kind: str, resources: Sequence[BaseModel], delimiter: str = ";") -
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     for resource in resources:
-        writer.writerow([c.write(getattr(resource, c.name)) for c in columns])
+        writer.writerow([c.write(c.value_of(resource)) for c in columns])
     return buffer.getvalue()

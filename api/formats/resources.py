@@ -4,8 +4,12 @@ A coordinator keeps providers, clients, workers, vehicles and tasks (visits, job
 trips: the coordinators' requests) as separate records; a planning job for some days
 gathers them into one scenario document (`api.formats.scenario_schema.ScenarioIn`),
 so a stored plan and a posted scenario go through the same pipeline. Places are
-coordinates here (a client's home, a worker's base, a trip's destination); the
-scenario's location ids are derived from the record ids.
+coordinates here (a client's home, a worker's base, a trip's pickup and drop-off). The
+scenario's location ids are the ids the records remember (`home_location`,
+`base_location`, a `Place`'s `id`: a clinic several trips go to is one location), else
+derived from the record ids (`home:client-03`, `base:driver`, `destination:ride-1`,
+`pickup:ride-1-back`). One id is one place: two records giving it different coordinates
+are refused.
 
 Nothing here knows HTTP or the database.
 """
@@ -27,8 +31,10 @@ from api.formats.scenario_schema import (
     RulesIn,
     ScenarioIn,
     SeriesIn,
+    TripIn,
     TripRulesIn,
     WindowIn,
+    WorkerIn,
 )
 from optimiser.calendar import DEFAULT_TIMEZONE, MAX_DAYS
 
@@ -60,6 +66,9 @@ class ClientResource(Resource):
     mobility: Literal["walks", "seated", "wheelchair"] = "walks"
     escort: bool = False
     health_note: str = Field(default="", max_length=2000)
+    # the home's location id in a scenario (default `home:ID`); a scenario file's id
+    # kept by `trasa import`, so the day built back from records names it the same
+    home_location: Id | None = None
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> ClientResource:
@@ -91,10 +100,14 @@ class WorkerResource(Resource):
     max_work_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     max_week_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     vehicle: Id | None = None
+    # the base's location id in a scenario (default `base:ID`): workers sharing a base
+    # (a scenario file's `cus-majowka`) share one location
+    base_location: Id | None = None
 
 
 class TaskResource(Resource):
-    """A visit or a handyman job at a client's home on `day`; windows are HH:MM that day."""
+    """A visit or a handyman job at a client's home on `day`; windows are HH:MM that day.
+    A job may be done from `day` to `due_date`: a plan of any of those days includes it."""
 
     id: Id
     kind: Literal["visit", "job"]
@@ -112,17 +125,24 @@ class TaskResource(Resource):
 
 
 class Place(Resource):
+    """A place a trip starts or ends at. `id` is the scenario's location id: give the
+    same id (and coordinates) wherever the same clinic, day centre or home comes back."""
+
+    id: Id | None = None
     name: str = ""
     lat: Latitude
     lon: Longitude
 
 
 class TripResource(Resource):
-    """A bus ride from the client's home to `dropoff` on `day` (and its return, if any)."""
+    """A bus ride on `day` from `pickup` (default: the client's home) to `dropoff`.
+    A return (`return_of`: its outbound) is picked up where the outbound dropped off
+    (`pickup` = the outbound's `dropoff`) and usually drops off at home."""
 
     id: Id
     client: Id
     day: date
+    pickup: Place | None = None  # None: the client's home
     dropoff: Place
     pickup_window: WindowIn | None = None
     arrive_by: str | None = None
@@ -161,6 +181,10 @@ def destination_id(trip_id: str) -> str:
     return f"destination:{trip_id}"
 
 
+def pickup_id(trip_id: str) -> str:
+    return f"pickup:{trip_id}"
+
+
 class RecordsError(ValueError):
     """Stored records that cannot be planned together; the message names record and field."""
 
@@ -178,7 +202,9 @@ def scenario_from_records(
     chosen_ids = None if request.task_ids is None else set(request.task_ids)
 
     def wanted(item: TaskResource | TripResource) -> bool:
-        return (item.status == "open" and request.first_day <= item.day <= last_day
+        job = isinstance(item, TaskResource) and item.kind == "job"
+        until = (item.due_date or item.day) if job else item.day  # type: ignore[union-attr]
+        return (item.status == "open" and item.day <= last_day and until >= request.first_day
                 and (chosen_ids is None or item.id in chosen_ids))
 
     visits = [t for t in tasks if wanted(t)]
@@ -196,7 +222,8 @@ def scenario_from_records(
             raise RecordsError(f"worker_ids: {sorted(missing)} are not stored workers")
     by_client = {c.id: c for c in clients}
     needed = sorted({t.client for t in visits} | {t.client for t in rides})
-    locations: list[dict[str, Any]] = []
+    places = _Places()
+    homes: dict[str, str] = {}
     for client_id in needed:
         client = by_client.get(client_id)
         if client is None:
@@ -204,37 +231,75 @@ def scenario_from_records(
         if client.lat is None or client.lon is None:
             raise RecordsError(f"clients/{client_id}: no coordinates for the home "
                                f"(address {client.address!r}); give lat and lon")
-        locations.append({"id": home_id(client_id), "name": client.address,
-                          "lat": client.lat, "lon": client.lon})
-    locations += [{"id": base_id(w.id), "name": w.base_name, "lat": w.base_lat,
-                   "lon": w.base_lon} for w in staff]
-    locations += [{"id": destination_id(r.id), "name": r.dropoff.name, "lat": r.dropoff.lat,
-                   "lon": r.dropoff.lon} for r in rides]
+        homes[client_id] = places.add(client.home_location or home_id(client_id),
+                                      client.address, client.lat, client.lon,
+                                      f"clients/{client_id}")
+    bases = {w.id: places.add(w.base_location or base_id(w.id), w.base_name, w.base_lat,
+                              w.base_lon, f"workers/{w.id}") for w in staff}
+    drops = {r.id: places.add(r.dropoff.id or destination_id(r.id), r.dropoff.name,
+                              r.dropoff.lat, r.dropoff.lon, f"trips/{r.id}.dropoff")
+             for r in rides}
+    pickups = {r.id: _pickup(r, rides, drops, places) for r in rides}
     raw: dict[str, Any] = {
         "name": f"plan {request.first_day} +{request.days}d", "date": request.first_day,
         "days": request.days, "timezone": request.timezone, "network": network,
         "goals": request.goals, "rules": request.rules, "trip_rules": request.trip_rules,
-        "locations": locations,
+        "locations": places.locations(),
         "providers": [p.model_dump() for p in providers],
-        "clients": [{"id": c, "name": by_client[c].name, "location": home_id(c),
+        "clients": [{"id": c, "name": by_client[c].name, "location": homes[c],
                      "phone": by_client[c].phone, "mobility": by_client[c].mobility,
                      "escort": by_client[c].escort}
                     for c in needed],
         "vehicles": [v.model_dump() for v in vehicles],
-        "workers": [_worker(w) for w in staff],
+        "workers": [_worker(w, bases[w.id]) for w in staff],
         "tasks": [_task(t, request) for t in visits],
-        "trips": [_trip(r) for r in rides],
+        "trips": [_trip(r, pickups[r.id], drops[r.id]) for r in rides],
     }
     return ScenarioIn.model_validate(raw)
 
 
-def _worker(w: WorkerResource) -> dict[str, Any]:
+class _Places:
+    """The scenario's locations gathered from records: one id, one place."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple[dict[str, Any], str]] = {}
+
+    def add(self, location_id: str, name: str, lat: float, lon: float, who: str) -> str:
+        seen = self._by_id.get(location_id)
+        if seen is None:
+            self._by_id[location_id] = ({"id": location_id, "name": name, "lat": lat,
+                                         "lon": lon}, who)
+        elif (seen[0]["lat"], seen[0]["lon"]) != (lat, lon):
+            raise RecordsError(f"{who}: location {location_id!r} at {lat},{lon} is not where "
+                               f"{seen[1]} puts it ({seen[0]['lat']},{seen[0]['lon']}); one "
+                               "id is one place")
+        return location_id
+
+    def locations(self) -> list[dict[str, Any]]:
+        return [self._by_id[x][0] for x in sorted(self._by_id)]
+
+
+def _pickup(r: TripResource, rides: list[TripResource], drops: dict[str, str],
+            places: _Places) -> str | None:
+    """The location id of `r`'s pickup (None: the client's home). A return's pickup
+    without an id at its outbound's drop-off coordinates is that drop-off location."""
+    if r.pickup is None:
+        return None
+    if r.pickup.id is None and r.return_of in drops:
+        outbound = next(x for x in rides if x.id == r.return_of)
+        if (outbound.dropoff.lat, outbound.dropoff.lon) == (r.pickup.lat, r.pickup.lon):
+            return drops[outbound.id]
+    return places.add(r.pickup.id or pickup_id(r.id), r.pickup.name, r.pickup.lat,
+                      r.pickup.lon, f"trips/{r.id}.pickup")
+
+
+def _worker(w: WorkerResource, base: str) -> dict[str, Any]:
     # A window without a day is part of the weekly pattern: every day.
     shifts = [x if x.day is not None else x.model_copy(update={"day": "daily"})
               for x in w.availability]
     return {"id": w.id, "name": w.name, "provider": w.provider, "skills": w.skills,
             "shifts": shifts, "absences": w.absences,
-            "start_location": base_id(w.id), "max_work_min": w.max_work_min,
+            "start_location": base, "max_work_min": w.max_work_min,
             "max_week_min": w.max_week_min, "vehicle": w.vehicle}
 
 
@@ -252,8 +317,8 @@ def _task(t: TaskResource, request: PlanningRequest) -> dict[str, Any]:
     return out
 
 
-def _trip(r: TripResource) -> dict[str, Any]:
-    return {"id": r.id, "client": r.client, "dropoff": destination_id(r.id), "day": r.day,
+def _trip(r: TripResource, pickup: str | None, dropoff: str) -> dict[str, Any]:
+    return {"id": r.id, "client": r.client, "pickup": pickup, "dropoff": dropoff, "day": r.day,
             "pickup_window": r.pickup_window, "arrive_by": r.arrive_by,
             "passengers": r.passengers, "max_ride_min": r.max_ride_min,
             "return_of": r.return_of, "appointment_min": r.appointment_min,
@@ -261,10 +326,48 @@ def _trip(r: TripResource) -> dict[str, Any]:
 
 
 def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
-    """A scenario's master data and tasks as stored records (e.g. the demo for `trasa
-    serve --demo`): places become coordinates, a task names its client."""
+    """A scenario's master data and tasks as stored records (`trasa import`, the demo of
+    `trasa serve --demo`): places become coordinates that keep their location ids, a
+    task names its client, and `scenario_from_records` of its days gives the same day
+    back (the same problem: `optimiser.fingerprint`).
+
+    What records cannot keep is refused (`RecordsError` naming the field): a task away
+    from its client's home, a load (`demand`), a worker ending elsewhere than at base or
+    with a `capacity`, a trip's own boarding times or skills."""
     places = {x.id: x for x in scenario.locations}
     clients = {c.id: c for c in scenario.clients}
+    last_day = scenario.date + timedelta(days=scenario.days - 1)
+    for i, w in enumerate(scenario.workers):
+        _keepable(w.end_location in (None, w.start_location), f"workers[{i}].end_location",
+                  w.end_location, "a stored worker ends the day at base")
+        _keepable(w.capacity is None, f"workers[{i}].capacity", w.capacity,
+                  "a stored worker has no load capacity")
+    for i, t in enumerate(scenario.tasks):
+        _keepable(t.client is not None and t.client in clients, f"tasks[{i}].client",
+                  t.client, "a stored task names its client")
+        _keepable(t.location in (None, clients[str(t.client)].location),
+                  f"tasks[{i}].location", t.location, "a stored task is at its client's home")
+        _keepable(t.demand == 0, f"tasks[{i}].demand", t.demand, "a stored task has no load")
+    for i, r in enumerate(scenario.trips):
+        _keepable(r.client is not None, f"trips[{i}].client", r.client,
+                  "a stored trip names its client")
+        for name in ("board_min", "alight_min"):
+            _keepable(getattr(r, name) is None, f"trips[{i}].{name}", getattr(r, name),
+                      "stored trips take boarding times from the passengers")
+        _keepable(r.skills == TripIn.model_fields["skills"].default, f"trips[{i}].skills",
+                  r.skills, "a stored trip needs a driver only")
+
+    def place(location_id: str) -> Place:
+        x = places[location_id]
+        return Place(id=x.id, name=x.name, lat=x.lat, lon=x.lon)
+
+    def shifts(w: WorkerIn) -> list[WindowIn]:
+        # In a file a window without a day is the first day's; in records, every day's.
+        if scenario.days == 1:
+            return list(w.shifts)
+        return [x if x.day is not None else x.model_copy(update={"day": scenario.date})
+                for x in w.shifts]
+
     out: dict[str, list[Resource]] = {
         "providers": [ProviderResource(id=p.id, name=p.name, kind=p.kind)
                       for p in scenario.providers],
@@ -272,34 +375,40 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
                                    address=places[c.location].name,
                                    lat=places[c.location].lat, lon=places[c.location].lon,
                                    phone=c.phone, mobility=c.mobility, escort=c.escort,
-                                   health_note=c.health_note)
+                                   health_note=c.health_note, home_location=c.location)
                     for c in scenario.clients],
         "vehicles": [VehicleResource(**v.model_dump()) for v in scenario.vehicles],
         "workers": [WorkerResource(
             id=w.id, name=w.name or w.id, provider=w.provider, skills=w.skills,
-            availability=w.shifts, absences=w.absences,
+            availability=shifts(w), absences=w.absences,
             base_name=places[w.start_location].name, base_lat=places[w.start_location].lat,
             base_lon=places[w.start_location].lon, max_work_min=w.max_work_min,
-            max_week_min=w.max_week_min, vehicle=w.vehicle) for w in scenario.workers],
+            max_week_min=w.max_week_min, vehicle=w.vehicle, base_location=w.start_location)
+            for w in scenario.workers],
         "tasks": [], "trips": [],
     }
     for t in scenario.tasks:
-        if t.client is None or t.client not in clients:
-            raise RecordsError(f"tasks: {t.id!r} has no client; a stored task names one")
+        day = t.release_date or scenario.date
+        # HH:MM without a day is read on the file's first day, in records on the task's.
+        windows = [w if w.day is not None or day == scenario.date
+                   else w.model_copy(update={"day": scenario.date}) for w in t.windows]
+        due = t.due_date or (last_day if t.kind == "job" else None)
         out["tasks"].append(TaskResource(
-            id=t.id, kind=t.kind, client=t.client, day=t.release_date or scenario.date,
-            duration_min=t.duration_min, windows=t.windows, skills=t.skills,
+            id=t.id, kind=t.kind, client=str(t.client), day=day,
+            duration_min=t.duration_min, windows=windows, skills=t.skills,
             priority=t.priority, mandatory=t.mandatory, series=t.series,
-            due_date=t.due_date, note=t.note))
+            due_date=due, note=t.note))
     for r in scenario.trips:
-        if r.client is None:
-            raise RecordsError(f"trips: {r.id!r} has no client; a stored trip names one")
-        drop = places[r.dropoff]
         out["trips"].append(TripResource(
-            id=r.id, client=r.client, day=r.day or scenario.date,
-            dropoff=Place(name=drop.name, lat=drop.lat, lon=drop.lon),
+            id=r.id, client=str(r.client), day=r.day or scenario.date,
+            pickup=None if r.pickup is None else place(r.pickup), dropoff=place(r.dropoff),
             pickup_window=r.pickup_window, arrive_by=r.arrive_by, passengers=r.passengers,
             max_ride_min=r.max_ride_min, return_of=r.return_of,
             appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory,
             note=r.note))
     return out
+
+
+def _keepable(ok: bool, field: str, value: object, why: str) -> None:
+    if not ok:
+        raise RecordsError(f"{field}: {value!r} cannot be stored as a record ({why})")

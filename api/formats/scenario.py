@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -175,24 +177,35 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     tasks += [_trip(scenario, calendar, i, r, homes) for i, r in enumerate(scenario.trips)]
     rules, trip_rules, goals = scenario.rules, scenario.trip_rules, scenario.goals
     return m.Problem(
+        # Everything the search walks through is in id order, so the same day gives the
+        # same problem (and plan) whether it came from a file or the stored records. The
+        # locations keep the scenario's order: the matrix follows it, and they are read
+        # by id only.
         locations=tuple(m.Location(x.id, x.lat, x.lon, x.name) for x in scenario.locations),
-        providers=tuple(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
-                        for p in scenario.providers),
-        clients=tuple(m.Client(c.id, c.name or c.id, c.location) for c in scenario.clients),
-        workers=workers, tasks=tuple(tasks), matrix=matrix,
+        providers=_by_id(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
+                         for p in scenario.providers),
+        clients=_by_id(m.Client(c.id, c.name or c.id, c.location) for c in scenario.clients),
+        workers=_by_id(workers), tasks=_by_id(tasks), matrix=matrix,
         rules=m.LabourRules(
             break_after_s=None if rules.break_after_min is None else rules.break_after_min * 60,
             break_s=rules.break_min * 60,
             rest_s=None if rules.rest_min is None else rules.rest_min * 60),
         name=scenario.name,
-        vehicles=tuple(m.Vehicle(v.id, v.name or v.id, v.seats, v.wheelchair_places)
-                       for v in scenario.vehicles),
+        vehicles=_by_id(m.Vehicle(v.id, v.name or v.id, v.seats, v.wheelchair_places)
+                        for v in scenario.vehicles),
         trip_rules=m.TripRules(max_ride_factor=trip_rules.max_ride_factor,
                                max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
-        series=tuple(series),
+        series=_by_id(series),
         goals=m.Goals(pes_share_target=goals.pes_share_target, pes_weight=goals.pes_weight),
         calendar=Calendar(scenario.date, scenario.days, scenario.timezone),
     )
+
+
+_Item = TypeVar("_Item", m.Provider, m.Client, m.Worker, m.Task, m.Vehicle, m.Series)
+
+
+def _by_id(items: Iterable[_Item]) -> tuple[_Item, ...]:
+    return tuple(sorted(items, key=lambda x: x.id))
 
 
 def _days_of(window: WindowIn, dates: list[date]) -> list[date]:

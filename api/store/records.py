@@ -9,7 +9,7 @@ those references and the version the caller last saw; a stale version is refused
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -188,6 +188,52 @@ def create_record(session: Session, kind: Kind, resource: BaseModel) -> Any:
     session.add(row)
     session.flush()
     return row
+
+
+def create_records(session: Session, resources: Mapping[str, Sequence[BaseModel]]) -> int:
+    """Create every record of `resources` (kind name -> records) or none: ids already
+    stored are refused first, all of them named (`RecordExists`); then each record is
+    created with its references checked (`BadReference`), an outbound trip before its
+    return. The caller's transaction keeps all or nothing. Answers how many were made."""
+    clashes = []
+    for name, items in resources.items():
+        kind = KINDS[name]
+        ids = [item.id for item in items]  # type: ignore[attr-defined]
+        stored = session.scalars(select(kind.table.id).where(kind.table.id.in_(ids))).all()
+        clashes += [f"{name}/{record_id}" for record_id in sorted(stored)]
+    if clashes:
+        shown = ", ".join(clashes[:10]) + (f" and {len(clashes) - 10} more"
+                                           if len(clashes) > 10 else "")
+        raise RecordExists(f"{len(clashes)} record(s) already stored: {shown}")
+    count = 0
+    for name, items in resources.items():
+        for item in outbound_first(items) if name == "trips" else items:
+            try:
+                create_record(session, KINDS[name], item)
+            except BadReference as exc:
+                raise BadReference(exc.field, exc.value,
+                                   f"{name}/{item.id}: {exc}") from None  # type: ignore[attr-defined]
+            count += 1
+    return count
+
+
+def outbound_first(trips: Sequence[BaseModel]) -> list[BaseModel]:
+    """Trips ordered so that each comes after the trip it is the return of."""
+    depth = return_depths(trips)
+    return sorted(trips, key=lambda t: depth[t.id])  # type: ignore[attr-defined]
+
+
+def return_depths(trips: Sequence[BaseModel]) -> dict[str, int]:
+    """How many `return_of` steps lead from each trip to an outbound among `trips`."""
+    outbound = {t.id: t.return_of for t in trips}  # type: ignore[attr-defined]
+    depths = {}
+    for trip_id in outbound:
+        steps, seen, cursor = 0, {trip_id}, outbound[trip_id]
+        while cursor in outbound and cursor not in seen:
+            seen.add(cursor)
+            steps, cursor = steps + 1, outbound[cursor]
+        depths[trip_id] = steps
+    return depths
 
 
 def _expect(kind: Kind, row: Any, version: int) -> None:

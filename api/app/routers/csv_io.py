@@ -1,4 +1,4 @@
-"""CSV import and export of clients, workers and tasks (see api/formats/csv_records.py).
+"""CSV import and export of clients, workers, tasks and trips (see api/formats/csv_records.py).
 
 `POST /import/{kind}` with a CSV body imports every row or none: one bad row and the
 answer (422) lists every bad row with its column and value. Rows are new records; an
@@ -24,7 +24,7 @@ from api.store.users import Role
 
 router = APIRouter(tags=["csv"])
 coordinators = Depends(require(Role.COORDINATOR))
-CsvKind = Literal["clients", "workers", "tasks"]
+CsvKind = Literal["clients", "workers", "tasks", "trips"]
 CSV_BODY = {"requestBody": {"required": True, "content": {"text/csv": {
     "schema": {"type": "string"},
     "example": "id;name;address;phone;lat;lon\nc-1;Zofia Wąsowska;ul. Lubelska 1;"
@@ -53,7 +53,11 @@ async def import_csv(kind: CsvKind, request: Request, session: SessionDep,
         raise ApiError(422, str(exc), errors=[_problem(p) for p in exc.problems]) from None
     store_kind = records.KINDS[kind]
     problems: list[CsvProblem] = []
-    for number, resource in enumerate(resources, start=2):
+    rows = list(enumerate(resources, start=2))
+    if kind == "trips":  # an outbound is stored before its return names it
+        depth = records.return_depths(resources)
+        rows.sort(key=lambda row: depth[row[1].id])  # type: ignore[attr-defined]
+    for number, resource in rows:
         try:  # a row is checked before it is written: a bad one writes nothing
             records.create_record(session, store_kind, located(resource, settings))
         except ApiError as exc:  # an address that cannot be geocoded

@@ -1,0 +1,112 @@
+"""The records API plans the demo weekday as `trasa plan` plans its file: the weekday's
+records posted to a real server (SQLite and PostgreSQL), planned by a job with a fixed
+seed and solution budget on the Chełm road network, give the stops the command line
+gives with the same seed, budget and network; and every return trip is fetched where
+its outbound dropped the client off. (The Saturday and the week: tests/api/test_path_parity.py
+shows their solver input is identical.)"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.formats.resources import records_from_scenario
+from api.formats.scenario import read_scenario
+from api.formats.scenario_schema import ScenarioIn
+from tests.api.live.conftest import fresh_postgres, start_server
+from tests.api.live.test_jobs import FINISHED, _wait
+
+WEEKDAY = Path(__file__).resolve().parents[3] / "data" / "scenarios" / "starachowice_day.json"
+SEED, MAX_SOLUTIONS, TIME_LIMIT_S = 3, 60, 300  # the budget stops the search, not the clock
+
+
+@pytest.fixture(scope="module")
+def weekday() -> ScenarioIn:
+    return read_scenario(WEEKDAY)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+             chelm_graph: Path, weekday: ScenarioIn) -> Iterator[dict[str, Any]]:
+    """The weekday's records posted to a fresh server, planned by a job: its plan."""
+    tmp = tmp_path_factory.mktemp(f"parity-{request.param}")
+    with contextlib.ExitStack() as stack:
+        url = (f"sqlite:///{tmp / 'trasa.db'}" if request.param == "sqlite"
+               else stack.enter_context(fresh_postgres()))
+        server = start_server(url, tmp, chelm_graph)
+        stack.callback(server.stop)
+        api = server.client("coordinator")
+        stack.callback(api.close)
+        for kind, items in records_from_scenario(weekday).items():
+            for item in items:  # in file order: each outbound trip before its return
+                answer = api.post(f"/{kind}", json=item.model_dump(mode="json"))
+                assert answer.status_code == 201, (kind, answer.text)
+        answer = api.post("/plans/jobs", json={
+            "records": {"first_day": str(weekday.date), "days": weekday.days,
+                        "timezone": weekday.timezone,
+                        "rules": weekday.rules.model_dump(mode="json"),
+                        "goals": weekday.goals.model_dump(mode="json"),
+                        "trip_rules": weekday.trip_rules.model_dump(mode="json")},
+            "seed": SEED, "max_solutions": MAX_SOLUTIONS, "stall_solutions": None,
+            "time_limit_s": TIME_LIMIT_S})
+        assert answer.status_code == 202, answer.text
+        job = _wait(api, answer.headers["Location"], lambda j: j["status"] in FINISHED,
+                    timeout_s=600)
+        assert job["status"] == "done", job["error"]
+        yield {**job["plan"], "_api": api}
+
+
+@pytest.fixture(scope="module")
+def cli_plan(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("parity-cli")
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", "plan", str(WEEKDAY), "--graph",
+         str(chelm_graph), "--seed", str(SEED), "--max-solutions", str(MAX_SOLUTIONS),
+         "--stall-solutions", "0", "--time-limit", str(TIME_LIMIT_S), "--searches", "1",
+         "--quiet", "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    plan: dict[str, Any] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    return plan
+
+
+def stops(plan: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [(route["worker"], route["shift"], s["task"], s["action"], s["location"],
+             s["arrival"], s["start"], s["end"])
+            for route in plan["routes"] for s in route["stops"]]
+
+
+def test_a_job_on_the_records_plans_the_stops_the_command_line_plans_from_the_file(
+        job_plan: dict[str, Any], cli_plan: dict[str, Any]) -> None:
+    assert job_plan["check"]["passed"] and cli_plan["check"]["passed"]
+    assert len(stops(cli_plan)) > 20
+    assert stops(job_plan) == stops(cli_plan)
+    assert ([u["task"] for u in job_plan["unassigned"]]
+            == [u["task"] for u in cli_plan["unassigned"]])
+
+
+def test_over_http_every_return_is_fetched_where_its_outbound_dropped_off(
+        job_plan: dict[str, Any], weekday: ScenarioIn) -> None:
+    where = {(s["task"], s["action"]): s["location"]
+             for route in job_plan["routes"] for s in route["stops"]}
+    returns = [r for r in weekday.trips if r.return_of is not None]
+    homes = {c.id: c.location for c in weekday.clients}
+    served = [r for r in returns if (r.id, "pickup") in where]
+    assert [r.id for r in served] == [r.id for r in returns]  # all three returns served
+    for r in served:
+        assert where[(r.id, "pickup")] == where[(str(r.return_of), "dropoff")] == r.pickup
+        assert where[(r.id, "pickup")] != homes[str(r.client)]
+
+
+def test_the_records_api_keeps_a_returns_pickup_place(job_plan: dict[str, Any]) -> None:
+    api: httpx.Client = job_plan["_api"]
+    back = api.get("/trips/ride-kielce-back").json()
+    assert back["pickup"] == api.get("/trips/ride-kielce").json()["dropoff"]
+    assert back["pickup"]["id"] == "hospital-kielce"
