@@ -122,6 +122,8 @@ def _pair_detail(problem: Problem, task: Task, hopeless: dict[str, Reason]) -> s
 # propagation reaches, so a plan may come back breaking one. Removing a task can mend it.
 REPAIRABLE = frozenset({"working_time", "rest", "series_spacing", "continuity", "return_trip",
                         "ride_time", "vehicle_in_use", "client_elsewhere", "trip_pair"})
+# The reason a task taken out for a rule is given, where one names the rule better.
+REPAIR_REASON = {"trip_pair": Reason.TRIP_PAIR, "client_elsewhere": Reason.CLIENT_ELSEWHERE}
 
 
 def repaired(problem: Problem, plan: Plan) -> Plan:
@@ -143,8 +145,8 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
         plan = dataclasses.replace(
             plan, routes=tuple(tightened(problem, r) for r in routes if r.stops),
             unassigned=(*plan.unassigned, Unassigned(
-                victim, Reason.CAPACITY_EXHAUSTED, f"removed to respect the {fixable[0].rule} "
-                                                   "rule")))
+                victim, REPAIR_REASON.get(fixable[0].rule, Reason.CAPACITY_EXHAUSTED),
+                f"removed to respect the {fixable[0].rule} rule: {fixable[0].message}")))
     raise PlanRejected(check(problem, plan))
 
 
