@@ -379,7 +379,7 @@ class RoutingProblem:
     def _add_presence(self) -> None:
         """A client is in one place at a time (`optimiser.presence`): of each pair of their
         spans that could overlap, one ends before the other starts when both are served."""
-        solver, routing = self.routing.solver(), self.routing
+        solver = self.routing.solver()
         self.clashes = presence.clashes(self.problem, self.tasks)
         for clash in self.clashes:
             (s1, e1, a1), (s2, e2, a2) = (self._span(x) for x in (clash.first, clash.second))
