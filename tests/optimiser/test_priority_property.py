@@ -1,4 +1,5 @@
-"""Properties of priorities on random days: no exchange pays, and no empty plan.
+"""Properties of priorities on random days: no exchange pays, no empty plan, and on bus
+days no trip (with its return) is left out for lower-priority rides.
 
 1. No task left out for capacity could go in by taking out one task of lower
    priority (mandatory first, then priority): the exchange is tried at every
@@ -19,12 +20,14 @@ from optimiser.check import check
 from optimiser.model import (
     LabourRules,
     Location,
+    Passengers,
     Plan,
     Priority,
     Problem,
     Provider,
     ProviderKind,
     Reason,
+    Ride,
     Route,
     Stop,
     Task,
@@ -32,6 +35,7 @@ from optimiser.model import (
     TimeWindow,
     TravelMatrix,
     Unassigned,
+    Vehicle,
     Worker,
     can_serve,
 )
@@ -171,3 +175,65 @@ def test_the_oracle_finds_an_exchange_in_a_hand_made_plan():
     assert exchange_that_pays(problem, plan) == ("high", "low")
     assert exchange_that_pays(problem, solve(problem, params=SolveParams(max_solutions=50))) \
         is None
+
+
+@st.composite
+def bus_days(draw: st.DrawFn) -> Problem:
+    """One bus, more rides than it can make; some are outbound trips with their return."""
+    n_places = draw(st.integers(4, 8))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    xy = rng.uniform(0, 20000, size=(n_places, 2))
+    metres = np.rint(np.abs(xy[:, None, :] - xy[None, :, :]).sum(axis=2)).astype(np.int64)
+    seconds = (metres * 36 // 300).astype(np.int64)
+    start = draw(st.integers(7, 9)) * H
+    driver = Worker(id="driver", name="driver", provider_id="cus",
+                    skills=frozenset({"driving"}),
+                    shifts=(TimeWindow(start, start + draw(st.integers(3, 5)) * H),),
+                    start_location_id="p0", end_location_id="p0", vehicle_id="bus")
+    tasks: list[Task] = []
+    for i in range(draw(st.integers(3, 7))):
+        a, b = draw(st.lists(st.integers(1, n_places - 1), min_size=2, max_size=2,
+                             unique=True))
+        pickup = draw(st.integers(start // 900, (start + 3 * H) // 900)) * 900
+        priority = draw(st.sampled_from(list(Priority)))
+        ride = Ride(dropoff_location_id=f"p{b}", dropoff_windows=(), alight_s=60,
+                    passengers=Passengers(seated=draw(st.integers(1, 3))))
+        tasks.append(Task(id=f"t{i}", kind=TaskKind.TRIP, location_id=f"p{a}", service_s=60,
+                          windows=(TimeWindow(pickup, pickup + draw(st.integers(1, 4)) * 900),),
+                          required_skills=frozenset({"driving"}), priority=priority, ride=ride))
+        if draw(st.booleans()):  # and back, after an appointment
+            back = pickup + draw(st.integers(1, 3)) * H
+            tasks.append(Task(
+                id=f"t{i}-back", kind=TaskKind.TRIP, location_id=f"p{b}", service_s=60,
+                windows=(TimeWindow(back, back + 2 * H),),
+                required_skills=frozenset({"driving"}), priority=priority,
+                ride=dataclasses.replace(ride, dropoff_location_id=f"p{a}",
+                                         return_of=f"t{i}", appointment_s=30 * 60)))
+    return Problem(locations=tuple(Location(f"p{i}", 51.0, 21.0 + i / 1000)
+                                   for i in range(n_places)),
+                   providers=(Provider("cus", "CUS", ProviderKind.CUS),),
+                   workers=(driver,), tasks=tuple(tasks), vehicles=(Vehicle("bus", "bus", 4),),
+                   matrix=TravelMatrix(seconds, metres))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bus_days())
+def test_no_left_out_trip_pair_fits_beside_the_served_work_of_its_rank(problem: Problem):
+    """A ride (with its return) left out for capacity does not fit beside every served
+    task of its rank or higher: lower-priority rides never hold its place. The oracle is
+    a search of that smaller day alone, with a larger budget."""
+    plan = solve(problem, params=SolveParams(time_limit_s=30, max_solutions=100))
+    assert not check(problem, plan)
+    served = {s.task_id for r in plan.routes for s in r.stops}
+    for out in plan.unassigned:
+        if out.reason is not Reason.CAPACITY_EXHAUSTED:
+            continue
+        task = problem.task(out.task_id)
+        pair = {task.id} | {t.id for t in problem.tasks if t.ride and (
+            t.ride.return_of == task.id or task.ride and task.ride.return_of == t.id)}
+        kept = {t.id for t in problem.tasks if t.id in served and _rank(t) >= _rank(task)}
+        smaller = dataclasses.replace(problem, tasks=tuple(
+            t for t in problem.tasks if t.id in kept | pair))
+        again = solve(smaller, params=SolveParams(time_limit_s=30, max_solutions=300))
+        again_served = {s.task_id for r in again.routes for s in r.stops}
+        assert not (pair | kept) <= again_served, (out, sorted(kept))
