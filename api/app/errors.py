@@ -115,7 +115,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(InputRefused)
     async def _refused(_request: Request, exc: InputRefused) -> JSONResponse:
         return problem(422, str(exc), errors=[
-            FieldError(field=r.field, value=_jsonable(r.value), message=r.message)
+            FieldError(field=r.field, message=r.message, value={
+                k: _jsonable(v) for k, v in r.value.items()} if isinstance(r.value, dict)
+                else _jsonable(r.value))
             for r in exc.refusals])
 
     @app.exception_handler(BadReference)
