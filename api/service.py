@@ -134,13 +134,20 @@ def refuse_wrong_input(scenario: ScenarioIn, *, base_dir: Path, graph: str | Non
     job request at once): the scenario's own rules, then its places on the road network,
     which is loaded (once per process). Raises `ScenarioError` (its `InputRefused`) or
     `GraphLoadError`; returns the network it checked against."""
-    n = len(scenario.locations)
-    zero = np.zeros((n, n), dtype=np.int64)
-    to_problem(scenario, TravelMatrix(zero, zero))
-    refuse_unservable(scenario)
+    problem_without_travel(scenario)
     g, network = load_network(scenario, base_dir=base_dir, graph=graph)
     refuse_far_from_roads(scenario, g)
     return network
+
+
+def problem_without_travel(scenario: ScenarioIn) -> Problem:
+    """The domain problem with zero travel: every error of the scenario on its own (field
+    by field, then what no worker or vehicle could serve), before any network is loaded."""
+    n = len(scenario.locations)
+    zero = np.zeros((n, n), dtype=np.int64)
+    problem = to_problem(scenario, TravelMatrix(zero, zero))
+    refuse_unservable(scenario)
+    return problem
 
 
 def build_matrices(scenario: ScenarioIn, g: nx.MultiDiGraph) -> Matrices:
@@ -165,10 +172,7 @@ def prepare(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None,
     matrices (heavy). `grid`: on the synthetic grid whatever the scenario names;
     `plan_network`: (content hash, what it is called) of the network a plan was made on,
     which the loaded one must be (`require_same_network`)."""
-    n = len(scenario.locations)
-    zero = np.zeros((n, n), dtype=np.int64)
-    problem = to_problem(scenario, TravelMatrix(zero, zero))
-    refuse_unservable(scenario)
+    problem = problem_without_travel(scenario)
     g, network = load_network(scenario, base_dir=base_dir, graph=graph, grid=grid)
     if plan_network is not None:
         require_same_network(plan_network[0], network, named=plan_network[1])
@@ -231,6 +235,8 @@ def prepare_for_plan(scenario: ScenarioIn, document: dict[str, Any], *, base_dir
             raise
         raise GraphLoadError(f"{wanted.named}: {exc} (give the plan's road network with "
                              "--graph)") from None
+    except NetworkMismatch as exc:
+        raise NetworkMismatch(f"{exc}; give the plan's own network with --graph") from None
     warnings = []
     if wanted.content_hash is None:
         warnings.append(f"the plan records no content hash of its road network (an older "
@@ -246,7 +252,7 @@ def require_same_network(recorded: str, network: NetworkInfo, *, named: str) -> 
         raise NetworkMismatch(
             f"network.content_hash: the plan was made on a road network with hash "
             f"{recorded!r}, but {which} has {network.content_hash!r}: its travel times "
-            "are not the plan's; give the plan's own network with --graph")
+            "are not the plan's")
 
 
 def plan_prepared(prepared: PreparedScenario, *, params: SolveParams,
