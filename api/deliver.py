@@ -123,11 +123,16 @@ _REBUILT_KEPT = 32  # a subscribed calendar reads up to 22 days' plans
 def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict[str, Any],
             *, graph: str | None) -> Rebuilt:
     """A published plan version with its job's scenario snapshot, read back once per
-    process (the road network and matrices take seconds)."""
+    process (the road network and matrices take seconds) on the server's road network,
+    which must be the one the plan records (`api.service.NetworkMismatch`)."""
     found = _REBUILT.get(plan_id)
     if found is None:
         scenario = parse_scenario(scenario_document, source=f"plans/{plan_id} scenario")
-        prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph)
+        network = plan_document.get("network")
+        recorded = network.get("content_hash") if isinstance(network, dict) else None
+        prepared = prepare(scenario, base_dir=Path.cwd(), graph=graph, plan_network=None
+                           if not isinstance(recorded, str) else (recorded, "the server's "
+                                                                  "road network"))
         scenario, problem = problem_as_happened(scenario, prepared.problem, plan_document)
         plan = read_plan(problem, plan_document)
         found = Rebuilt(scenario, problem, plan, prepared.matrices, prepared.network.warning)

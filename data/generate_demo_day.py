@@ -125,7 +125,7 @@ def _build() -> dict:
     tasks[0]["mandatory"] = True  # post-surgery rehabilitation that must not be skipped
     tasks.append({"id": "job-gas", "kind": "job", "client": clients[30]["id"],
                   "duration_min": 60, "windows": [{"start": "08:00", "end": "16:00"}],
-                  "skills": ["gas"], "priority": "high"})  # nobody is certified: shows a reason
+                  "skills": ["gas"], "priority": "high"})  # only the PES handyman is certified
     shifts_day = [{"start": "07:30", "end": "15:30"}]
     trips = _trips(clients)
     return {
@@ -163,7 +163,7 @@ def _build() -> dict:
              "skills": ["physio"], "shifts": [{"start": "15:00", "end": "20:30"}],
              "start_location": "cus-skalka", "max_work_min": 330},
             {"id": "fix-pes", "name": "Tomasz (PES handyman)", "provider": "pes-fix",
-             "skills": ["carpentry", "plumbing"],
+             "skills": ["carpentry", "plumbing", "gas"],
              "shifts": [{"start": "08:00", "end": "10:00"}, {"start": "15:00", "end": "21:00"}],
              "start_location": "cus-majowka", "max_work_min": 420},
         ],
@@ -211,6 +211,10 @@ def build_saturday() -> dict:
     clients = weekday["clients"]
     tasks = [_visit(rng, i + 1, clients[i]["id"]) for i in range(8)]
     tasks += [_job(rng, i + 1, clients[24 + i]["id"]) for i in range(4)]
+    pes_skills = {s for w in weekday["workers"] if w["provider"] != "cus" for s in w["skills"]}
+    # Electrical jobs wait for the CUS handyman on Monday: no Saturday worker has the skill,
+    # and a scenario asking for a skill no worker has is refused.
+    tasks = [t for t in tasks if set(t["skills"]) <= pes_skills]
     c = [x["id"] for x in clients]
     homes = locations_of(clients)
     trips = [

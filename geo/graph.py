@@ -11,6 +11,8 @@ modification time and size (a changed file is loaded again) or by the place name
 cache folder, and returns the same frozen graph object each time. The graph is
 shared: it cannot gain or lose nodes or edges (``networkx.freeze``) and its node and
 edge attributes must not be changed either; take ``G.copy()`` for a graph of your own.
+Its arrays and content hash (:func:`geo.network.network_hash`, which a plan records)
+are therefore computed once per loaded graph.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "GraphLoadError",
     "clear_graph_cache",
     "load_graph",
+    "names_a_file",
     "prepare_graph",
 ]
 
@@ -207,6 +210,11 @@ def _numeric_maxspeed(value: str) -> str:
 def _require_edges(G: nx.MultiDiGraph, message: str) -> None:
     if G.number_of_edges() == 0:
         raise GraphLoadError(f"{message} ({len(G)} nodes)")
+
+
+def names_a_file(source: str | Path) -> bool:
+    """Whether :func:`load_graph` reads ``source`` as a file (else: a place name)."""
+    return _looks_like_path(source)
 
 
 def _looks_like_path(source: str | Path) -> bool:

@@ -13,6 +13,11 @@ road graph goes through a :class:`RoadNetwork`, built once per graph by
 - **Snapping**: the nearest node by a KD-tree on an equirectangular projection around
   the nodes' mean latitude; the reported distance is the great-circle (haversine)
   distance, in metres, to that node.
+- **Content hash** (:attr:`RoadNetwork.content_hash`, :func:`network_hash`): SHA-256 of
+  the nodes (OSM id, latitude and longitude to 1e-7 degree) and the kept edges (OSM ids
+  of both ends, travel time to the millisecond, length to the millimetre), each sorted
+  by OSM id, so the same roads give the same hash whatever order a file lists them in.
+  A plan records it, and whoever reads the plan back checks it is on the same roads.
 - **Shortest-path trees** (:func:`shortest_trees`): scipy's Dijkstra by travel time
   from a set of source nodes, giving the time, the length along the same fastest path
   and the predecessors (to draw the path later).
@@ -24,6 +29,7 @@ one), which cannot change under it; any other graph gets a new network on each c
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +52,8 @@ __all__ = [
     "as_coordinates",
     "haversine_m",
     "nearest_nodes",
+    "network_hash",
+    "road_distance_m",
     "project",
     "require_reachable",
     "road_network",
@@ -88,6 +96,24 @@ class RoadNetwork:
         return len(self.node_ids)
 
     @cached_property
+    def content_hash(self) -> str:
+        """``"sha256:<hex>"`` of the nodes and kept edges (see the module docstring)."""
+        n = self.node_count
+        digest = hashlib.sha256(b"trasa-road-network/1")
+        order = np.argsort(self.node_ids, kind="stable")
+        for column in (self.node_ids[order], _fixed(self.lat[order], 1e7),
+                       _fixed(self.lon[order], 1e7)):
+            digest.update(np.ascontiguousarray(column, dtype="<i8").tobytes())
+        u, v = self.edge_keys // n, self.edge_keys % n
+        time_s = np.asarray(self.travel_time_s[u, v]).ravel()
+        from_id, to_id = self.node_ids[u], self.node_ids[v]
+        order = np.lexsort((to_id, from_id))
+        for column in (from_id[order], to_id[order], _fixed(time_s[order], 1e3),
+                       _fixed(self.edge_length_m[order], 1e3)):
+            digest.update(np.ascontiguousarray(column, dtype="<i8").tobytes())
+        return f"sha256:{digest.hexdigest()}"
+
+    @cached_property
     def _lat0(self) -> float:
         return float(self.lat.mean())
 
@@ -110,6 +136,10 @@ class RoadNetwork:
             raise KeyError(f"no road edge from node {int(self.node_ids[u])} to "
                            f"{int(self.node_ids[v])}")
         return k
+
+
+def _fixed(values: np.ndarray, scale: float) -> np.ndarray:
+    return np.rint(np.asarray(values, dtype=np.float64) * scale).astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +179,22 @@ def road_network(G: nx.MultiDiGraph) -> RoadNetwork:
         with _NETWORKS_LOCK:
             cached = _NETWORKS.setdefault(G, cached)
     return cached
+
+
+def network_hash(G: nx.MultiDiGraph) -> str:
+    """The content hash of ``G``'s road network (:attr:`RoadNetwork.content_hash`):
+    computed once per frozen graph, as :func:`geo.graph.load_graph` returns them."""
+    return road_network(G).content_hash
+
+
+def road_distance_m(G: nx.MultiDiGraph, points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Straight-line (great-circle) distance in metres from each (lat, lon) point to the
+    nearest road node of ``G``: the snap distance :func:`geo.matrix.travel_matrices`
+    uses, and the one :class:`geo.regional.RegionalModel`'s ``outside_m`` is measured in."""
+    coords = as_coordinates(points)
+    if len(coords) == 0:
+        return np.zeros(0)
+    return road_network(G).snap(coords)[1]
 
 
 def _build_network(G: nx.MultiDiGraph) -> RoadNetwork:

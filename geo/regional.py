@@ -88,6 +88,11 @@ class RegionalModel:
     ``speed_kph``: average speed of the regional leg. ``detour_factor``: road distance
     over great-circle distance (at least 1). ``outside_m``: snap distance above which a
     point is outside the town's road network ("more than 3 km from the network").
+    ``radius_m``: how far beyond the network a trip's pickup or drop-off may be, measured
+    like ``outside_m`` (the straight distance to the nearest road node, so from the
+    network's edge, not its centre); a scenario with a place farther away is refused
+    before planning (``api.formats.scenario.refuse_far_places``). The model itself does
+    not use it.
 
     These defaults are the single source of the model's defaults: the scenario
     schema reads them from ``RegionalModel()``, so keep the field names.
@@ -96,6 +101,7 @@ class RegionalModel:
     speed_kph: float = 70.0
     detour_factor: float = 1.3
     outside_m: float = 3000.0
+    radius_m: float = 250_000.0
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
-from api.formats.scenario import ScenarioError
+from api.formats.scenario import InputRefused, ScenarioError
 from api.store.plans import PlanConflict
 from api.store.records import (
     BadFilter,
@@ -48,7 +48,7 @@ class Problem(BaseModel):
 
 TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
           409: "Conflict", 412: "Changed by someone else", 422: "Invalid input",
-          428: "Version needed", 429: "Too many jobs waiting"}
+          428: "Version needed", 429: "Too many jobs waiting", 503: "Not available now"}
 
 
 def problem(status: int, detail: str, *, errors: list[FieldError] | None = None,
@@ -111,6 +111,14 @@ def install(app: FastAPI) -> None:
         return problem(422, str(exc), errors=[FieldError(field=f"query.{exc.name}",
                                                          value=_jsonable(exc.value),
                                                          message=str(exc))])
+
+    @app.exception_handler(InputRefused)
+    async def _refused(_request: Request, exc: InputRefused) -> JSONResponse:
+        return problem(422, str(exc), errors=[
+            FieldError(field=r.field, message=r.message, value={
+                k: _jsonable(v) for k, v in r.value.items()} if isinstance(r.value, dict)
+                else _jsonable(r.value))
+            for r in exc.refusals])
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:

@@ -30,7 +30,13 @@ from api.formats.report import ReportError, monthly_report
 from api.formats.resources import RecordsError
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
-from api.service import NetworkInfo, PreparedScenario, plan_prepared, prepare
+from api.service import (
+    NetworkInfo,
+    PreparedScenario,
+    plan_prepared,
+    prepare,
+    prepare_for_plan,
+)
 from api.settings import get_settings
 from api.sweep import SweepError
 from data import DEMO_SCENARIOS, demo_scenario_path
@@ -183,9 +189,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="folder for the new plan.json (default: PLAN_FOLDER/replanned)")
     replan.add_argument("--max-solutions", type=_positive(int), default=None,
                         help="the search budget (default 200 solutions)")
-    for p in (plan, demo, checker, sheets, sweep, replan):
+    for p in (plan, demo, sweep):
         p.add_argument("--graph", default=None,
                        help="road network: GraphML/OSM file or place name (overrides scenario)")
+    for p in (checker, sheets, replan):
+        p.add_argument("--graph", default=None,
+                       help="road network: GraphML/OSM file or place name (default: the one "
+                            "the plan names); refused unless it is the plan's (content hash)")
     for p in (plan, demo):
         p.add_argument("--out", type=Path, default=Path("out"), help="folder for plan.json")
         p.add_argument("--time-limit", type=_positive(float), default=10.0,
@@ -296,12 +306,17 @@ def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Mat
 
 def _scenario_and_plan(console: Console, args: argparse.Namespace
                        ) -> tuple[ScenarioIn, PreparedScenario, Plan]:
-    """`args.scenario` over its network and `args.plan` read back against it."""
+    """`args.scenario` over the road network `args.plan` was made on (`--graph`, else the
+    one the plan names; refused when its content hash is not the plan's) and the plan read
+    back against it."""
     scenario = read_scenario(args.scenario)
-    document = _read_plan_file(args.plan)
-    prepared = prepare(scenario, base_dir=args.scenario.parent, graph=args.graph)
+    document = _mapping(_read_plan_file(args.plan))
+    prepared, warnings = prepare_for_plan(scenario, document, base_dir=args.scenario.parent,
+                                          plan_dir=args.plan.parent, graph=args.graph)
     _warn_synthetic(console, prepared.network)
-    scenario, problem = problem_as_happened(scenario, prepared.problem, _mapping(document))
+    for warning in warnings:
+        console.print(f"[bold yellow]warning:[/] {warning}")
+    scenario, problem = problem_as_happened(scenario, prepared.problem, document)
     return scenario, dataclasses.replace(prepared, problem=problem), read_plan(problem, document)
 
 

@@ -175,6 +175,7 @@ class RegionalIn(Strict):
     speed_kph: float = Field(default=_REGIONAL.speed_kph, gt=0, le=130)
     detour_factor: float = Field(default=_REGIONAL.detour_factor, ge=1, le=3)
     outside_m: float = Field(default=_REGIONAL.outside_m, gt=0)
+    radius_m: float = Field(default=_REGIONAL.radius_m, gt=0)
 
 
 class RulesIn(Strict):

@@ -227,18 +227,15 @@ def test_missing_graph_given_with_graph_option_exits_2_and_names_the_path(
     assert str(missing) in result.stderr
 
 
-def test_task_needing_a_skill_nobody_has_is_unassigned_with_reason_no_skilled_worker(
+def test_task_needing_a_skill_nobody_has_is_refused_before_solving_and_nothing_written(
         tmp_path: Path, zalipie: Path, zalipie_points: list[tuple[float, float]]) -> None:
     data = scenario(zalipie_points, zalipie)
     data["tasks"][1]["skills"] = ["roofing"]
     path = write_scenario(tmp_path, data)
     result = trasa(tmp_path, *plan_args(path, tmp_path / "out"))
-    assert result.returncode == 0, result.stderr
-    plan = json.loads((tmp_path / "out" / "plan.json").read_text(encoding="utf-8"))
-    unassigned = {u["task"]: u for u in plan["unassigned"]}
-    assert unassigned["v1"]["reason"] == "no_skilled_worker"
-    assert "v1" not in {s["task"] for r in plan["routes"] for s in r["stops"]}
-    assert plan["check"]["passed"] is True
+    assert result.returncode == 2, result.stderr
+    assert "tasks[1].skills: 'roofing' is a skill no worker has" in one_line(result.stderr)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(("option", "value"), [("--time-limit", "0"), ("--max-solutions", "0")])

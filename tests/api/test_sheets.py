@@ -51,8 +51,8 @@ def _scenario() -> dict[str, Any]:
                    "windows": [{"start": start, "end": end}]}
                   for k, (start, end) in enumerate([("01:00", "02:00"), ("03:00", "05:00"),
                                                     ("08:00", "10:00")])]
-        + [{"id": "gaz", "kind": "job", "client": "k0", "duration_min": 30, "skills": ["gas"],
-            "windows": [{"start": "08:00", "end": "11:00"}]}],  # nobody may: left out
+        + [{"id": "gaz", "kind": "job", "client": "k0", "duration_min": 30,
+            "windows": [{"start": "14:00", "end": "16:00"}]}],  # after Ewa's shift: left out
     }
 
 
@@ -178,12 +178,12 @@ def test_the_day_overview_lists_what_was_left_out_with_its_reason_in_polish(
         day: tuple[ScenarioIn, PlannedScenario]) -> None:
     _, planned = day
     [left] = planned.plan.unassigned
-    assert left.reason is Reason.NO_SKILLED_WORKER
+    assert left.reason is Reason.NO_AVAILABILITY
     html = overview_html(planned.problem, planned.plan, planned.problem.calendar.dates[0])
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
         html_pdf(html))).pages).split())
     assert "Nieobsłużone (1)" in text and "gaz" in text
-    assert " ".join(REASON_PL[Reason.NO_SKILLED_WORKER].split()) in text
+    assert " ".join(REASON_PL[Reason.NO_AVAILABILITY].split()) in text
     assert "Obsłużone: 3/4" in text
 
 

@@ -2,7 +2,8 @@
 physiotherapists (two of the CUS until 15:00, one of a PES in the evening), a handyman,
 visits and jobs across the town, the senior bus taking a client to a hospital in Lublin
 (out of town), and two tasks no one can take (a visit at 15-17, when no
-physiotherapist works; a job needing an electrician)."""
+physiotherapist works; a plumbing job at 16:30-18:30, after the handyman's shift). A task
+needing a skill no worker has would be refused before planning (422)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def tasks(day: str = DAY, suffix: str = "") -> list[dict[str, Any]]:
     out.append(visit(13, "08:00", "16:00", minutes=60, skills=("plumbing",), kind="job",
                      priority="urgent"))
     out.append(visit(14, "15:00", "17:00", minutes=60, priority="high"))  # no one works then
-    out.append(visit(15, "09:00", "15:00", minutes=60, skills=("electrics",), kind="job"))
+    out.append(visit(15, "16:30", "18:30", minutes=60, skills=("plumbing",), kind="job"))
     return out
 
 

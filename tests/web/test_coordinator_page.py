@@ -118,10 +118,11 @@ def test_the_coordinator_plans_a_day_sees_it_on_the_map_and_timeline_and_publish
     expect(evening.locator(".reason")).to_contain_text("nie pracuje w oknach zadania")
     expect(evening.locator(".remedy")).to_contain_text(
         "dodatkowa zmiana PES (Spółdzielnia Socjalna Łączy Nas) w godz. 15:00–17:00")
-    electric = left.filter(has_text=NAMES[15])
-    electric.locator("summary").click()
-    expect(electric.locator(".reason")).to_have_text("nikt nie ma wymaganych uprawnień")
-    expect(electric.locator(".remedy")).to_contain_text("elektryk")
+    after_hours = left.filter(has_text=NAMES[15])
+    after_hours.locator("summary").click()
+    expect(after_hours.locator(".reason")).to_contain_text("nie pracuje w oknach zadania")
+    expect(after_hours.locator(".remedy")).to_contain_text("żaden hydraulik nie pracuje w "
+                                                           "godz. 16:30–18:30")
     page.screenshot(path=tmp_path / "day-view.png")
     page.locator("#left-out").screenshot(path=tmp_path / "left-out.png")
 

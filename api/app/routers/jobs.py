@@ -7,6 +7,7 @@ the scenario, written before the 202 leaves.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -21,10 +22,12 @@ from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.jobs import REPLAN, job_request
 from api.security import secret_key
+from api.service import refuse_wrong_input
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import records, tables
 from api.store.users import Role
+from geo.graph import GraphLoadError
 from optimiser.params import SolveParams
 
 router = APIRouter(prefix="/plans/jobs", tags=["planning jobs"])
@@ -83,6 +86,18 @@ def job_public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
 
 
 def scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> ScenarioIn:
+    """The scenario a job body names, refused (422) before any job exists when it is wrong
+    input (`api.service.refuse_wrong_input`: a skill no worker has, more passengers than
+    any vehicle carries, a home far from every road of the server's network...)."""
+    scenario = _scenario_of(body, session, settings)
+    try:
+        refuse_wrong_input(scenario, base_dir=Path.cwd(), graph=settings.graph)
+    except GraphLoadError as exc:
+        raise ApiError(503, f"the server's road network cannot be loaded: {exc}") from None
+    return scenario
+
+
+def _scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> ScenarioIn:
     """The scenario a job body names: built from the stored `records` it picks, or its
     whole `scenario` document (which may not name a road network file)."""
     if body.records is not None:
@@ -119,7 +134,8 @@ def refuse_over_limit(time_limit_s: float, settings: Settings) -> None:
 
 
 @router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
-             responses=responses(401, 403, 422, 429, body=True), summary="Start a planning job",
+             responses=responses(401, 403, 422, 429, 503, body=True),
+             summary="Start a planning job",
              operation_id="start_job")
 def start_job(body: JobIn, request: Request, response: Response, session: SessionDep,
               settings: Annotated[Settings, Depends(get_settings)],

@@ -58,7 +58,7 @@ class SweepJobIn(BaseModel):
 
 
 @router.post("", status_code=202, response_model=JobPublic, dependencies=[planners],
-             responses=responses(401, 403, 422, 429, body=True), summary="Start a sweep",
+             responses=responses(401, 403, 422, 429, 503, body=True), summary="Start a sweep",
              operation_id="start_sweep")
 def start_sweep(body: SweepJobIn, request: Request, response: Response, session: SessionDep,
                 settings: Annotated[Settings, Depends(get_settings)],
