@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from api.formats.overview import PRIORITY_PL, REASON_PL, detail_pl
+from api.formats.route_sheet import window_text
 from optimiser.model import Plan, Problem, ProviderKind, Reason, Task, Unassigned, Worker
 
 SKILL_PL = {"physio": "fizjoterapeuta", "driving": "kierowca", "electrics": "elektryk",
@@ -40,8 +41,7 @@ def who(task: Task) -> str:
 
 
 def windows_pl(problem: Problem, task: Task) -> str:
-    cal = problem.calendar
-    return ", ".join(f"{cal.hhmm(w.start_s)}–{cal.hhmm(w.end_s)}" for w in task.windows)
+    return ", ".join(window_text(problem, w.start_s, w.end_s) for w in task.windows)
 
 
 def _skilled(problem: Problem, task: Task) -> list[Worker]:
