@@ -45,9 +45,13 @@ PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": 
 DETAIL_PL = [
     (re.compile(r"the slot is held by "), "czas zajmują: "),
     (re.compile(r"taking out (.+) alone would make room"), r"miejsce zwolniłoby wyjęcie \1"),
+    (re.compile(r"no single task of lower priority taken out would make room"),
+     "wyjęcie jednego zadania o niższym priorytecie nie zwolni miejsca"),
     (re.compile(r"no single task taken out would make room"),
      "wyjęcie jednego zadania nie zwolni miejsca"),
-    (re.compile(r"\) on ([\w-]+)"), r") u \1"),
+    (re.compile(r"every task holding it has equal or higher priority"),
+     "wszystkie zajmujące je zadania mają równy lub wyższy priorytet"),
+    (re.compile(r"\) on "), ") u "),
     (re.compile(r" or "), " lub "),
     (re.compile(r"removed to respect the (\w+) rule"), r"wyjęte, by dotrzymać reguły \1"),
     (re.compile(r"series '([^']+)': (\d+) sessions, only (\d+) day\(s\) (\d+) apart can "

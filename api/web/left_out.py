@@ -12,7 +12,16 @@ from datetime import date
 
 from api.formats.overview import PRIORITY_PL, REASON_PL, detail_pl
 from api.formats.route_sheet import window_text
-from optimiser.model import Plan, Problem, ProviderKind, Reason, Task, Unassigned, Worker
+from optimiser.model import (
+    Plan,
+    Priority,
+    Problem,
+    ProviderKind,
+    Reason,
+    Task,
+    Unassigned,
+    Worker,
+)
 
 SKILL_PL = {"physio": "fizjoterapeuta", "driving": "kierowca", "electrics": "elektryk",
             "plumbing": "hydraulik", "carpentry": "stolarz", "gas": "gazownik",
@@ -70,9 +79,10 @@ def hint(problem: Problem, item: Unassigned) -> str:
         return f"żaden {who(task)} nie pracuje w godz. {windows}; " + _shift_hint(
             problem, task, windows)
     if reason is Reason.CAPACITY_EXHAUSTED:
+        # Only what can be done: a higher priority where there is one to give.
+        higher = " albo wyższy priorytet zgłoszenia" if task.priority < Priority.URGENT else ""
         return (f"każdy {who(task)} jest zajęty w godz. {windows}; "
-                + _shift_hint(problem, task, windows)
-                + " albo wyższy priorytet zgłoszenia")
+                + _shift_hint(problem, task, windows) + higher)
     if reason is Reason.UNREACHABLE_IN_TIME:
         return ("dłuższa zmiana, szersze okno wizyty lub pracownik z bazą bliżej "
                 "mogłyby je objąć")
