@@ -22,9 +22,11 @@ keeping every stop's start and end, to where a worker would take them:
 
 A route never gets longer: without a break before the first stop it leaves as late as
 that stop allows (as `optimiser.solve.route_of` does), without one after the last it
-ends on coming back. So rules that span routes (daily hours, rest, a shared vehicle)
-cannot break. Every hard rule of the route is kept (`optimiser.check` judges:
-`with_breaks_placed` keeps the given plan if the placed one would not pass); a route
+ends on coming back. Where the stops keep their times it starts no earlier and ends no
+later, so rules that span routes (daily hours, rest, a shared vehicle) cannot break; a
+route of visits and jobs re-timed around its break may end later (as much as it starts
+later), and `with_breaks_placed`, the call for a whole plan, keeps a route as it was
+wherever the independent check (`optimiser.check`) would fail with the new one. A route
 whose breaks cannot be placed this way comes back unchanged.
 """
 
@@ -111,9 +113,11 @@ def _moved(problem: Problem, route: Route, lengths: list[int], travel: list[int]
 def _retimed(problem: Problem, route: Route, lengths: list[int], travel: list[int]
              ) -> tuple[int, float, Route] | None:
     """A route of visits and jobs with each break taken when a stop ends and every stop
-    after it as early as its windows allow (the order kept, the route no longer than it
-    was): (ends used, cost, route) or None. Trips keep their times (their ride limits and
-    appointments link them to other stops), so a bus route is never re-timed."""
+    as early as its windows allow (the order kept, the route no longer than it was and
+    inside its shift; it may end later than it did, which `with_breaks_placed` checks
+    against the worker's other routes): (ends used, cost, route) or None. Trips keep
+    their times (their ride limits and appointments link them to other stops), so a bus
+    route is never re-timed."""
     if any(s.action is not StopAction.SERVE for s in route.stops):
         return None
     tasks = [problem.task(s.task_id) for s in route.stops]
@@ -157,9 +161,10 @@ def _earliest(problem: Problem, route: Route, tasks: list[Task], travel: list[in
         breaks.append(Break(free, free + pauses[m]))
         free += pauses[m]
     end = free + travel[m]
-    if end > route.end_s:
-        return None
     start = route.start_s if 0 in pauses else stops[0].start_s - travel[0]
+    shift = problem.worker(route.worker_id).shifts[route.shift_index]
+    if end > shift.end_s or end - start > route.end_s - route.start_s:
+        return None
     if 0 not in pauses:
         stops[0] = dataclasses.replace(stops[0], arrival_s=stops[0].start_s)
     cost = _rule_cost(breaks, start, end, problem.rules.break_after_s)

@@ -131,3 +131,25 @@ def assert_not_needlessly_early(p: Problem, plan: Plan, route: Route, pause: Bre
         routes = tuple(moved if r is route else r for r in plan.routes)
         assert check(p, replace(plan, routes=routes)), (
             f"break at {pause.start_s} s could start at {t} s and still pass")
+
+
+def test_a_morning_of_back_to_back_visits_moves_them_for_a_break_in_the_middle():
+    # The search's answer: a break at 08:45, right after leaving, then four visits back to
+    # back from 09:10. Re-timed: the same visits, the break after the second one.
+    p = problem([worker(shifts=((8 * H, 15 * H),))],
+                [task(f"v{k}", 1 + k % 2, service_s=45 * M,
+                      windows=((9 * H + 10 * M, 15 * H),)) for k in range(4)])
+    stops, start = [], 9 * H + 10 * M
+    for k in range(4):
+        stops.append(_stop(f"v{k}", f"p{1 + k % 2}", start, 45 * M))
+        start += 45 * M + STEP_S
+    home = stops[-1].end_s + p.travel_s("p2", "p0")
+    route = with_breaks(p, Route("w1", 0, 8 * H + 45 * M, home, tuple(stops)),
+                        [Break(8 * H + 45 * M, 9 * H)])
+    assert _passes(p, route)
+    after = placed_breaks(p, route)
+    assert _passes(p, after)
+    (pause,) = after.breaks
+    assert pause.start_s == after.stops[1].end_s  # after the second visit
+    assert after.end_s - after.start_s <= route.end_s - route.start_s
+    assert [s.task_id for s in after.stops] == [s.task_id for s in route.stops]
