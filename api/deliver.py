@@ -1,4 +1,4 @@
-"""What people receive, written beside plan.json: route sheets (HTML, PDF), phone
+"""What people receive, written beside plan.json: route sheets (HTML, PDF, CSV), phone
 calendars (ICS), the coordinator's day overview (HTML, PDF) and the plan as GeoJSON
 (with names, and the planner's without).
 
@@ -28,6 +28,7 @@ from api.formats.route_sheet import (
 )
 from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
+from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.service import prepare
 from geo.matrix import Matrices
@@ -52,7 +53,7 @@ def sheets_for(problem: Problem, plan: Plan, matrices: Matrices, scenario: Scena
 def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: ScenarioIn,
                   out_dir: Path, *, warning: str = "", pdf: bool = True,
                   workers: set[str] | None = None) -> list[Path]:
-    """Write `sheets/<worker>-<day>.html` (and `.pdf`), `calendars/<worker>.ics`,
+    """Write `sheets/<worker>-<day>.html` (and `.pdf`, `.csv`), `calendars/<worker>.ics`,
     `overview-<day>.html` (and `.pdf`), `plan.geojson` and `plan-planner.geojson` under
     `out_dir`; the paths written. `workers` limits sheets and calendars to those workers
     (a re-planned day: only those whose day changed)."""
@@ -69,6 +70,7 @@ def write_outputs(problem: Problem, plan: Plan, matrices: Matrices, scenario: Sc
                           timezone=problem.calendar.timezone)
         stem = f"sheets/{file_name(sheet.worker_id)}-{sheet.day.isoformat()}"
         written.append(_write(out_dir / f"{stem}.html", html.encode("utf-8")))
+        written.append(_write(out_dir / f"{stem}.csv", sheet_csv(sheet)))
         if pdf:
             written.append(_write(out_dir / f"{stem}.pdf", html_pdf(html)))
     for worker_id, days in by_worker.items():

@@ -12,10 +12,12 @@ from dataclasses import replace
 from optimiser.model import (
     ELIGIBILITY_ORDER,
     Plan,
+    Priority,
     Problem,
     Reason,
     Route,
     Stop,
+    StopAction,
     Task,
     TimeWindow,
     Worker,
@@ -94,13 +96,18 @@ def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,
     """Who holds the slot a task left out for capacity would need, and what would free it.
 
     For each route whose worker could serve `task` on that shift: the stops that overlap
-    the task's windows (the tasks occupying the qualified workers then). Then whether
-    taking out one of them alone would leave time to go there, serve it inside a window
-    and reach the next stop (travel and windows only: breaks and daily limits are not
-    re-checked, so "would make room" is a lead for the coordinator, not a promise)."""
+    the task's windows (the tasks occupying the qualified workers then), the worker named
+    by name (and the vehicle, for a driver). Then which of them, taken out alone, would
+    leave time to go there and serve it inside its windows (travel, windows, and for a
+    trip the drop-off, the ride limit and the seats on board; breaks and daily limits
+    are not re-checked, so "would make room" is a lead for the coordinator, not a
+    promise). Only work that ranks below the task is offered for taking out (mandatory
+    first, then priority): never work of equal or higher rank, so never work already
+    started or done when a day is re-planned (that is pinned as mandatory and urgent)."""
     hhmm = problem.calendar.hhmm
     held: list[str] = []
     frees: list[str] = []
+    lower = False
     for route in plan.routes:
         worker = problem.worker(route.worker_id)
         if not can_serve(problem, worker, task, worker.shifts[route.shift_index]):
@@ -109,36 +116,99 @@ def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,
             s.start_s < w.end_s and w.start_s < s.end_s for w in task.windows)]
         if not busy:
             continue
+        who = _who(problem, worker)
         if len(held) < workers:
             listed = ", ".join(f"{s.task_id} {hhmm(s.start_s)}-{hhmm(s.end_s)}"
                                for s in busy[:stops])
-            held.append(f"{worker.id}: {listed}{', ...' if len(busy) > stops else ''}")
-        frees += [f"{s.task_id} ({problem.task(s.task_id).priority.name.lower()}) on "
-                  f"{worker.id}" for s in busy if _room_without(problem, route, s, task)]
+            held.append(f"{who}: {listed}{', ...' if len(busy) > stops else ''}")
+        for held_id in dict.fromkeys(s.task_id for s in busy):
+            other = problem.task(held_id)
+            if _rank(other) >= _rank(task):
+                continue
+            lower = True
+            if _room_without(problem, route, held_id, task):
+                frees.append(f"{held_id} ({other.priority.name.lower()}) on {who}")
     if not held:
         return ""
-    room = (f"taking out {' or '.join(frees[:3])} alone would make room" if frees
-            else "no single task taken out would make room")
+    if frees:
+        room = f"taking out {' or '.join(frees[:3])} alone would make room"
+    elif lower:
+        room = "no single task of lower priority taken out would make room"
+    else:
+        room = "every task holding it has equal or higher priority"
     return f"the slot is held by {'; '.join(held)}; {room}"
 
 
-def _room_without(problem: Problem, route: Route, removed: Stop, task: Task) -> bool:
-    """Would `task` fit in the gap `removed` leaves (travel and windows only)?"""
+def _rank(task: Task) -> tuple[bool, Priority]:
+    """Which of two tasks gives way: mandatory first, then priority."""
+    return task.mandatory, task.priority
+
+
+def _who(problem: Problem, worker: Worker) -> str:
+    vehicle = problem.vehicle_of(worker)
+    return worker.name + (f" ({vehicle.name})" if vehicle is not None and vehicle.name else "")
+
+
+def _room_without(problem: Problem, route: Route, removed: str, task: Task) -> bool:
+    """Would `task` (its stop, or a trip's pickup and drop-off one after the other) fit
+    where task `removed` was, with all of `removed`'s stops taken out of `route`?"""
     worker = problem.worker(route.worker_id)
-    at = route.stops.index(removed)
-    before = route.stops[at - 1] if at > 0 else None
-    after = route.stops[at + 1] if at + 1 < len(route.stops) else None
-    place = before.location_id if before else worker.start_location_id
-    free_from = before.end_s if before else worker.shifts[route.shift_index].start_s
-    arrive = free_from + problem.travel_s(place, task.location_id)
-    next_place = after.location_id if after else worker.end_location_id
-    due = after.start_s if after else worker.shifts[route.shift_index].end_s
-    for w in task.windows:
-        start = max(arrive, w.start_s)
-        if (start + task.service_s <= w.end_s and start + task.service_s
-                + problem.travel_s(task.location_id, next_place) <= due):
+    shift = worker.shifts[route.shift_index]
+    kept = [s for s in route.stops if s.task_id != removed]
+    positions = sorted({sum(1 for s in route.stops[:i] if s.task_id != removed)
+                        for i, s in enumerate(route.stops) if s.task_id == removed})
+    for at in positions:
+        before = kept[at - 1] if at > 0 else None
+        after = kept[at] if at < len(kept) else None
+        if task.ride is not None and not _seats_free(problem, worker, kept[:at], task):
+            continue
+        place = before.location_id if before else worker.start_location_id
+        free_from = before.end_s if before else shift.start_s
+        end = _legs_end(problem, task, place, free_from)
+        if end is None:
+            continue
+        where, done = end
+        next_place = after.location_id if after else worker.end_location_id
+        due = after.start_s if after else shift.end_s
+        if done + problem.travel_s(where, next_place) <= due:
             return True
     return False
+
+
+def _legs_end(problem: Problem, task: Task, place: str, free_from: int
+              ) -> tuple[str, int] | None:
+    """Where and when `task`'s stops end, done one after the other as early as their
+    windows allow from `place` at `free_from`; None if a window or the ride limit fails."""
+    board_end = 0
+    for n, action in enumerate(task.actions):
+        location, service_s, windows = task.leg(action)
+        arrival = free_from + problem.travel_s(place, location)
+        starts = [max(arrival, w.start_s) for w in windows
+                  if max(arrival, w.start_s) + service_s <= w.end_s] if windows else [arrival]
+        if not starts:
+            return None
+        start = min(starts)
+        if n == 1 and start - board_end > problem.max_ride_s(task):
+            return None
+        board_end = start + service_s
+        place, free_from = location, start + service_s
+    return place, free_from
+
+
+def _seats_free(problem: Problem, worker: Worker, done: list[Stop], task: Task) -> bool:
+    """Has the vehicle room for `task`'s passengers after the stops `done`?"""
+    vehicle = problem.vehicle_of(worker)
+    assert task.ride is not None
+    if vehicle is None:
+        return False
+    seats, wheelchairs = task.ride.passengers.seats, task.ride.passengers.wheelchair
+    for stop in done:
+        ride = problem.task(stop.task_id).ride
+        if ride is not None:
+            sign = 1 if stop.action is StopAction.PICKUP else -1
+            seats += sign * ride.passengers.seats
+            wheelchairs += sign * ride.passengers.wheelchair
+    return seats <= vehicle.seats and wheelchairs <= vehicle.wheelchair_places
 
 
 def sessions_beyond_spacing(problem: Problem) -> dict[str, str]:

@@ -49,9 +49,13 @@ PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": 
 DETAIL_PL = [
     (re.compile(r"the slot is held by "), "czas zajmują: "),
     (re.compile(r"taking out (.+) alone would make room"), r"miejsce zwolniłoby wyjęcie \1"),
+    (re.compile(r"no single task of lower priority taken out would make room"),
+     "wyjęcie jednego zadania o niższym priorytecie nie zwolni miejsca"),
     (re.compile(r"no single task taken out would make room"),
      "wyjęcie jednego zadania nie zwolni miejsca"),
-    (re.compile(r"\) on ([\w-]+)"), r") u \1"),
+    (re.compile(r"every task holding it has equal or higher priority"),
+     "wszystkie zajmujące je zadania mają równy lub wyższy priorytet"),
+    (re.compile(r"\) on "), ") u "),
     (re.compile(r" or "), " lub "),
     (re.compile(r"removed to respect the (\w+) rule"), r"wyjęte, by dotrzymać reguły \1"),
     (re.compile(r"series '([^']+)': (\d+) sessions, only (\d+) day\(s\) (\d+) apart can "
@@ -88,22 +92,38 @@ def left_out(problem: Problem, plan: Plan) -> list[LeftOut]:
 
 
 def route_segments(problem: Problem, route: Route) -> list[tuple[int, int, str]]:
-    """(start_s, end_s, kind) pieces of a route: idle first, then what is drawn over it."""
+    """(start_s, end_s, kind) pieces of a route: idle first (under everything), then the
+    drives, waits, stops and breaks in time order (a wait is cut where a break sits in it)."""
     worker = problem.worker(route.worker_id)
-    pieces: list[tuple[int, int, str]] = [(route.start_s, route.end_s, "idle")]
+    pieces: list[tuple[int, int, str]] = []
+    breaks = sorted((b.start_s, b.end_s) for b in route.breaks)
     previous = worker.start_location_id
     for stop in route.stops:
         travel = problem.travel_s(previous, stop.location_id)
         pieces.append((stop.arrival_s - travel, stop.arrival_s, "drive"))
-        pieces.append((stop.arrival_s, stop.start_s, "wait"))
+        pieces += [(a, b, "wait") for a, b in _outside(stop.arrival_s, stop.start_s, breaks)]
         pieces.append((stop.start_s, stop.end_s, problem.task(stop.task_id).kind))
         previous = stop.location_id
     if route.stops:
         last = route.stops[-1].end_s
         pieces.append((last, last + problem.travel_s(previous, worker.end_location_id),
                        "drive"))
-    pieces += [(b.start_s, b.end_s, "break") for b in route.breaks]
-    return pieces
+    pieces += [(a, b, "break") for a, b in breaks]
+    return [(route.start_s, route.end_s, "idle"), *sorted(pieces, key=lambda p: (p[0], p[1]))]
+
+
+def _outside(start_s: int, end_s: int, breaks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start_s, end_s] no break covers."""
+    parts, cursor = [], start_s
+    for a, b in breaks:
+        if b <= cursor or a >= end_s:
+            continue
+        if a > cursor:
+            parts.append((cursor, a))
+        cursor = max(cursor, b)
+    if cursor < end_s:
+        parts.append((cursor, end_s))
+    return parts
 
 
 def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150) -> bytes:

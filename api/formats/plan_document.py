@@ -84,6 +84,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
                     "service": service_of(problem.task(s.task_id)),
                     "client": problem.task(s.task_id).client_id,
                     "location": s.location_id,
+                    "place": locations[s.location_id].name or s.location_id,
                     "lat": locations[s.location_id].lat,
                     "lon": locations[s.location_id].lon,
                     "arrival": iso(s.arrival_s),
@@ -126,6 +127,19 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
             for u in plan.unassigned
         ],
     }
+
+
+def name_places(routes: list[dict[str, Any]], scenario: object) -> None:
+    """Give each stop of `routes` (a plan document's) without a `place` (a document
+    written before it) the name of its location in `scenario` (the scenario document the
+    plan was made from), else its location id: the stop's own place, never a client's
+    home unless the stop is there."""
+    locations = scenario.get("locations", []) if isinstance(scenario, dict) else []
+    names = {x.get("id"): x.get("name") for x in locations if isinstance(x, dict)}
+    for route in routes:
+        for stop in route["stops"]:
+            stop["place"] = (stop.get("place") or names.get(stop.get("location"))
+                             or stop.get("location"))
 
 
 def read_plan(problem: Problem, document: object) -> Plan:

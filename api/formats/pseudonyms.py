@@ -29,9 +29,9 @@ def pseudonymised(document: dict[str, Any], key: str) -> dict[str, Any]:
         for stop in route["stops"]:
             if stop.get("client"):
                 stop["client"] = pseudonym(stop["client"], key)
-                stop["location"], stop["lat"], stop["lon"] = None, None, None
+                _unplaced(stop)
             elif str(stop.get("location", "")).startswith(HOME_PREFIX):
-                stop["location"], stop["lat"], stop["lon"] = None, None, None
+                _unplaced(stop)
     for item in out.get("unassigned", []):
         if item.get("client"):
             item["client"] = pseudonym(item["client"], key)
@@ -42,6 +42,13 @@ def pseudonymised(document: dict[str, Any], key: str) -> dict[str, Any]:
     pattern = re.compile(r"(?<![\w-])(" + "|".join(
         re.escape(c) for c in sorted(clients, key=len, reverse=True)) + r")(?![\w-])")
     return _replace_ids(out, lambda text: pattern.sub(lambda m: names[m[1]], text))
+
+
+def _unplaced(stop: dict[str, Any]) -> None:
+    """No place of a stop that may be a client's home: no id, name or coordinates."""
+    stop["location"], stop["lat"], stop["lon"] = None, None, None
+    if "place" in stop:
+        stop["place"] = None
 
 
 def _replace_ids(value: Any, rewrite: Callable[[str], str]) -> Any:

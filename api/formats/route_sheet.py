@@ -167,7 +167,7 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
     skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
     return SheetRow(
         number=number, what=WHAT[(task.kind, stop.action)], task=task.id,
-        window=_window_text(problem, window.start_s, window.end_s) if window else "",
+        window=window_text(problem, window.start_s, window.end_s) if window else "",
         arrival=cal.hhmm(stop.arrival_s), start=cal.hhmm(stop.start_s), end=cal.hhmm(stop.end_s),
         start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s), client=contact.name,
         address=place.name or place.id, phone=contact.phone, needs="; ".join(needs),
@@ -175,14 +175,23 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
         lat=place.lat, lon=place.lon)
 
 
-def _window_text(problem: Problem, start_s: int, end_s: int) -> str:
-    """"09:00–11:00"; an end at the next midnight is 24:00, a whole day "cały dzień"."""
+def window_text(problem: Problem, start_s: int, end_s: int) -> str:
+    """A time window as a person reads it: "09:00–11:00"; one open from the day's
+    midnight is "do 08:15" (an arrive-by trip, a drop-off due by then), one open until
+    the next midnight "od 15:00" (written 24:00 where it also starts at a set time: it
+    never reads 00:00), the whole day "cały dzień"."""
     cal = problem.calendar
     day = cal.date_of(start_s)
     start, end = cal.hhmm(start_s), cal.hhmm(end_s)
     if end == "00:00" and cal.date_of(end_s) > day:
         end = "24:00"
-    return "cały dzień" if (start, end) == ("00:00", "24:00") else f"{start}–{end}"
+    if (start, end) == ("00:00", "24:00"):
+        return "cały dzień"
+    if start == "00:00":
+        return f"do {end}"
+    if end == "24:00":
+        return f"od {start}"
+    return f"{start}–{end}"
 
 
 def contacts_from_scenario(scenario: ScenarioIn) -> dict[str, Contact]:

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from api.formats.overview import PRIORITY_PL, REASON_PL, detail_pl
-from optimiser.model import Plan, Problem, ProviderKind, Reason, Task, Unassigned, Worker
+from api.formats.route_sheet import window_text
+from optimiser.model import (
+    Plan,
+    Priority,
+    Problem,
+    ProviderKind,
+    Reason,
+    Task,
+    Unassigned,
+    Worker,
+)
 
 SKILL_PL = {"physio": "fizjoterapeuta", "driving": "kierowca", "electrics": "elektryk",
             "plumbing": "hydraulik", "carpentry": "stolarz", "gas": "gazownik",
@@ -40,8 +50,7 @@ def who(task: Task) -> str:
 
 
 def windows_pl(problem: Problem, task: Task) -> str:
-    cal = problem.calendar
-    return ", ".join(f"{cal.hhmm(w.start_s)}–{cal.hhmm(w.end_s)}" for w in task.windows)
+    return ", ".join(window_text(problem, w.start_s, w.end_s) for w in task.windows)
 
 
 def _skilled(problem: Problem, task: Task) -> list[Worker]:
@@ -70,9 +79,10 @@ def hint(problem: Problem, item: Unassigned) -> str:
         return f"żaden {who(task)} nie pracuje w godz. {windows}; " + _shift_hint(
             problem, task, windows)
     if reason is Reason.CAPACITY_EXHAUSTED:
+        # Only what can be done: a higher priority where there is one to give.
+        higher = " albo wyższy priorytet zgłoszenia" if task.priority < Priority.URGENT else ""
         return (f"każdy {who(task)} jest zajęty w godz. {windows}; "
-                + _shift_hint(problem, task, windows)
-                + " albo wyższy priorytet zgłoszenia")
+                + _shift_hint(problem, task, windows) + higher)
     if reason is Reason.UNREACHABLE_IN_TIME:
         return ("dłuższa zmiana, szersze okno wizyty lub pracownik z bazą bliżej "
                 "mogłyby je objąć")

@@ -24,6 +24,14 @@ ENGLISH = re.compile(r"\b(the|slot|held|taking|out|alone|would|make|room|on|or|r
                          "physio-05 (wysoki) u physio-cus-1"]),
     ("the slot is held by fix-pes: job-04 15:02-18:02; no single task taken out would make "
      "room", ["fix-pes: job-04 15:02-18:02", "nie zwolni miejsca"]),
+    ("the slot is held by Tomasz (PES handyman): job-04 15:02-18:02; no single task of lower "
+     "priority taken out would make room",
+     ["Tomasz (PES handyman): job-04 15:02-18:02", "o niższym priorytecie nie zwolni miejsca"]),
+    ("the slot is held by Ewa Nowak: keep 08:10-09:10; every task holding it has equal or "
+     "higher priority", ["Ewa Nowak: keep 08:10-09:10", "mają równy lub wyższy priorytet"]),
+    ("the slot is held by Ewa Nowak: a 09:00-10:00; taking out a (low) on Ewa Nowak or b "
+     "(normal) on Jan Kierowca (Bus CUS) alone would make room",
+     ["a (niski) u Ewa Nowak", "b (zwykły) u Jan Kierowca (Bus CUS)"]),
     ("removed to respect the working_time rule", ["working_time"]),
     ("series 'series-003': 3 sessions, only 2 day(s) 1 apart can take one",
      ["'series-003': 3 wizyt, tylko 2 dni"]),
@@ -43,4 +51,4 @@ def test_a_detail_the_planner_really_gives_reads_in_polish() -> None:
     (out,) = solve(p, params=SolveParams(time_limit_s=5, max_solutions=100)).unassigned
     polish = detail_pl(out.detail)
     assert polish.startswith("czas zajmują: w1: keep 08:")
-    assert polish.endswith("miejsce zwolniłoby wyjęcie keep (wysoki) u w1")
+    assert polish.endswith("wszystkie zajmujące je zadania mają równy lub wyższy priorytet")

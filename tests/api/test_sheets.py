@@ -94,7 +94,7 @@ def test_nothing_written_carries_the_health_note(
     scenario, planned = day
     written = write_outputs(planned.problem, planned.plan, planned.matrices, scenario,
                             tmp_path)
-    assert {p.suffix for p in written} == {".html", ".pdf", ".ics", ".geojson"}
+    assert {p.suffix for p in written} == {".html", ".pdf", ".csv", ".ics", ".geojson"}
     for path in written:
         text = (" ".join(p.extract_text() for p in PdfReader(path).pages)
                 if path.suffix == ".pdf" else path.read_text(encoding="utf-8"))
@@ -134,7 +134,7 @@ def test_each_geojson_route_follows_the_roads_from_stop_to_stop(
     document = json.loads(json.dumps(plan_geojson(problem, planned.plan, matrices)))
     assert document["type"] == "FeatureCollection"
     lines = [f for f in document["features"] if f["geometry"]["type"] == "LineString"]
-    points = [f for f in document["features"] if f["geometry"]["type"] == "Point"]
+    points = [f for f in document["features"] if f["properties"]["type"] == "stop"]
     route: Route = planned.plan.routes[0]
     assert len(lines) == 1 and len(points) == len(route.stops)
     coords = lines[0]["geometry"]["coordinates"]

@@ -217,7 +217,7 @@ def test_a_worker_sees_only_their_own_published_day(
     mine = {c["name"] for c in day["clients"]}
     theirs = {c["name"] for c in others["clients"]} - mine
     assert mine and theirs
-    expect(stops).to_have_count(sum(len(r["stops"]) for r in day["routes"]))
+    expect(stops).to_have_count(sum(len(r["stops"]) + len(r["breaks"]) for r in day["routes"]))
     text = page.locator("main").inner_text()
     assert all(name in text for name in mine)
     assert not [name for name in theirs if name in text]

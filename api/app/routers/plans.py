@@ -4,8 +4,10 @@
   /plans/{id}/publish` publishes it (immutable from then on) and supersedes the
   published plans of overlapping days; every version stays readable.
 - `GET /days/{day}/workers/{worker_id}`: that worker's routes on that day from the
-  published plan, with what the job needs of each client (name, address, phone,
-  mobility), never the health note. A worker reads only their own day.
+  published plan, each stop with its own `place` (the name of where it happens: a
+  clinic for a trip's drop-off there, the client's home for a visit), with what the
+  job needs of each client (name, address, phone, mobility), never the health note. A
+  worker reads only their own day.
 - Planners read plans with clients pseudonymised; every read of a client's personal
   data is written to the audit log, which coordinators query at `GET /audit`.
 """
@@ -20,6 +22,7 @@ from pydantic import BaseModel
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
 from api.app.schemas import UtcDatetime
+from api.formats.plan_document import name_places
 from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import ClientResource
 from api.security import secret_key
@@ -167,6 +170,7 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
     routes = store.routes_of(store.document_of(session, plan_id), worker_id, day)
+    _name_places(session, plan_id, routes)
     client_ids = sorted({s["client"] for r in routes for s in r["stops"] if s.get("client")})
     clients = []  # a posted scenario's clients are not in the records: left out
     for row in records.get_records(session, records.KINDS["clients"], client_ids):
@@ -178,6 +182,15 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
     session.commit()
     return WorkerDay(day=day, worker=worker_id, plan_id=plan_id, routes=routes,
                      clients=clients)
+
+
+def _name_places(session: SessionDep, plan_id: str, routes: list[dict[str, Any]]) -> None:
+    """Every stop's `place`; an older document's from its job's scenario snapshot."""
+    if all(s.get("place") for r in routes for s in r["stops"]):
+        return
+    plan = store.get_plan(session, plan_id)
+    job = session.get(Job, plan.job_id) if plan.job_id else None
+    name_places(routes, job.request.get("scenario") if job is not None else None)
 
 
 @router.get("/audit", response_model=AuditPage, dependencies=[coordinators],

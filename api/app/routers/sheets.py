@@ -2,7 +2,7 @@
 
 All are drawn from the *published* plan of a day, read back against the scenario
 snapshot of the job that made it (so what a worker gets is what was published).
-- `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html`: the worker's route
+- `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html|csv`: the worker's route
   sheet (the worker themself or a coordinator; the clients' reads are audited).
 - `GET /days/{day}/workers/{worker_id}/calendar`: that day as iCalendar.
 - `GET /workers/{worker_id}/calendar-link`: a subscription URL for a phone's calendar
@@ -32,6 +32,7 @@ from api.formats.plan_document import PlanDocumentError
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import RouteSheet
 from api.formats.scenario import ScenarioError
+from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.security import BadToken, calendar_token, read_calendar_token
 from api.settings import Settings
@@ -49,6 +50,7 @@ readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
 people = Depends(require(Role.COORDINATOR, Role.WORKER))
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PDF, HTML, ICS = "application/pdf", "text/html; charset=utf-8", "text/calendar; charset=utf-8"
+CSV = "text/csv; charset=utf-8"
 SUBSCRIPTION_DAYS = (-7, 14)  # the days a subscribed calendar shows, around today
 
 
@@ -108,15 +110,19 @@ def _tasks(sheets: list[RouteSheet]) -> set[str]:
 
 @router.get("/days/{day}/workers/{worker_id}/sheet", dependencies=[people],
             response_class=Response, responses={**responses(401, 403, 404, 409, 422),
-                                                **_content(PDF, HTML)},
-            summary="A worker's route sheet (PDF or printable HTML)",
+                                                **_content(PDF, HTML, CSV)},
+            summary="A worker's route sheet (PDF, printable HTML or CSV)",
             operation_id="read_route_sheet")
 def route_sheet(day: date, worker_id: str, session: SessionDep, settings: SettingsDep,
                 user: Annotated[User, people],
-                format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
+                format: Literal["pdf", "html", "csv"] = "pdf") -> Response:  # noqa: A002
     plan, sheet = _sheet(session, settings, user, day, worker_id)
     if sheet is None:
         raise ApiError(404, f"days/{day}/workers/{worker_id}: no route on this day")
+    if format == "csv":
+        _audit(session, user.username, plan, _tasks([sheet]))
+        return Response(sheet_csv(sheet), media_type=CSV, headers={
+            "Content-Disposition": f'attachment; filename="{file_name(worker_id)}-{day}.csv"'})
     network = plan.matrices.paths.network if plan.matrices.paths is not None else None
     html = sheet_html(sheet, map_png=route_map_png(sheet, network),
                       timezone=plan.problem.calendar.timezone)

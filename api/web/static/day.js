@@ -160,7 +160,7 @@
         icon: L.divIcon({className: "stop-icon " + colourClass(s.route) + (s.far ? " far-icon" : "")
                            + (s.change ? " changed " + s.change : ""),
                          html: String(s.number), iconSize: [26, 26]}),
-        title: s.number + ". " + s.worker + ": " + s.client_name + ", " + s.start + "–" + s.end,
+        title: s.number + ". " + s.worker + ": " + s.address + ", " + s.start + "–" + s.end,
         alt: "Przystanek " + s.number + " (" + s.worker + ")", riseOnHover: true});
       marker.bindPopup(el("div", {}, el("strong", {text: s.number + ". " + s.worker}), el("br"),
         (s.client_name || s.task) + ", " + s.start + "–" + s.end, el("br"), s.address || ""),
@@ -209,8 +209,8 @@
         const button = el("button", {type: "button", class: "stop " + colourClass(s.route) + " " + s.kind
             + (s.change ? " changed " + s.change : ""),
           "aria-label": "Przystanek " + s.number + ": " + s.kind_label + (s.action ? " (" + s.action + ")" : "")
-            + ", " + s.client_name + ", " + s.start + "–" + s.end + changeNote(s),
-          title: s.number + ". " + s.client_name + " " + s.start + "–" + s.end,
+            + ", " + s.address + ", " + s.client_name + ", " + s.start + "–" + s.end + changeNote(s),
+          title: s.number + ". " + s.start + "–" + s.end + " " + s.address + (s.client_name ? " (" + s.client_name + ")" : ""),
           onclick: () => selectStop(s.route, s.number, "timeline")}, String(s.number));
         button.style.left = at(s.start_min);
         button.style.width = width(s.start_min, s.end_min);

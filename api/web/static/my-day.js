@@ -1,5 +1,6 @@
-/* A worker's own published day: the stops in order with what the job needs of each
-   client, and the route sheet to download or print. */
+/* A worker's own published day: the stops and breaks in time order, each stop at its
+   own place (a clinic, a day centre, a home) with what the job needs of the client, and
+   the route sheet to download or print. */
 "use strict";
 (async () => {
   const {el, json, say} = Trasa;
@@ -33,16 +34,28 @@
     $("sheet-actions").hidden = false;
     $("my-routes").replaceChildren(...data.routes.map((r) => el("section", {class: "card"},
       el("h2", {text: "Trasa " + time(r.start) + "–" + time(r.end) + " · " + (r.distance_m / 1000).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " km"}),
-      el("ol", {class: "my-stops"}, ...r.stops.map((s) => {
-        const c = clients.get(s.client) || {};
-        return el("li", {},
-          el("strong", {text: time(s.start) + "–" + time(s.end) + " " + KIND_PL[s.kind] + (ACTION_PL[s.action] ? " (" + ACTION_PL[s.action] + ")" : "")}),
-          el("div", {text: (c.name || "") + (c.address ? ", " + c.address : "")}),
-          c.phone ? el("div", {}, "tel. ", el("a", {href: "tel:" + c.phone.replace(/\s/g, ""), text: c.phone})) : null,
-          c.mobility ? el("div", {class: "hint", text: MOBILITY_PL[c.mobility] + (c.escort ? ", z opiekunem" : "")}) : null);
-      })),
-      r.breaks && r.breaks.length ? el("p", {class: "hint", text: "Przerwy: " + r.breaks.map((b) => time(b.start) + "–" + time(b.end)).join(", ")}) : null)));
+      el("ol", {class: "my-stops"}, ...inTimeOrder(r).map((item) => item.stop
+        ? stopItem(item.stop, item.number, clients.get(item.stop.client) || {})
+        : el("li", {class: "break"}, el("strong", {text: time(item.pause.start) + "–" + time(item.pause.end) + " przerwa"})))))));
     say("Twój dzień " + Trasa.dayPl(day) + " (plan opublikowany).");
+  }
+
+  /* The stops and breaks of a route as they happen. */
+  function inTimeOrder(route) {
+    return [...route.stops.map((stop, k) => ({at: Date.parse(stop.start), stop, number: k + 1})),
+            ...(route.breaks || []).map((pause) => ({at: Date.parse(pause.start), pause}))]
+      .sort((a, b) => a.at - b.at);
+  }
+
+  /* A stop names its own place (a clinic for a drop-off there, the home for a visit), then
+     the client: who boards or alights there, or who is visited. */
+  function stopItem(s, number, c) {
+    return el("li", {class: "stop", value: number},
+      el("strong", {text: time(s.start) + "–" + time(s.end) + " " + KIND_PL[s.kind] + (ACTION_PL[s.action] ? " (" + ACTION_PL[s.action] + ")" : "")}),
+      el("div", {class: "place", text: s.place || s.location || ""}),
+      c.name ? el("div", {text: (s.kind === "trip" ? "Pasażer: " : "Klient: ") + c.name}) : null,
+      c.phone ? el("div", {}, "tel. ", el("a", {href: "tel:" + c.phone.replace(/\s/g, ""), text: c.phone})) : null,
+      c.mobility ? el("div", {class: "hint", text: MOBILITY_PL[c.mobility] + (c.escort ? ", z opiekunem" : "")}) : null);
   }
 
   const sheet = (format) => "/days/" + $("day").value + "/workers/" + encodeURIComponent(me.worker_id) + "/sheet?format=" + format;

@@ -69,7 +69,7 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
     named = json.loads(coordinator.get(f"/plans/{plan_id}/geojson").text)
     assert coordinator_reads() - before == len(anna)  # names and addresses read: audited
     assert {f["properties"].get("client_name") for f in named["features"]
-            if f["geometry"]["type"] == "Point"} == {f"Zofia Wąsowska {c}" for c in anna}
+            if f["properties"]["type"] == "stop"} == {f"Zofia Wąsowska {c}" for c in anna}
 
     overview = coordinator.get(f"/days/{day}/overview")
     assert overview.status_code == 200 and "Plan dnia" in _pdf_text(overview.content)

@@ -1,0 +1,28 @@
+"""A route sheet as CSV, for spreadsheets: one row a stop or break, in time order.
+
+The same rows as the PDF (`route_sheet.RouteSheet`): each stop at its own place (a
+clinic, a day centre, a home), with its window, arrival, start and end in local
+`HH:MM`. The Polish spreadsheet habit of the monthly report: `;` between fields, UTF-8
+with a byte-order mark."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from api.formats.report_files import CSV_DIALECT, CSV_ENCODING
+from api.formats.route_sheet import RouteSheet
+
+COLUMNS = ("dzień", "pracownik", "nr", "co", "zlecenie", "okno", "przyjazd", "od", "do",
+           "miejsce", "klient", "telefon", "potrzeby", "zabrać")
+
+
+def sheet_csv(sheet: RouteSheet) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, **CSV_DIALECT)  # type: ignore[arg-type]
+    writer.writerow(COLUMNS)
+    for row in sheet.rows:
+        writer.writerow((sheet.day.isoformat(), sheet.worker, row.number or "", row.what,
+                         row.task, row.window, row.arrival, row.start, row.end, row.address,
+                         row.client, row.phone, row.needs, row.bring))
+    return out.getvalue().encode(CSV_ENCODING)
