@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import random
 
+from optimiser.breaks import with_breaks_placed
 from optimiser.check import PlanRejected, check
 from optimiser.exchange import exchange_by_priority
 from optimiser.model import (
@@ -97,7 +98,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     tight = dataclasses.replace(plan, routes=tuple(tightened(problem, r) for r in routes))
     for candidate in (tight, plan):
         if all(v.rule in REPAIRABLE and v.tasks for v in check(problem, candidate)):
-            return repaired(problem, candidate)
+            return with_breaks_placed(problem, repaired(problem, candidate))
     raise PlanRejected(check(problem, plan))
 
 
