@@ -18,6 +18,12 @@
 - `TRASA_JOB_QUEUE`: jobs that may wait for a free process before new ones get 429;
   default 8.
 - `TRASA_JOB_TIME_LIMIT_S`: the longest solve a job may ask for; default 300.
+- `TRASA_JOB_MAX_SOLUTIONS`: the solution budget of a planning job that names none (the
+  web page's plan buttons with the budget field left empty); default none: the job's
+  time limit ends the search. Set it so that the same records give the same plan on
+  any machine and under any load.
+- `TRASA_JOB_SEED`: the seed of a planning job that names none (the web page never
+  does); default 0.
 - `TRASA_TILE_URL`: a map tile URL for the web page's map (e.g.
   `https://tile.example.org/{z}/{x}/{y}.png`) where the internet is available; default
   none: the map's base is drawn from the road network. `TRASA_TILE_ATTRIBUTION`: the
@@ -51,6 +57,8 @@ class Settings(BaseSettings):
     job_workers: int = Field(default=1, ge=1, le=64)
     job_queue: int = Field(default=8, ge=0)
     job_time_limit_s: float = Field(default=300.0, gt=0)
+    job_max_solutions: int | None = Field(default=None, gt=0)
+    job_seed: int = Field(default=0, ge=0)
     tile_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"']+$")
     tile_attribution: str = "© autorzy OpenStreetMap"
 

@@ -53,6 +53,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
 PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", "Mój dzień"),
          "analizy": ("analyses.html.j2", "Analizy")}
+PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
 SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 
 
@@ -72,11 +73,22 @@ def page_policy(settings: Settings) -> str:
             "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
+def plan_time_limit_s(settings: Settings) -> int:
+    """The planning form's time limit: 30 s, or, where the server sets a solution budget
+    (which then ends the search), the server's longest so that the clock does not."""
+    limit = settings.job_time_limit_s if settings.job_max_solutions else min(
+        PLAN_TIME_LIMIT_S, settings.job_time_limit_s)
+    return max(1, int(limit))
+
+
 def _page(request: Request, settings: Settings, name: str, template: str,
           title: str) -> HTMLResponse:
     page = templates.TemplateResponse(request, template, {
         "page": name, "title": title, "leaflet_version": leaflet.VERSION,
-        "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution})
+        "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
+        "job_max_solutions": settings.job_max_solutions,
+        "time_limit_s": plan_time_limit_s(settings),
+        "job_time_limit_s": max(1, int(settings.job_time_limit_s))})
     page.headers["Content-Security-Policy"] = page_policy(settings)
     page.headers["X-Content-Type-Options"] = "nosniff"
     return page

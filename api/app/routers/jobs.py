@@ -39,7 +39,9 @@ EXAMPLE: dict[str, Any] = {"records": {"first_day": "2026-11-24", "days": 1},
 
 
 class JobIn(BaseModel):
-    """Give `scenario` (a whole scenario document, see docs/scenario.md) or `records`."""
+    """Give `scenario` (a whole scenario document, see docs/scenario.md) or `records`.
+    `max_solutions` and `seed` left out (or null) are the server's (TRASA_JOB_MAX_SOLUTIONS,
+    TRASA_JOB_SEED)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
     scenario: dict[str, Any] | None = None
@@ -47,7 +49,7 @@ class JobIn(BaseModel):
     time_limit_s: float = Field(default=10.0, gt=0)
     max_solutions: int | None = Field(default=None, gt=0)
     stall_solutions: int | None = Field(default=SolveParams.stall_solutions, gt=0)
-    seed: int = Field(default=0, ge=0)
+    seed: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
     def _one_source(self) -> "JobIn":
@@ -143,9 +145,11 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
     refuse_over_limit(body.time_limit_s, settings)
     refuse_when_full(session, settings)
     scenario = scenario_of(body, session, settings)
-    params = SolveParams(time_limit_s=body.time_limit_s, seed=body.seed,
-                         max_solutions=body.max_solutions,
-                         stall_solutions=body.stall_solutions)
+    params = SolveParams(
+        time_limit_s=body.time_limit_s,
+        seed=settings.job_seed if body.seed is None else body.seed,
+        max_solutions=body.max_solutions or settings.job_max_solutions,
+        stall_solutions=body.stall_solutions)
     return enqueue(session, request, response, user,
                    job_request(scenario.model_dump(mode="json"), params), "plans/jobs")
 

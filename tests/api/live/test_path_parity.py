@@ -8,9 +8,6 @@ shows their solver input is identical.)"""
 from __future__ import annotations
 
 import contextlib
-import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,13 +15,12 @@ from typing import Any
 import httpx
 import pytest
 
-from api.formats.resources import records_from_scenario
 from api.formats.scenario import read_scenario
 from api.formats.scenario_schema import ScenarioIn
 from tests.api.live.conftest import fresh_postgres, start_server
+from tests.api.live.parity import WEEKDAY, plan_with_cli, post_records, stops, unserved
 from tests.api.live.test_jobs import FINISHED, _wait
 
-WEEKDAY = Path(__file__).resolve().parents[3] / "data" / "scenarios" / "starachowice_day.json"
 SEED, MAX_SOLUTIONS, TIME_LIMIT_S = 3, 60, 300  # the budget stops the search, not the clock
 
 
@@ -45,10 +41,7 @@ def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         stack.callback(server.stop)
         api = server.client("coordinator")
         stack.callback(api.close)
-        for kind, items in records_from_scenario(weekday).items():
-            for item in items:  # in file order: each outbound trip before its return
-                answer = api.post(f"/{kind}", json=item.model_dump(mode="json"))
-                assert answer.status_code == 201, (kind, answer.text)
+        post_records(api, weekday)
         answer = api.post("/plans/jobs", json={
             "records": {"first_day": str(weekday.date), "days": weekday.days,
                         "timezone": weekday.timezone,
@@ -66,21 +59,9 @@ def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture(scope="module")
 def cli_plan(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("parity-cli")
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli.main", "plan", str(WEEKDAY), "--graph",
-         str(chelm_graph), "--seed", str(SEED), "--max-solutions", str(MAX_SOLUTIONS),
-         "--stall-solutions", "0", "--time-limit", str(TIME_LIMIT_S), "--searches", "1",
-         "--quiet", "--out", str(out)], capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
-    plan: dict[str, Any] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
-    return plan
-
-
-def stops(plan: dict[str, Any]) -> list[tuple[Any, ...]]:
-    return [(route["worker"], route["shift"], s["task"], s["action"], s["location"],
-             s["arrival"], s["start"], s["end"])
-            for route in plan["routes"] for s in route["stops"]]
+    return plan_with_cli(WEEKDAY, chelm_graph, tmp_path_factory.mktemp("parity-cli"),
+                         seed=SEED, max_solutions=MAX_SOLUTIONS, stall_solutions=None,
+                         time_limit_s=TIME_LIMIT_S)
 
 
 def test_a_job_on_the_records_plans_the_stops_the_command_line_plans_from_the_file(
@@ -88,8 +69,7 @@ def test_a_job_on_the_records_plans_the_stops_the_command_line_plans_from_the_fi
     assert job_plan["check"]["passed"] and cli_plan["check"]["passed"]
     assert len(stops(cli_plan)) > 20
     assert stops(job_plan) == stops(cli_plan)
-    assert ([u["task"] for u in job_plan["unassigned"]]
-            == [u["task"] for u in cli_plan["unassigned"]])
+    assert unserved(job_plan) == unserved(cli_plan)
 
 
 def test_over_http_every_return_is_fetched_where_its_outbound_dropped_off(
