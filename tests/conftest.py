@@ -41,3 +41,17 @@ def shared_file() -> Callable[[str], Path]:
 def chelm_graph() -> Path:
     """The real Chełm road network the live servers plan on."""
     return _shared_file("osm/Chelm_map.graphml")
+
+
+@pytest.fixture(scope="session")
+def starachowice_grid(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated street grid over Starachowice as a GraphML file: the demo scenarios are
+    in Starachowice, whose road network cannot be downloaded here; a file both the command
+    line (`--graph`) and a server (`TRASA_GRAPH`) read gives them one network."""
+    import osmnx as ox
+
+    from geo.synthetic import grid_graph
+
+    path = tmp_path_factory.mktemp("starachowice") / "starachowice_grid.graphml"
+    ox.save_graphml(grid_graph(51.0447, 21.0859, half_size_m=6000), filepath=path)
+    return path

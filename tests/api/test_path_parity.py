@@ -1,7 +1,7 @@
 """Every path gives the solver the same day: a scenario file, and the same file stored as
 records (as `trasa import` and `trasa serve --demo` store it) and built back for a
 planning job, give problems with equal fingerprints (optimiser.fingerprint), matrices
-over the real Chełm road network included."""
+over one street network (a generated Starachowice grid) included."""
 
 from __future__ import annotations
 
@@ -52,8 +52,8 @@ def problems(day: str, graph: Path) -> tuple[Problem, Problem]:
 
 @pytest.mark.parametrize("day", DAYS)
 def test_the_file_and_its_records_give_the_solver_the_same_problem(
-        day: str, chelm_graph: Path) -> None:
-    from_file, from_records = problems(day, chelm_graph)
+        day: str, starachowice_grid: Path) -> None:
+    from_file, from_records = problems(day, starachowice_grid)
     a, b = canonical_problem(from_file), canonical_problem(from_records)
     assert [k for k in a if a[k] != b[k]] == []  # names the part that differs
     assert problem_fingerprint(from_file) == problem_fingerprint(from_records)

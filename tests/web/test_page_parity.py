@@ -1,5 +1,5 @@
 """The page's plan button plans the demo weekday as `trasa plan` plans its file: a
-coordinator on a server holding the weekday's records (SQLite, the Chełm road network,
+coordinator on a server holding the weekday's records (SQLite, a generated Starachowice street grid,
 a solution budget set by the server: TRASA_JOB_MAX_SOLUTIONS) picks the day and presses
 the button without typing a seed or a budget; the plan the page keeps has the stops
 and the left-out tasks of the command line's plan with the parameters that plan names
@@ -27,12 +27,12 @@ PLANNED_S = 600  # the job's wait in the browser, on a slow shared machine
 
 
 @pytest.fixture(scope="module")
-def web_server(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path
+def web_server(tmp_path_factory: pytest.TempPathFactory, starachowice_grid: Path
                ) -> Iterator[Server]:
     """The demo weekday's records on a server whose jobs get a solution budget (the
     `page` fixture of tests/web/conftest.py opens its tabs on this one)."""
     tmp = tmp_path_factory.mktemp("page-parity")
-    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, chelm_graph,
+    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, starachowice_grid,
                        TRASA_JOB_MAX_SOLUTIONS=str(BUDGET))
     try:
         with closing(srv.client("coordinator")) as api:
@@ -43,7 +43,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path
 
 
 def test_the_pages_plan_button_plans_the_stops_the_command_line_plans_from_the_file(
-        page: Page, web_server: Server, chelm_graph: Path, tmp_path: Path) -> None:
+        page: Page, web_server: Server, starachowice_grid: Path, tmp_path: Path) -> None:
     day = str(read_scenario(WEEKDAY).date)
     log_in(page, web_server.url, "coordinator", PASSWORD)
     expect(page).to_have_url(re.compile(r"/app/dzien"))
@@ -72,7 +72,7 @@ def test_the_pages_plan_button_plans_the_stops_the_command_line_plans_from_the_f
     solver = page_plan["solver"]
     assert (solver["seed"], solver["max_solutions"], solver["searches"]) == (0, BUDGET, 1)
     assert solver["solve_time_s"] < solver["time_limit_s"]  # the budget ended it, not the clock
-    cli_plan = plan_with_cli(WEEKDAY, chelm_graph, tmp_path / "cli", seed=solver["seed"],
+    cli_plan = plan_with_cli(WEEKDAY, starachowice_grid, tmp_path / "cli", seed=solver["seed"],
                              max_solutions=solver["max_solutions"],
                              stall_solutions=solver["stall_solutions"],
                              time_limit_s=solver["time_limit_s"])

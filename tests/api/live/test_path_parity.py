@@ -1,6 +1,6 @@
 """The records API plans the demo weekday as `trasa plan` plans its file: the weekday's
 records posted to a real server (SQLite and PostgreSQL), planned by a job with a fixed
-seed and solution budget on the Chełm road network, give the stops the command line
+seed and solution budget on one street network (a generated Starachowice grid), give the stops the command line
 gives with the same seed, budget and network; and every return trip is fetched where
 its outbound dropped the client off. (The Saturday and the week: tests/api/test_path_parity.py
 shows their solver input is identical.)"""
@@ -31,13 +31,13 @@ def weekday() -> ScenarioIn:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-             chelm_graph: Path, weekday: ScenarioIn) -> Iterator[dict[str, Any]]:
+             starachowice_grid: Path, weekday: ScenarioIn) -> Iterator[dict[str, Any]]:
     """The weekday's records posted to a fresh server, planned by a job: its plan."""
     tmp = tmp_path_factory.mktemp(f"parity-{request.param}")
     with contextlib.ExitStack() as stack:
         url = (f"sqlite:///{tmp / 'trasa.db'}" if request.param == "sqlite"
                else stack.enter_context(fresh_postgres()))
-        server = start_server(url, tmp, chelm_graph)
+        server = start_server(url, tmp, starachowice_grid)
         stack.callback(server.stop)
         api = server.client("coordinator")
         stack.callback(api.close)
@@ -58,8 +58,8 @@ def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture(scope="module")
-def cli_plan(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path) -> dict[str, Any]:
-    return plan_with_cli(WEEKDAY, chelm_graph, tmp_path_factory.mktemp("parity-cli"),
+def cli_plan(tmp_path_factory: pytest.TempPathFactory, starachowice_grid: Path) -> dict[str, Any]:
+    return plan_with_cli(WEEKDAY, starachowice_grid, tmp_path_factory.mktemp("parity-cli"),
                          seed=SEED, max_solutions=MAX_SOLUTIONS, stall_solutions=None,
                          time_limit_s=TIME_LIMIT_S)
 
