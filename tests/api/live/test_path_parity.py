@@ -1,9 +1,9 @@
 """The records API plans the demo weekday as `trasa plan` plans its file: the weekday's
 records posted to a real server (SQLite and PostgreSQL), planned by a job with a fixed
 seed and solution budget on one street network (a generated Starachowice grid), give
-the stops the command line gives with the same seed, budget and network; and every return trip is fetched where
-its outbound dropped the client off. (The Saturday and the week: tests/api/test_path_parity.py
-shows their solver input is identical.)"""
+the stops the command line gives with the same seed, budget and network; and every
+return trip is fetched where its outbound dropped the client off. (The Saturday and the
+week: tests/api/test_path_parity.py shows their solver input is identical.)"""
 
 from __future__ import annotations
 
