@@ -20,10 +20,12 @@ from optimiser.model import (
     StopAction,
     Task,
     TimeWindow,
+    Unassigned,
     Worker,
     can_serve,
     ineligibility,
 )
+from optimiser.presence import elsewhere
 
 
 def diagnose_alone(problem: Problem, task: Task) -> Reason | None:
@@ -89,6 +91,18 @@ def _fits_alone(problem: Problem, worker: Worker, shift: TimeWindow, task: Task)
                                                  or work <= worker.max_work_s):
             return True
     return False
+
+
+def lost_to_others(problem: Problem, plan: Plan, task: Task) -> Unassigned:
+    """Why a task that someone could serve alone is not in `plan`: its client is elsewhere
+    at every time it could be done (naming what holds them), else the qualified workers'
+    time is taken (naming who holds the slot and what would free it)."""
+    away = elsewhere(problem, plan, task)
+    if away:
+        hhmm = problem.calendar.hhmm
+        return Unassigned(task.id, Reason.CLIENT_ELSEWHERE, ", ".join(
+            f"{t} {hhmm(a)}-{hhmm(b)}" for a, b, t in away))
+    return Unassigned(task.id, Reason.CAPACITY_EXHAUSTED, slot_holders(problem, plan, task))
 
 
 def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,

@@ -48,7 +48,7 @@ from optimiser.ortools import daywise
 from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem, Stability
 from optimiser.ortools.search import Watch, search_fresh, search_from
 from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, SolveParams
-from optimiser.reasons import diagnose_alone, slot_holders
+from optimiser.reasons import diagnose_alone, lost_to_others
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
 
 MIN_ANEW_S = 0.5  # a plan made anew in less time rarely serves more
@@ -333,7 +333,7 @@ def _served_rank(problem: Problem, raw: RawSolution) -> tuple[int, ...]:
 def _outranked(problem: Problem, offered: Sequence[Task], raw: RawSolution, state: _State
                ) -> bool:
     """Whether an offered task the events touched (a new request, or one served before)
-    is left out while a worker with its skills serves one of lower rank."""
+    is left out while a worker with its skills, or its client, has one of lower rank."""
     served = {t for r in raw.routes for t, _, _ in r.visits}
     served_before = {task_id for task_id, _ in state.stop_of}
     rank = {t.id: (t.mandatory, int(t.priority)) for t in offered}
@@ -341,6 +341,10 @@ def _outranked(problem: Problem, offered: Sequence[Task], raw: RawSolution, stat
         if task.id in served or not (task.id in state.new_requests
                                      or task.id in served_before):
             continue
+        if task.client_id is not None and any(
+                t.client_id == task.client_id and t.id in served and rank[t.id] < rank[task.id]
+                for t in offered):
+            return True  # the client's time may be held by the lower one
         for route in raw.routes:
             if task.required_skills <= problem.worker(route.worker_id).skills and any(
                     rank.get(t, rank[task.id]) < rank[task.id] for t, _, _ in route.visits):
@@ -613,8 +617,8 @@ def _finished(full: Problem, strict: Problem, state: _State, raw_routes: list[Ra
         elif task.id in offered and task.id in planned_for:
             mine = strict.task(task.id)
             reason = diagnose_alone(strict, mine)
-            unassigned.append(Unassigned(task.id, reason) if reason else Unassigned(
-                task.id, Reason.CAPACITY_EXHAUSTED, slot_holders(strict, plan, mine)))
+            unassigned.append(Unassigned(task.id, reason) if reason else lost_to_others(
+                strict, plan, mine))
         elif task.id in state.unserved:
             unassigned.append(state.unserved[task.id])
         elif task.id in planned_for:

@@ -32,8 +32,7 @@ from optimiser.ortools.model import RawRoute
 from optimiser.ortools.search import Watch, priority_first, solve_horizon
 from optimiser.parallel import solve_side_by_side
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
-from optimiser.presence import elsewhere
-from optimiser.reasons import diagnose_alone, sessions_beyond_spacing, slot_holders
+from optimiser.reasons import diagnose_alone, lost_to_others, sessions_beyond_spacing
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +73,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
         if task_id in beyond_spacing:
             unassigned.append(Unassigned(task_id, Reason.SERIES_SPACING, beyond_spacing[task_id]))
             continue
-        task = problem.task(task_id)
-        away = elsewhere(problem, partial, task)
-        if away:
-            hhmm = problem.calendar.hhmm
-            unassigned.append(Unassigned(task_id, Reason.CLIENT_ELSEWHERE, ", ".join(
-                f"{t} {hhmm(a)}-{hhmm(b)}" for a, b, t in away)))
-            continue
-        unassigned.append(Unassigned(task_id, Reason.CAPACITY_EXHAUSTED,
-                                     slot_holders(problem, partial, task)))
+        unassigned.append(lost_to_others(problem, partial, problem.task(task_id)))
     warnings = []
     if candidates and not any(r.stops for r in routes) and not watch.cancelled:
         warnings.append(f"NOTHING PLANNED: {len(candidates)} task(s) could each be served "

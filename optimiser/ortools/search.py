@@ -336,10 +336,10 @@ def solve_routing(problem: Problem, tasks: list[Task], params: SolveParams, watc
 
 def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
                    params: SolveParams, watch: Watch) -> RawSolution:
-    """A one-day plan that leaves out a task outranking one it serves, planned again
-    rank first: the tasks of that rank and above alone (`PRIORITY_PASS_SHARE` of the
-    budget), then every task with those it served boosted (as much again). The best of
-    the three plans by `optimiser.kpi.rank_of` is kept.
+    """A one-day plan that leaves out tasks outranking one it serves, planned again
+    rank first: the tasks of the lowest such rank and above alone (`PRIORITY_PASS_SHARE`
+    of the budget), then every task from that plan, with those it served boosted (as much
+    again). The best of the three plans by `optimiser.kpi.rank_of` is kept.
 
     A search improves a plan by one move at a time: a high-priority trip pair that needs
     the bus for the whole morning only goes in when two normal rides come out together,
@@ -348,9 +348,12 @@ def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
     left = [t for t in tasks if t.id not in served_ids]
     if not left or not served_ids or len(daywise.working_days(problem)) > 1:
         return solution  # (several days: repair_by_day trades by priority day by day)
-    top = max((t.mandatory, t.priority) for t in left)
-    if all((t.mandatory, t.priority) >= top for t in tasks if t.id in served_ids):
+    lowest_served = min((t.mandatory, t.priority) for t in tasks if t.id in served_ids)
+    outranking = [(t.mandatory, t.priority) for t in left
+                  if (t.mandatory, t.priority) > lowest_served]
+    if not outranking:
         return solution
+    top = min(outranking)  # every task left out for a lower one is of this rank or higher
     required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
     first = [t for t in tasks if (t.mandatory, t.priority) >= top]
     share = _share(params, PRIORITY_PASS_SHARE)
