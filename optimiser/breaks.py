@@ -64,8 +64,9 @@ RETIME_GAIN_S = 30 * 60
 _MAX_COMBINATIONS = 5000
 
 
-def placed_breaks(problem: Problem, route: Route) -> Route:
-    """`route` with its breaks where a person would take them (see the module notes)."""
+def placed_breaks(problem: Problem, route: Route, *, retime: bool = True) -> Route:
+    """`route` with its breaks where a person would take them (see the module notes);
+    with `retime` False every stop keeps its time."""
     lengths = [b.end_s - b.start_s for b in sorted(route.breaks, key=lambda b: b.start_s)]
     if not lengths or not route.stops or min(lengths) < problem.rules.break_s:
         return route
@@ -74,7 +75,7 @@ def placed_breaks(problem: Problem, route: Route) -> Route:
               worker.end_location_id]
     travel = [problem.travel_s(a, b) for a, b in zip(places, places[1:], strict=False)]
     moved = _moved(problem, route, lengths, travel)
-    retimed = _retimed(problem, route, lengths, travel)
+    retimed = _retimed(problem, route, lengths, travel) if retime else None
     if retimed is not None and (moved is None or retimed[0] < moved[0] or (
             retimed[0] == moved[0] and retimed[1] + RETIME_GAIN_S < moved[1])):
         return retimed[2]
@@ -209,8 +210,8 @@ def with_breaks(problem: Problem, route: Route, breaks: Sequence[Break]) -> Rout
 
 def with_breaks_placed(problem: Problem, plan: Plan) -> Plan:
     """`plan` with every route's breaks placed by `placed_breaks`, where the plan still
-    passes the independent check (it always should; a route whose new breaks would not
-    pass keeps the breaks it had, and the fault is logged)."""
+    passes the independent check (a route re-timed around its break may not: then the
+    stops keep their times, or at last the route keeps the breaks it had)."""
     placed = [placed_breaks(problem, r) for r in plan.routes]
     if tuple(placed) == plan.routes:
         return plan
@@ -219,15 +220,21 @@ def with_breaks_placed(problem: Problem, plan: Plan) -> Plan:
         return whole
     if check(problem, plan):
         return plan  # broken already: not this module's to judge
+    # A route re-timed around its break may meet another route's stop of the same client
+    # (client_elsewhere): then its breaks move with every stop kept at its time.
     routes = list(plan.routes)
     for k, route in enumerate(placed):
-        trial = dataclasses.replace(plan, routes=(*routes[:k], route, *routes[k + 1:]))
-        violations = check(problem, trial)
-        if violations:
-            log.error("breaks of %s kept where the search put them: placing them fails the "
-                      "check: %s", route.worker_id, "; ".join(str(v) for v in violations[:3]))
+        for candidate in dict.fromkeys((route, placed_breaks(problem, plan.routes[k],
+                                                             retime=False))):
+            trial = dataclasses.replace(plan, routes=(*routes[:k], candidate,
+                                                      *routes[k + 1:]))
+            violations = check(problem, trial)
+            if not violations:
+                routes[k] = candidate
+                break
         else:
-            routes[k] = route
+            log.info("breaks of %s kept where the search put them: placing them fails the "
+                     "check: %s", route.worker_id, "; ".join(str(v) for v in violations[:3]))
     return dataclasses.replace(plan, routes=tuple(routes))
 
 
