@@ -83,6 +83,7 @@ class PeopleCount:
     total: int
     high_served: int  # high and urgent
     high_total: int
+    high_left_out: tuple[str, ...] = ()  # "task (reason)"
 
     @property
     def findings(self) -> tuple[str, ...]:
@@ -111,6 +112,8 @@ def count_people(scenario: dict[str, Any], plan: dict[str, Any]) -> PeopleCount:
     stops = {(s["task"], s["action"]): s for r in plan["routes"] for s in r["stops"]}
     served = {task for task, _ in stops}
     left_out = {u["task"]: u.get("priority", "normal") for u in plan["unassigned"]}
+    high_left_out = tuple(f"{u['task']} ({u.get('priority')}, {u.get('reason')})"
+                          for u in plan["unassigned"] if u.get("priority") in HIGH)
 
     half = tuple(f"trip {ret!r} and its outbound {out!r}: only "
                  f"{ret if ret in served else out!r} served"
@@ -154,7 +157,8 @@ def count_people(scenario: dict[str, Any], plan: dict[str, Any]) -> PeopleCount:
     high_served = sum(priority.get(t.split("#")[0]) in HIGH for t in served)
     return PeopleCount(tuple(clashes), half, tuple(misplaced), len(served),
                        len(served) + len(left_out), high_served,
-                       high_served + sum(p in HIGH for p in left_out.values()))
+                       high_served + sum(p in HIGH for p in left_out.values()),
+                       high_left_out)
 
 
 def _absence(trip: str, pickup: dict[str, Any], stops: dict[tuple[str, str], dict[str, Any]],
@@ -242,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         for finding in row.count.findings:
             print(f"  {row.day}/{row.path}: {finding}")
+        if row.count.high_left_out:
+            print(f"  {row.day}/{row.path}: high or urgent left out: "
+                  f"{', '.join(row.count.high_left_out)}")
         if row.clock_stopped:
             print(f"  {row.day}/{row.path}: stopped by the clock, not the solution budget")
     total = [r.count for r in rows]
@@ -270,6 +277,8 @@ def _count_one(scenario_path: Path, plan_path: Path) -> int:
     count = count_people(scenario, plan)
     for finding in count.findings:
         print(f"  {finding}")
+    if count.high_left_out:
+        print(f"  high or urgent left out: {', '.join(count.high_left_out)}")
     print(f"people: clashes={len(count.clashes)} half_pairs={len(count.half_pairs)} "
           f"misplaced_returns={len(count.misplaced_returns)} "
           f"served={count.served}/{count.total} "
