@@ -130,15 +130,48 @@ def occupied(problem: Problem, plan: Plan, client_id: str) -> list[tuple[int, in
 
 
 def elsewhere(problem: Problem, plan: Plan, task: Task) -> list[tuple[int, int, str]]:
-    """What keeps the client of a task at home from being there in any of its windows
-    long enough (the spans of `occupied` in the way), or [] if some time is free."""
-    if task.ride is not None or task.client_id is None:
+    """What keeps the client of a task from it at every time it could be done (the spans
+    of `occupied` in the way), or [] if some time is free. A visit or job needs its
+    service time at home inside a window; a trip needs the client from its pickup until
+    the end of the absence it starts (at the earliest: the drop-off that ends it, or the
+    day's end when nothing brings them home)."""
+    if task.client_id is None:
         return []
     busy = sorted(occupied(problem, plan, task.client_id))
-    for window in task.windows:
+    busy = [b for b in busy if b[2] != task.id]
+    needed = task.service_s
+    windows = task.windows
+    if task.ride is not None:
+        mine = [a for a in absences(problem, [task]) if a.trip.id == task.id]
+        if not mine:
+            return []
+        needed = _least_absence_s(problem, mine[0])
+        windows = tuple(w for w in windows)  # the pickup's
+    for window in windows:
         free_from = window.start_s
-        for start, end, _ in busy + [(window.end_s, window.end_s, "")]:
-            if min(start, window.end_s) - free_from >= task.service_s:
+        for start, end, _ in busy + [(10**12, 10**12, "")]:
+            last_start = window.end_s if task.ride is not None else window.end_s - needed
+            if free_from <= last_start and min(start, 10**12) - free_from >= needed:
                 return []
             free_from = max(free_from, end)
-    return [b for b in busy if any(b[0] < w.end_s and w.start_s < b[1] for w in task.windows)]
+    return [b for b in busy if any(b[0] < w.end_s + needed and w.start_s < b[1]
+                                   for w in windows)]
+
+
+def _least_absence_s(problem: Problem, absence: Absence) -> int:
+    """The shortest time an absence lasts from its trip's pickup."""
+    trip = absence.trip
+    assert trip.ride is not None
+    pickup = min(w.start_s for w in trip.windows)
+    if absence.until is None:
+        return max(0, day_end_s(problem, problem.day_of(pickup)) - pickup)
+    ride = absence.until.ride
+    assert ride is not None
+    there = trip.service_s + problem.travel_s(trip.location_id, trip.ride.dropoff_location_id)
+    if absence.until is trip:
+        return there + ride.alight_s
+    back = absence.until
+    earliest_back = max(pickup + there + trip.ride.alight_s + ride.appointment_s,
+                        min(w.start_s for w in back.windows))
+    return (earliest_back - pickup + back.service_s
+            + problem.travel_s(back.location_id, ride.dropoff_location_id) + ride.alight_s)

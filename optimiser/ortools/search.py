@@ -355,7 +355,13 @@ def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
         return solution
     top = min(outranking)  # every task left out for a lower one is of this rank or higher
     required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
-    first = [t for t in tasks if (t.mandatory, t.priority) >= top]
+    # A client is in one place at a time: a served task of a client's that ranks below one
+    # of theirs left out may be what holds them (a normal ride away all afternoon against
+    # a high visit at home), so the rank-first plan goes without it.
+    rank = {t.id: (t.mandatory, t.priority) for t in tasks}
+    holding = {t.id for t in tasks if t.id in served_ids and t.client_id is not None and any(
+        o.client_id == t.client_id and rank[o.id] > rank[t.id] for o in left)}
+    first = [t for t in tasks if rank[t.id] >= top and t.id not in holding]
     share = _share(params, PRIORITY_PASS_SHARE)
     ranked = solve_routing(problem, first, share, watch, same_worker=required)
     if watch.stop_requested():

@@ -159,3 +159,14 @@ def test_a_high_priority_pair_beats_two_normal_rides_that_hold_the_bus() -> None
         served = {s.task_id for r in plan.routes for s in r.stops}
         assert {"far", "far-back"} <= served, seed
         assert not check(p, plan)
+
+
+def test_a_high_visit_wins_over_a_normal_one_way_ride_of_the_same_client() -> None:
+    """The ride would keep the client away for the rest of the day: one of the two goes."""
+    one_way = _of("c1", trip("one-way", 1, 5, pickup_windows=((9 * H, 10 * H),)))
+    p = _day(_visit(windows=((12 * H, 16 * H),), priority=Priority.HIGH), one_way)
+    plan = solve(p, params=BUDGET)
+    assert not check(p, plan)
+    assert "v" in {s.task_id for r in plan.routes for s in r.stops}
+    assert [(u.task_id, u.reason) for u in plan.unassigned] == [
+        ("one-way", Reason.CLIENT_ELSEWHERE)]
