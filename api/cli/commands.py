@@ -139,8 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true",
-                       help="load the Starachowice demo week's records into an empty "
-                            "database and print how to log in")
+                       help="load the Starachowice demo weekday's records into an empty "
+                            "database and print how to log in (the Saturday and the "
+                            "week: `trasa import`)")
     importer = sub.add_parser(
         "import", help="load a scenario file's records (providers, clients, vehicles, "
                        "workers, tasks, trips) into the database `trasa serve` uses "
