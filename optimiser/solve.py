@@ -138,7 +138,7 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
             plan, routes=tuple(tightened(problem, r) for r in routes if r.stops),
             unassigned=(*plan.unassigned, Unassigned(
                 victim, REPAIR_REASON.get(fixable[0].rule, Reason.CAPACITY_EXHAUSTED),
-                f"removed to respect the {fixable[0].rule} rule: {fixable[0].message}")))
+                f"removed to respect the {fixable[0].rule} rule")))
     raise PlanRejected(check(problem, plan))
 
 

@@ -94,6 +94,12 @@ def hint(problem: Problem, item: Unassigned) -> str:
                 "wózki mógłby je objąć")
     if reason is Reason.RIDE_TOO_LONG:
         return "zgoda na dłuższy czas przejazdu pasażera mogłaby je objąć"
+    if reason is Reason.CLIENT_ELSEWHERE:
+        return ("klient jest wtedy gdzie indziej (" + detail_pl(item.detail) + "); inny dzień "
+                "albo okno poza tym czasem mogłyby je objąć")
+    if reason is Reason.TRIP_PAIR:
+        return ("kurs tam i z powrotem jedzie razem albo wcale: najpierw trzeba umożliwić "
+                "drugi kurs pary (" + item.detail + ")")
     if reason is Reason.SERIES_SPACING:
         return "mniejszy odstęp między wizytami serii lub dłuższy plan mogłyby ją objąć"
     return "nowy plan z innymi pracownikami lub godzinami"

@@ -4,6 +4,8 @@ the streets under the map."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import networkx as nx
 import pytest
 
@@ -130,3 +132,20 @@ def test_a_replanned_day_marks_the_stops_that_changed_and_says_why_in_polish() -
     marked = {s["task"]: s["change"] for r in view["rows"] for s in r["stops"]}
     assert {t for t, c in marked.items() if c == "added"} == moved
     assert day_view(p, published, p.calendar.first_date)["changes"] is None
+
+
+def test_a_task_left_out_because_its_client_is_on_a_trip_says_so_in_polish() -> None:
+    from optimiser.model import Client
+    from tests.optimiser.tiny import bus, trip
+
+    visit = dataclasses.replace(task("v", 1, skills=PHYSIO, windows=((10 * H, 12 * H),)),
+                                client_id="c1")
+    ride = dataclasses.replace(trip("ride", 1, 5, pickup_windows=((9 * H, 10 * H),),
+                                    priority=Priority.HIGH), client_id="c1")
+    p = problem([worker("cus-1", skills=PHYSIO),
+                 worker("driver", skills=("driving",), vehicle="bus")], [visit, ride],
+                vehicles=(bus(),), clients=(Client("c1", "Zofia", "p1"),))
+    plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=30))
+    (row,) = left_out_on(p, plan, p.calendar.first_date)
+    assert row.task == "v" and row.reason.startswith("klient jest wtedy gdzie indziej")
+    assert row.hint.startswith("klient jest wtedy gdzie indziej (ride ")
