@@ -88,6 +88,23 @@ def _client_violations(problem: Problem, plan: Plan) -> list[Violation]:
             out.append(Violation("trip_pair", f"trip {half!r} is served without its pair "
                                               f"{other!r}: a client is never taken there "
                                               "without the way back", (half,)))
+    # The trip that brings a client back: the served return, else the client's next served
+    # trip from where this one dropped off (a way home entered as a trip of its own).
+    whole = {t for t in trips if (t, StopAction.PICKUP) in stops
+             and (t, StopAction.DROPOFF) in stops}  # else a pairing violation
+    for task in sorted((trips[t] for t in whole),
+                       key=lambda t: stops[(t.id, StopAction.PICKUP)].start_s):
+        if task.id in back and back[task.id].id in served or task.ride is None:
+            continue
+        drop_end = stops[(task.id, StopAction.DROPOFF)].end_s
+        later = [t for t in trips.values() if t.id in whole and t.ride is not None
+                 and t.ride.return_of is None and t.client_id == task.client_id
+                 and t.location_id == task.ride.dropoff_location_id
+                 and stops[(t.id, StopAction.PICKUP)].start_s >= drop_end
+                 and t not in back.values()]
+        if later:
+            back[task.id] = min(later, key=lambda t: stops[(t.id, StopAction.PICKUP)].start_s)
+    brought_back = {t.id for out_id, t in back.items() if out_id in served and t.id in served}
     spans: dict[str, list[tuple[int, int, str, bool]]] = {}  # client: (start, end, task, home)
     for task in problem.tasks:
         if task.client_id is None or task.id not in served:
@@ -99,7 +116,7 @@ def _client_violations(problem: Problem, plan: Plan) -> list[Violation]:
                 spans.setdefault(task.client_id, []).append(
                     (stop.start_s, stop.end_s, task.id, True))
             continue
-        if task.ride.return_of in served:
+        if task.id in brought_back:
             continue  # inside its outbound's absence
         pickup = stops.get((task.id, StopAction.PICKUP))
         if pickup is None:

@@ -4,7 +4,9 @@ A visit or a handyman job needs the client at home for its service. A bus trip t
 the client away: from its pickup until the drop-off of the trip that brings them back
 (its return, `Ride.return_of`), or, with no return, until the end of that day; a trip
 that ends at home keeps the client away until its drop-off ends. A return whose
-outbound is planned belongs to the outbound's absence, which covers it.
+outbound is planned belongs to the outbound's absence, which covers it; a trip of the
+same client that picks up where an outbound dropped off, later, is taken as its return
+when no `return_of` says so (the way home from the day centre entered on its own).
 
 `clashes(problem, tasks)` lists the pairs of `tasks` that could overlap given their
 windows: the search (the OR-Tools model) keeps each pair apart. The independent checker
@@ -42,22 +44,39 @@ class Clash:
 
 
 def returns_of(tasks: list[Task]) -> dict[str, Task]:
-    """The return trip of each outbound trip among `tasks`, by the outbound's id."""
-    return {t.ride.return_of: t for t in tasks
+    """The trip that brings the client back from each outbound trip among `tasks`, by the
+    outbound's id: its return (`return_of`), else the client's first later trip that
+    picks up where the outbound dropped off and is nobody's return (a way home from the
+    day centre entered as a trip of its own)."""
+    back = {t.ride.return_of: t for t in tasks
             if t.ride is not None and t.ride.return_of is not None}
+    taken = {t.id for t in back.values()}
+    for out in sorted((t for t in tasks if t.ride is not None), key=_earliest):
+        if out.id in back or out.id in taken or out.ride is None:
+            continue
+        later = [t for t in tasks if t.ride is not None and t.ride.return_of is None
+                 and t.id not in taken and t.id != out.id and t.client_id == out.client_id
+                 and t.location_id == out.ride.dropoff_location_id
+                 and _earliest(t) >= _earliest(out)]
+        if later:
+            back[out.id] = min(later, key=_earliest)
+            taken.add(back[out.id].id)
+    return back
+
+
+def _earliest(task: Task) -> int:
+    return min(w.start_s for w in task.windows)
 
 
 def absences(problem: Problem, tasks: list[Task]) -> list[Absence]:
     """The absences from home that the trips among `tasks` make."""
-    ids = {t.id for t in tasks}
     back = returns_of(tasks)
+    within = {t.id for t in back.values()}
     homes = {c.id: c.location_id for c in problem.clients}
     out: list[Absence] = []
     for trip in tasks:
-        if trip.ride is None or trip.client_id is None:
-            continue
-        if trip.ride.return_of is not None and trip.ride.return_of in ids:
-            continue  # within its outbound's absence
+        if trip.ride is None or trip.client_id is None or trip.id in within:
+            continue  # a way back lies within its outbound's absence
         home = homes.get(trip.client_id)
         if trip.ride.dropoff_location_id == home:
             until: Task | None = trip

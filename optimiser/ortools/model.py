@@ -399,7 +399,12 @@ class RoutingProblem:
         start = cumul(pickup) if item.starts_at_pickup else solver.IntConst(earliest)
         if item.until is not None and (item.until.id, StopAction.DROPOFF) in self.node_of:
             assert item.until.ride is not None
-            end = cumul(self.index(item.until.id, StopAction.DROPOFF)) + item.until.ride.alight_s
+            drop = self.index(item.until.id, StopAction.DROPOFF)
+            back = routing.ActiveVar(drop)
+            # Home when the way back drops off; with no way back (left out), at the day's
+            # end (the checker's trip_pair rule then takes the outbound out too).
+            midnight = presence.day_end_s(self.problem, self.problem.day_of(earliest))
+            end = back * (cumul(drop) + item.until.ride.alight_s) + (1 - back) * midnight
         else:
             end = solver.IntConst(latest)
         return start, end, routing.ActiveVar(pickup)

@@ -170,3 +170,25 @@ def test_a_high_visit_wins_over_a_normal_one_way_ride_of_the_same_client() -> No
     assert "v" in {s.task_id for r in plan.routes for s in r.stops}
     assert [(u.task_id, u.reason) for u in plan.unassigned] == [
         ("one-way", Reason.CLIENT_ELSEWHERE)]
+
+
+def test_a_way_home_entered_as_a_trip_of_its_own_ends_the_day_centre_stay() -> None:
+    """Out to the day centre in the morning and home in the afternoon, two unlinked trips:
+    both are served, and a home visit fits only before or after, never in between."""
+    there = _of("c1", trip("centre", 1, 4, pickup_windows=((8 * H, 9 * H),)))
+    home = _of("c1", trip("centre-home", 4, 1, pickup_windows=((13 * H, 14 * H),)))
+    p = _day(there, home, _visit(windows=((10 * H, 16 * H),)))
+    plan = solve(p, params=BUDGET)
+    assert not check(p, plan)
+    stops = _stops(plan)
+    assert {("centre", StopAction.PICKUP), ("centre-home", StopAction.DROPOFF),
+            ("v", StopAction.SERVE)} <= set(stops)
+    assert stops[("v", StopAction.SERVE)].start_s >= stops[("centre-home",
+                                                            StopAction.DROPOFF)].end_s
+    start = stops[("centre", StopAction.DROPOFF)].end_s + H  # doctored: during the stay
+    doctored = dataclasses.replace(plan, routes=tuple(
+        dataclasses.replace(r, stops=tuple(
+            dataclasses.replace(s, arrival_s=start, start_s=start, end_s=start + H)
+            if s.task_id == "v" else s for s in r.stops)) for r in plan.routes))
+    assert any(v.rule == "client_elsewhere" and set(v.tasks) == {"v", "centre"}
+               for v in check(p, doctored))
