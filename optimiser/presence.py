@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimiser.model import Plan, Problem, StopAction, Task
+from optimiser.model import DAY_S, Plan, Problem, StopAction, Task
 
 
 @dataclass(frozen=True)
@@ -156,25 +156,22 @@ def elsewhere(problem: Problem, plan: Plan, task: Task) -> list[tuple[int, int, 
     day's end when nothing brings them home)."""
     if task.client_id is None:
         return []
-    busy = sorted(occupied(problem, plan, task.client_id))
-    busy = [b for b in busy if b[2] != task.id]
+    busy = [b for b in sorted(occupied(problem, plan, task.client_id)) if b[2] != task.id]
     needed = task.service_s
-    windows = task.windows
     if task.ride is not None:
-        mine = [a for a in absences(problem, [task]) if a.trip.id == task.id]
+        mine = [a for a in absences(problem, list(problem.tasks)) if a.trip.id == task.id]
         if not mine:
-            return []
-        needed = _least_absence_s(problem, mine[0])
-        windows = tuple(w for w in windows)  # the pickup's
-    for window in windows:
+            return []  # a way back: its outbound's absence says where the client is
+        needed = _least_absence_s(problem, mine[0])  # from the pickup's start
+    never = problem.day_starts_s[-1] + 2 * DAY_S  # after every span of the horizon
+    for window in task.windows:
         free_from = window.start_s
-        for start, end, _ in busy + [(10**12, 10**12, "")]:
-            last_start = window.end_s if task.ride is not None else window.end_s - needed
-            if free_from <= last_start and min(start, 10**12) - free_from >= needed:
+        for start, end, _ in [*busy, (never, never, "")]:
+            if free_from <= window.end_s - task.service_s and start - free_from >= needed:
                 return []
             free_from = max(free_from, end)
     return [b for b in busy if any(b[0] < w.end_s + needed and w.start_s < b[1]
-                                   for w in windows)]
+                                   for w in task.windows)]
 
 
 def _least_absence_s(problem: Problem, absence: Absence) -> int:
