@@ -16,6 +16,7 @@ from pathlib import Path
 import jwt
 from pwdlib import PasswordHash
 
+from api.private_files import private_file
 from api.settings import Settings
 
 ALGORITHM = "HS256"
@@ -45,9 +46,7 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key
     path = Path(settings.data_dir) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-        path.chmod(0o600)
+        private_file(path).write_text(secrets.token_urlsafe(48), encoding="utf-8")
     return path.read_text(encoding="utf-8").strip()
 
 

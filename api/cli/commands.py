@@ -399,7 +399,7 @@ def _load_demo(args: argparse.Namespace) -> None:
     """The demo day's records and a coordinator account, unless the database has records."""
     from api.formats.resources import records_from_scenario
     from api.store import records
-    from api.store.database import migrate, session_scope
+    from api.store.database import migrate, session_scope, shown
     from api.store.tables import User
     from api.store.users import Role, add_user
 
@@ -414,7 +414,7 @@ def _load_demo(args: argparse.Namespace) -> None:
             password = secrets.token_urlsafe(9)
             add_user(session, DEMO_USER, password, Role.COORDINATOR)
     base = f"http://{args.host}:{args.port}"
-    print(f"Trasa demo: {scenario.name} ({scenario.date}) loaded into {url}")
+    print(f"Trasa demo: {scenario.name} ({scenario.date}) loaded into {shown(url)}")
     if password is not None:
         print(f"log in as {DEMO_USER!r} with password {password!r} (shown once):")
         print(f"  curl -s -d 'username={DEMO_USER}&password={password}' {base}/auth/token")
@@ -424,11 +424,9 @@ def _load_demo(args: argparse.Namespace) -> None:
 def _import(console: Console, args: argparse.Namespace) -> int:
     """`trasa import SCENARIO`: the file's records into the server's database, in one
     transaction; an id already stored refuses the whole file (exit 2)."""
-    from sqlalchemy.engine import make_url
-
     from api.formats.resources import records_from_scenario
     from api.store import records
-    from api.store.database import migrate, session_scope
+    from api.store.database import migrate, session_scope, shown
 
     scenario = read_scenario(args.scenario)
     resources = records_from_scenario(scenario)
@@ -439,7 +437,7 @@ def _import(console: Console, args: argparse.Namespace) -> int:
             count = records.create_records(session, resources)
     except records.RecordError as exc:
         raise UsageError(f"{args.scenario}: {exc}; nothing imported") from None
-    where = make_url(url).render_as_string(hide_password=True)
+    where = shown(url)
     counts = ", ".join(f"{len(items)} {kind}" for kind, items in resources.items())
     console.print(f"imported {count} records from {args.scenario} into {where}: {counts} "
                   f"({scenario.days} day(s) from {scenario.date})")

@@ -14,12 +14,20 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from api.private_files import private_file
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # FastAPI runs sync routes on up to 40 threads: a connection for each, so none waits.
 POOL_SIZE, POOL_OVERFLOW = 20, 20
+
+
+def shown(url: str) -> str:
+    """A database URL fit to print: its password masked."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 @lru_cache(maxsize=8)
@@ -28,7 +36,7 @@ def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(path))  # people's records: the server user's alone
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
                                pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
