@@ -12,7 +12,14 @@ from datetime import date
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from geo.matrix import ACCESS_SPEED_KPH
 from geo.regional import RegionalModel
@@ -32,7 +39,22 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Id = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _valid_id(value: str) -> str:
+    """The one rule of an id, on every path (scenario files, records, CSV): printable, no
+    slash or backslash (an id is a path segment of the API), not `.` or `..`. The ids
+    Trasa makes itself (`home:c1`, `series-003#1`, `pilny-…~2`) pass it."""
+    if value in (".", ".."):
+        raise ValueError(f"{value!r} cannot be an id")
+    if "/" in value or "\\" in value:
+        raise ValueError(f"{value!r}: an id has no slash or backslash")
+    if not value.isprintable():
+        raise ValueError(f"{value!r}: an id has no control or unprintable characters")
+    return value
+
+
+Id = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_valid_id)]
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
 
 
