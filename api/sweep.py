@@ -33,7 +33,6 @@ they reuse them. Units of a row: shares 0–1, km, hours, PLN.
 
 from __future__ import annotations
 
-import csv
 import itertools
 import json
 import multiprocessing
@@ -48,6 +47,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.formats.plan_document import service_of
+from api.formats.safe_cells import csv_writer
 from api.formats.scenario import read_scenario, to_problem
 from api.formats.scenario_schema import ScenarioIn, WindowIn
 from api.processes import exit_with_parent
@@ -397,9 +397,10 @@ def write_tables(rows: Sequence[Row], out_dir: Path) -> None:
     flat = [_flat(r) for r in rows]
     columns = sorted({k for f in flat for k in f}, key=lambda k: (k not in flat[0], k))
     with (out_dir / "rows.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(flat)
+        writer = csv_writer(f)  # a variant's name is the user's: no formulas
+        writer.writerow(columns)
+        for line in flat:
+            writer.writerow([line.get(c, "") for c in columns])
 
 
 def _flat(row: Row) -> dict[str, Any]:

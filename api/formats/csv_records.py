@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from api.formats.resources import ClientResource, TaskResource, TripResource, WorkerResource
+from api.formats.safe_cells import csv_writer, unescape
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def read_csv(kind: str, data: bytes) -> list[BaseModel]:
             if cell.strip() == "":
                 continue
             try:
-                value = by_name[name].read(cell.strip())
+                value = by_name[name].read(unescape(cell).strip())
             except ValueError as exc:
                 problems.append(CsvProblem(number, name, cell, str(exc)))
                 bad = True
@@ -221,7 +222,7 @@ def write_csv(kind: str, resources: Sequence[BaseModel], delimiter: str = ";") -
     _schema, columns = COLUMNS[kind]
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer = csv_writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     for resource in resources:
         writer.writerow([c.write(c.value_of(resource)) for c in columns])

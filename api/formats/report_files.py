@@ -20,7 +20,6 @@ Units: hours with 2 decimals ("godziny"), km with 1 decimal, shares in per cent 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from api.formats.plan_document import SERVICES
 from api.formats.report import PERIODS, MonthlyReport, hours
+from api.formats.safe_cells import csv_writer, text_cells_as_strings
 
 A4_INCHES = (8.27, 11.69)
 SERVICE_LABEL = {"physiotherapy": "fizjoterapia", "handyman": "złota rączka",
@@ -197,7 +197,7 @@ def shown(row: Row) -> str:
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
-        writer = csv.writer(out, **CSV_DIALECT)  # type: ignore[arg-type]
+        writer = csv_writer(out, **CSV_DIALECT)
         writer.writerow(["klucz", "opis", "wartość", "jednostka"])
         for row in summary_rows(report):
             writer.writerow([row.key, row.label, shown(row), row.unit])
@@ -205,7 +205,7 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
 
 def write_days_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
-        writer = csv.writer(out, **CSV_DIALECT)  # type: ignore[arg-type]
+        writer = csv_writer(out, **CSV_DIALECT)
         writer.writerow(DAY_HEAD)
         for row in day_rows(report):  # km last, with 1 decimal
             writer.writerow([*(polish_number(v) for v in row[:-1]), polish_number(row[-1], 1)])
@@ -231,6 +231,7 @@ def _fill(sheet: Worksheet, rows: Sequence[Sequence[str | float | int]],
           widths: Sequence[int]) -> None:
     for row in rows:
         sheet.append(list(row))
+    text_cells_as_strings(sheet)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows(min_row=2):

@@ -7,11 +7,11 @@ with a byte-order mark."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from api.formats.report_files import CSV_DIALECT, CSV_ENCODING
 from api.formats.route_sheet import RouteSheet
+from api.formats.safe_cells import csv_writer
 
 COLUMNS = ("dzień", "pracownik", "nr", "co", "zlecenie", "okno", "przyjazd", "od", "do",
            "miejsce", "klient", "telefon", "potrzeby", "zabrać")
@@ -19,7 +19,7 @@ COLUMNS = ("dzień", "pracownik", "nr", "co", "zlecenie", "okno", "przyjazd", "o
 
 def sheet_csv(sheet: RouteSheet) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, **CSV_DIALECT)  # type: ignore[arg-type]
+    writer = csv_writer(out, **CSV_DIALECT)
     writer.writerow(COLUMNS)
     for row in sheet.rows:
         writer.writerow((sheet.day.isoformat(), sheet.worker, row.number or "", row.what,
