@@ -39,6 +39,13 @@ def verify_password(password: str, password_hash: str) -> bool:
     return _hasher().verify(password, password_hash)
 
 
+@lru_cache(maxsize=1)
+def dummy_password_hash() -> str:
+    """A hash with the same argon2 parameters as real ones, of a random password: an
+    unknown user name is checked against it, so it costs the time a known one does."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 @lru_cache(maxsize=4)
 def secret_key(settings: Settings) -> str:
     """The signing key, read once per process (every request needs it)."""

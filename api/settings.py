@@ -28,6 +28,9 @@
   `https://tile.example.org/{z}/{x}/{y}.png`) where the internet is available; default
   none: the map's base is drawn from the road network. `TRASA_TILE_ATTRIBUTION`: the
   tiles' credit line shown on the map.
+- `TRASA_LOGIN_FAILURES_PER_ACCOUNT`, `TRASA_LOGIN_FAILURES_PER_ADDRESS`,
+  `TRASA_LOGIN_WINDOW_S`: failed log-ins one user name, and one client address, may
+  have within the window before log-ins there answer 429; default 5 and 20 in 900 s.
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ class Settings(BaseSettings):
     job_seed: int = Field(default=0, ge=0)
     tile_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"']+$")
     tile_attribution: str = "© autorzy OpenStreetMap"
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=20, ge=1)
+    login_window_s: int = Field(default=900, ge=1)
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

@@ -22,6 +22,8 @@ from api.app.routers import (
     sweeps,
 )
 from api.jobs import JobRunner
+from api.login_throttle import LoginThrottle
+from api.security import dummy_password_hash
 from api.settings import Settings
 from api.store.database import migrate
 from api.store.records import KINDS
@@ -36,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(url)
+        dummy_password_hash()  # made now, so that the first unknown log-in is not slower
         runner = JobRunner(url, workers=settings.job_workers, graph=settings.graph)
         app.state.runner = runner
         runner.start()
@@ -53,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
                   description="Routes and rosters for mobile social services (CUS). "
                               "Errors are RFC 9457 problem details; see docs/api.md.")
     app.state.settings = settings
+    app.state.login_throttle = LoginThrottle.from_settings(settings)
     errors.install(app)
     app.include_router(auth.router)
     for kind in KINDS.values():

@@ -5,13 +5,14 @@ and revokes them; a request sends it as `X-API-Key` and acts as that account."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from api.app.deps import SessionDep, UserDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.schemas import UtcDatetime
+from api.login_throttle import LoginThrottle
 from api.security import issue_token
 from api.settings import Settings
 from api.store import api_keys
@@ -34,14 +35,24 @@ class Me(BaseModel):
     worker_id: str | None
 
 
-@router.post("/token", response_model=Token, responses=responses(401, 422, body=True),
+@router.post("/token", response_model=Token, responses=responses(401, 422, 429, body=True),
              summary="Log in", operation_id="log_in")
 def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep,
-           settings: Annotated[Settings, Depends(get_settings)]) -> Token:
+           settings: Annotated[Settings, Depends(get_settings)], request: Request) -> Token:
+    """Too many failed log-ins for the account or from the address (see
+    `TRASA_LOGIN_*`) answer 429 with Retry-After, even to the right password."""
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(form.username, address)
+    if wait is not None:
+        raise ApiError(429, f"too many failed log-ins; try again in {wait} s",
+                       headers={"Retry-After": str(wait)})
     user = authenticate(session, form.username, form.password)
     if user is None:
+        throttle.failed(form.username, address)
         raise ApiError(401, "wrong user name or password",
                        headers={"WWW-Authenticate": "Bearer"})
+    throttle.succeeded(form.username)
     return Token(access_token=issue_token(settings, user.username, user.role), role=user.role)
 
 
