@@ -39,13 +39,16 @@ Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Load = Annotated[int, Field(ge=0, le=100_000)]
 MAX_SOLUTIONS = 1_000_000
-# The last day a plan may cover: date arithmetic on its days (a day after, a time zone's
-# offset) stays inside the calendar.
-LAST_PLAN_DAY = date(9998, 12, 31)
+# The days a plan may cover: date arithmetic on them (a day before or after, a time
+# zone's offset) stays inside the calendar.
+FIRST_PLAN_DAY, LAST_PLAN_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def horizon_fits(first_day: date, days: int, field: str) -> None:
-    """Refuse a horizon ending after LAST_PLAN_DAY, naming `field` and its value."""
+    """Refuse a horizon outside FIRST_PLAN_DAY..LAST_PLAN_DAY, naming `field` and its value."""
+    if first_day < FIRST_PLAN_DAY:
+        raise ValueError(f"{field}: {first_day} is before {FIRST_PLAN_DAY}, the first day "
+                         "a plan may cover")
     if first_day > LAST_PLAN_DAY - timedelta(days=days - 1):
         raise ValueError(f"{field}: {first_day} + {days} day(s) ends after {LAST_PLAN_DAY}, "
                          "the last day a plan may cover")

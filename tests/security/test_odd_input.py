@@ -63,14 +63,29 @@ def test_duplicate_ids_in_one_body_are_refused_naming_the_id(
     _refused(answer, "row 3", f"c-{tag}")
 
 
-@pytest.mark.parametrize("body", [
-    {"records": {"first_day": "9999-12-31", "days": 7}},
-    {"scenario": {**_scenario(1), "date": "9999-12-31", "days": 7}},
-])
-def test_year_9999_dates_with_arithmetic_are_refused_naming_the_field(
-        coordinator: httpx.Client, body: dict[str, Any]) -> None:
-    field = "first_day" if "records" in body else "date"
-    _refused(coordinator.post("/plans/jobs", json=body), field, "9999-12-31")
+def _window_at(start: str, end: str) -> dict[str, Any]:
+    scenario = _scenario(1)
+    scenario["tasks"][0]["windows"] = [{"start": start, "end": end}]
+    return {"scenario": scenario}
+
+
+@pytest.mark.parametrize(("body", "field", "value"), [
+    ({"records": {"first_day": "9999-12-31", "days": 7}}, "first_day", "9999-12-31"),
+    ({"scenario": {**_scenario(1), "date": "9999-12-31", "days": 7}}, "date", "9999-12-31"),
+    ({"scenario": {**_scenario(1), "date": "0001-01-01"}}, "date", "0001-01-01"),
+    (_window_at("2026-11-24T09:00+01:00", "9999-12-31T23:59-05:00"), "windows[0].end",
+     "9999-12-31T23:59-05:00"),
+], ids=["records", "scenario", "year-1", "window"])
+def test_dates_at_the_calendars_ends_are_refused_naming_the_field(
+        coordinator: httpx.Client, body: dict[str, Any], field: str, value: str) -> None:
+    _refused(coordinator.post("/plans/jobs", json=body), field, value)
+
+
+def test_the_report_of_december_9999_is_not_found_not_an_error(
+        coordinator: httpx.Client) -> None:
+    answer = coordinator.get("/reports/9999-12")
+    assert answer.status_code == 404, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
 
 
 def _huge_bodies() -> Iterator[tuple[str, dict[str, Any], str]]:
