@@ -1,7 +1,8 @@
 """JSON bodies the API refuses before any route reads them: NaN and Infinity (not JSON,
-though Python's parser takes them) and lone surrogates (`"\\ud800"`: no character, so no
-database or UTF-8 answer can hold it). Either is a 422 problem naming the JSON path and
-the value, in place of the 500 they made further in."""
+though Python's parser takes them), lone surrogates (`"\\ud800"`: no character, so no
+database or UTF-8 answer can hold it) and NUL characters (PostgreSQL's text and jsonb
+cannot hold them; spreadsheets refuse them). Each is a 422 problem naming the JSON path
+and the value, in place of the 500 they made further in."""
 
 from __future__ import annotations
 
@@ -38,25 +39,30 @@ def check_json(data: bytes) -> None:
 
 def _walk(value: Any, path: str) -> None:
     if isinstance(value, str):
-        if _lone_surrogate(value):
-            raise OddJson(path, _escaped(value), "a lone surrogate is not a character")
+        _check_text(value, path)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if _lone_surrogate(key):
-                raise OddJson(path, _escaped(key), "a lone surrogate is not a character")
+            _check_text(key, path)
             _walk(item, f"{path}.{key}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
             _walk(item, f"{path}[{i}]")
 
 
-def _lone_surrogate(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+def _check_text(text: str, path: str) -> None:
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise OddJson(path, _escaped(text), "a lone surrogate is not a character")
+    if "\x00" in text:
+        raise OddJson(path, _escaped(text), "a NUL character cannot be stored")
+
+
+def _odd(ch: str) -> bool:
+    return ch == "\x00" or "\ud800" <= ch <= "\udfff"
 
 
 def _escaped(text: str) -> str:
-    """The text with each surrogate written as `\\udXXX` (printable, encodable)."""
-    return "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    """The text with each surrogate or NUL written as `\\uXXXX` (printable, encodable)."""
+    return "".join(f"\\u{ord(ch):04x}" if _odd(ch) else ch for ch in text)
 
 
 def _path_of_constant(data: bytes, name: str) -> str:

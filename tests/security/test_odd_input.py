@@ -50,6 +50,11 @@ def test_a_lone_surrogate_is_refused_naming_the_path(coordinator: httpx.Client,
     _refused(_raw(coordinator, where, body), field, "\\ud800" if field == "id" else "\\udfff")
 
 
+def test_a_nul_character_is_refused_naming_the_path(coordinator: httpx.Client) -> None:
+    body = '{"id": "p-nul", "name": "CUS\\u0000", "kind": "cus"}'
+    _refused(_raw(coordinator, "/providers", body), "body.name", "\\u0000")
+
+
 def test_duplicate_ids_in_one_body_are_refused_naming_the_id(
         coordinator: httpx.Client) -> None:
     scenario = _scenario(2)
