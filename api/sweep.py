@@ -42,14 +42,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.formats.plan_document import service_of
 from api.formats.safe_cells import csv_writer
 from api.formats.scenario import read_scenario, to_problem
-from api.formats.scenario_schema import ScenarioIn, WindowIn
+from api.formats.scenario_schema import MAX_SOLUTIONS, ScenarioIn, Seed, WindowIn
 from api.processes import exit_with_parent
 from api.service import prepare
 from optimiser.kpi import kpis
@@ -82,12 +82,17 @@ class RatesIn(_Strict):
     per_worker_day: float = Field(default=0.0, ge=0)
 
 
+# Copies of one template in a variant: far above any centre's staff, far below what
+# would exhaust the server building the variant.
+Copies = Annotated[int, Field(ge=0, le=1000)]
+
+
 class SweepIn(_Strict):
     scenario: str
-    seed: int = 0
-    max_solutions: int = Field(default=200, gt=0)
+    seed: Seed = 0
+    max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
     templates: dict[str, TemplateIn]
-    vary: dict[str, list[int]] = Field(min_length=1)
+    vary: dict[str, list[Copies]] = Field(min_length=1)
     rates: RatesIn = RatesIn()
     graph: str | None = None
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.app import errors
+from api.app.json_body import RefuseOddJson
 from api.app.routers import (
     auth,
     csv_io,
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     errors.install(app)
+    app.add_middleware(RefuseOddJson)
     app.include_router(auth.router)
     for kind in KINDS.values():
         app.include_router(records.router_for(kind))

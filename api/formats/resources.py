@@ -35,6 +35,7 @@ from api.formats.scenario_schema import (
     TripRulesIn,
     WindowIn,
     WorkerIn,
+    horizon_fits,
 )
 from optimiser.calendar import DEFAULT_TIMEZONE, MAX_DAYS
 
@@ -167,6 +168,11 @@ class PlanningRequest(Resource):
     goals: GoalsIn = GoalsIn()
     rules: RulesIn = RulesIn()
     trip_rules: TripRulesIn = TripRulesIn()
+
+    @model_validator(mode="after")
+    def _horizon_fits(self) -> PlanningRequest:
+        horizon_fits(self.first_day, self.days, "first_day")
+        return self
 
 
 def home_id(client_id: str) -> str:

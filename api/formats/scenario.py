@@ -75,7 +75,11 @@ def clock_seconds(calendar: Calendar, text: str, field: str, *, on: date | None 
         hours, minutes = int(match[1]), int(match[2])
         if hours > 24 or minutes > 59 or (hours == 24 and minutes):
             raise ScenarioError(f"{field}: {text!r} is not a clock time (00:00-24:00)")
-        seconds = calendar.at(on or calendar.first_date, hours, minutes)
+        try:
+            seconds = calendar.at(on or calendar.first_date, hours, minutes)
+        except OverflowError:
+            raise ScenarioError(f"{field}: {text!r} on {on} is past the last date a "
+                                "calendar holds") from None
     else:
         try:
             moment = datetime.fromisoformat(text)
@@ -85,7 +89,11 @@ def clock_seconds(calendar: Calendar, text: str, field: str, *, on: date | None 
         if moment.tzinfo is None:
             raise ScenarioError(f"{field}: {text!r} has no UTC offset (write e.g. "
                                 "2026-11-24T09:00:00+01:00, or HH:MM for local time)")
-        seconds = calendar.seconds_of(moment)
+        try:
+            seconds = calendar.seconds_of(moment)
+        except OverflowError:
+            raise ScenarioError(f"{field}: {text!r} is past the last date a calendar "
+                                "holds") from None
     if seconds < 0:
         raise ScenarioError(f"{field}: {text!r} is before the plan date")
     return seconds

@@ -8,7 +8,7 @@ validated scenario into the domain problem.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +56,24 @@ def _valid_id(value: str) -> str:
 
 Id = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_valid_id)]
 Minutes = Annotated[int, Field(ge=0, le=7 * 24 * 60)]
+# Sane caps for counts a user types: far above any real day, far below what overflows
+# the solver's 64-bit (or, for seeds, 32-bit) integers.
+Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Load = Annotated[int, Field(ge=0, le=100_000)]
+MAX_SOLUTIONS = 1_000_000
+# The days a plan may cover: date arithmetic on them (a day before or after, a time
+# zone's offset) stays inside the calendar.
+FIRST_PLAN_DAY, LAST_PLAN_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+def horizon_fits(first_day: date, days: int, field: str) -> None:
+    """Refuse a horizon outside FIRST_PLAN_DAY..LAST_PLAN_DAY, naming `field` and its value."""
+    if first_day < FIRST_PLAN_DAY:
+        raise ValueError(f"{field}: {first_day} is before {FIRST_PLAN_DAY}, the first day "
+                         "a plan may cover")
+    if first_day > LAST_PLAN_DAY - timedelta(days=days - 1):
+        raise ValueError(f"{field}: {first_day} + {days} day(s) ends after {LAST_PLAN_DAY}, "
+                         "the last day a plan may cover")
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -124,7 +142,7 @@ class WorkerIn(Strict):
     start_location: Id
     end_location: Id | None = None  # default: back to the start
     max_work_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
-    capacity: int | None = Field(default=None, ge=0)
+    capacity: Load | None = None
     vehicle: Id | None = None  # the bus this driver takes on their shifts
     max_week_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     absences: list[AbsenceIn] = []  # leave, sickness: shifts starting on these days go
@@ -140,7 +158,7 @@ class TaskIn(Strict):
     skills: list[Id] = []
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     mandatory: bool = False
-    demand: int = Field(default=0, ge=0)
+    demand: Load = 0
     series: SeriesIn | None = None  # a therapy series: this visit `sessions` times
     release_date: date | None = None  # a job: not before this day
     due_date: date | None = None  # a job: done by the end of this day
@@ -237,6 +255,7 @@ class ScenarioIn(Strict):
     @model_validator(mode="after")
     def _references_resolve(self) -> ScenarioIn:
         """Check ids before any expensive work, naming the field that points nowhere."""
+        horizon_fits(self.date, self.days, "date")
         for what, items in (("locations", self.locations), ("providers", self.providers),
                             ("clients", self.clients), ("vehicles", self.vehicles),
                             ("workers", self.workers)):

@@ -19,7 +19,7 @@ from api.app.schemas import UtcDatetime
 from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
 from api.formats.scenario import parse_scenario
-from api.formats.scenario_schema import ScenarioIn
+from api.formats.scenario_schema import MAX_SOLUTIONS, ScenarioIn, Seed
 from api.jobs import REPLAN, job_request
 from api.security import secret_key
 from api.service import refuse_wrong_input
@@ -32,6 +32,7 @@ from optimiser.params import SolveParams
 
 router = APIRouter(prefix="/plans/jobs", tags=["planning jobs"])
 RETRY_AFTER_S = 30
+MAX_TIME_LIMIT_S = 24 * 3600  # what any body may ask; the server's own limit is checked after
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
 
 EXAMPLE: dict[str, Any] = {"records": {"first_day": "2026-11-24", "days": 1},
@@ -46,10 +47,11 @@ class JobIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
     scenario: dict[str, Any] | None = None
     records: PlanningRequest | None = None
-    time_limit_s: float = Field(default=10.0, gt=0)
-    max_solutions: int | None = Field(default=None, gt=0)
-    stall_solutions: int | None = Field(default=SolveParams.stall_solutions, gt=0)
-    seed: int | None = Field(default=None, ge=0)
+    time_limit_s: float = Field(default=10.0, gt=0, le=MAX_TIME_LIMIT_S)
+    max_solutions: int | None = Field(default=None, gt=0, le=MAX_SOLUTIONS)
+    stall_solutions: int | None = Field(default=SolveParams.stall_solutions, gt=0,
+                                        le=MAX_SOLUTIONS)
+    seed: Seed | None = None
 
     @model_validator(mode="after")
     def _one_source(self) -> "JobIn":

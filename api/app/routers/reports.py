@@ -40,12 +40,10 @@ def report(month: str, session: SessionDep,
     except ReportError as exc:
         raise ApiError(422, str(exc)) from None
     plan_ids: list[str] = []
-    day = first
-    while day <= last:
-        plan_id = store.published_on(session, day)
+    for k in range((last - first).days + 1):  # no day after the last: 9999-12 has none
+        plan_id = store.published_on(session, first + timedelta(days=k))
         if plan_id is not None and plan_id not in plan_ids:
             plan_ids.append(plan_id)
-        day += timedelta(days=1)
     if not plan_ids:
         raise ApiError(404, f"reports/{month}: no plan is published for any day of the month")
     try:

@@ -21,12 +21,13 @@ from api.app.routers.jobs import (
     scenario_of,
 )
 from api.formats.resources import PlanningRequest
+from api.formats.scenario_schema import Seed
 from api.jobs import SWEEP
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables
 from api.store.users import Role
-from api.sweep import RatesIn, SweepError, SweepIn, TemplateIn, variants
+from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
 
 router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
@@ -44,10 +45,10 @@ class SweepJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
     scenario: dict[str, Any] | None = None
     records: PlanningRequest | None = None
-    seed: int = Field(default=0, ge=0)
+    seed: Seed = 0
     max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
     templates: dict[str, TemplateIn]
-    vary: dict[str, list[int]] = Field(min_length=1)
+    vary: dict[str, list[Copies]] = Field(min_length=1)
     rates: RatesIn = RatesIn()
 
     @model_validator(mode="after")

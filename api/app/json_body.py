@@ -1,0 +1,131 @@
+"""JSON bodies the API refuses before any route reads them: NaN and Infinity (not JSON,
+though Python's parser takes them), lone surrogates (`"\\ud800"`: no character, so no
+database or UTF-8 answer can hold it) and NUL characters (PostgreSQL's text and jsonb
+cannot hold them; spreadsheets refuse them). Each is a 422 problem naming the JSON path
+and the value, in place of the 500 they made further in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.app.errors import FieldError, problem
+
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class OddJson(ValueError):
+    def __init__(self, field: str, value: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.value, self.message = field, value, message
+
+
+def check_json(data: bytes) -> None:
+    """Raise `OddJson` for a body holding NaN, Infinity or a lone surrogate; a body that is
+    not JSON at all is left to FastAPI (400/422 as before)."""
+    def constant(name: str) -> Any:
+        raise OddJson("body", name, f"{name} is not a JSON number")
+
+    try:
+        parsed = json.loads(data, parse_constant=constant)
+    except OddJson as exc:
+        raise OddJson(_path_of_constant(data, exc.value), exc.value, exc.message) from None
+    except ValueError:  # not JSON (or not UTF-8): FastAPI answers it
+        return
+    _walk(parsed, "body")
+
+
+def _walk(value: Any, path: str) -> None:
+    if isinstance(value, str):
+        _check_text(value, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, path)
+            _walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _walk(item, f"{path}[{i}]")
+
+
+def _check_text(text: str, path: str) -> None:
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise OddJson(path, _escaped(text), "a lone surrogate is not a character")
+    if "\x00" in text:
+        raise OddJson(path, _escaped(text), "a NUL character cannot be stored")
+
+
+def _odd(ch: str) -> bool:
+    return ch == "\x00" or "\ud800" <= ch <= "\udfff"
+
+
+def _escaped(text: str) -> str:
+    """The text with each surrogate or NUL written as `\\uXXXX` (printable, encodable)."""
+    return "".join(f"\\u{ord(ch):04x}" if _odd(ch) else ch for ch in text)
+
+
+def _path_of_constant(data: bytes, name: str) -> str:
+    """The JSON path of the first NaN/Infinity: the body parsed again with the constant
+    as a marker string, then searched."""
+    marker = f"\0odd-{name}\0"
+    found: list[str] = []
+
+    def find(value: Any, path: str) -> None:
+        if found:
+            return
+        if value == marker:
+            found.append(path)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                find(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                find(item, f"{path}[{i}]")
+
+    find(json.loads(data, parse_constant=lambda n: marker if n == name else 0.0), "body")
+    return found[0] if found else "body"
+
+
+class RefuseOddJson:
+    """ASGI middleware: a JSON body is read whole, checked, and handed on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS \
+                or b"json" not in dict(scope["headers"]).get(b"content-type", b""):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay([message], receive), send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            check_json(body)
+        except OddJson as exc:
+            answer = problem(422, f"{exc.field}: {exc.value}: {exc.message}", errors=[
+                FieldError(field=exc.field, value=exc.value, message=exc.message)])
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, _replay([{"type": "http.request", "body": body,
+                                        "more_body": False}], receive), send)
+
+
+def _replay(messages: list[Message], then: Receive) -> Receive:
+    """`messages` again, then what the client sends next (its disconnect)."""
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await then()
+
+    return receive

@@ -1,0 +1,156 @@
+"""Issue 27, row 5: odd input never makes a 5xx. NaN and Infinity in JSON numbers, lone
+surrogates in strings, duplicate ids in one body, year-9999 dates in date arithmetic,
+2^70 integers and an event on a trip without a client each get a 422 problem
+(`application/problem+json`) naming the field and the value, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.live.records_data import CENTRE, place
+from tests.api.live.test_jobs import FINISHED, _scenario, _wait
+
+HUGE = 2**70
+
+
+def _refused(answer: httpx.Response, field: str, value: str) -> None:
+    """A 422 problem whose errors (or detail) name `field` and `value`."""
+    assert answer.status_code == 422, (answer.status_code, answer.text)
+    assert answer.headers["content-type"].startswith("application/problem+json"), answer.text
+    problem = answer.json()
+    said = problem["detail"] + " " + " ".join(f"{e['field']} {e['value']!r}"
+                                              for e in problem["errors"])
+    assert field in said and value in said, problem
+
+
+def _raw(api: httpx.Client, path: str, text: str) -> httpx.Response:
+    return api.post(path, content=text.encode(), headers={"Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_in_json_are_refused_naming_the_path(
+        coordinator: httpx.Client, number: str) -> None:
+    body = f'{{"name": "CUS", "kind": "cus", "id": "p-{number}", "x": {number}}}'
+    _refused(_raw(coordinator, "/providers", body), "x", number)
+    job = '{"records": {"first_day": "2026-11-24"}, "time_limit_s": ' + number + "}"
+    _refused(_raw(coordinator, "/plans/jobs", job), "time_limit_s", number)
+
+
+@pytest.mark.parametrize("where", ["/providers", "/plans/jobs"])
+def test_a_lone_surrogate_is_refused_naming_the_path(coordinator: httpx.Client,
+                                                     where: str) -> None:
+    body = ('{"id": "p-\\ud800", "name": "CUS", "kind": "cus"}' if where == "/providers"
+            else '{"records": {"first_day": "2026-11-24", "task_ids": ["t-\\udfff"]}}')
+    field = "id" if where == "/providers" else "records.task_ids[0]"
+    _refused(_raw(coordinator, where, body), field, "\\ud800" if field == "id" else "\\udfff")
+
+
+def test_a_nul_character_is_refused_naming_the_path(coordinator: httpx.Client) -> None:
+    body = '{"id": "p-nul", "name": "CUS\\u0000", "kind": "cus"}'
+    _refused(_raw(coordinator, "/providers", body), "body.name", "\\u0000")
+
+
+def test_duplicate_ids_in_one_body_are_refused_naming_the_id(
+        coordinator: httpx.Client) -> None:
+    scenario = _scenario(2)
+    scenario["tasks"][1]["id"] = "v0"
+    _refused(coordinator.post("/plans/jobs", json={"scenario": scenario}), "tasks[1].id", "v0")
+    tag = uuid.uuid4().hex[:6]
+    csv = (f"id;name;address;phone;lat;lon\nc-{tag};A;ul. 1;;51.13;23.47\n"
+           f"c-{tag};B;ul. 2;;51.13;23.47\n")
+    answer = coordinator.post("/import/clients", content=csv.encode(),
+                              headers={"Content-Type": "text/csv"})
+    _refused(answer, "row 3", f"c-{tag}")
+
+
+def _window_at(start: str, end: str) -> dict[str, Any]:
+    scenario = _scenario(1)
+    scenario["tasks"][0]["windows"] = [{"start": start, "end": end}]
+    return {"scenario": scenario}
+
+
+@pytest.mark.parametrize(("body", "field", "value"), [
+    ({"records": {"first_day": "9999-12-31", "days": 7}}, "first_day", "9999-12-31"),
+    ({"scenario": {**_scenario(1), "date": "9999-12-31", "days": 7}}, "date", "9999-12-31"),
+    ({"scenario": {**_scenario(1), "date": "0001-01-01"}}, "date", "0001-01-01"),
+    (_window_at("2026-11-24T09:00+01:00", "9999-12-31T23:59-05:00"), "windows[0].end",
+     "9999-12-31T23:59-05:00"),
+], ids=["records", "scenario", "year-1", "window"])
+def test_dates_at_the_calendars_ends_are_refused_naming_the_field(
+        coordinator: httpx.Client, body: dict[str, Any], field: str, value: str) -> None:
+    _refused(coordinator.post("/plans/jobs", json=body), field, value)
+
+
+def test_the_report_of_december_9999_is_not_found_not_an_error(
+        coordinator: httpx.Client) -> None:
+    answer = coordinator.get("/reports/9999-12")
+    assert answer.status_code == 404, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def _huge_bodies() -> Iterator[tuple[str, dict[str, Any], str]]:
+    records = {"first_day": "2026-11-24"}
+    yield "/plans/jobs", {"records": records, "time_limit_s": HUGE}, "time_limit_s"
+    yield "/plans/jobs", {"records": records, "max_solutions": HUGE}, "max_solutions"
+    yield "/plans/jobs", {"records": records, "stall_solutions": HUGE}, "stall_solutions"
+    yield "/plans/jobs", {"records": records, "seed": HUGE}, "seed"
+    scenario = _scenario(1)
+    scenario["tasks"][0]["duration_min"] = HUGE
+    yield "/plans/jobs", {"scenario": scenario}, "duration_min"
+    scenario = _scenario(1)
+    scenario["tasks"][0]["demand"] = HUGE
+    yield "/plans/jobs", {"scenario": scenario}, "demand"
+    scenario = _scenario(1)
+    scenario["workers"][0]["capacity"] = HUGE
+    yield "/plans/jobs", {"scenario": scenario}, "capacity"
+    yield "/vehicles", {"id": f"bus-{uuid.uuid4().hex[:6]}", "seats": HUGE}, "seats"
+    yield "/sweeps/jobs", {"records": records, "seed": HUGE, "templates": {},
+                           "vary": {"x": [1]}}, "seed"
+
+
+@pytest.mark.parametrize(("path", "body", "field"), list(_huge_bodies()),
+                         ids=[f"{p}:{f}" for p, _, f in _huge_bodies()])
+def test_2_to_the_70_is_refused_naming_the_field(
+        coordinator: httpx.Client, path: str, body: dict[str, Any], field: str) -> None:
+    _refused(coordinator.post(path, json=body), field, str(HUGE))
+
+
+def test_an_event_on_a_trip_without_a_client_is_refused_or_accepted_never_500(
+        coordinator: httpx.Client) -> None:
+    lat, lon = CENTRE
+    scenario = {
+        "date": "2026-11-24",
+        "locations": [{"id": "depot", "lat": lat, "lon": lon},
+                      {"id": "stop", "lat": place(1)[0], "lon": place(1)[1]},
+                      {"id": "clinic", "lat": place(2)[0], "lon": place(2)[1]}],
+        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"}],
+        "vehicles": [{"id": "bus", "seats": 8}],
+        "workers": [{"id": "driver", "provider": "cus", "skills": ["driving"],
+                     "vehicle": "bus", "shifts": [{"start": "08:00", "end": "16:00"}],
+                     "start_location": "depot"}],
+        "trips": [{"id": "ride", "pickup": "stop", "dropoff": "clinic",
+                   "arrive_by": "10:00"}]}
+    answer = coordinator.post("/plans/jobs", json={"scenario": scenario, "max_solutions": 10})
+    assert answer.status_code == 202, answer.text
+    job = _wait(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+    assert job["status"] == "done", job["error"]
+    plan = coordinator.post("/plans", json={"job_id": job["id"]})
+    assert plan.status_code == 201, plan.text
+    url = f"/plans/{plan.json()['id']}/events"
+    for event in ({"kind": "late", "task": "ride", "action": "pickup", "minutes": 10},
+                  {"kind": "started", "task": "ride", "action": "pickup", "at": "08:00"},
+                  {"kind": "cancelled", "task": "ride"},
+                  {"kind": "new_request", "trip": {"id": "ride-2", "pickup": "stop",
+                                                   "dropoff": "clinic"}}):
+        answer = coordinator.post(url, json={"now": "08:00", "events": [event],
+                                             "max_solutions": 5})
+        assert answer.status_code in (202, 422), (event, answer.status_code, answer.text)
+        if answer.status_code == 202:
+            coordinator.delete(answer.headers["Location"])
+        else:
+            assert answer.headers["content-type"].startswith("application/problem+json")
