@@ -7,6 +7,7 @@ and the value, in place of the 500 they made further in."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -38,15 +39,22 @@ def check_json(data: bytes) -> None:
 
 
 def _walk(value: Any, path: str) -> None:
-    if isinstance(value, str):
-        _check_text(value, path)
-    elif isinstance(value, dict):
+    for where, text in _parts(value, path):
+        if isinstance(text, str):
+            _check_text(text, where)
+
+
+def _parts(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every value of a parsed JSON document with its path, and each object key with the
+    path of its object."""
+    yield path, value
+    if isinstance(value, dict):
         for key, item in value.items():
-            _check_text(key, path)
-            _walk(item, f"{path}.{key}")
+            yield path, key
+            yield from _parts(item, f"{path}.{key}")
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _walk(item, f"{path}[{i}]")
+            yield from _parts(item, f"{path}[{i}]")
 
 
 def _check_text(text: str, path: str) -> None:
@@ -69,22 +77,8 @@ def _path_of_constant(data: bytes, name: str) -> str:
     """The JSON path of the first NaN/Infinity: the body parsed again with the constant
     as a marker string, then searched."""
     marker = f"\0odd-{name}\0"
-    found: list[str] = []
-
-    def find(value: Any, path: str) -> None:
-        if found:
-            return
-        if value == marker:
-            found.append(path)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                find(item, f"{path}.{key}")
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                find(item, f"{path}[{i}]")
-
-    find(json.loads(data, parse_constant=lambda n: marker if n == name else 0.0), "body")
-    return found[0] if found else "body"
+    parsed = json.loads(data, parse_constant=lambda n: marker if n == name else 0.0)
+    return next((where for where, value in _parts(parsed, "body") if value == marker), "body")
 
 
 class RefuseOddJson:
