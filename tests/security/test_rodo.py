@@ -119,7 +119,9 @@ def _routes(person: Person, plan_id: str, job_id: str, day: str) -> list[str]:
             f"/tasks?client={person.id}", f"/plans/{plan_id}", f"/plans/jobs/{job_id}",
             f"/days/{day}/workers/w-anna", f"/days/{day}/workers/w-anna/sheet?format=html",
             f"/days/{day}/workers/w-anna/calendar", f"/plans/{plan_id}/geojson",
-            f"/days/{day}/overview?format=html", "/clients?limit=500"]
+            f"/days/{day}/overview?format=html", "/clients?limit=500",
+            f"/plans/{plan_id}/days/{day}/view", f"/plans/{plan_id}/streets",
+            f"/reports/{day[:7]}"]
 
 
 def test_a_client_is_exported_then_erased_everywhere_but_the_statistics_stay(
@@ -155,6 +157,9 @@ def test_a_client_is_exported_then_erased_everywhere_but_the_statistics_stay(
         answer = coordinator.get(route)
         assert answer.status_code < 500, (route, answer.text)
         assert _found(answer.text, person) == [], route
+    replan = coordinator.post(f"/plans/{plan_id}/events", json={"now": "08:00", "events": [
+        {"kind": "worker_unavailable", "worker": "w-anna", "from": "09:00"}]})
+    assert replan.status_code < 500 and _found(replan.text, person) == [], replan.text
     record = coordinator.get(f"/clients/{person.id}").json()
     assert (record["name"], record["address"], record["phone"], record["lat"]) == (
         ERASED, "", "", None)
