@@ -61,6 +61,9 @@ def test_an_account_for_a_worker_not_stored_is_refused(
     assert _log_in(server, name).status_code == 401
     real = _account(coordinator, "worker", "w-piotr")  # a stored worker: fine
     assert _me(server, _token(server, real)) == 200
+    etag = coordinator.get("/workers/w-piotr").headers["ETag"]
+    gone = coordinator.delete("/workers/w-piotr", headers={"If-Match": etag})
+    assert gone.status_code == 409 and "accounts" in gone.text  # accounts name it
 
 
 def test_a_disabled_account_is_refused_with_its_tokens_and_keys_until_enabled(
