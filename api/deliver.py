@@ -118,16 +118,18 @@ class Rebuilt:
                           warning=self.warning)
 
 
-_REBUILT: dict[str, Rebuilt] = {}  # plan version id -> read back (versions never change)
+# (plan version id, redactions) -> read back: a version changes only when a client's
+# data is erased from it, which counts its `redactions`
+_REBUILT: dict[tuple[str, int], Rebuilt] = {}
 _REBUILT_KEPT = 32  # a subscribed calendar reads up to 22 days' plans
 
 
 def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict[str, Any],
-            *, graph: str | None) -> Rebuilt:
+            *, graph: str | None, redactions: int = 0) -> Rebuilt:
     """A published plan version with its job's scenario snapshot, read back once per
     process (the road network and matrices take seconds) on the server's road network,
     which must be the one the plan records (`api.service.NetworkMismatch`)."""
-    found = _REBUILT.get(plan_id)
+    found = _REBUILT.get((plan_id, redactions))
     if found is None:
         scenario = parse_scenario(scenario_document, source=f"plans/{plan_id} scenario")
         network = plan_document.get("network")
@@ -140,5 +142,5 @@ def rebuilt(plan_id: str, scenario_document: dict[str, Any], plan_document: dict
         found = Rebuilt(scenario, problem, plan, prepared.matrices, prepared.network.warning)
         if len(_REBUILT) >= _REBUILT_KEPT:
             _REBUILT.clear()
-        _REBUILT[plan_id] = found
+        _REBUILT[(plan_id, redactions)] = found
     return found

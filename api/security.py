@@ -1,8 +1,11 @@
-"""Passwords (argon2 through pwdlib), log-in tokens (JWT through PyJWT), API keys.
+"""Passwords (argon2 through pwdlib), log-in tokens (JWT through PyJWT), API keys and
+calendar links.
 
-The one adapter for both libraries. Tokens carry the user name and role and expire
-after `TRASA_TOKEN_MINUTES`; the signing key is `TRASA_SECRET_KEY` or a random key
-kept in the data folder, so tokens survive a restart of the server."""
+The one adapter for both libraries. Tokens carry the user name, role and the account's
+token version (one more ends all its tokens) and expire after `TRASA_TOKEN_MINUTES`;
+the signing key is `TRASA_SECRET_KEY` or a random key kept in the data folder, so
+tokens survive a restart of the server. API keys and calendar links are random secrets
+of which only a digest is stored; a new secret key does not end them (revoke them)."""
 
 from __future__ import annotations
 
@@ -57,65 +60,57 @@ def secret_key(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def issue_token(settings: Settings, username: str, role: str) -> str:
+def issue_token(settings: Settings, username: str, role: str, version: int) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": username, "role": role, "iat": now,
+    claims = {"sub": username, "role": role, "ver": version, "iat": now,
               "exp": now + timedelta(minutes=settings.token_minutes)}
     return jwt.encode(claims, secret_key(settings), algorithm=ALGORITHM)
 
 
-def read_token(settings: Settings, token: str) -> str:
-    """The user name in a valid, unexpired token."""
+def read_token(settings: Settings, token: str) -> tuple[str, int]:
+    """The user name and token version in a valid, unexpired token."""
     try:
         claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM],
-                            options={"require": ["exp", "sub"]})  # a calendar link: no
+                            options={"require": ["exp", "sub", "ver"]})
     except jwt.ExpiredSignatureError:
         raise BadToken("the log-in token has expired; log in again") from None
     except jwt.InvalidTokenError:
         raise BadToken("the log-in token is not valid") from None
-    return str(claims["sub"])
+    version = claims["ver"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise BadToken("the log-in token is not valid")
+    return str(claims["sub"]), version
 
 
 API_KEY_PREFIX = "trasa"
+CALENDAR_PREFIX = "cal"
+
+
+def new_secret(prefix: str = API_KEY_PREFIX) -> tuple[str, str]:
+    """A new secret's public id and the whole secret (`<prefix>_<id>_<random>`), shown
+    once: an API key (`trasa_…`) or a calendar link's token (`cal_…`)."""
+    key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
+    return key_id, f"{prefix}_{key_id}_{secret}"
 
 
 def new_api_key() -> tuple[str, str]:
-    """A new key's public id and the whole key (`trasa_<id>_<secret>`), shown once."""
-    key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
-    return key_id, f"{API_KEY_PREFIX}_{key_id}_{secret}"
+    return new_secret(API_KEY_PREFIX)
 
 
 def api_key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def split_api_key(key: str) -> str | None:
-    """The public id of a well-formed key, else None."""
-    prefix, _, rest = key.partition("_")
+def split_secret(key: str, prefix: str = API_KEY_PREFIX) -> str | None:
+    """The public id of a well-formed secret of `prefix`, else None."""
+    head, _, rest = key.partition("_")
     key_id, _, secret = rest.partition("_")
-    return key_id if prefix == API_KEY_PREFIX and key_id and secret else None
+    return key_id if head == prefix and key_id and secret else None
+
+
+def split_api_key(key: str) -> str | None:
+    return split_secret(key, API_KEY_PREFIX)
 
 
 def api_key_matches(key: str, digest: str) -> bool:
     return hmac.compare_digest(api_key_digest(key), digest)
-
-
-CALENDAR_SCOPE = "calendar"
-
-
-def calendar_token(settings: Settings, worker_id: str) -> str:
-    """A token that lets a calendar app read one worker's published days, and nothing
-    else (it never expires; a new `TRASA_SECRET_KEY` revokes every link)."""
-    return jwt.encode({"sub": worker_id, "scope": CALENDAR_SCOPE}, secret_key(settings),
-                      algorithm=ALGORITHM)
-
-
-def read_calendar_token(settings: Settings, token: str) -> str:
-    """The worker id of a valid calendar token."""
-    try:
-        claims = jwt.decode(token, secret_key(settings), algorithms=[ALGORITHM])
-    except jwt.InvalidTokenError:
-        raise BadToken("the calendar link is not valid") from None
-    if claims.get("scope") != CALENDAR_SCOPE:
-        raise BadToken("this is not a calendar link")
-    return str(claims["sub"])

@@ -31,6 +31,8 @@
 - `TRASA_LOGIN_FAILURES_PER_ACCOUNT`, `TRASA_LOGIN_FAILURES_PER_ADDRESS`,
   `TRASA_LOGIN_WINDOW_S`: failed log-ins one user name, and one client address, may
   have within the window before log-ins there answer 429; default 5 and 20 in 900 s.
+- `TRASA_CALENDAR_LINK_DAYS`: how long a new calendar link lasts when its maker names
+  no other length; default 90.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(default=5, ge=1)
     login_failures_per_address: int = Field(default=20, ge=1)
     login_window_s: int = Field(default=900, ge=1)
+    calendar_link_days: int = Field(default=90, ge=1, le=3650)
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

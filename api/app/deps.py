@@ -61,24 +61,38 @@ SessionDep = Annotated[Session, Depends(get_session)]
 def current_user(session: SessionDep, settings: Annotated[Settings, Depends(get_settings)],
                  token: Annotated[str | None, Depends(bearer)],
                  key: Annotated[str | None, Depends(api_key)]) -> tables.User:
+    """The account of the request's token or API key: 401 when there is none, when the
+    token is not valid, expired or of an older token version (revoked), and when the
+    account is disabled or deleted."""
     challenge = {"WWW-Authenticate": "Bearer"}
     if token is None and key is not None:
         by_key = api_keys.user_of(session, key)
         if by_key is None:
             raise ApiError(401, "X-API-Key: the key is not valid (unknown, revoked or "
                                 "mistyped)", headers=challenge)
-        return by_key
+        return _usable(by_key, challenge)
     if token is None:
         raise ApiError(401, "log in first: POST /auth/token, then send "
                             "'Authorization: Bearer <token>' (or an integration's "
                             "'X-API-Key')", headers=challenge)
     try:
-        username = read_token(settings, token)
+        username, version = read_token(settings, token)
     except BadToken as exc:
         raise ApiError(401, str(exc), headers=challenge) from None
     user = session.get(tables.User, username)
     if user is None:
         raise ApiError(401, "the account of this token no longer exists", headers=challenge)
+    if version != user.token_version:
+        raise ApiError(401, "the log-in token was revoked (a password change, or all of "
+                            "the account's tokens ended); log in again", headers=challenge)
+    return _usable(user, challenge)
+
+
+def _usable(user: tables.User, challenge: dict[str, str]) -> tables.User:
+    if user.deleted_at is not None:
+        raise ApiError(401, "the account was deleted", headers=challenge)
+    if user.disabled:
+        raise ApiError(401, "the account is disabled; ask a coordinator", headers=challenge)
     return user
 
 

@@ -13,6 +13,8 @@ from api.app import errors
 from api.app.json_body import RefuseOddJson
 from api.app.routers import (
     auth,
+    calendar_links,
+    client_rights,
     csv_io,
     events,
     jobs,
@@ -21,6 +23,7 @@ from api.app.routers import (
     reports,
     sheets,
     sweeps,
+    users,
 )
 from api.jobs import JobRunner
 from api.login_throttle import LoginThrottle
@@ -61,6 +64,9 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.add_middleware(RefuseOddJson)
     app.include_router(auth.router)
+    app.include_router(users.router)
+    app.include_router(calendar_links.router)
+    app.include_router(client_rights.router)
     for kind in KINDS.values():
         app.include_router(records.router_for(kind))
     app.include_router(jobs.router)

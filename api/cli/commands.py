@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             return _import(console, args)
         if args.command == "users":
-            return _add_user(console, args)
+            return _users(console, args)
+        if args.command == "links":
+            return _links(console, args)
+        if args.command == "clients":
+            return _clients(console, args)
         if args.command == "sheets":
             return _sheets(console, args)
         if args.command == "report":
@@ -147,15 +151,53 @@ def _parser() -> argparse.ArgumentParser:
                        "workers, tasks, trips) into the database `trasa serve` uses "
                        "(DATABASE_URL, else TRASA_DATA_DIR/trasa.db): all or nothing")
     importer.add_argument("scenario", type=Path)
-    users = sub.add_parser("users", help="accounts of the HTTP API")
+    users = sub.add_parser("users", help="accounts of the HTTP API (changes are audited)")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     add = users_sub.add_parser("add", help="add an account (e.g. the first coordinator)")
     add.add_argument("username")
     add.add_argument("--role", choices=ROLES, default="coordinator")
-    add.add_argument("--worker", default=None, help="the worker id of a worker's account")
-    add.add_argument("--password-env", default="TRASA_PASSWORD",
-                     help="environment variable holding the password (default "
-                          "TRASA_PASSWORD); asked for when it is not set")
+    add.add_argument("--worker", default=None, help="the worker id of a worker's account "
+                     "(a stored worker)")
+    users_sub.add_parser("list", help="the accounts, their roles and whether disabled")
+    for name, text in (("disable", "disable an account: its tokens and API keys stop "
+                                   "working"),
+                       ("enable", "enable a disabled account"),
+                       ("delete", "delete an account (the audit log keeps its entries; "
+                                  "the name is not reused)"),
+                       ("revoke-tokens", "end every log-in token of an account at once")):
+        users_sub.add_parser(name, help=text).add_argument("username")
+    reset = users_sub.add_parser("password", help="set an account's password (its tokens "
+                                                  "end)")
+    reset.add_argument("username")
+    for p in (add, reset):
+        p.add_argument("--password-env", default="TRASA_PASSWORD",
+                       help="environment variable holding the password (default "
+                            "TRASA_PASSWORD); asked for when it is not set")
+    links = sub.add_parser("links", help="calendar links: subscription URLs of workers' "
+                                         "calendars")
+    links_sub = links.add_subparsers(dest="links_command", required=True)
+    link_add = links_sub.add_parser("add", help="make a link for a stored worker (the URL "
+                                                "is shown once)")
+    link_add.add_argument("worker")
+    link_add.add_argument("--days", type=_positive(int), default=None,
+                          help="how long it lasts (default TRASA_CALENDAR_LINK_DAYS, 90)")
+    link_add.add_argument("--base-url", default="http://127.0.0.1:8000",
+                          help="the server's address as calendar apps reach it")
+    link_list = links_sub.add_parser("list", help="the links (never their secrets)")
+    link_list.add_argument("--worker", default=None)
+    links_sub.add_parser("revoke", help="revoke a link (its feed answers 401)"
+                         ).add_argument("link_id")
+    clients = sub.add_parser("clients", help="people's rights (RODO): export what is held "
+                                             "about a client, erase a client")
+    clients_sub = clients.add_subparsers(dest="clients_command", required=True)
+    export = clients_sub.add_parser("export", help="everything held about a client, as "
+                                                   "JSON (art. 15)")
+    export.add_argument("client_id")
+    export.add_argument("--out", type=Path, default=None, help="file to write (default: "
+                                                               "print)")
+    clients_sub.add_parser("erase", help="erase a client's personal data; statistics and "
+                                         "the audit log stay (art. 17)"
+                           ).add_argument("client_id")
     report = sub.add_parser("report", help="the CUS's monthly report (CSV, XLSX, PDF) from "
                                            "plan files")
     report.add_argument("plans", type=Path, nargs="+", help="plan.json files of the month")
@@ -444,17 +486,104 @@ def _import(console: Console, args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_user(console: Console, args: argparse.Namespace) -> int:
-    from api.store.database import migrate, session_scope
-    from api.store.users import Role, add_user
+def _actor() -> str:
+    """Who acts, for the audit log: the system user running the command."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
-    password = os.environ.get(args.password_env) or getpass.getpass(
+
+def _password(args: argparse.Namespace) -> str:
+    return os.environ.get(args.password_env) or getpass.getpass(
         f"password for {args.username}: ")
+
+
+def _users(console: Console, args: argparse.Namespace) -> int:
+    from api.store import users
+    from api.store.database import migrate, session_scope
+
+    url = get_settings().database()
+    migrate(url)
+    command, actor = args.users_command, _actor()
+    password = _password(args) if command in ("add", "password") else ""
+    with session_scope(url) as session:
+        if command == "add":
+            users.add_user(session, args.username, password, users.Role(args.role),
+                           args.worker, actor=actor)
+            console.print(f"account {args.username!r} ({args.role}) added")
+        elif command == "list":
+            for user in users.list_users(session):
+                state = " (disabled)" if user.disabled else ""
+                worker = f" worker {user.worker_id}" if user.worker_id else ""
+                print(f"{user.username}\t{user.role}{worker}{state}")
+        elif command in ("disable", "enable"):
+            users.set_disabled(session, args.username, command == "disable", actor=actor)
+            console.print(f"account {args.username!r} {command}d")
+        elif command == "delete":
+            users.delete_user(session, args.username, actor=actor)
+            console.print(f"account {args.username!r} deleted")
+        elif command == "revoke-tokens":
+            users.revoke_tokens(session, args.username, actor=actor)
+            console.print(f"every log-in token of {args.username!r} revoked")
+        else:
+            users.reset_password(session, args.username, password, actor=actor)
+            console.print(f"password of {args.username!r} set; its tokens revoked")
+    return 0
+
+
+def _links(console: Console, args: argparse.Namespace) -> int:
+    from urllib.parse import quote
+
+    from api.store import calendar_links
+    from api.store.database import migrate, session_scope
+
+    settings = get_settings()
+    url = settings.database()
+    migrate(url)
+    with session_scope(url) as session:
+        if args.links_command == "add":
+            row, token = calendar_links.add_link(session, args.worker, _actor(),
+                                                 args.days or settings.calendar_link_days)
+            base = args.base_url.rstrip("/")
+            console.print(f"calendar link {row.id} for {args.worker}, until "
+                          f"{row.expires_at:%Y-%m-%d %H:%M} UTC (shown once):")
+            print(f"{base}/calendars/{quote(args.worker, safe='')}.ics?token={token}")
+        elif args.links_command == "list":
+            for row in calendar_links.list_links(session, args.worker):
+                state = " revoked" if row.revoked_at is not None else ""
+                print(f"{row.id}\t{row.worker_id}\tby {row.created_by}\tuntil "
+                      f"{row.expires_at:%Y-%m-%d %H:%M}{state}")
+        else:
+            calendar_links.revoke(session, args.link_id, _actor())
+            console.print(f"calendar link {args.link_id} revoked")
+    return 0
+
+
+def _clients(console: Console, args: argparse.Namespace) -> int:
+    from api.store import client_rights
+    from api.store.database import migrate, session_scope
+
     url = get_settings().database()
     migrate(url)
     with session_scope(url) as session:
-        add_user(session, args.username, password, Role(args.role), args.worker)
-    console.print(f"account {args.username!r} ({args.role}) added")
+        if args.clients_command == "export":
+            held = client_rights.export_client(session, args.client_id, _actor())
+            text = json.dumps(held, ensure_ascii=False, indent=1) + "\n"
+            if args.out is None:
+                sys.stdout.write(text)
+            else:
+                try:
+                    args.out.write_text(text, encoding="utf-8")
+                except OSError as exc:
+                    raise UsageError(f"--out: cannot write {str(args.out)!r}: "
+                                     f"{exc.strerror or exc}") from None
+                console.print(f"everything held about {args.client_id} written to {args.out}")
+        else:
+            done = client_rights.erase_client(session, args.client_id, _actor())
+            console.print(f"client {args.client_id} erased: {done['tasks']} task(s), "
+                          f"{done['plans']} plan(s), {done['jobs']} job(s) cleaned; "
+                          "statistics and the audit log kept")
     return 0
 
 

@@ -15,7 +15,8 @@ from api.store.records import BadReference, RecordNotFound
 def add_key(session: Session, username: str, name: str, created_by: str
             ) -> tuple[tables.ApiKey, str]:
     """A new key acting as `username`, and the key itself (not stored anywhere)."""
-    if session.get(tables.User, username) is None:
+    user = session.get(tables.User, username)
+    if user is None or user.deleted_at is not None:
         raise BadReference("username", username, f"username: {username!r} is not an account")
     key_id, key = new_api_key()
     row = tables.ApiKey(id=key_id, username=username, name=name,

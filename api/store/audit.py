@@ -1,4 +1,5 @@
-"""The audit log: every read of personal data, who and when."""
+"""The audit log: every read of personal data, who and when; and every change to
+accounts, calendar links and people's data (export, erasure)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,21 @@ from sqlalchemy.orm import Session
 
 from api.store.tables import AuditEntry
 
+ACTION_LENGTH = 20  # the column's width
+
 
 def record_reads(session: Session, username: str, resources: Iterable[str]) -> None:
     rows = [{"username": username, "action": "read", "resource": r} for r in resources]
     if rows:  # one plain INSERT: these rows are never read back by the request
         session.execute(insert(AuditEntry), rows)
+
+
+def record(session: Session, username: str, action: str, resource: str) -> None:
+    """One change: `action` (e.g. "user disable", "client erase") on `resource`."""
+    if len(action) > ACTION_LENGTH:
+        raise ValueError(f"action: {action!r} is longer than {ACTION_LENGTH} characters")
+    session.execute(insert(AuditEntry), [{"username": username, "action": action,
+                                          "resource": resource}])
 
 
 def entries(session: Session, *, username: str | None, resource: str | None,
@@ -31,3 +42,9 @@ def entries(session: Session, *, username: str | None, resource: str | None,
     rows = session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
                            ).all()
     return rows, total
+
+
+def about(session: Session, resource: str) -> Sequence[AuditEntry]:
+    """Every entry on `resource`, oldest first (a person's export)."""
+    return session.scalars(select(AuditEntry).where(AuditEntry.resource == resource)
+                           .order_by(AuditEntry.id)).all()

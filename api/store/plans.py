@@ -1,7 +1,8 @@
 """Plan versions: a draft from a job's checked plan, published (immutable), superseded.
 
 Publishing a plan supersedes every published plan whose days overlap it, so each day
-has at most one published plan: the one workers read."""
+has at most one published plan: the one workers read. The one change a kept plan sees
+is the erasure of a client's personal data (`redactions` counts them)."""
 
 from __future__ import annotations
 
@@ -90,19 +91,31 @@ def published_on(session: Session, day: date) -> str | None:
         PlanVersion.last_day >= day))
 
 
-_DOCUMENTS: dict[str, dict[str, Any]] = {}  # plan id -> document (documents never change)
+_DOCUMENTS: dict[tuple[str, int], dict[str, Any]] = {}  # (plan id, redactions) -> document
 _DOCUMENTS_KEPT = 32
 
 
+def redactions_of(session: Session, plan_id: str) -> int:
+    """How many times a client's data was erased from the plan: a plan's document changes
+    only then, so (id, redactions) names one document (one small query, not the JSON)."""
+    redactions = session.scalar(select(PlanVersion.redactions).where(PlanVersion.id == plan_id))
+    if redactions is None:
+        raise RecordNotFound(f"plans/{plan_id}: no such plan")
+    return redactions
+
+
 def document_of(session: Session, plan_id: str) -> dict[str, Any]:
-    """A plan's document, read from the database once per process: documents never change
-    (a new plan is a new version), and every worker of the day reads the same one."""
-    document = _DOCUMENTS.get(plan_id)
+    """A plan's document, read from the database once per process and erasure: documents
+    change only when a client's data is erased (`redactions`, which this process may not
+    have done: the command line erases too), and every worker of the day reads the same
+    one."""
+    key = (plan_id, redactions_of(session, plan_id))
+    document = _DOCUMENTS.get(key)
     if document is None:
         document = get_plan(session, plan_id).document
         if len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
             _DOCUMENTS.clear()
-        _DOCUMENTS[plan_id] = document
+        _DOCUMENTS[key] = document
     return document
 
 

@@ -47,7 +47,7 @@ class RecordInUse(RecordError):
 
 
 class BadReference(RecordError):
-    def __init__(self, field_name: str, value: str, message: str) -> None:
+    def __init__(self, field_name: str, value: object, message: str) -> None:
         super().__init__(message)
         self.field, self.value = field_name, value
 
@@ -100,6 +100,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 DEPENDENTS: dict[str, list[tuple[str, Any, Callable[[str], Any]]]] = {
     "providers": [("workers", tables.Worker, lambda i: tables.Worker.provider_id == i)],
     "clients": [("tasks or trips", tables.Task, lambda i: tables.Task.client_id == i)],
+    "workers": [("accounts", tables.User, lambda i: tables.User.worker_id == i)],
 }
 
 

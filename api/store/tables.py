@@ -12,7 +12,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 ID_LENGTH = 100
@@ -67,11 +79,19 @@ class Task(_Record, Base):
 
 
 class User(Base):
+    """An account. `token_version` is in every log-in token it is given: one more ends
+    all its tokens at once. A disabled account logs in with nothing (tokens, API keys);
+    a deleted one stays as a row without a password (`deleted_at`), so that its name,
+    which its jobs and audit entries keep, is never given to someone else."""
+
     __tablename__ = "users"
     username: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(20))
     worker_id: Mapped[str | None] = mapped_column(String(ID_LENGTH))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ApiKey(Base):
@@ -89,6 +109,22 @@ class ApiKey(Base):
     created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
                                                  server_default=func.now())
+
+
+class CalendarLink(Base):
+    """A calendar app's subscription to one worker's published days: the URL carries
+    `cal_<id>_<secret>`; only a SHA-256 digest of it is kept (as for API keys). It ends
+    at `expires_at`, or when revoked (`revoked_at`; the row stays, for the record)."""
+
+    __tablename__ = "calendar_links"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the public part
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    worker_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Job(Base):
@@ -131,10 +167,14 @@ class PlanVersion(Base):
     published_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     superseded_by: Mapped[str | None] = mapped_column(String(36))
+    # how many times a client's personal data was erased from `document` (and its job):
+    # the one change a kept version ever sees; the servers' caches of plans key on it
+    redactions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):
-    """A read of personal data: who, what, when (coordinators can query it)."""
+    """A read of personal data, or a change to accounts, links or people's data: who,
+    what, when (coordinators can query it)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.api.live.conftest import Server, start_server
+from tests.api.live.conftest import Server, add_worker_accounts, start_server
 from tests.web.browser import DESKTOP, NoChromium, launch
 from tests.web.chelm_day import load_day
 
@@ -22,9 +22,10 @@ expect.set_options(timeout=30_000)  # a job's first solve loads the road network
 def web_server(tmp_path_factory: pytest.TempPathFactory, chelm_graph: Path
                ) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("web-server")
-    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, chelm_graph)
+    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, chelm_graph, workers=False)
     with closing(srv.client("coordinator")) as api:
         load_day(api, days=("2026-11-24", "2026-11-25"))
+    add_worker_accounts(srv)  # the day's w-anna and w-piotr are stored now
     yield srv
     srv.stop()
 

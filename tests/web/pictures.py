@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
-from tests.api.live.conftest import PASSWORD, start_server
+from tests.api.live.conftest import PASSWORD, add_worker_accounts, start_server
 from tests.conftest import _shared_file
 from tests.web.browser import DESKTOP, PHONE, launch, log_in
 from tests.web.chelm_day import DAY, load_day
@@ -70,10 +70,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         server = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp,
-                              _shared_file("osm/Chelm_map.graphml"))
+                              _shared_file("osm/Chelm_map.graphml"), workers=False)
         try:
             with closing(server.client("coordinator")) as api:
                 load_day(api)
+            add_worker_accounts(server)
+            with closing(server.client("coordinator")) as api:
                 published = plan_and_publish(api, DAY, max_solutions=SOLUTIONS)
                 replanned = replan(api, published, {"now": "10:00", "events": [
                     {"kind": "worker_unavailable", "worker": "w-anna", "from": "10:00"}]})

@@ -32,7 +32,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, starachowice_grid: Path
     """The demo weekday's records on a server whose jobs get a solution budget (the
     `page` fixture of tests/web/conftest.py opens its tabs on this one)."""
     tmp = tmp_path_factory.mktemp("page-parity")
-    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, starachowice_grid,
+    srv = start_server(f"sqlite:///{tmp / 'trasa.db'}", tmp, starachowice_grid, workers=False,
                        TRASA_JOB_MAX_SOLUTIONS=str(BUDGET))
     try:
         with closing(srv.client("coordinator")) as api:

@@ -1,6 +1,8 @@
-"""Log-in (OAuth2 password flow): a user name and password in, a bearer token out.
-API keys for integrations: a coordinator makes one for an account (shown once), lists
-and revokes them; a request sends it as `X-API-Key` and acts as that account."""
+"""Log-in (OAuth2 password flow): a user name and password in, a bearer token out; a
+user changes their own password (`POST /auth/password`, the old one required: their
+other tokens end). API keys for integrations: a coordinator makes one for an account
+(shown once), lists and revokes them; a request sends it as `X-API-Key` and acts as
+that account."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 from typing import Annotated
@@ -17,7 +19,7 @@ from api.security import issue_token
 from api.settings import Settings
 from api.store import api_keys
 from api.store.tables import ApiKey, User
-from api.store.users import Role, authenticate
+from api.store.users import MAX_PASSWORD, Role, authenticate, change_password
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 coordinators = Depends(require(Role.COORDINATOR))
@@ -53,13 +55,38 @@ def log_in(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: Sessi
         raise ApiError(401, "wrong user name or password",
                        headers={"WWW-Authenticate": "Bearer"})
     throttle.succeeded(form.username)
-    return Token(access_token=issue_token(settings, user.username, user.role), role=user.role)
+    if user.disabled:  # the password was right: saying so tells nothing to a guesser
+        raise ApiError(401, "the account is disabled; ask a coordinator",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return _token(settings, user)
+
+
+def _token(settings: Settings, user: User) -> Token:
+    return Token(access_token=issue_token(settings, user.username, user.role,
+                                          user.token_version), role=user.role)
 
 
 @router.get("/me", response_model=Me, responses=responses(401),
             summary="Who is logged in", operation_id="who_am_i")
 def me(user: UserDep) -> Me:
     return Me(username=user.username, role=user.role, worker_id=user.worker_id)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: str = Field(max_length=MAX_PASSWORD,
+                              description="at least 8 characters")
+
+
+@router.post("/password", response_model=Token, responses=responses(401, 422, body=True),
+             summary="Change your own password (your other tokens end)",
+             operation_id="change_password")
+def password(body: PasswordChange, session: SessionDep, user: UserDep,
+             settings: Annotated[Settings, Depends(get_settings)]) -> Token:
+    """The answer is a new token: every token given before, this one's too, ends."""
+    change_password(session, user, body.old_password, body.new_password)
+    session.commit()
+    return _token(settings, user)
 
 
 class KeyIn(BaseModel):

@@ -5,9 +5,11 @@ snapshot of the job that made it (so what a worker gets is what was published).
 - `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html|csv`: the worker's route
   sheet (the worker themself or a coordinator; the clients' reads are audited).
 - `GET /days/{day}/workers/{worker_id}/calendar`: that day as iCalendar.
-- `GET /workers/{worker_id}/calendar-link`: a subscription URL for a phone's calendar
-  app, which cannot log in: `GET /calendars/{worker_id}.ics?token=…` gives the worker's
-  published days from a week ago to two weeks ahead, the token standing for the log-in.
+- `GET /workers/{worker_id}/calendar-link`: a new subscription URL for a phone's
+  calendar app, which cannot log in (a stored calendar link, as `POST /calendar-links`
+  makes): `GET /calendars/{worker_id}.ics?token=…` gives the worker's published days
+  from a week ago to two weeks ahead, the token standing for the log-in until the link
+  expires or is revoked (api/app/routers/calendar_links.py).
 - `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names).
 - `GET /days/{day}/overview?format=pdf|html`: the coordinator's day at a glance.
 """
@@ -20,10 +22,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.routers.calendar_links import LinkCreated, mint
 from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
@@ -34,11 +36,10 @@ from api.formats.route_sheet import RouteSheet
 from api.formats.scenario import ScenarioError
 from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
-from api.security import BadToken, calendar_token, read_calendar_token
 from api.settings import Settings
-from api.store import audit
+from api.store import audit, calendar_links
 from api.store import plans as store
-from api.store.tables import Job, User
+from api.store.tables import Job, User, Worker
 from api.store.users import Role
 from geo.graph import GraphLoadError
 from optimiser.calendar import DEFAULT_TIMEZONE
@@ -52,11 +53,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 PDF, HTML, ICS = "application/pdf", "text/html; charset=utf-8", "text/calendar; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
 SUBSCRIPTION_DAYS = (-7, 14)  # the days a subscribed calendar shows, around today
-
-
-class CalendarLink(BaseModel):
-    url: str
-    worker_id: str
 
 
 def _content(*types: str) -> dict[int | str, dict[str, Any]]:
@@ -79,7 +75,7 @@ def read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
         raise ApiError(409, f"plans/{plan_id}: its job (and scenario) is gone")
     try:
         found = rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
-                        graph=settings.graph)
+                        graph=settings.graph, redactions=plan.redactions)
         found.sheets  # noqa: B018 (checks the plan once: nothing unchecked leaves)
         return found
     except (UncheckedPlan, PlanDocumentError, ScenarioError, GraphLoadError) as exc:
@@ -146,17 +142,17 @@ def day_calendar(day: date, worker_id: str, session: SessionDep, settings: Setti
                     media_type=ICS)
 
 
-@router.get("/workers/{worker_id}/calendar-link", response_model=CalendarLink,
-            dependencies=[people], responses=responses(401, 403, 422),
-            summary="The calendar subscription URL of a worker",
+@router.get("/workers/{worker_id}/calendar-link", response_model=LinkCreated,
+            dependencies=[people], responses=responses(401, 403, 404, 422),
+            summary="A new calendar subscription URL of a worker (a stored link)",
             operation_id="read_calendar_link")
-def calendar_link(worker_id: str, request: Request, settings: SettingsDep,
-                  user: Annotated[User, people]) -> CalendarLink:
+def calendar_link(worker_id: str, request: Request, session: SessionDep,
+                  settings: SettingsDep, user: Annotated[User, people]) -> LinkCreated:
     if user.role == Role.WORKER and user.worker_id != worker_id:
         raise ApiError(403, f"workers/{worker_id}: a worker reads only their own calendar")
-    url = request.url_for("subscribed_calendar", worker_id=f"{worker_id}.ics")
-    return CalendarLink(url=f"{url}?token={calendar_token(settings, worker_id)}",
-                        worker_id=worker_id)
+    if session.get(Worker, worker_id) is None:
+        raise ApiError(404, f"workers/{worker_id}: no such worker")
+    return mint(session, request, settings, user, worker_id, None)
 
 
 @router.get("/calendars/{worker_id}", name="subscribed_calendar", response_class=Response,
@@ -167,9 +163,8 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
                         token: Annotated[str, Query(max_length=500)]) -> Response:
     worker_id = worker_id.removesuffix(".ics")
     try:
-        if read_calendar_token(settings, token) != worker_id:
-            raise BadToken("the token is for another worker's calendar")
-    except BadToken as exc:
+        calendar_links.check(session, token, worker_id)
+    except calendar_links.BadLink as exc:
         raise ApiError(401, f"token: {exc}") from None
     timezone = DEFAULT_TIMEZONE
     today = datetime.now(ZoneInfo(timezone)).date()

@@ -24,9 +24,13 @@ import httpx
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from api.formats.resources import ProviderResource, WorkerResource
+from api.store import records, tables
 from api.store.database import migrate, session_scope
 from api.store.users import Role, add_user
+from tests.api.live import records_data
 
 POSTGRES_URL = os.environ.get("TRASA_TEST_POSTGRES_URL",
                               "postgresql+psycopg://trasa:trasa@127.0.0.1:5432/postgres")
@@ -34,6 +38,7 @@ PASSWORD = "correct horse battery"
 USERS = {"coordinator": (Role.COORDINATOR, None), "planner": (Role.PLANNER, None),
          "worker": (Role.WORKER, "w-anna"), "other-worker": (Role.WORKER, "w-piotr")}
 STARTUP_S = 60
+WORKERS_PROVIDER = "cus-anna"  # the provider of the worker accounts' workers
 
 
 @dataclass
@@ -123,12 +128,21 @@ def _database_url(engine: str, tmp: Path, request: pytest.FixtureRequest) -> str
     return str(request.getfixturevalue("postgres_database"))
 
 
-def start_server(database_url: str, tmp: Path, graph: Path, **settings: str) -> Server:
-    """A server on a migrated database with one account per role (password PASSWORD)."""
+def start_server(database_url: str, tmp: Path, graph: Path, *, workers: bool = True,
+                 **settings: str) -> Server:
+    """A server on a migrated database with one account per role (password PASSWORD).
+
+    A worker's account names a stored worker, so with `workers` the workers of the
+    accounts (`w-anna`, `w-piotr`: `records_data.worker` of provider `cus-anna`) are
+    stored first. Without, only the coordinator's and planner's accounts are made: load
+    records that have those workers, then call `add_worker_accounts`."""
     migrate(database_url)
     with session_scope(database_url) as session:
-        for name, (role, worker) in USERS.items():
-            add_user(session, name, PASSWORD, role, worker)
+        if workers:
+            _store_workers(session)
+        for name, (role, worker_id) in USERS.items():
+            if worker_id is None or workers:
+                add_user(session, name, PASSWORD, role, worker_id)
     env = {**os.environ, "DATABASE_URL": database_url, "TRASA_DATA_DIR": str(tmp),
            "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex, "TRASA_GRAPH": str(graph),
            "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
@@ -136,6 +150,24 @@ def start_server(database_url: str, tmp: Path, graph: Path, **settings: str) -> 
     srv = Server("", database_url, tmp, env)
     srv.start()
     return srv
+
+
+def _store_workers(session: Session) -> None:
+    records.create_record(session, records.KINDS["providers"],
+                          ProviderResource.model_validate(records_data.provider(WORKERS_PROVIDER)))
+    for _, worker_id in USERS.values():
+        if worker_id is not None:
+            records.create_record(session, records.KINDS["workers"], WorkerResource.model_validate(
+                records_data.worker(worker_id, provider_id=WORKERS_PROVIDER)))
+
+
+def add_worker_accounts(server: Server) -> None:
+    """The worker accounts of USERS, once their workers are stored (a server started
+    with `workers=False`)."""
+    with session_scope(server.database_url) as session:
+        for name, (role, worker_id) in USERS.items():
+            if worker_id is not None and session.get(tables.User, name) is None:
+                add_user(session, name, PASSWORD, role, worker_id)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -37,7 +37,7 @@ def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     with contextlib.ExitStack() as stack:
         url = (f"sqlite:///{tmp / 'trasa.db'}" if request.param == "sqlite"
                else stack.enter_context(fresh_postgres()))
-        server = start_server(url, tmp, starachowice_grid)
+        server = start_server(url, tmp, starachowice_grid, workers=False)
         stack.callback(server.stop)
         api = server.client("coordinator")
         stack.callback(api.close)
