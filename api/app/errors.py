@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
@@ -119,6 +120,14 @@ def install(app: FastAPI) -> None:
                 k: _jsonable(v) for k, v in r.value.items()} if isinstance(r.value, dict)
                 else _jsonable(r.value))
             for r in exc.refusals])
+
+    @app.exception_handler(IntegrityError)
+    async def _clash(_request: Request, exc: IntegrityError) -> JSONResponse:
+        # A write that another request's write, made at the same moment, made impossible
+        # (the database's keys decided): a conflict to read again, never a 500.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "a key clash"
+        return problem(409, f"changed by another request at the same time ({reason}); "
+                            "read again and retry")
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:
