@@ -48,7 +48,8 @@ class Problem(BaseModel):
 
 
 TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
-          409: "Conflict", 412: "Changed by someone else", 422: "Invalid input",
+          409: "Conflict", 412: "Changed by someone else", 413: "Too large",
+          422: "Invalid input",
           428: "Version needed", 429: "Too many requests", 503: "Not available now"}
 
 
