@@ -81,7 +81,7 @@ def publish(session: Session, plan: PlanVersion, username: str, *, force: bool =
             "publish with force=true to supersede it (or plan again)")
     for old in older:
         old.status, old.superseded_by = PlanStatus.SUPERSEDED.value, plan.id
-    session.flush()  # the old ones leave before the new one comes
+    session.flush()  # the old ones leave first: PostgreSQL checks each row (migration 0006)
     plan.status, plan.published_by = PlanStatus.PUBLISHED.value, username
     plan.published_at = datetime.now(UTC)
     session.flush()
