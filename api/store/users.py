@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.security import dummy_password_hash, hash_password, verify_password
@@ -34,7 +35,10 @@ def add_user(session: Session, username: str, password: str, role: Role,
     user = tables.User(username=username, password_hash=hash_password(password),
                        role=role.value, worker_id=worker_id)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # made by someone else between the check and the write
+        raise UserError(f"username: {username!r} already exists") from None
     return user
 
 
