@@ -72,9 +72,10 @@ class ApiError(Exception):
 
 def responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses a route can answer; a route that reads a
-    body also answers 400 to one that is not JSON."""
+    body also answers 400 to one that is not JSON and 413 to one over the byte cap."""
     return {s: {"model": Problem, "description": TITLES.get(s, "Error"),
-                "content": {PROBLEM_JSON: {}}} for s in (*((400,) if body else ()), *statuses)}
+                "content": {PROBLEM_JSON: {}}}
+            for s in (*((400, 413) if body else ()), *statuses)}
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
