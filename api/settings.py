@@ -33,6 +33,16 @@
   have within the window before log-ins there answer 429; default 5 and 20 in 900 s.
 - `TRASA_CALENDAR_LINK_DAYS`: how long a new calendar link lasts when its maker names
   no other length; default 90.
+- `TRASA_MAX_BODY_BYTES`: the largest request body the server reads (413 above it,
+  refused before it is read); default 1048576 (1 MiB: six times a week's scenario of
+  the Starachowice CUS, 170 kB).
+- `TRASA_MAX_TASKS`: the most tasks and trips one planning job, sweep or re-planning
+  may plan (a series counts each session; 422 above it, before any solve); default
+  1500 (five times the Starachowice week's 304). The command line has no such cap.
+- `TRASA_MAX_IMPORT_ROWS`: the most rows one CSV import may hold (422 above it);
+  default 2000.
+- `TRASA_MAX_EVENTS`: the most events one re-planning may carry (422 above it); default
+  200 (the events format itself allows 1000).
 """
 
 from __future__ import annotations
@@ -70,6 +80,10 @@ class Settings(BaseSettings):
     login_failures_per_address: int = Field(default=20, ge=1)
     login_window_s: int = Field(default=900, ge=1)
     calendar_link_days: int = Field(default=90, ge=1, le=3650)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_tasks: int = Field(default=1500, ge=1)
+    max_import_rows: int = Field(default=2000, ge=1)
+    max_events: int = Field(default=200, ge=1, le=1000)  # api.formats.events.MAX_EVENTS
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
@@ -47,7 +48,8 @@ class Problem(BaseModel):
 
 
 TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "Not found",
-          409: "Conflict", 412: "Changed by someone else", 422: "Invalid input",
+          409: "Conflict", 412: "Changed by someone else", 413: "Too large",
+          422: "Invalid input",
           428: "Version needed", 429: "Too many requests", 503: "Not available now"}
 
 
@@ -70,9 +72,10 @@ class ApiError(Exception):
 
 def responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses a route can answer; a route that reads a
-    body also answers 400 to one that is not JSON."""
+    body also answers 400 to one that is not JSON and 413 to one over the byte cap."""
     return {s: {"model": Problem, "description": TITLES.get(s, "Error"),
-                "content": {PROBLEM_JSON: {}}} for s in (*((400,) if body else ()), *statuses)}
+                "content": {PROBLEM_JSON: {}}}
+            for s in (*((400, 413) if body else ()), *statuses)}
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
@@ -119,6 +122,14 @@ def install(app: FastAPI) -> None:
                 k: _jsonable(v) for k, v in r.value.items()} if isinstance(r.value, dict)
                 else _jsonable(r.value))
             for r in exc.refusals])
+
+    @app.exception_handler(IntegrityError)
+    async def _clash(_request: Request, exc: IntegrityError) -> JSONResponse:
+        # A write that another request's write, made at the same moment, made impossible
+        # (the database's keys decided): a conflict to read again, never a 500.
+        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "a key clash"
+        return problem(409, f"changed by another request at the same time ({reason}); "
+                            "read again and retry")
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:

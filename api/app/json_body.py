@@ -97,7 +97,7 @@ class RefuseOddJson:
         while more:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                await self.app(scope, _replay([message], receive), send)
+                await self.app(scope, replay([message], receive), send)
                 return
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
@@ -109,11 +109,11 @@ class RefuseOddJson:
                 FieldError(field=exc.field, value=exc.value, message=exc.message)])
             await answer(scope, receive, send)
             return
-        await self.app(scope, _replay([{"type": "http.request", "body": body,
+        await self.app(scope, replay([{"type": "http.request", "body": body,
                                         "more_body": False}], receive), send)
 
 
-def _replay(messages: list[Message], then: Receive) -> Receive:
+def replay(messages: list[Message], then: Receive) -> Receive:
     """`messages` again, then what the client sends next (its disconnect)."""
     pending = list(messages)
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.app import errors
+from api.app.body_cap import CapBodies
 from api.app.json_body import RefuseOddJson
 from api.app.routers import (
     auth,
@@ -63,6 +64,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.login_throttle = LoginThrottle.from_settings(settings)
     errors.install(app)
     app.add_middleware(RefuseOddJson)
+    app.add_middleware(CapBodies, max_bytes=settings.max_body_bytes)  # outermost: first
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(calendar_links.router)

@@ -147,8 +147,15 @@ def _column_of(columns: list[Column], loc: tuple[int | str, ...]) -> str:
 
 
 
-def read_csv(kind: str, data: bytes) -> list[BaseModel]:
-    """Every row of `data` as a resource of `kind`, or CsvError listing every bad row."""
+class TooManyRows(ValueError):
+    def __init__(self, rows: int, cap: int) -> None:
+        super().__init__(f"{rows} rows is over the cap of {cap}")
+        self.rows, self.cap = rows, cap
+
+
+def read_csv(kind: str, data: bytes, *, max_rows: int | None = None) -> list[BaseModel]:
+    """Every row of `data` as a resource of `kind`, or CsvError listing every bad row;
+    more than `max_rows` rows raise `TooManyRows` before any row is checked."""
     schema, columns = COLUMNS[kind]
     by_name = {c.name: c for c in columns}
     try:
@@ -164,6 +171,8 @@ def read_csv(kind: str, data: bytes) -> list[BaseModel]:
     except csv.Error as exc:  # e.g. a carriage return inside an unquoted cell
         raise CsvError([CsvProblem(reader.line_num, "", "", f"not readable as CSV: {exc}")]
                        ) from None
+    if max_rows is not None and len(rows) > max_rows:
+        raise TooManyRows(len(rows), max_rows)
     problems = [CsvProblem(1, name, name, f"unknown column (known: {', '.join(by_name)})")
                 for name in header if name not in by_name]
     problems += [CsvProblem(1, "id", "", "the header has no id column")] if (

@@ -79,9 +79,12 @@ EventIn = Annotated[NewRequestIn | CancelledIn | WorkerUnavailableIn | VehicleUn
                     | StopReportIn | LateIn, Field(discriminator="kind")]
 
 
+MAX_EVENTS = 1000  # what the format allows; a server allows TRASA_MAX_EVENTS (default 200)
+
+
 class EventsIn(Strict):
     now: str = Field(description="HH:MM on the plan's first day, or ISO 8601 with offset")
-    events: list[EventIn] = Field(max_length=200)
+    events: list[EventIn] = Field(max_length=MAX_EVENTS)
     scenario: str | None = None  # the CLI: the scenario file, relative to the events file
     stability: int = Field(default=1, ge=0, le=100)
     tolerance_min: int = Field(default=15, ge=0, le=240)

@@ -1,8 +1,10 @@
 """Plan versions: a draft from a job's checked plan, published (immutable), superseded.
 
 Publishing a plan supersedes every published plan whose days overlap it, so each day
-has at most one published plan: the one workers read. The one change a kept plan sees
-is the erasure of a client's personal data (`redactions` counts them)."""
+has at most one published plan: the one workers read. Publishes take a lock, one at a
+time, so two drafts of one day published at once cannot both stay published. The one
+change a kept plan sees is the erasure of a client's personal data (`redactions`
+counts them)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from api.store.records import RecordError, RecordNotFound
@@ -29,6 +31,9 @@ class PlanConflict(RecordError):
     pass
 
 
+PUBLISH_LOCK = 0x7472617361  # "trasa": the PostgreSQL advisory lock key of publishing
+
+
 def plan_from_job(session: Session, job: Job, username: str) -> PlanVersion:
     """A draft of `job`'s plan; only a finished job's plan that passed the check."""
     if job.request.get("kind") not in (None, "replan"):
@@ -39,7 +44,7 @@ def plan_from_job(session: Session, job: Job, username: str) -> PlanVersion:
     if not job.plan["check"]["passed"]:
         raise PlanConflict(f"plans/jobs/{job.id}: its plan failed the independent check")
     first = date.fromisoformat(job.plan["date"])
-    plan = PlanVersion(id=str(uuid.uuid4()), first_day=first,
+    plan = PlanVersion(id=str(uuid.uuid4()), first_day=first, created_at=datetime.now(UTC),
                        last_day=first + timedelta(days=int(job.plan["days"]) - 1),
                        status=PlanStatus.DRAFT.value, job_id=job.id, document=job.plan,
                        created_by=username)
@@ -55,20 +60,65 @@ def get_plan(session: Session, plan_id: str) -> PlanVersion:
     return plan
 
 
-def publish(session: Session, plan: PlanVersion, username: str) -> list[str]:
-    """Publish `plan`; the ids of the plans it superseded."""
+def publish(session: Session, plan: PlanVersion, username: str, *, force: bool = False
+            ) -> list[str]:
+    """Publish `plan`; the ids of the plans it superseded.
+
+    Publishes are serialised (`_lock_publishing`), so at most one plan is published for
+    a day. A plan published for these days after this draft was made (another publish
+    won a race, or the draft is stale) is not superseded unknowingly: `PlanConflict`
+    names it, unless `force` (the coordinator has read it and means to replace it)."""
+    _lock_publishing(session, plan)
+    session.refresh(plan)  # as the last publish left it
     if plan.status != PlanStatus.DRAFT.value:
         raise PlanConflict(f"plans/{plan.id}: is {plan.status}; only a draft can be published")
-    older = session.scalars(select(PlanVersion).where(
-        PlanVersion.status == PlanStatus.PUBLISHED.value,
-        PlanVersion.first_day <= plan.last_day, PlanVersion.last_day >= plan.first_day)
-        .with_for_update()).all()
+    older = _published_over(session, plan)
+    since = _published_since(session, plan, [old.id for old in older])
+    newer = [old for old in older if old.id in since]
+    if newer and not force:
+        won = newer[0]
+        raise PlanConflict(
+            f"plans/{plan.id}: plan {won.id} was published for {won.first_day}.."
+            f"{won.last_day} by {won.published_by} after this draft was made; read it, then "
+            "publish with force=true to supersede it (or plan again)")
     for old in older:
         old.status, old.superseded_by = PlanStatus.SUPERSEDED.value, plan.id
+    session.flush()  # the old ones leave first: PostgreSQL checks each row (migration 0006)
     plan.status, plan.published_by = PlanStatus.PUBLISHED.value, username
     plan.published_at = datetime.now(UTC)
     session.flush()
     return [old.id for old in older]
+
+
+def _published_over(session: Session, plan: PlanVersion) -> Sequence[PlanVersion]:
+    """The published plans whose days overlap `plan`'s, read afresh."""
+    return session.scalars(select(PlanVersion).where(
+        PlanVersion.status == PlanStatus.PUBLISHED.value,
+        PlanVersion.first_day <= plan.last_day, PlanVersion.last_day >= plan.first_day,
+        PlanVersion.id != plan.id).order_by(PlanVersion.published_at.desc())
+        .execution_options(populate_existing=True).with_for_update()).all()
+
+
+def _published_since(session: Session, plan: PlanVersion, ids: list[str]) -> set[str]:
+    """Those of `ids` published after `plan` was made (compared in the database, where
+    both times are stored alike)."""
+    made = select(PlanVersion.created_at).where(PlanVersion.id == plan.id).scalar_subquery()
+    return set(session.scalars(select(PlanVersion.id).where(
+        PlanVersion.id.in_(ids), PlanVersion.published_at > made)))
+
+
+def _lock_publishing(session: Session, plan: PlanVersion) -> None:
+    """Take the publishing lock for the rest of the transaction: one publish at a time.
+
+    PostgreSQL: a transaction-scoped advisory lock (released at commit or rollback).
+    SQLite: a write (an update that changes nothing), which takes the database's write
+    lock; the transaction's reads that follow see every publish committed before it."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
+    else:
+        session.execute(update(PlanVersion).where(PlanVersion.id == plan.id)
+                        .values(status=PlanVersion.status)
+                        .execution_options(synchronize_session=False))
 
 
 def list_plans(session: Session, *, day: date | None, status: str | None, limit: int,

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -187,7 +188,14 @@ def create_record(session: Session, kind: Kind, resource: BaseModel) -> Any:
     row = kind.table(id=record_id, body=resource.model_dump(mode="json"),
                      **kind.columns(resource))
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # stored by another request between our check and our write
+        session.rollback()
+        if session.get(kind.table, record_id) is None:
+            raise  # another conflict (a reference deleted meanwhile): errors.py's 409
+        raise RecordExists(f"{kind.name}/{record_id}: already exists (stored by another "
+                           "request just now; replace it with PUT and its ETag)") from None
     return row
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.security import dummy_password_hash, hash_password, verify_password
@@ -58,7 +59,10 @@ def add_user(session: Session, username: str, password: str, role: Role,
     user = tables.User(username=username, password_hash=hash_password(password),
                        role=role.value, worker_id=worker_id, disabled=False, token_version=0)
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # made by someone else between the check and the write
+        raise RecordExists(f"users/{username}: already exists") from None
     if actor is not None:
         audit.record(session, actor, "user add", f"users/{username}")
     return user

@@ -3,6 +3,7 @@
 `POST /import/{kind}` with a CSV body imports every row or none: one bad row and the
 answer (422) lists every bad row with its column and value. Rows are new records; an
 id already stored is a bad row (change stored records with PUT and their ETag).
+At most `TRASA_MAX_IMPORT_ROWS` rows (default 2000) per file: more are refused at once.
 `GET /export/{kind}` answers the stored records as CSV. Coordinators only.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
@@ -12,10 +13,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel
 
+from api.app.caps import over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
 from api.app.routers.records import located
-from api.formats.csv_records import CsvError, CsvProblem, read_csv, write_csv
+from api.formats.csv_records import CsvError, CsvProblem, TooManyRows, read_csv, write_csv
 from api.settings import Settings
 from api.store import audit, records
 from api.store.records import RecordError
@@ -48,9 +50,11 @@ async def import_csv(kind: CsvKind, request: Request, session: SessionDep,
                      settings: Annotated[Settings, Depends(get_settings)]) -> Imported:
     data = await request.body()
     try:
-        resources = read_csv(kind, data)
+        resources = read_csv(kind, data, max_rows=settings.max_import_rows)
     except CsvError as exc:
         raise ApiError(422, str(exc), errors=[_problem(p) for p in exc.problems]) from None
+    except TooManyRows as exc:
+        raise over_cap("body", exc.rows, exc.cap, "rows", "TRASA_MAX_IMPORT_ROWS") from None
     store_kind = records.KINDS[kind]
     problems: list[CsvProblem] = []
     rows = list(enumerate(resources, start=2))

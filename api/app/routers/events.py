@@ -15,6 +15,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ConfigDict, Field
 
+from api.app.caps import refuse_over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.routers.jobs import JobPublic, enqueue, refuse_over_limit, refuse_when_full
@@ -57,6 +58,8 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
                 user: Annotated[tables.User, coordinators]) -> JobPublic:
     if body.scenario is not None:
         raise ApiError(422, "body.scenario: the plan's own scenario is used; leave it out")
+    refuse_over_cap("body.events", len(body.events), settings.max_events, "events",
+                    "TRASA_MAX_EVENTS")
     plan = store.get_plan(session, plan_id)
     job = session.get(tables.Job, plan.job_id) if plan.job_id else None
     if job is None:

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from api.app.caps import refuse_too_many_tasks, tasks_in, tasks_in_document
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
 from api.app.schemas import UtcDatetime
@@ -107,7 +108,7 @@ def _scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> Scena
     if body.records is not None:
         kinds = records.KINDS
         try:
-            return scenario_from_records(
+            scenario = scenario_from_records(
                 body.records,
                 providers=records.all_resources(session, kinds["providers"]),
                 clients=records.all_resources(session, kinds["clients"]),
@@ -120,6 +121,9 @@ def _scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> Scena
             raise RecordsError("the stored records do not make a valid scenario: " + "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )) from None
+        refuse_too_many_tasks(tasks_in(scenario), settings, "body.records")
+        return scenario
+    refuse_too_many_tasks(tasks_in_document(body.scenario), settings, "body.scenario.tasks")
     scenario = parse_scenario(body.scenario, source="scenario")
     if scenario.network.source is not None:
         raise ApiError(422, "scenario.network.source: a job plans on the server's road "

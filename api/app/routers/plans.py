@@ -2,7 +2,9 @@
 
 - `POST /plans` makes a draft from a finished job's checked plan; `POST
   /plans/{id}/publish` publishes it (immutable from then on) and supersedes the
-  published plans of overlapping days; every version stays readable.
+  published plans of overlapping days; every version stays readable. A plan published
+  for those days after the draft was made (a publish that won a race) is superseded
+  only with `force=true`: without it the answer is 409 naming that plan.
 - `GET /days/{day}/workers/{worker_id}`: that worker's routes on that day from the
   published plan, each stop with its own `place` (the name of where it happens: a
   clinic for a trip's drop-off there, the client's home for a visit), with what the
@@ -150,9 +152,12 @@ def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
              summary="Publish a draft (supersedes the plans of overlapping days)",
              operation_id="publish_plan")
 def publish_plan(plan_id: str, session: SessionDep,
-                 user: Annotated[User, coordinators]) -> PlanPublic:
+                 user: Annotated[User, coordinators],
+                 force: Annotated[bool, Query(description=(
+                     "supersede also a plan published for these days after this draft "
+                     "was made (without it: 409 naming that plan)"))] = False) -> PlanPublic:
     plan = store.get_plan(session, plan_id)
-    store.publish(session, plan, user.username)
+    store.publish(session, plan, user.username, force=force)
     session.commit()
     return _public(plan)
 
