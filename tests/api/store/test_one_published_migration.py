@@ -39,7 +39,7 @@ def _plan(plan_id: str, first: int, last: int, status: str, second: int) -> dict
 
 
 def test_overlapping_published_plans_are_settled_and_then_refused(postgres: str) -> None:
-    _to(postgres, "0004")
+    _to(postgres, "0005")
     with engine_for(postgres).begin() as connection:
         connection.execute(insert(PlanVersion), [
             _plan("a", 1, 3, "published", 1), _plan("b", 3, 3, "published", 2),
@@ -53,7 +53,7 @@ def test_overlapping_published_plans_are_settled_and_then_refused(postgres: str)
     with pytest.raises(IntegrityError), engine_for(postgres).begin() as connection:
         connection.execute(update(PlanVersion).where(PlanVersion.id == "d")
                            .values(status="published"))
-    _to(postgres, "0004", down=True)
+    _to(postgres, "0005", down=True)
     with engine_for(postgres).begin() as connection:  # no constraint below 0006
         connection.execute(update(PlanVersion).where(PlanVersion.id == "d")
                            .values(status="published"))
