@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.api.live.conftest import PASSWORD, Server
 from tests.web.browser import PHONE, log_in
 from tests.web.chelm_day import DAY, LUBLIN, NAMES, TASKS, WORKERS
-from tests.web.pictures import day_view, plan_and_publish
+from tests.web.pictures import day_view, kept_draft, plan_and_publish
 
 OTHER_DAY = "2026-11-25"  # planned and published through the API for the other roles
 SOLUTIONS = 40
@@ -295,3 +295,41 @@ def test_every_asset_comes_from_trasa_with_leaflets_licence_and_a_strict_policy(
     licence = httpx.get(f"{web_server.url}/static/web/LICENSE-leaflet.txt")
     assert "BSD 2-Clause" in licence.text and "Agafonkin" in licence.text
     assert httpx.get(f"{web_server.url}/app/nope").status_code == 404
+
+
+def test_a_stale_draft_is_published_only_after_the_coordinator_agrees(
+        page: Page, web_server: Server, published: str) -> None:
+    """A draft made before another plan of its days was published: the page asks in
+    Polish before it replaces that plan; a "no" leaves everything as it was."""
+    with closing(web_server.client("coordinator")) as api:
+        def draft() -> str:
+            return kept_draft(api, api.post("/plans/jobs", json={
+                "records": {"first_day": OTHER_DAY}, "max_solutions": SOLUTIONS}))
+        stale, newer = draft(), draft()
+        assert api.post(f"/plans/{newer}/publish").status_code == 200
+        log_in(page, web_server.url, "coordinator", PASSWORD)
+        day_view(page, web_server.url, OTHER_DAY, stale)
+        questions: list[str] = []
+        agree = [False]
+
+        def on_dialog(dialog):  # type: ignore[no-untyped-def]
+            questions.append(dialog.message)
+            dialog.accept() if agree[0] else dialog.dismiss()
+        page.on("dialog", on_dialog)
+
+        def answer(accept: bool) -> None:
+            agree[0], asked = accept, len(questions)
+            page.get_by_role("button", name="Opublikuj plan").click()
+            for _ in range(100):  # the question comes after the server's 409
+                if len(questions) > asked:
+                    break
+                page.wait_for_timeout(100)
+
+        answer(False)
+        expect(page.locator("#plan-state")).to_have_text("szkic")
+        assert api.get(f"/plans/{newer}").json()["status"] == "published"
+        answer(True)
+        expect(page.locator("#plan-state")).to_have_text("opublikowany")
+        assert api.get(f"/plans/{stale}").json()["status"] == "published"
+        assert api.get(f"/plans/{newer}").json()["status"] == "superseded"
+        assert len(questions) == 2 and "zastąpić tamten plan" in questions[0]

@@ -423,9 +423,23 @@
     const plan = state.versions.find((v) => v.id === $("version").value);
     if (plan) showPlan(plan).catch(failed);
   });
+  /* A draft made before another plan of its days was published gets 409: the
+     coordinator is asked before it replaces that plan (publish?force=true). */
+  async function publish(id) {
+    try {
+      await call("/plans/" + id + "/publish", {method: "POST"});
+    } catch (e) {
+      if (e.status !== 409 || !/was published/.test(e.message)) throw e;
+      if (!window.confirm("Po utworzeniu tego szkicu opublikowano inny plan tych dni. "
+                          + "Opublikować mimo to i zastąpić tamten plan?")) return false;
+      await call("/plans/" + id + "/publish?force=true", {method: "POST"});
+    }
+    return true;
+  }
+
   $("publish").addEventListener("click", async () => {
     try {
-      await call("/plans/" + state.plan.id + "/publish", {method: "POST"});
+      if (!(await publish(state.plan.id))) return;
       await loadDay(state.day, state.plan.id);
       say("Plan opublikowany: pracownicy widzą swoje karty tras.");
       $("plan-state").focus();
