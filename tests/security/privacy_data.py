@@ -44,9 +44,12 @@ def personal_values(coordinator: httpx.Client) -> Personal:
             return Personal(strings, homes)
 
 
-def leaks(text: str, personal: Personal) -> list[str]:
-    """Every personal value found in `text`."""
+def leaks(text: str, personal: Personal, *, homes: bool = True) -> list[str]:
+    """Every personal value found in `text` (`homes=False`: its strings only, for the
+    town's streets, whose thousands of public points would meet a home's by chance)."""
     found = sorted(s for s in personal.strings if s in text)
+    if not homes:
+        return found
     numbers = {round(float(n), 4) for n in NUMBER.findall(text)}
     found += [f"home {lat}, {lon}" for lat, lon in sorted(personal.homes)
               if lat in numbers and lon in numbers]

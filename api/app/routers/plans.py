@@ -21,11 +21,10 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.privacy import audited, client_values, for_reader, scenario_of_plan
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
-from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import ClientResource
-from api.security import secret_key
 from api.settings import Settings
 from api.store import audit, records
 from api.store import plans as store
@@ -140,8 +139,9 @@ def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
               settings: Annotated[Settings, Depends(get_settings)]) -> PlanWithDocument:
     plan = store.get_plan(session, plan_id)
     document = plan.document
-    if user.role == Role.PLANNER:
-        document = pseudonymised(document, secret_key(settings))
+    audited(session, user, client_values(document))
+    document = for_reader(document, user, session, settings,
+                          scenario=scenario_of_plan(session, plan_id))
     return PlanWithDocument(**_public(plan).model_dump(), document=document)
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.privacy import for_reader, scenario_of_plan
 from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
@@ -204,6 +205,8 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
                                                for s in r.stops})
+    document = for_reader(document, user, session, settings,
+                          scenario=scenario_of_plan(session, plan_id))
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
 
 
@@ -212,9 +215,11 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             summary="The coordinator's day overview (PDF or HTML)",
             operation_id="read_day_overview")
 def day_overview(day: date, session: SessionDep, settings: SettingsDep,
+                 user: Annotated[User, coordinators],
                  format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
     plan = _plan_of_day(session, settings, day)
     html = overview_html(plan.problem, plan.plan, day, warning=plan.warning)
+    _audit(session, user.username, plan, _tasks([s for s in plan.sheets if s.day == day]))
     if format == "html":
         return Response(html, media_type=HTML)
     return Response(html_pdf(html), media_type=PDF)
