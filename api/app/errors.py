@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
@@ -119,6 +120,13 @@ def install(app: FastAPI) -> None:
                 k: _jsonable(v) for k, v in r.value.items()} if isinstance(r.value, dict)
                 else _jsonable(r.value))
             for r in exc.refusals])
+
+    @app.exception_handler(IntegrityError)
+    async def _clash(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # Two requests writing the same id at once: the database's key decides. The
+        # error's text is not shown (nor logged): it quotes the row.
+        return problem(409, "the record clashes with one stored meanwhile (the same id, "
+                            "perhaps written at the same moment); read it and try again")
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:

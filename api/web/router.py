@@ -53,6 +53,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
 PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", "Mój dzień"),
          "analizy": ("analyses.html.j2", "Analizy")}
+# The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
+PAGE_WORDS = frozenset({"app", "static", *PAGES})
 PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
 SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 

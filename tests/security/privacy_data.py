@@ -5,7 +5,7 @@ and logs (issue 27, rows 2 and 4).
 gives what must never reach a planner or a log line: names, addresses, phones, health
 notes, and home coordinates (rounded to 4 decimals, ~10 m). `leaks` finds them in a
 text: the strings as they are, a home as its latitude and longitude both in the text
-(JSON numbers, [lon, lat] pairs, CSV cells)."""
+(JSON numbers, [lon, lat] pairs, CSV cells); URL-encoded too (an access log's path)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -47,7 +48,8 @@ def personal_values(coordinator: httpx.Client) -> Personal:
 def leaks(text: str, personal: Personal, *, homes: bool = True) -> list[str]:
     """Every personal value found in `text` (`homes=False`: its strings only, for the
     town's streets, whose thousands of public points would meet a home's by chance)."""
-    found = sorted(s for s in personal.strings if s in text)
+    found = sorted(s for s in personal.strings
+                   if s in text or quote(s) in text or quote_plus(s) in text)
     if not homes:
         return found
     numbers = {round(float(n), 4) for n in NUMBER.findall(text)}
