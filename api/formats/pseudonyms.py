@@ -93,12 +93,6 @@ def planner_view(document: Any, privacy: Privacy, *, clients: Iterable[str] = ()
     return _walk(document, privacy, rewrite)
 
 
-def pseudonymised(document: dict[str, Any], key: str) -> dict[str, Any]:
-    """A plan document for a planner, knowing only the key (no client records)."""
-    out: dict[str, Any] = planner_view(document, Privacy.of(key, ()))
-    return out
-
-
 def _walk(value: Any, privacy: Privacy, rewrite: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return _dict(value, privacy, rewrite)
