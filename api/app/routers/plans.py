@@ -8,8 +8,10 @@
   clinic for a trip's drop-off there, the client's home for a visit), with what the
   job needs of each client (name, address, phone, mobility), never the health note. A
   worker reads only their own day.
-- Planners read plans with clients pseudonymised; every read of a client's personal
-  data is written to the audit log, which coordinators query at `GET /audit`.
+- Planners read plans in the planner's view (`api.app.privacy`: clients pseudonymised,
+  no place of a stop); every read of a client's personal data (a coordinator's read of
+  a plan document names its clients) is written to the audit log, which coordinators
+  query at `GET /audit`.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 

@@ -8,7 +8,8 @@ snapshot of the job that made it (so what a worker gets is what was published).
 - `GET /workers/{worker_id}/calendar-link`: a subscription URL for a phone's calendar
   app, which cannot log in: `GET /calendars/{worker_id}.ics?token=…` gives the worker's
   published days from a week ago to two weeks ahead, the token standing for the log-in.
-- `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names).
+- `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names,
+  and the planner's view of `api.app.privacy`: a home only as its area).
 - `GET /days/{day}/overview?format=pdf|html`: the coordinator's day at a glance.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
