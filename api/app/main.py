@@ -40,7 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        log_privacy.install(route_words(app.openapi()["paths"]) | web.PAGE_WORDS)
+        log_privacy.install(route_words([*app.openapi()["paths"], "/docs", "/redoc",
+                                         "/openapi.json"]) | web.PAGE_WORDS)
         migrate(url)
         dummy_password_hash()  # made now, so that the first unknown log-in is not slower
         runner = JobRunner(url, workers=settings.job_workers, graph=settings.graph)

@@ -82,7 +82,8 @@ def router_for(kind: Kind) -> APIRouter:
               day_to: Annotated[date | None, Query(description="tasks, trips")] = None,
               provider: Annotated[str | None, Query(description="workers")] = None,
               status: Annotated[str | None, Query(description="tasks, trips")] = None,
-              client: Annotated[str | None, Query(description="tasks, trips")] = None,
+              client: Annotated[str | None, Query(
+                  description="tasks, trips (a planner gives the pseudonym)")] = None,
               kind_: Annotated[str | None, Query(alias="kind",
                                                  description="tasks: visit or job")] = None,
               ) -> Any:
