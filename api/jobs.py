@@ -20,10 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from api import log_privacy
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
-from api.processes import exit_with_parent
+from api.processes import solver_process
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -169,12 +168,6 @@ def _warmed_up(future: Future[float]) -> None:
         log.info("search steps compiled or loaded in %.1f s", future.result())
 
 
-def _solver_process() -> None:
-    """A pool process's start: it ends with the server, and logs no personal data."""
-    exit_with_parent()
-    log_privacy.install()
-
-
 class JobRunner:
     """Keeps up to `workers` jobs running, each in a process of its own (spawned)."""
 
@@ -190,7 +183,7 @@ class JobRunner:
         # A fresh process per job: memory a solve leaves behind goes with its process.
         return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_solver_process)
+                                   initializer=solver_process)
 
     def start(self) -> None:
         with session_scope(self.url) as session:
