@@ -180,15 +180,37 @@ def _text_rewriter(privacy: Privacy, ids: Iterable[str]) -> Callable[[str], str]
     id_pattern = re.compile(r"(?<![\w-])(" + "|".join(
         re.escape(c) for c in sorted(wanted, key=len, reverse=True)) + r")(?![\w-])"
     ) if wanted else None
-    secret_pattern = re.compile("|".join(
-        re.escape(s) for s in sorted(privacy.secrets, key=len, reverse=True))
-    ) if privacy.secrets else None
+    cut = _Cutter(privacy.secrets)
 
     def rewrite(text: str) -> str:
-        if secret_pattern is not None:
-            text = secret_pattern.sub(HIDDEN, text)
+        text = cut(text)
         if id_pattern is not None:
             text = id_pattern.sub(lambda m: privacy.pseudonym(m[1]), text)
         return text
 
     return rewrite
+
+
+class _Cutter:
+    """Cuts any of many values out of a text in one pass: a value is looked up by its
+    first `SECRET_MIN_LEN` characters at each place (one regex alternating thousands of
+    names would try each of them everywhere: ~6x slower on a page of trips)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.by_start: dict[str, list[str]] = {}
+        for s in sorted(secrets, key=len, reverse=True):  # the longest first
+            self.by_start.setdefault(s[:SECRET_MIN_LEN], []).append(s)
+
+    def __call__(self, text: str) -> str:
+        if not self.by_start or len(text) < SECRET_MIN_LEN:
+            return text
+        parts, start, i = [], 0, 0
+        while i <= len(text) - SECRET_MIN_LEN:
+            found = next((s for s in self.by_start.get(text[i:i + SECRET_MIN_LEN], ())
+                          if text.startswith(s, i)), None)
+            if found is None:
+                i += 1
+                continue
+            parts += [text[start:i], HIDDEN]
+            i = start = i + len(found)
+        return "".join(parts) + text[start:] if parts else text
