@@ -22,7 +22,7 @@ from typing import Any
 
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
-from api.processes import exit_with_parent
+from api.processes import solver_process
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -183,7 +183,7 @@ class JobRunner:
         # A fresh process per job: memory a solve leaves behind goes with its process.
         return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent)
+                                   initializer=solver_process)
 
     def start(self) -> None:
         with session_scope(self.url) as session:

@@ -14,6 +14,8 @@ import os
 import threading
 import time
 
+from api import log_privacy
+
 POLL_S = 1.0
 
 
@@ -27,3 +29,11 @@ def exit_with_parent() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def solver_process() -> None:
+    """The solver pool's initializer: the process ends with its parent, and its log
+    lines (a failed job's traceback) carry no personal data (api/log_privacy.py).
+    Importing this module costs next to nothing, so an idle process is up at once."""
+    exit_with_parent()
+    log_privacy.install()

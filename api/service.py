@@ -106,7 +106,7 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
         except GraphLoadError as exc:
             if not scenario.network.fallback_grid or graph is not None:
                 raise
-            log.warning("%s", exc)
+            log.warning("%s", str(exc))  # about the network's file: no one's data
     elif not scenario.network.fallback_grid and not grid:
         raise ScenarioError("network.source: no road network given (set network.source, pass "
                             "--graph, or allow network.fallback_grid)")

@@ -124,12 +124,11 @@ def install(app: FastAPI) -> None:
             for r in exc.refusals])
 
     @app.exception_handler(IntegrityError)
-    async def _clash(_request: Request, exc: IntegrityError) -> JSONResponse:
-        # A write that another request's write, made at the same moment, made impossible
-        # (the database's keys decided): a conflict to read again, never a 500.
-        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "a key clash"
-        return problem(409, f"changed by another request at the same time ({reason}); "
-                            "read again and retry")
+    async def _clash(_request: Request, _exc: IntegrityError) -> JSONResponse:
+        # Two requests writing the same id at once: the database's key decides. The
+        # error's text is not shown (nor logged): it quotes the row.
+        return problem(409, "the record clashes with one stored meanwhile (the same id, "
+                            "perhaps written at the same moment); read it and try again")
 
     @app.exception_handler(BadReference)
     async def _reference(_request: Request, exc: BadReference) -> JSONResponse:

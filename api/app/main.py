@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api import log_privacy
 from api.app import errors
 from api.app.body_cap import CapBodies
 from api.app.json_body import RefuseOddJson
@@ -27,6 +28,7 @@ from api.app.routers import (
     users,
 )
 from api.jobs import JobRunner
+from api.log_privacy import route_words
 from api.login_throttle import LoginThrottle
 from api.security import dummy_password_hash
 from api.settings import Settings
@@ -42,6 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log_privacy.install(route_words([*app.openapi()["paths"], "/docs", "/redoc",
+                                         "/openapi.json"]) | web.PAGE_WORDS)
         migrate(url)
         dummy_password_hash()  # made now, so that the first unknown log-in is not slower
         runner = JobRunner(url, workers=settings.job_workers, graph=settings.graph)

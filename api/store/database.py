@@ -1,7 +1,8 @@
 """The database connection: one engine per URL, sessions, and migrating to the head.
 
 SQLite (the embedded default) is opened in WAL mode with a busy timeout, so the
-solver processes can write a job's progress while the server reads it."""
+solver processes can write a job's progress while the server reads it. Engines hide
+the parameters of statements from their errors and logs: they are people's records."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def engine_for(url: str) -> Engine:
         if path and path != ":memory:":
             private_file(Path(path))  # people's records: the server user's alone
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -53,7 +55,7 @@ def engine_for(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE,
-                         max_overflow=POOL_OVERFLOW)
+                         max_overflow=POOL_OVERFLOW, hide_parameters=True)
 
 
 @lru_cache(maxsize=8)

@@ -32,7 +32,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
-from api.app.routers.jobs import JobPage, job_public
+from api.app.routers.jobs import JobPage, shown_job
 from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
@@ -53,6 +53,8 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
 PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", "Mój dzień"),
          "analizy": ("analyses.html.j2", "Analizy")}
+# The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
+PAGE_WORDS = frozenset({"app", "static", *PAGES})
 PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
 SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 
@@ -158,11 +160,12 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
 @router.get("/sweeps/jobs", response_model=JobPage, dependencies=[readers],
             responses=responses(401, 403, 422), summary="List sweep jobs",
             operation_id="list_sweeps", tags=["sweeps"])
-def list_sweeps(session: SessionDep, user: Annotated[User, readers],
+def list_sweeps(session: SessionDep, user: Annotated[User, readers], settings: SettingsDep,
                 limit: Annotated[int, Query(ge=1, le=100)] = 20,
                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
     owner = None if user.role == Role.COORDINATOR else user.username
     rows, _ = job_store.list_jobs(session, owner, limit=SWEEPS_LISTED, offset=0)
     sweeps = [j for j in rows if j.request.get("kind") == SWEEP]
-    return JobPage(items=[job_public(j, with_plan=False) for j in sweeps[offset:offset + limit]],
+    return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)
+                          for j in sweeps[offset:offset + limit]],
                    total=len(sweeps), limit=limit, offset=offset)

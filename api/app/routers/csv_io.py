@@ -88,8 +88,9 @@ def export_csv(kind: CsvKind, session: SessionDep,
                user: Annotated[User, coordinators]) -> Response:
     store_kind = records.KINDS[kind]
     resources = records.all_resources(session, store_kind)
-    if kind == "clients":
-        audit.record_reads(session, user.username, [f"clients/{r.id}" for r in resources])
+    if kind in ("clients", "tasks", "trips"):  # the clients named are read
+        audit.record_reads(session, user.username, sorted(
+            {f"clients/{r.id if kind == 'clients' else r.client}" for r in resources}))
         session.commit()
     return Response(write_csv(kind, resources), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})

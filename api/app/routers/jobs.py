@@ -15,14 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from api.app.caps import refuse_too_many_tasks, tasks_in, tasks_in_document
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.errors import MAX_OFFSET, ApiError, FieldError, responses
+from api.app.privacy import audited, client_values, for_reader, is_planner
 from api.app.schemas import UtcDatetime
-from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
-from api.formats.scenario import parse_scenario
+from api.formats.scenario import InputRefused, ScenarioError, parse_scenario
 from api.formats.scenario_schema import MAX_SOLUTIONS, ScenarioIn, Seed
 from api.jobs import REPLAN, job_request
-from api.security import secret_key
 from api.service import refuse_wrong_input
 from api.settings import Settings
 from api.store import jobs as store
@@ -90,6 +89,39 @@ def job_public(job: tables.Job, *, with_plan: bool = True) -> JobPublic:
                      plan=job.plan if with_plan else None)
 
 
+def shown_job(job: tables.Job, user: tables.User, session: Any, settings: Settings, *,
+              with_plan: bool = True) -> JobPublic:
+    """A job as `user` may see it: a planner's view of its plan and error; a
+    coordinator's read of the plan's clients audited."""
+    public = job_public(job, with_plan=with_plan)
+    if not is_planner(user):
+        audited(session, user, client_values(public.plan))
+        return public
+    seen = for_reader({"plan": public.plan, "error": public.error}, user, session, settings,
+                      scenario=job.request.get("scenario") if with_plan else None)
+    return public.model_copy(update=seen)
+
+
+def planners_scenario_of(body: "JobIn | Any", session: Any, settings: Settings,
+                         user: tables.User) -> ScenarioIn:
+    """`scenario_of`, its refusals in the planner's view for a planner: a refusal of
+    stored records may quote a client's home or name."""
+    try:
+        return scenario_of(body, session, settings)
+    except (ApiError, ScenarioError) as exc:
+        if not is_planner(user) or body.records is None:
+            raise
+        refusals = exc.refusals if isinstance(exc, InputRefused) else ()
+        errors = (exc.errors or []) if isinstance(exc, ApiError) else [
+            FieldError(field=r.field, value=r.value, message=r.message) for r in refusals]
+        seen = for_reader({"detail": exc.detail if isinstance(exc, ApiError) else str(exc),
+                           "errors": [e.model_dump() for e in errors]},
+                          user, session, settings)
+        status = exc.status if isinstance(exc, ApiError) else 422
+        raise ApiError(status, seen["detail"], errors=[FieldError(**e) for e in seen["errors"]],
+                       headers=exc.headers if isinstance(exc, ApiError) else None) from None
+
+
 def scenario_of(body: "JobIn | Any", session: Any, settings: Settings) -> ScenarioIn:
     """The scenario a job body names, refused (422) before any job exists when it is wrong
     input (`api.service.refuse_wrong_input`: a skill no worker has, more passengers than
@@ -150,7 +182,7 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
               user: Annotated[tables.User, planners]) -> JobPublic:
     refuse_over_limit(body.time_limit_s, settings)
     refuse_when_full(session, settings)
-    scenario = scenario_of(body, session, settings)
+    scenario = planners_scenario_of(body, session, settings, user)
     params = SolveParams(
         time_limit_s=body.time_limit_s,
         seed=settings.job_seed if body.seed is None else body.seed,
@@ -193,11 +225,13 @@ def job_of(session: Any, job_id: str, user: tables.User, *, kind: str | None = N
             responses=responses(401, 403, 422), summary="List planning jobs",
             operation_id="list_jobs")
 def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
+              settings: Annotated[Settings, Depends(get_settings)],
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
     owner = None if user.role == Role.COORDINATOR else user.username
     rows, total = store.list_jobs(session, owner, limit=limit, offset=offset)
-    return JobPage(items=[job_public(j, with_plan=False) for j in rows], total=total,
+    return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)
+                          for j in rows], total=total,
                    limit=limit, offset=offset)
 
 
@@ -206,19 +240,17 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
             operation_id="read_job")
 def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, planners],
              settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
-    job = job_public(job_of(session, job_id, user))
-    if user.role == Role.PLANNER and job.plan is not None:
-        job.plan = pseudonymised(job.plan, secret_key(settings))
-    return job
+    return shown_job(job_of(session, job_id, user), user, session, settings)
 
 
 @router.delete("/{job_id}", status_code=202, response_model=JobPublic,
                dependencies=[planners], responses=responses(401, 403, 404, 422),
                summary="Stop a job (keeps the best plan found)", operation_id="stop_job")
 def stop_job(job_id: str, session: SessionDep,
-             user: Annotated[tables.User, planners]) -> JobPublic:
+             user: Annotated[tables.User, planners],
+             settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
     job = job_of(session, job_id, user)
     store.request_cancel(session, job)
     session.commit()
-    return job_public(job)
+    return shown_job(job, user, session, settings)
 

@@ -10,8 +10,10 @@
   clinic for a trip's drop-off there, the client's home for a visit), with what the
   job needs of each client (name, address, phone, mobility), never the health note. A
   worker reads only their own day.
-- Planners read plans with clients pseudonymised; every read of a client's personal
-  data is written to the audit log, which coordinators query at `GET /audit`.
+- Planners read plans in the planner's view (`api.app.privacy`: clients pseudonymised,
+  no place of a stop); every read of a client's personal data (a coordinator's read of
+  a plan document names its clients) is written to the audit log, which coordinators
+  query at `GET /audit`.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
@@ -23,11 +25,10 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.privacy import audited, client_values, for_reader, scenario_of_plan
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
-from api.formats.pseudonyms import pseudonymised
 from api.formats.resources import ClientResource
-from api.security import secret_key
 from api.settings import Settings
 from api.store import audit, records
 from api.store import plans as store
@@ -142,8 +143,9 @@ def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
               settings: Annotated[Settings, Depends(get_settings)]) -> PlanWithDocument:
     plan = store.get_plan(session, plan_id)
     document = plan.document
-    if user.role == Role.PLANNER:
-        document = pseudonymised(document, secret_key(settings))
+    audited(session, user, client_values(document))
+    document = for_reader(document, user, session, settings,
+                          scenario=scenario_of_plan(session, plan_id))
     return PlanWithDocument(**_public(plan).model_dump(), document=document)
 
 

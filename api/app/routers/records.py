@@ -3,7 +3,10 @@
 `GET /{kind}` (filters, `limit`/`offset`), `POST /{kind}` (201, `ETag`, `Location`),
 `GET /{kind}/{id}` (`ETag`), `PUT /{kind}/{id}` and `DELETE /{kind}/{id}` (both need
 `If-Match` with the ETag read: 428 without, 412 when someone changed it since).
-Coordinators read and write; planners read what carries no personal data.
+Coordinators read and write; planners read what carries no personal data, and tasks
+and trips in the planner's view (`api.app.privacy`: pseudonyms, homes as areas, no
+notes; `?client=` takes a pseudonym). Every read of a record tied to a client by a
+coordinator goes to the audit log.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime,
 # and the resource schema of each router is a local variable.
@@ -17,11 +20,10 @@ from pydantic import BaseModel, create_model
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, FieldError, etag, parse_if_match, responses
-from api.formats.pseudonyms import pseudonym
+from api.app.privacy import audited, for_reader, is_planner, pseudonym_filter
 from api.formats.resources import ClientResource
-from api.security import secret_key
 from api.settings import Settings
-from api.store import audit, records
+from api.store import records
 from api.store.records import Filters, Kind
 from api.store.tables import User
 from api.store.users import Role
@@ -30,8 +32,8 @@ from geo.geocode import GeocodeError, geocode
 MAX_PAGE = 500
 # Kinds a planner may read (clients carry names, addresses, phones, health notes).
 PLANNER_READS = frozenset({"providers", "vehicles", "workers", "tasks", "trips"})
-# Kinds whose every read goes to the audit log.
-PERSONAL = frozenset({"clients"})
+# Kinds whose every read goes to the audit log (as a read of the clients they name).
+PERSONAL = frozenset({"clients", "tasks", "trips"})
 
 
 def _page_model(kind: Kind) -> type[BaseModel]:
@@ -40,11 +42,8 @@ def _page_model(kind: Kind) -> type[BaseModel]:
                         total=(int, ...), limit=(int, ...), offset=(int, ...))
 
 
-def _shown(body: dict[str, Any], user: User, settings: Settings) -> dict[str, Any]:
-    """A record as `user` may see it: for planners, a task's client is a pseudonym."""
-    if user.role == Role.PLANNER and body.get("client"):
-        return {**body, "client": pseudonym(body["client"], secret_key(settings))}
-    return body
+def _client_of(kind: Kind, body: dict[str, Any]) -> str | None:
+    return str(body["id"]) if kind.name == "clients" else body.get("client")
 
 
 def located(body: Any, settings: Settings) -> Any:
@@ -83,18 +82,20 @@ def router_for(kind: Kind) -> APIRouter:
               day_to: Annotated[date | None, Query(description="tasks, trips")] = None,
               provider: Annotated[str | None, Query(description="workers")] = None,
               status: Annotated[str | None, Query(description="tasks, trips")] = None,
-              client: Annotated[str | None, Query(description="tasks, trips")] = None,
+              client: Annotated[str | None, Query(
+                  description="tasks, trips (a planner gives the pseudonym)")] = None,
               kind_: Annotated[str | None, Query(alias="kind",
                                                  description="tasks: visit or job")] = None,
               ) -> Any:
+        if client is not None and is_planner(user):
+            client = pseudonym_filter(client, session, settings)
         rows, total = records.list_records(
             session, kind, Filters(day_from, day_to, provider, status, client, kind_),
             limit=limit, offset=offset)
         if kind.name in PERSONAL:
-            audit.record_reads(session, user.username, [f"{kind.name}/{r.id}" for r in rows])
-            session.commit()
-        return {"items": [_shown(r.body, user, settings) for r in rows], "total": total,
-                "limit": limit, "offset": offset}
+            audited(session, user, [_client_of(kind, r.body) for r in rows])
+        items = for_reader([r.body for r in rows], user, session, settings)
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
 
     @router.post("", status_code=201, response_model=schema, dependencies=[write],
                  responses=responses(401, 403, 409, 422, body=True),
@@ -115,10 +116,9 @@ def router_for(kind: Kind) -> APIRouter:
                  settings: Annotated[Settings, Depends(get_settings)]) -> Any:
         row = records.get_record(session, kind, record_id)
         if kind.name in PERSONAL:
-            audit.record_reads(session, user.username, [f"{kind.name}/{record_id}"])
-            session.commit()
+            audited(session, user, [_client_of(kind, row.body)])
         response.headers["ETag"] = etag(row.version)
-        return _shown(row.body, user, settings)
+        return for_reader(row.body, user, session, settings)
 
     @router.put("/{record_id}", response_model=schema, dependencies=[write],
                 responses=responses(401, 403, 404, 412, 422, 428, body=True),

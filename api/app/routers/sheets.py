@@ -10,7 +10,8 @@ snapshot of the job that made it (so what a worker gets is what was published).
   makes): `GET /calendars/{worker_id}.ics?token=…` gives the worker's published days
   from a week ago to two weeks ahead, the token standing for the log-in until the link
   expires or is revoked (api/app/routers/calendar_links.py).
-- `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names).
+- `GET /plans/{plan_id}/geojson`: routes along the streets and stops (planners: no names,
+  and the planner's view of `api.app.privacy`: a home only as its area).
 - `GET /days/{day}/overview?format=pdf|html`: the coordinator's day at a glance.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
@@ -25,6 +26,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.privacy import for_reader, scenario_of_plan
 from api.app.routers.calendar_links import LinkCreated, mint
 from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
 from api.formats.geojson import plan_geojson
@@ -199,6 +201,8 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
                                                for s in r.stops})
+    document = for_reader(document, user, session, settings,
+                          scenario=scenario_of_plan(session, plan_id))
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
 
 
@@ -207,9 +211,11 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             summary="The coordinator's day overview (PDF or HTML)",
             operation_id="read_day_overview")
 def day_overview(day: date, session: SessionDep, settings: SettingsDep,
+                 user: Annotated[User, coordinators],
                  format: Literal["pdf", "html"] = "pdf") -> Response:  # noqa: A002
     plan = _plan_of_day(session, settings, day)
     html = overview_html(plan.problem, plan.plan, day, warning=plan.warning)
+    _audit(session, user.username, plan, _tasks([s for s in plan.sheets if s.day == day]))
     if format == "html":
         return Response(html, media_type=HTML)
     return Response(html_pdf(html), media_type=PDF)

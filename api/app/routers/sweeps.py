@@ -16,9 +16,9 @@ from api.app.routers.jobs import (
     JobPublic,
     enqueue,
     job_of,
-    job_public,
+    planners_scenario_of,
     refuse_when_full,
-    scenario_of,
+    shown_job,
 )
 from api.formats.resources import PlanningRequest
 from api.formats.scenario_schema import Seed
@@ -65,7 +65,7 @@ def start_sweep(body: SweepJobIn, request: Request, response: Response, session:
                 settings: Annotated[Settings, Depends(get_settings)],
                 user: Annotated[tables.User, planners]) -> JobPublic:
     refuse_when_full(session, settings)
-    scenario = scenario_of(body, session, settings)
+    scenario = planners_scenario_of(body, session, settings, user)
     spec = SweepIn(scenario="job snapshot", seed=body.seed, max_solutions=body.max_solutions,
                    templates=body.templates, vary=body.vary, rates=body.rates)
     try:
@@ -84,16 +84,19 @@ def start_sweep(body: SweepJobIn, request: Request, response: Response, session:
             summary="A sweep's status and rows (in `plan`: format trasa-sweep/1)",
             operation_id="read_sweep")
 def read_sweep_job(job_id: str, session: SessionDep,
-                   user: Annotated[tables.User, planners]) -> JobPublic:
-    return job_public(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"))
+                   user: Annotated[tables.User, planners],
+                   settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
+    return shown_job(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"), user,
+                     session, settings)
 
 
 @router.delete("/{job_id}", status_code=202, response_model=JobPublic,
                dependencies=[planners], responses=responses(401, 403, 404, 422),
                summary="Stop a sweep (keeps the rows it has)", operation_id="stop_sweep")
 def stop_sweep(job_id: str, session: SessionDep,
-               user: Annotated[tables.User, planners]) -> JobPublic:
+               user: Annotated[tables.User, planners],
+               settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
     job = job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs")
     store.request_cancel(session, job)
     session.commit()
-    return job_public(job)
+    return shown_job(job, user, session, settings)
