@@ -124,7 +124,7 @@ def test_a_csv_over_the_row_cap_is_refused_and_nothing_imported(
         coordinator: httpx.Client) -> None:
     rows = DEFAULTS.max_import_rows + 1
     text = "id;name;address;phone;lat;lon\n" + "".join(
-        f"cap-{k};Zofia {k};ul. Lubelska 1;+48 600 100 200;51.1331;23.4716\n"
+        f"cap-{k};Zofia {k};ul. Lubelska 1;+48 600 100 200;51.1402;23.4801\n"
         for k in range(rows))
     answer = coordinator.post("/import/clients", content=text.encode(),
                               headers={"Content-Type": "text/csv"})

@@ -75,7 +75,7 @@ def test_the_same_csv_imported_at_once_is_stored_once(
     for _ in range(ROUNDS):
         record_id = f"dup-{uuid.uuid4().hex[:8]}"
         text = ("id;name;address;phone;lat;lon\n"
-                f"{record_id};Zofia Wąsowska;ul. Lubelska 1;+48 600 100 200;51.1331;23.4716\n")
+                f"{record_id};Zofia Wąsowska;ul. Lubelska 1;+48 600 100 200;51.1402;23.4801\n")
         answers = _post_at_once(server, token, "/import/clients", [text] * AT_ONCE, csv=True)
         statuses = sorted(a.status_code for a in answers)
         assert statuses[0] == 201 and all(s in (409, 422) for s in statuses[1:]), \
