@@ -6,6 +6,19 @@ claims queued jobs while a process is free and runs each in its own process
 checked plan back under its claim. A server that is killed loses nothing: when it
 starts again, jobs left running go back to the queue, and a run that lost its claim
 stops at its next look at the database and writes nothing.
+
+Fairness (`api.store.jobs.claim_next`): plans go before sweeps, and the owner with the
+fewest jobs running first. A sweep runs variant by variant and writes each row as it
+goes, so when every process is busy and a plan waits, the runner gives a running
+sweep's process to the plan (`JobRunner._make_room`): the sweep goes back to the
+queue, its variant under way stops within seconds (its row is lost, it is planned
+again later) and it resumes after the plan with the rows it has. So with one process
+a plan waits seconds for a sweep, not the sweep's hour. The price: a steady stream of
+plans delays a sweep, each plan bounded by TRASA_JOB_TIME_LIMIT_S.
+
+Processes: every worker of the pool ends with the server (`api.processes`), and a
+server that stops ends the solves under way (their jobs are queued again when it
+starts).
 """
 
 from __future__ import annotations
@@ -17,12 +30,13 @@ import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
-from api.processes import exit_with_parent
+from api.processes import end_pool_processes, pool_options
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -104,7 +118,7 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
     return status.value if written else "lost"
 
 
-SWEEP = "sweep"  # a job's request kinds besides planning
+SWEEP = store.SWEEP_KIND  # a job's request kinds besides planning
 REPLAN = "replan"  # ... re-planning gives a plan too
 SWEEP_FORMAT = "trasa-sweep/1"
 
@@ -125,14 +139,28 @@ def _replan(scenario: Any, request: dict[str, Any], params: SolveParams, graph: 
 
 def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: dict[str, Any],
                claim: _Claim) -> str:
-    """A sweep job: the variants one by one, each row written as progress; a cancelled
-    sweep keeps the rows it has."""
-    from api.sweep import SweepIn, monotonicity_flags, run_until, sweep_of
+    """A sweep job: the variants one by one, each within its time limit (the request's,
+    at most the server's TRASA_JOB_TIME_LIMIT_S) and hearing the cancel signal. Each row
+    is written as it comes (the job's `plan` holds the rows so far), so a cancelled
+    sweep keeps them and a run given back to the queue (`JobRunner._make_room`) or cut
+    short by a server stop resumes after them."""
+    from api.settings import get_settings
+    from api.sweep import Row, SweepIn, monotonicity_flags, run_until, sweep_of
 
-    rows: list[Any] = []
+    with session_scope(url) as session:
+        before = session.get(store.Job, job_id).plan  # type: ignore[union-attr]
+    rows: list[Any] = [Row(**r) for r in (before or {}).get("rows", [])
+                       if (before or {}).get("format") == SWEEP_FORMAT]
+
+    def result() -> dict[str, Any]:
+        return {"format": SWEEP_FORMAT, "rows": [r.__dict__ for r in rows],
+                "flags": monotonicity_flags(rows)}
+
     status, error = store.JobStatus.FAILED, None
     try:
-        sweep = sweep_of(SweepIn.model_validate(request["sweep"]),
+        spec = SweepIn.model_validate(request["sweep"])
+        limit = min(spec.time_limit_s, get_settings().job_time_limit_s)
+        sweep = sweep_of(spec.model_copy(update={"time_limit_s": limit}),
                          parse_scenario(request["scenario"], source="job scenario"),
                          graph=graph)
 
@@ -140,9 +168,12 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
             rows.append(row)
             with session_scope(url) as session:
                 store.record_progress(session, job_id, token, {
-                    "variants_done": len(rows), "variants": len(sweep.variants)})
+                    "variants_done": len(rows), "variants": len(sweep.variants)},
+                    partial=result())
 
-        run_until(sweep, done, claim.is_set)
+        run_until(sweep, done, claim, skip={r.variant for r in rows})
+        order = {v.key: k for k, v in enumerate(sweep.variants)}
+        rows.sort(key=lambda r: order.get(r.variant, len(order)))
         status = store.JobStatus.CANCELLED if claim.is_set() else store.JobStatus.DONE
     except (ScenarioError, GraphLoadError, ValueError) as exc:
         error = str(exc)
@@ -151,10 +182,8 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
         error = "internal error while sweeping; see the server log"
     if claim.lost:
         return "lost"
-    result = {"format": SWEEP_FORMAT, "rows": [r.__dict__ for r in rows],
-              "flags": monotonicity_flags(rows)}
     with session_scope(url) as session:
-        written = store.finish(session, job_id, token, status, plan=result, error=error)
+        written = store.finish(session, job_id, token, status, plan=result(), error=error)
     return status.value if written else "lost"
 
 
@@ -168,6 +197,16 @@ def _warmed_up(future: Future[float]) -> None:
         log.info("search steps compiled or loaded in %.1f s", future.result())
 
 
+@dataclass
+class _Run:
+    """A job under way in the pool."""
+
+    job_id: str
+    token: str
+    sweep: bool
+    given_back: bool = False  # a sweep asked to give its process to a plan
+
+
 class JobRunner:
     """Keeps up to `workers` jobs running, each in a process of its own (spawned)."""
 
@@ -175,7 +214,7 @@ class JobRunner:
         self.url, self.workers, self.graph = url, workers, graph
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._running: dict[Future[str], str] = {}
+        self._running: dict[Future[str], _Run] = {}
         self._pool = self._new_pool()
         self._thread = threading.Thread(target=self._loop, name="trasa-jobs", daemon=True)
 
@@ -183,7 +222,7 @@ class JobRunner:
         # A fresh process per job: memory a solve leaves behind goes with its process.
         return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=exit_with_parent)
+                                   **pool_options())
 
     def start(self) -> None:
         with session_scope(self.url) as session:
@@ -199,12 +238,14 @@ class JobRunner:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop claiming; running solves go on while this process lives and end with it
-        (`api.processes`); a restarted server gives their jobs to new runs."""
+        """Stop claiming and end the pool's processes, solves under way included (their
+        jobs stay running in the database, and a restarted server gives them to new
+        runs): no process of the server outlives it."""
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=5)
         self._pool.shutdown(wait=False, cancel_futures=True)
+        end_pool_processes(self._pool)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -216,22 +257,42 @@ class JobRunner:
             self._wake.clear()
 
     def _fill(self) -> None:
-        while len(self._running) < self.workers and not self._stop.is_set():
+        while not self._stop.is_set():
+            if len(self._running) >= self.workers:
+                self._make_room()
+                return
             with session_scope(self.url) as session:
                 claimed = store.claim_next(session)
             if claimed is None:
                 return
-            job_id, token = claimed
+            job_id, token, sweep = claimed
             try:
                 future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
             except BrokenProcessPool:
                 self._pool = self._new_pool()
                 future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
-            self._running[future] = job_id
+            self._running[future] = _Run(job_id, token, sweep)
             future.add_done_callback(functools.partial(self._done, token=token))
 
+    def _make_room(self) -> None:
+        """Every process busy: give the process of a running sweep (the one started
+        last) to each waiting plan. The sweep's run sees its claim gone within
+        `CLAIM_CHECK_EVERY_S` and ends; its process then takes the plan (`claim_next`
+        puts plans first)."""
+        sweeps = [run for run in self._running.values() if run.sweep and not run.given_back]
+        if not sweeps:
+            return
+        giving = sum(1 for run in self._running.values() if run.given_back)
+        with session_scope(self.url) as session:
+            waiting = store.plans_waiting(session) - giving
+            for run in reversed(sweeps[-waiting:] if waiting > 0 else []):
+                if store.give_back(session, run.job_id, run.token):
+                    log.info("sweep %s gives its process to a waiting plan", run.job_id)
+                run.given_back = True
+
     def _done(self, future: Future[str], *, token: str) -> None:
-        job_id = self._running.pop(future, "?")
+        run = self._running.pop(future, None)
+        job_id = run.job_id if run is not None else "?"
         error: BaseException | None = future.exception()
         if error is not None:  # the process died (killed, out of memory): say so
             log.error("job %s: the solver process died: %r", job_id, error)

@@ -31,6 +31,11 @@
 - `TRASA_LOGIN_FAILURES_PER_ACCOUNT`, `TRASA_LOGIN_FAILURES_PER_ADDRESS`,
   `TRASA_LOGIN_WINDOW_S`: failed log-ins one user name, and one client address, may
   have within the window before log-ins there answer 429; default 5 and 20 in 900 s.
+- `TRASA_SWEEP_MAX_VARIANTS`: the variants one sweep job may have; default 50.
+- `TRASA_SWEEP_MAX_SECONDS`: the solver time one sweep job may ask for in all, its
+  variants times its time limit per variant (`time_limit_s`, itself at most
+  `TRASA_JOB_TIME_LIMIT_S`); default 3600. A sweep over either is refused (422) before
+  anything runs.
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(default=5, ge=1)
     login_failures_per_address: int = Field(default=20, ge=1)
     login_window_s: int = Field(default=900, ge=1)
+    sweep_max_variants: int = Field(default=50, ge=1)
+    sweep_max_seconds: float = Field(default=3600.0, gt=0)
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""
