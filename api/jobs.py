@@ -23,20 +23,21 @@ starts).
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import logging
 import multiprocessing
+import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
-from api.processes import end_pool_processes, pool_options
+from api.processes import exit_with_parent
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -50,7 +51,6 @@ log = logging.getLogger(__name__)
 
 CLAIM_CHECK_EVERY_S = 0.5  # a run looks at its claim and the cancel flag this often
 PROGRESS_EVERY_S = 1.0  # ... and writes its progress at most this often
-IDLE_WAKE_S = 2.0  # the runner looks for queued jobs at least this often
 
 
 class _Claim:
@@ -187,119 +187,212 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
     return status.value if written else "lost"
 
 
-def _warmed_up(future: Future[float]) -> None:
-    if future.cancelled():  # the server stopped first
+STOP_GRACE_S = 3.0  # a run asked to stop that still runs after this is killed
+TICK_S = 0.25  # the runner looks at its processes (and the queue) this often
+
+
+def _worker(parent: int, conn: Connection) -> None:
+    """A job process: loads the search steps, says so, then runs the one job it is sent
+    (or none) and ends. It ends with the server too (`api.processes`)."""
+    exit_with_parent(parent)
+    try:
+        conn.send(("ready", compile_steps()))
+        task = conn.recv()
+    except (EOFError, OSError):  # the server stopped first
         return
-    error = future.exception()
-    if error is not None:
-        log.error("compiling the search steps failed: %r", error)
-    else:
-        log.info("search steps compiled or loaded in %.1f s", future.result())
+    if task is not None:
+        run_job(*task)
 
 
-@dataclass
-class _Run:
-    """A job under way in the pool."""
+@dataclass(eq=False)
+class _Process:
+    """A job process: idle (loaded, waiting for a job) or running `job_id`."""
 
-    job_id: str
-    token: str
-    sweep: bool
+    process: BaseProcess
+    conn: Connection
+    job_id: str | None = None
+    token: str = ""
+    sweep: bool = False
     given_back: bool = False  # a sweep asked to give its process to a plan
+    stop_seen: float | None = None  # when the runner first saw its run asked to stop
+    forced: bool = False  # killed by the runner, its job's end written by the runner
 
 
 class JobRunner:
-    """Keeps up to `workers` jobs running, each in a process of its own (spawned)."""
+    """Keeps up to `workers` jobs running, each in a process of its own (spawned), and
+    makes their stops real.
+
+    Not a `ProcessPoolExecutor`: a pool cannot end one of its processes without
+    breaking the others, and a solve does not always hear its cancel (OR-Tools'
+    insertion heuristics build a first plan of a 1,000-task day for minutes without
+    looking at it). So each job gets a process the runner can kill: a run asked to
+    stop (a `DELETE`, or a sweep giving its process to a plan) that still runs
+    `STOP_GRACE_S` later is killed, and the runner writes its end (cancelled, a sweep
+    with the rows it wrote). Processes are started ahead (spawned, loaded, waiting
+    for a job) so that a job starts at once: one for each free slot, and one more
+    while a sweep is giving its process back, so the plan waiting for it does not
+    also wait for a process to load. Every process ends with the server: killed on a
+    clean stop, and by `api.processes` when the server dies."""
 
     def __init__(self, url: str, *, workers: int, graph: str | None) -> None:
         self.url, self.workers, self.graph = url, workers, graph
+        self._context = multiprocessing.get_context("spawn")
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._running: dict[Future[str], _Run] = {}
-        self._pool = self._new_pool()
+        self._procs: list[_Process] = []
+        self._warmed = False
         self._thread = threading.Thread(target=self._loop, name="trasa-jobs", daemon=True)
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # A fresh process per job: memory a solve leaves behind goes with its process.
-        return ProcessPoolExecutor(max_workers=self.workers, max_tasks_per_child=1,
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   **pool_options())
 
     def start(self) -> None:
         with session_scope(self.url) as session:
             again = store.requeue_interrupted(session)
         if again:
             log.warning("%d interrupted job(s) queued again", again)
-        # The first plan after an installation would wait for numba's compiler; a process
-        # of the pool compiles the search steps now (from the cache: about 1.5 s).
-        self._pool.submit(compile_steps).add_done_callback(_warmed_up)
         self._thread.start()
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop claiming and end the pool's processes, solves under way included (their
-        jobs stay running in the database, and a restarted server gives them to new
-        runs): no process of the server outlives it."""
+        """Stop claiming and end every process, solves under way included (their jobs
+        stay running in the database, and a restarted server gives them to new runs):
+        no process of the server outlives it."""
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=5)
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        end_pool_processes(self._pool)
+        for proc in list(self._procs):
+            proc.process.terminate()
+        for proc in list(self._procs):
+            proc.process.join(timeout=2)
+            if proc.process.is_alive():
+                proc.process.kill()
+                proc.process.join(timeout=2)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._reap()
+                self._enforce()
                 self._fill()
+                self._spare()
             except Exception:  # the database away for a moment: try again later
-                log.exception("job runner: cannot claim jobs")
-            self._wake.wait(IDLE_WAKE_S)
+                log.exception("job runner: cannot look after the jobs")
+            self._wake.wait(TICK_S)
             self._wake.clear()
+
+    def _running(self) -> list[_Process]:
+        return [p for p in self._procs if p.job_id is not None]
+
+    def _idle(self) -> list[_Process]:
+        return [p for p in self._procs if p.job_id is None]
+
+    def _spawn(self) -> None:
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_worker, args=(os.getpid(), theirs),
+                                        name="trasa-job", daemon=True)
+        process.start()
+        theirs.close()
+        self._procs.append(_Process(process, ours))
+
+    def _spare(self) -> None:
+        """Processes loaded ahead: one per free slot, one more while a sweep gives its
+        process back."""
+        running = self._running()
+        wanted = self.workers - len(running) + any(p.given_back for p in running)
+        for _ in range(wanted - len(self._idle())):
+            self._spawn()
+
+    def _reap(self) -> None:
+        for proc in list(self._procs):
+            if proc.job_id is None:
+                if not self._warmed and proc.conn.poll():
+                    with contextlib.suppress(EOFError, OSError):
+                        _, seconds = proc.conn.recv()
+                        log.info("search steps compiled or loaded in %.1f s", seconds)
+                        self._warmed = True
+                if proc.process.is_alive():
+                    continue
+            elif proc.process.is_alive():
+                continue
+            proc.process.join()
+            self._procs.remove(proc)
+            proc.conn.close()
+            code = proc.process.exitcode
+            if proc.job_id is not None and code != 0 and not proc.forced:
+                log.error("job %s: the solver process died (exit code %s)", proc.job_id, code)
+                with session_scope(self.url) as session:  # no-op if the run wrote its end
+                    store.finish(session, proc.job_id, proc.token, store.JobStatus.FAILED,
+                                 error=f"the solver process died (exit code {code})")
+
+    def _enforce(self) -> None:
+        """A run asked to stop (cancelled, or its claim taken back) that still runs
+        `STOP_GRACE_S` after the runner saw it is killed; a cancelled one's end is
+        written here: cancelled, a sweep with its rows so far, a plan without a plan."""
+        running = [p for p in self._running() if not p.forced]
+        if not running:
+            return
+        with session_scope(self.url) as session:
+            asked = store.stops_asked(session, {p.job_id: p.token for p in running
+                                                if p.job_id is not None})
+        now = time.monotonic()
+        for proc in running:
+            if proc.job_id not in asked:
+                continue
+            if proc.stop_seen is None:
+                proc.stop_seen = now
+                continue
+            if now - proc.stop_seen < STOP_GRACE_S or not proc.process.is_alive():
+                continue
+            proc.forced = True
+            proc.process.kill()
+            proc.process.join(timeout=5)
+            log.warning("job %s: killed, still running %.0f s after it was asked to stop",
+                        proc.job_id, STOP_GRACE_S)
+            with session_scope(self.url) as session:
+                store.finish_stopped(session, proc.job_id, proc.token, note=(
+                    f"the search did not stop within {STOP_GRACE_S:g} s of the cancel and "
+                    "was ended; no plan"))
 
     def _fill(self) -> None:
         while not self._stop.is_set():
-            if len(self._running) >= self.workers:
+            if len(self._running()) >= self.workers:
                 self._make_room()
                 return
+            idle = self._idle()
+            if not idle:
+                self._spawn()
+                idle = self._idle()
             with session_scope(self.url) as session:
                 claimed = store.claim_next(session)
             if claimed is None:
                 return
             job_id, token, sweep = claimed
+            proc = idle[0]
             try:
-                future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
-            except BrokenProcessPool:
-                self._pool = self._new_pool()
-                future = self._pool.submit(run_job, self.url, job_id, token, self.graph)
-            self._running[future] = _Run(job_id, token, sweep)
-            future.add_done_callback(functools.partial(self._done, token=token))
+                proc.conn.send((self.url, job_id, token, self.graph))
+            except OSError:  # the process died while idle: the job waits for the next
+                with session_scope(self.url) as session:
+                    store.give_back(session, job_id, token)
+                proc.process.kill()
+                continue
+            proc.job_id, proc.token, proc.sweep = job_id, token, sweep
 
     def _make_room(self) -> None:
-        """Every process busy: give the process of a running sweep (the one started
-        last) to each waiting plan. The sweep's run sees its claim gone within
-        `CLAIM_CHECK_EVERY_S` and ends; its process then takes the plan (`claim_next`
-        puts plans first)."""
-        sweeps = [run for run in self._running.values() if run.sweep and not run.given_back]
+        """Every slot busy: give the process of a running sweep (the one started last)
+        to each waiting plan. The sweep's run sees its claim gone within
+        `CLAIM_CHECK_EVERY_S` and ends (or is ended: `_enforce`); a plan takes its slot
+        (`claim_next` puts plans first)."""
+        sweeps = [p for p in self._running() if p.sweep and not p.given_back]
         if not sweeps:
             return
-        giving = sum(1 for run in self._running.values() if run.given_back)
+        giving = sum(1 for p in self._running() if p.given_back)
         with session_scope(self.url) as session:
             waiting = store.plans_waiting(session) - giving
-            for run in reversed(sweeps[-waiting:] if waiting > 0 else []):
-                if store.give_back(session, run.job_id, run.token):
-                    log.info("sweep %s gives its process to a waiting plan", run.job_id)
-                run.given_back = True
-
-    def _done(self, future: Future[str], *, token: str) -> None:
-        run = self._running.pop(future, None)
-        job_id = run.job_id if run is not None else "?"
-        error: BaseException | None = future.exception()
-        if error is not None:  # the process died (killed, out of memory): say so
-            log.error("job %s: the solver process died: %r", job_id, error)
-            with session_scope(self.url) as session:
-                store.finish(session, job_id, token, store.JobStatus.FAILED,
-                             error=f"the solver process died ({type(error).__name__})")
-        self._wake.set()
+            for proc in reversed(sweeps[-waiting:] if waiting > 0 else []):
+                if proc.job_id is not None and store.give_back(session, proc.job_id,
+                                                               proc.token):
+                    log.info("sweep %s gives its process to a waiting plan", proc.job_id)
+                proc.given_back = True
 
 
 def job_request(scenario: dict[str, Any], params: SolveParams) -> dict[str, Any]:

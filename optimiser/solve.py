@@ -46,13 +46,6 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     if params.searches > 1 and problem.tasks:
         return solve_side_by_side(problem, params, solve, on_progress, cancel)
     watch = Watch(len(problem.tasks), on_progress, cancel, params.stall_solutions)
-    try:
-        return _solve(problem, params, watch)
-    finally:
-        watch.close()
-
-
-def _solve(problem: Problem, params: SolveParams, watch: Watch) -> Plan:
     hopeless = {t.id: reason for t in problem.tasks
                 if (reason := diagnose_alone(problem, t)) is not None}
     hopeless |= {t.id: Reason.TRIP_PAIR for t in problem.tasks

@@ -161,3 +161,25 @@ def finish(session: Session, job_id: str, token: str, status: JobStatus, *,
                           Job.status == JobStatus.RUNNING.value)
         .values(status=status.value, plan=plan, error=error, finished_at=_now()))
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def stops_asked(session: Session, runs: dict[str, str]) -> set[str]:
+    """Of the runs `runs` (job id -> run token), the jobs whose run is asked to stop: a
+    cancel was asked for, or the run lost its claim (given back, or given to another run)."""
+    if not runs:
+        return set()
+    rows = session.execute(select(Job.id, Job.run_token, Job.cancel_requested, Job.status)
+                           .where(Job.id.in_(list(runs)))).all()
+    return {job_id for job_id, token, cancel, status in rows
+            if token != runs[job_id] or (cancel and status == JobStatus.RUNNING.value)}
+
+
+def finish_stopped(session: Session, job_id: str, token: str, *, note: str) -> bool:
+    """The end of a cancelled run the server had to kill: cancelled, with what the run
+    wrote so far (a sweep's rows) or, for a plan, no plan and `note` as its error."""
+    job = session.get(Job, job_id)
+    if job is None or job.run_token != token or job.status != JobStatus.RUNNING.value:
+        return False
+    sweep = job.request.get("kind") == SWEEP_KIND
+    return finish(session, job_id, token, JobStatus.CANCELLED,
+                  plan=job.plan if sweep else None, error=None if sweep else note)

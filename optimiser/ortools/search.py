@@ -23,9 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import threading
 import time
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -64,7 +62,6 @@ CONSTRUCTION_SHARE = 0.6
 # GLS solutions). At 20, a stall limit of 500 stopped SISR after 0.6 s of a 10 s day.
 SISR_ITERATIONS_PER_SOLUTION = 200
 CANCEL_POLL_EVERY = 1000  # OR-Tools asks its limits very often: look at the signal 1 in N
-CANCEL_WATCH_S = 0.25  # how often a solve with a cancel signal looks at it from a thread
 # Tuned on Solomon (benchmarks/solomon.py): a stronger GLS penalty and no insertion-LNS
 # operators took the 13-instance subset from 3.7 % to 2.6 % mean gap at 10 s and doubled
 # the accepted solutions per second. With trips (pickup and drop-off pairs) the default
@@ -127,32 +124,6 @@ class Watch:
     _poll_limit: int | None = None
     _model_solutions: int = 0  # solutions of the model being searched
     _best_at: int = 0  # ... when its best was found
-    _routing: pywrapcp.RoutingModel | None = None  # the model being searched
-    _closed: threading.Event = field(default_factory=threading.Event)
-
-    def __post_init__(self) -> None:
-        if self.cancel is not None:
-            _start_cancel_watch(self)
-
-    def close(self) -> None:
-        """The solve is over: the thread watching the cancel signal ends."""
-        self._closed.set()
-
-    def _cancel_now(self) -> bool:
-        """From the watching thread: stop the search under way if the signal is set.
-
-        The search's limit (`_limit_reached`) is asked at every node of the tree and
-        local-search move, but not while OR-Tools builds a first solution: an insertion
-        heuristic on a 1,000-task day runs for minutes without asking. So a thread looks
-        at the signal every `CANCEL_WATCH_S` and interrupts the search through OR-Tools'
-        own `CancelSearch` (an atomic flag that its heuristics do check); the model's
-        search then ends with the best solution it has, as at its time limit."""
-        if not self.stop_requested():
-            return False
-        routing = self._routing
-        if routing is not None:
-            routing.CancelSearch()
-        return True
 
     @property
     def polls(self) -> int:
@@ -187,7 +158,6 @@ class Watch:
         self._offset, self._best = served_offset, None
         self._model_solutions = self._best_at = 0
         routing = rp.routing
-        self._routing = routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
         if self.cancel is None and self.stall_solutions is None and sisr:
             return
@@ -222,27 +192,6 @@ class Watch:
         self.improvements.append((round(self.elapsed_s(), 3), objective, served))
         if self.on_progress is not None:
             self.on_progress(Progress(self.elapsed_s(), objective, served, self.tasks))
-
-
-def _start_cancel_watch(watch: Watch) -> None:
-    """A daemon thread that calls `watch._cancel_now` every `CANCEL_WATCH_S` until the
-    signal is set, the watch is closed, or the watch is gone (it holds only a weak
-    reference, so a solve that forgets `close` leaves no thread for long)."""
-    ref, closed = weakref.ref(watch), watch._closed
-
-    def run() -> None:
-        while not closed.wait(CANCEL_WATCH_S):
-            current = ref()
-            if current is None:
-                return
-            try:
-                if current._cancel_now():
-                    return
-            except Exception:  # the signal cannot be read now (a database away): later
-                log.debug("cancel signal unreadable", exc_info=True)
-            del current
-
-    threading.Thread(target=run, name="trasa-cancel-watch", daemon=True).start()
 
 
 def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch
