@@ -120,7 +120,7 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
 
 SWEEP = store.SWEEP_KIND  # a job's request kinds besides planning
 REPLAN = "replan"  # ... re-planning gives a plan too
-SWEEP_FORMAT = "trasa-sweep/1"
+SWEEP_FORMAT = store.SWEEP_FORMAT
 
 
 def _replan(scenario: Any, request: dict[str, Any], params: SolveParams, graph: str | None,

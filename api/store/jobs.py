@@ -35,6 +35,7 @@ class JobStatus(StrEnum):
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
 SWEEP_KIND = "sweep"  # `request["kind"]` of a sweep job (`api.jobs.SWEEP`)
+SWEEP_FORMAT = "trasa-sweep/1"  # a sweep job's `plan`: its rows
 
 
 def _is_sweep(job: type[Job] | Any) -> Any:
@@ -181,5 +182,6 @@ def finish_stopped(session: Session, job_id: str, token: str, *, note: str) -> b
     if job is None or job.run_token != token or job.status != JobStatus.RUNNING.value:
         return False
     sweep = job.request.get("kind") == SWEEP_KIND
+    rows = job.plan or {"format": SWEEP_FORMAT, "rows": [], "flags": []}
     return finish(session, job_id, token, JobStatus.CANCELLED,
-                  plan=job.plan if sweep else None, error=None if sweep else note)
+                  plan=rows if sweep else None, error=None if sweep else note)
