@@ -1,4 +1,4 @@
-"""Planning jobs: a bounded process pool that runs the jobs the database holds.
+"""Planning jobs: a bounded set of processes that run the jobs the database holds.
 
 The server adds a job row (`api.store.jobs.add_job`) and wakes the runner; the runner
 claims queued jobs while a process is free and runs each in its own process
@@ -16,9 +16,10 @@ again later) and it resumes after the plan with the rows it has. So with one pro
 a plan waits seconds for a sweep, not the sweep's hour. The price: a steady stream of
 plans delays a sweep, each plan bounded by TRASA_JOB_TIME_LIMIT_S.
 
-Processes: every worker of the pool ends with the server (`api.processes`), and a
-server that stops ends the solves under way (their jobs are queued again when it
-starts).
+Stops are real (`JobRunner`): a run asked to stop that has not stopped within
+`STOP_GRACE_S` is killed and its end written by the runner. Every job process ends
+with the server (`api.processes`), and a server that stops ends the solves under way
+(their jobs are queued again when it starts).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ Prints the machine, a table of the moments, and
 plan's time from its POST to `done`, less its time limit.
 
     python -m benchmarks.sweep_cancel [--tasks 1000] [--max-solutions 2000]
-        [--cancel-at 45] [--plan-at 20] [--plan-time-limit 10] [--graph FILE]
+        [--cancel-at 45] [--plan-at 20] [--plan-time-limit 10]
+        [--plan-max-solutions N] [--graph FILE]
 """
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
                   "max_solutions": args.max_solutions, "time_limit_s": VARIANT_TIME_LIMIT_S,
                   "templates": {"carer": {"worker": "cus-00"}}, "vary": {"carer": [1, 2]}}
     plan_body = {"scenario": thousand_task_day(graph, 40, seed=2),
-                 "time_limit_s": args.plan_time_limit}
+                 "time_limit_s": args.plan_time_limit,
+                 "max_solutions": args.plan_max_solutions}
     server, url = _serve(folder, graph)
     moments: list[tuple[str, float]] = []
     try:
@@ -176,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cancel-at", type=float, default=45.0)
     parser.add_argument("--plan-at", type=float, default=20.0)
     parser.add_argument("--plan-time-limit", type=float, default=10.0)
+    parser.add_argument("--plan-max-solutions", type=int, default=None,
+                        help="a solution budget for the plan (default none: its clock)")
     parser.add_argument("--graph", default=str(SHARED_DATA / "osm" / "Chelm_map.graphml"))
     args = parser.parse_args(argv)
     print(machine_line(tasks=args.tasks, max_solutions=args.max_solutions,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -56,12 +58,11 @@ def _idle(srv: Server, api: httpx.Client, mark: str) -> None:
 
 
 def _worker_starting(srv: Server, api: httpx.Client, mark: str) -> None:
-    _idle(srv, api, mark)
-    before = set(marked(mark))
-    _post(api, max_solutions=30)
+    """The moment a job process appears (just after the server answers): it is still
+    importing, long before it could look at its parent."""
     deadline = time.monotonic() + 20
-    while not set(marked(mark)) - before and time.monotonic() < deadline:
-        time.sleep(0.01)  # a process of the pool appeared: it is importing, not yet solving
+    while len(marked(mark)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def _mid_solve(srv: Server, api: httpx.Client, mark: str) -> None:
@@ -80,8 +81,17 @@ MOMENTS: dict[str, Callable[[Server, httpx.Client, str], None]] = {
     "job-just-ended": _job_just_ended}
 
 
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
-@pytest.mark.parametrize("moment", list(MOMENTS))
+# Each moment once killed (the kernel and the workers' watch must end them), and the
+# clean stop (the runner ends them) where it has something to end: five servers, not
+# eight, to keep the file short.
+CASES = [("idle", signal.SIGTERM), ("mid-solve", signal.SIGTERM),
+         ("worker-starting", signal.SIGKILL), ("mid-solve", signal.SIGKILL),
+         ("job-just-ended", signal.SIGKILL)]
+
+
+@pytest.mark.parametrize(("moment", "how"), CASES,
+                         ids=[f"{m}-{'stopped' if h == signal.SIGTERM else 'killed'}"
+                              for m, h in CASES])
 def test_nothing_of_a_server_is_left_after_it_stops(
         tmp_path: Path, chelm_graph: Path, moment: str, how: signal.Signals) -> None:
     mark = uuid.uuid4().hex
@@ -100,3 +110,25 @@ def test_nothing_of_a_server_is_left_after_it_stops(
     while (left := marked(mark)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left, f"{moment}, {how.name}: left behind {left}"
+
+
+def test_a_worker_whose_parent_died_before_it_looked_still_ends(tmp_path: Path) -> None:
+    """The race of a pool starting a worker as its server dies: the worker reaches its
+    initializer after its parent is gone. Given the parent's pid by the parent, it sees
+    that and leaves; reading `getppid()` itself, it would watch init for ever."""
+    mark = uuid.uuid4().hex
+    late = ("import sys, time\n"
+            "time.sleep(1.5)  # the parent is gone by now\n"
+            "from api.processes import exit_with_parent\n"
+            "exit_with_parent(int(sys.argv[1]))\n"
+            "time.sleep(120)\n")
+    parent = ("import os, subprocess, sys\n"
+              f"subprocess.Popen([sys.executable, '-c', {late!r}, str(os.getpid())])\n"
+              "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", parent], env={**os.environ, MARK: mark},
+                   cwd=Path(__file__).resolve().parents[2], check=True, timeout=60)
+    assert marked(mark), "the worker did not start"
+    deadline = time.monotonic() + GONE_WITHIN_S
+    while (left := marked(mark)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left, f"an orphaned worker is left: {left}"
