@@ -230,10 +230,8 @@ class JobRunner:
     stop (a `DELETE`, or a sweep giving its process to a plan) that still runs
     `STOP_GRACE_S` later is killed, and the runner writes its end (cancelled, a sweep
     with the rows it wrote). Processes are started ahead (spawned, loaded, waiting
-    for a job) so that a job starts at once: one for each free slot, and one more
-    while a sweep is giving its process back, so the plan waiting for it does not
-    also wait for a process to load. Every process ends with the server: killed on a
-    clean stop, and by `api.processes` when the server dies."""
+    for a job) so that a job starts at once (`_spare`). Every process ends with the
+    server: killed on a clean stop, and by `api.processes` when the server dies."""
 
     def __init__(self, url: str, *, workers: int, graph: str | None) -> None:
         self.url, self.workers, self.graph = url, workers, graph
@@ -296,10 +294,11 @@ class JobRunner:
         self._procs.append(_Process(process, ours))
 
     def _spare(self) -> None:
-        """Processes loaded ahead: one per free slot, one more while a sweep gives its
-        process back."""
-        running = self._running()
-        wanted = self.workers - len(running) + any(p.given_back for p in running)
+        """Processes loaded ahead: one per free slot, and one while every slot is busy,
+        so that the next job (a plan taking a sweep's slot, or the job after one that
+        ends) starts at once instead of waiting seconds for a process to load: at most
+        one process more than `workers`, and that one idle."""
+        wanted = max(self.workers - len(self._running()), 1)
         for _ in range(wanted - len(self._idle())):
             self._spawn()
 

@@ -15,10 +15,11 @@ one job process: TRASA_JOB_WORKERS=1), then, as two users:
 Prints the machine, a table of the moments, and
 
     sweep_cancel: tasks=N max_solutions=S cancel_at_s=C stopped_after_s=X \
-        plan_limit_s=L plan_took_s=P plan_over_limit_s=O sweep_rows=R
+        plan_limit_s=L plan_took_s=P plan_over_limit_s=O plan_alone_s=A sweep_rows=R
 
 `stopped_after_s`: from the DELETE to the job's `cancelled`; `plan_over_limit_s`: the
-plan's time from its POST to `done`, less its time limit.
+plan's time from its POST to `done`, less its time limit; `plan_alone_s`: the same plan
+on the same server before the sweep (the machine's own pace, under its load then).
 
     python -m benchmarks.sweep_cancel [--tasks 1000] [--max-solutions 2000]
         [--cancel-at 45] [--plan-at 20] [--plan-time-limit 10]
@@ -127,6 +128,13 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     moments: list[tuple[str, float]] = []
     try:
         planner, coordinator = _login(url, "planner"), _login(url, "coordinator")
+        # The same plan alone first: what it takes on this machine, under its load now.
+        alone_started = time.monotonic()
+        answer = coordinator.post("/plans/jobs", json=plan_body)
+        answer.raise_for_status()
+        while _status(coordinator, answer.headers["Location"])["status"] not in FINISHED:
+            time.sleep(0.2)
+        plan_alone = time.monotonic() - alone_started
         answer = planner.post("/sweeps/jobs", json=sweep_body)
         if answer.status_code != 202:
             raise SystemExit(f"sweep refused: {answer.status_code} {answer.text[:300]}")
@@ -168,7 +176,8 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     assert plan_posted is not None and plan_done is not None and sweep_done is not None
     return {"moments": moments, "sweep": sweep, "stopped_after_s": sweep_done - (
         cancel_asked if cancel_asked is not None else sweep_done),
-        "plan_took_s": plan_done - plan_posted, "cancelled": cancel_asked is not None}
+        "plan_took_s": plan_done - plan_posted, "plan_alone_s": plan_alone,
+        "cancelled": cancel_asked is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,11 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--plan-max-solutions", type=int, default=None,
                         help="a solution budget for the plan (default none: its clock)")
     parser.add_argument("--graph", default=str(SHARED_DATA / "osm" / "Chelm_map.graphml"))
+    parser.add_argument("--log", type=Path, default=None, help="keep the server's log here")
     args = parser.parse_args(argv)
     print(machine_line(tasks=args.tasks, max_solutions=args.max_solutions,
                        job_workers=1))
     with tempfile.TemporaryDirectory(prefix="trasa-sweep-cancel-") as tmp:
-        result = measure(args, Path(tmp))
+        try:
+            result = measure(args, Path(tmp))
+        finally:
+            if args.log is not None:
+                args.log.write_bytes((Path(tmp) / "server.log").read_bytes())
     print(f"{'moment':<22} {'s after the sweep POST':>22}")
     for name, at in result["moments"]:
         print(f"{name:<22} {at:>22.1f}")
@@ -196,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
           f"stopped_after_s={result['stopped_after_s']:.1f} "
           f"plan_limit_s={args.plan_time_limit:g} plan_took_s={result['plan_took_s']:.1f} "
           f"plan_over_limit_s={result['plan_took_s'] - args.plan_time_limit:.1f} "
+          f"plan_alone_s={result['plan_alone_s']:.1f} "
           f"sweep_rows={rows} sweep_attempts={sweep.get('attempts')}")
     return 0
 

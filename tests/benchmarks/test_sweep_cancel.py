@@ -29,4 +29,6 @@ def test_a_cancelled_sweep_stops_within_seconds_and_a_plan_is_not_held_up(
     figures = dict(re.findall(r"(\w+)=(\S+)", line))
     assert figures["status"] == "cancelled", line
     assert float(figures["stopped_after_s"]) <= 5, line
-    assert float(figures["plan_over_limit_s"]) <= 5, line
+    # The plan waits for the sweep's process at most the grace a stop is given, and the
+    # plan itself (budget-ended) takes what it takes alone on this machine now.
+    assert float(figures["plan_took_s"]) <= float(figures["plan_alone_s"]) + 8, line
