@@ -19,7 +19,9 @@ Prints the machine, a table of the moments, and
 
 `stopped_after_s`: from the DELETE to the job's `cancelled`; `plan_over_limit_s`: the
 plan's time from its POST to `done`, less its time limit; `plan_alone_s`: the same plan
-on the same server before the sweep (the machine's own pace, under its load then).
+on the same server before the sweep (the machine's own pace, under its load then);
+`plan_solver_s`, `plan_alone_solver_s`: the solver's own time in each (the rest is the
+job's reading, network and matrix, checking and writing).
 
     python -m benchmarks.sweep_cancel [--tasks 1000] [--max-solutions 2000]
         [--cancel-at 45] [--plan-at 20] [--plan-time-limit 10]
@@ -128,13 +130,20 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     moments: list[tuple[str, float]] = []
     try:
         planner, coordinator = _login(url, "planner"), _login(url, "coordinator")
-        # The same plan alone first: what it takes on this machine, under its load now.
+        # The same plan alone first (once a job process is loaded): what it takes on this
+        # machine, under its load now.
+        deadline = time.monotonic() + 120
+        while b"search steps compiled" not in (folder / "server.log").read_bytes() \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
         alone_started = time.monotonic()
         answer = coordinator.post("/plans/jobs", json=plan_body)
         answer.raise_for_status()
-        while _status(coordinator, answer.headers["Location"])["status"] not in FINISHED:
+        while (alone := _status(coordinator, answer.headers["Location"]))["status"] \
+                not in FINISHED:
             time.sleep(0.2)
         plan_alone = time.monotonic() - alone_started
+        solver_alone = (alone.get("plan") or {}).get("solver", {}).get("solve_time_s")
         answer = planner.post("/sweeps/jobs", json=sweep_body)
         if answer.status_code != 202:
             raise SystemExit(f"sweep refused: {answer.status_code} {answer.text[:300]}")
@@ -142,6 +151,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
         sweep_at = answer.headers["Location"]
         moments.append(("sweep posted", 0.0))
         plan_at, plan_posted, plan_done, cancel_asked, sweep_done = None, None, None, None, None
+        solver_meanwhile = None
         sweep: dict[str, Any] = {}
         last_status = "queued"
         while sweep_done is None or plan_done is None:
@@ -155,6 +165,8 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
                 plan = _status(coordinator, plan_at)
                 if plan["status"] in FINISHED:
                     plan_done = now
+                    solver_meanwhile = (plan.get("plan") or {}).get("solver", {}).get(
+                        "solve_time_s")
                     moments.append((f"plan {plan['status']}", now))
             if cancel_asked is None and now >= args.cancel_at:
                 planner.delete(sweep_at).raise_for_status()
@@ -177,6 +189,7 @@ def measure(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return {"moments": moments, "sweep": sweep, "stopped_after_s": sweep_done - (
         cancel_asked if cancel_asked is not None else sweep_done),
         "plan_took_s": plan_done - plan_posted, "plan_alone_s": plan_alone,
+        "solver_s": (solver_alone, solver_meanwhile),
         "cancelled": cancel_asked is not None}
 
 
@@ -211,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
           f"plan_limit_s={args.plan_time_limit:g} plan_took_s={result['plan_took_s']:.1f} "
           f"plan_over_limit_s={result['plan_took_s'] - args.plan_time_limit:.1f} "
           f"plan_alone_s={result['plan_alone_s']:.1f} "
+          f"plan_solver_s={result['solver_s'][1]} plan_alone_solver_s={result['solver_s'][0]} "
           f"sweep_rows={rows} sweep_attempts={sweep.get('attempts')}")
     return 0
 
