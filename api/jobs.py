@@ -42,7 +42,8 @@ from api.processes import exit_with_parent
 from api.service import plan_scenario, prepare
 from api.store import jobs as store
 from api.store.database import session_scope
-from geo.graph import GraphLoadError
+from geo.graph import GraphLoadError, load_graph
+from geo.network import network_hash
 from optimiser.check import PlanRejected
 from optimiser.params import Progress, SolveParams
 from optimiser.replan import ReplanError
@@ -192,12 +193,17 @@ STOP_GRACE_S = 3.0  # a run asked to stop that still runs after this is killed
 TICK_S = 0.25  # the runner looks at its processes (and the queue) this often
 
 
-def _worker(parent: int, conn: Connection) -> None:
-    """A job process: loads the search steps, says so, then runs the one job it is sent
-    (or none) and ends. It ends with the server too (`api.processes`)."""
+def _worker(parent: int, conn: Connection, graph: str | None) -> None:
+    """A job process: loads the search steps and the server's road network (seconds a
+    job would otherwise spend before its solve), says so, then runs the one job it is
+    sent (or none) and ends. It ends with the server too (`api.processes`)."""
     exit_with_parent(parent)
     try:
-        conn.send(("ready", compile_steps()))
+        seconds = compile_steps()
+        if graph is not None:
+            with contextlib.suppress(GraphLoadError):  # the job will say what is wrong
+                network_hash(load_graph(graph))  # kept with the graph: once a process
+        conn.send(("ready", seconds))
         task = conn.recv()
     except (EOFError, OSError):  # the server stopped first
         return
@@ -287,7 +293,8 @@ class JobRunner:
 
     def _spawn(self) -> None:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_worker, args=(os.getpid(), theirs),
+        process = self._context.Process(target=_worker,
+                                        args=(os.getpid(), theirs, self.graph),
                                         name="trasa-job", daemon=True)
         process.start()
         theirs.close()
