@@ -11,13 +11,14 @@ Fairness (`api.store.jobs.claim_next`): plans go before sweeps, and the owner wi
 fewest jobs running first. A sweep runs variant by variant and writes each row as it
 goes, so when every process is busy and a plan waits, the runner gives a running
 sweep's process to the plan (`JobRunner._make_room`): the sweep goes back to the
-queue, its variant under way stops within seconds (its row is lost, it is planned
-again later) and it resumes after the plan with the rows it has. So with one process
+queue, its process is ended at once (the variant under way gives no row, it is
+planned again later) and it resumes after the plan with the rows it has. So with one process
 a plan waits seconds for a sweep, not the sweep's hour. The price: a steady stream of
 plans delays a sweep, each plan bounded by TRASA_JOB_TIME_LIMIT_S.
 
-Stops are real (`JobRunner`): a run asked to stop that has not stopped within
-`STOP_GRACE_S` is killed and its end written by the runner. Every job process ends
+Stops are real (`JobRunner`): a plan's run asked to stop that has not stopped within
+`STOP_GRACE_S` is killed, a sweep's at once, and a cancelled one's end is written by
+the runner. Every job process ends
 with the server (`api.processes`), and a server that stops ends the solves under way
 (their jobs are queued again when it starts).
 """
@@ -189,7 +190,7 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
     return status.value if written else "lost"
 
 
-STOP_GRACE_S = 3.0  # a run asked to stop that still runs after this is killed
+STOP_GRACE_S = 3.0  # a plan's run asked to stop that still runs after this is killed
 TICK_S = 0.25  # the runner looks at its processes (and the queue) this often
 
 
@@ -232,12 +233,13 @@ class JobRunner:
     Not a `ProcessPoolExecutor`: a pool cannot end one of its processes without
     breaking the others, and a solve does not always hear its cancel (OR-Tools'
     insertion heuristics build a first plan of a 1,000-task day for minutes without
-    looking at it). So each job gets a process the runner can kill: a run asked to
-    stop (a `DELETE`, or a sweep giving its process to a plan) that still runs
-    `STOP_GRACE_S` later is killed, and the runner writes its end (cancelled, a sweep
-    with the rows it wrote). Processes are started ahead (spawned, loaded, waiting
-    for a job) so that a job starts at once (`_spare`). Every process ends with the
-    server: killed on a clean stop, and by `api.processes` when the server dies."""
+    looking at it). So each job gets a process the runner can kill: a plan's run asked
+    to stop that still runs `STOP_GRACE_S` later is killed, a sweep's at once (a
+    `DELETE`, or giving its process to a plan), and the runner writes the end of a
+    cancelled one (cancelled, a sweep with the rows it wrote). Processes are started
+    ahead (spawned, loaded, waiting for a job) so that a job starts at once (`_spare`).
+    Every process ends with the server: killed on a clean stop, and by `api.processes`
+    when the server dies."""
 
     def __init__(self, url: str, *, workers: int, graph: str | None) -> None:
         self.url, self.workers, self.graph = url, workers, graph
@@ -347,14 +349,17 @@ class JobRunner:
                 continue
             if proc.stop_seen is None:
                 proc.stop_seen = now
-                continue
-            if now - proc.stop_seen < STOP_GRACE_S or not proc.process.is_alive():
+            # A sweep has written every row it finished, and the variant under way gives
+            # no row when stopped: killing it at once loses nothing. A plan gets the grace
+            # to hand in the best plan it found.
+            grace = 0.0 if proc.sweep else STOP_GRACE_S
+            if now - proc.stop_seen < grace or not proc.process.is_alive():
                 continue
             proc.forced = True
             proc.process.kill()
             proc.process.join(timeout=5)
-            log.warning("job %s: killed, still running %.0f s after it was asked to stop",
-                        proc.job_id, STOP_GRACE_S)
+            log.warning("job %s: killed, still running %.1f s after it was asked to stop",
+                        proc.job_id, now - proc.stop_seen)
             with session_scope(self.url) as session:
                 store.finish_stopped(session, proc.job_id, proc.token, note=(
                     f"the search did not stop within {STOP_GRACE_S:g} s of the cancel and "
