@@ -358,7 +358,7 @@ class JobRunner:
             proc.forced = True
             proc.process.kill()
             proc.process.join(timeout=5)
-            log.warning("job %s: killed, still running %.1f s after it was asked to stop",
+            log.warning("job %s: ended by the runner, %.1f s after it was asked to stop",
                         proc.job_id, now - proc.stop_seen)
             with session_scope(self.url) as session:
                 store.finish_stopped(session, proc.job_id, proc.token, note=(
