@@ -43,6 +43,11 @@
   default 2000.
 - `TRASA_MAX_EVENTS`: the most events one re-planning may carry (422 above it); default
   200 (the events format itself allows 1000).
+- `TRASA_SWEEP_MAX_VARIANTS`: the variants one sweep job may have; default 50.
+- `TRASA_SWEEP_MAX_SECONDS`: the solver time one sweep job may ask for in all, its
+  variants times its time limit per variant (`time_limit_s`, itself at most
+  `TRASA_JOB_TIME_LIMIT_S`); default 3600. A sweep over either is refused (422) before
+  anything runs.
 """
 
 from __future__ import annotations
@@ -84,6 +89,8 @@ class Settings(BaseSettings):
     max_tasks: int = Field(default=1500, ge=1)
     max_import_rows: int = Field(default=2000, ge=1)
     max_events: int = Field(default=200, ge=1, le=1000)  # api.formats.events.MAX_EVENTS
+    sweep_max_variants: int = Field(default=50, ge=1)
+    sweep_max_seconds: float = Field(default=3600.0, gt=0)
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

@@ -6,6 +6,7 @@ counts to try, the search budget and the rates:
     scenario = "starachowice_day.json"     # relative to the sweep file
     seed = 0
     max_solutions = 200                    # the budget: rows do not depend on the machine
+    time_limit_s = 600                     # and a clock, per variant (default 3600)
     [templates.physio]                     # "physio" = copies of worker physio-cus-1
     worker = "physio-cus-1"
     [templates.bus]                        # a bus = a copy of the vehicle with its driver
@@ -29,17 +30,24 @@ is, 0 removes it (and, for a vehicle, its driver), n adds n - 1 copies `<id>~2`,
 A `shift` template adds n copies of the worker with that one shift (n extra shifts).
 The road network and matrices are built once; the variants only change who works, so
 they reuse them. Units of a row: shares 0–1, km, hours, PLN.
+
+Every variant's solve has a time limit (`time_limit_s`) and hears a cancel signal: a
+sweep stopped (Ctrl-C, `DELETE` of its job) ends within seconds and keeps the rows of
+the variants that finished; the variant cut short gives no row (a row of a search
+stopped half-way would not be comparable), and a resumed sweep plans it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -50,14 +58,16 @@ from api.formats.plan_document import service_of
 from api.formats.safe_cells import csv_writer
 from api.formats.scenario import read_scenario, to_problem
 from api.formats.scenario_schema import MAX_SOLUTIONS, ScenarioIn, Seed, WindowIn
-from api.processes import exit_with_parent
+from api.processes import end_pool_processes, pool_options
 from api.service import prepare
 from optimiser.kpi import kpis
 from optimiser.model import Plan, Priority, Problem, TravelMatrix
-from optimiser.params import SolveParams
+from optimiser.params import CancelSignal, SolveParams
 from optimiser.solve import solve
 
 OVERTIME_AFTER_S = 8 * 3600  # a route longer than this is overtime (Polish 8-hour day)
+VARIANT_TIME_LIMIT_S = 3600.0  # a sweep file's variant that names no time limit
+MAX_VARIANT_TIME_LIMIT_S = 24 * 3600.0  # what any sweep file may ask; a server caps lower
 
 
 class SweepError(ValueError):
@@ -91,6 +101,8 @@ class SweepIn(_Strict):
     scenario: str
     seed: Seed = 0
     max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
+    time_limit_s: float = Field(default=VARIANT_TIME_LIMIT_S, gt=0,
+                                le=MAX_VARIANT_TIME_LIMIT_S)
     templates: dict[str, TemplateIn]
     vary: dict[str, list[Copies]] = Field(min_length=1)
     rates: RatesIn = RatesIn()
@@ -204,12 +216,20 @@ def sweep_of(spec: SweepIn, scenario: ScenarioIn, *, graph: str | None) -> Sweep
     return Sweep(spec, scenario, prepared.problem.matrix, tuple(variants(spec, scenario)))
 
 
-def run_until(sweep: Sweep, done: Callable[[Row], None], stop: Callable[[], bool]) -> None:
-    """The variants one after another in this process, until `stop()` says so."""
+def run_until(sweep: Sweep, done: Callable[[Row], None], cancel: CancelSignal,
+              skip: Iterable[str] = ()) -> None:
+    """The variants (but those whose key is in `skip`: rows a run before had) one after
+    another in this process, until `cancel` is set; each variant's solve hears it too,
+    so a cancel ends the variant under way within seconds (it gives no row)."""
+    skipped = set(skip)
     for variant in sweep.variants:
-        if stop():
+        if cancel.is_set():
             return
-        done(solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant))
+        if variant.key in skipped:
+            continue
+        row = solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant, cancel=cancel)
+        if row is not None:
+            done(row)
 
 
 def variants(spec: SweepIn, scenario: ScenarioIn) -> list[Variant]:
@@ -263,14 +283,35 @@ def variant_scenario(spec: SweepIn, scenario: ScenarioIn, variant: Variant) -> S
 
 
 def solve_variant(spec: SweepIn, scenario: ScenarioIn, matrix: TravelMatrix,
-                  variant: Variant) -> Row:
-    """Plan one variant and measure it. Runs anywhere (a pool process, a Dask worker):
-    every argument is plain data."""
+                  variant: Variant, cancel: CancelSignal | None = None) -> Row | None:
+    """Plan one variant within the sweep's time limit and measure it; None when `cancel`
+    stopped it. Runs anywhere (a pool process, a Dask worker): every argument but
+    `cancel` is plain data (a pool process gets its own: `_local_stop`)."""
+    if cancel is None:
+        cancel = _local_stop
+    if cancel is not None and cancel.is_set():
+        return None
     problem = to_problem(variant_scenario(spec, scenario, variant), matrix)
-    params = SolveParams(time_limit_s=3600, max_solutions=spec.max_solutions,
+    params = SolveParams(time_limit_s=spec.time_limit_s, max_solutions=spec.max_solutions,
                          stall_solutions=None, seed=spec.seed, searches=1)
-    plan = solve(problem, params=params)
+    plan = solve(problem, params=params, cancel=cancel)
+    if plan.stats.cancelled:
+        return None
     return measure(problem, plan, variant, spec.rates)
+
+
+_local_stop: CancelSignal | None = None  # a local pool process's stop event (`run_local`)
+
+
+def _listen_for_stop(stop: CancelSignal) -> None:
+    """Pool initializer of `run_local`: the stop event the parent sets on Ctrl-C. The
+    worker ignores SIGINT itself (the terminal sends it to the whole process group):
+    it stops through the event, so that the variant is dropped cleanly, not torn."""
+    global _local_stop
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _local_stop = stop
 
 
 def measure(problem: Problem, plan: Plan, variant: Variant, rates: RatesIn) -> Row:
@@ -315,18 +356,67 @@ Runner = Callable[[Sweep, Sequence[Variant], Callable[[Row], None]], None]
 
 def run_serial(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
     for variant in todo:
-        done(solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant))
+        row = solve_variant(sweep.spec, sweep.scenario, sweep.matrix, variant)
+        if row is not None:
+            done(row)
+
+
+STOP_WAIT_S = 30.0  # after Ctrl-C: how long the variants under way get to stop
+
+
+class SweepStopped(Exception):
+    """A sweep stopped by Ctrl-C: `done` of `total` variants have their rows written."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"stopped: {done} of {total} variants done")
+        self.done, self.total = done, total
 
 
 def run_local(jobs: int) -> Runner:
-    """Variants on `jobs` local processes (spawn), each row reported as it finishes."""
+    """Variants on `jobs` local processes (spawn), each row reported as it finishes.
+
+    Ctrl-C sets a stop event every worker's solve polls: the variants under way end
+    within seconds without a row, those not started never start, and `SweepStopped`
+    is raised once the workers are idle (their processes are ended if they do not stop
+    in `STOP_WAIT_S`, or at a second Ctrl-C). Rows already reported stay written, so
+    `run_sweep` resumes from them."""
     def run(sweep: Sweep, todo: Sequence[Variant], done: Callable[[Row], None]) -> None:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=exit_with_parent,
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+        context = multiprocessing.get_context("spawn")
+        stop = context.Event()
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                   **pool_options(_listen_for_stop, stop))
+        futures: list[Future[Row | None]] = []
+        reported: set[Future[Row | None]] = set()
+        rows = 0
+
+        def report(future: Future[Row | None]) -> None:
+            nonlocal rows
+            reported.add(future)
+            row = future.result()
+            if row is not None:
+                rows += 1
+                done(row)
+
+        try:
             futures = [pool.submit(solve_variant, sweep.spec, sweep.scenario, sweep.matrix, v)
                        for v in todo]
             for future in as_completed(futures):
-                done(future.result())
+                report(future)
+        except KeyboardInterrupt:
+            stop.set()
+            for future in futures:
+                future.cancel()
+            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: no more waiting
+                wait_for(futures, STOP_WAIT_S)
+            end_pool_processes(pool)
+            for future in futures:  # a variant that finished while stopping keeps its row
+                if future not in reported and future.done() and not future.cancelled() \
+                        and future.exception() is None:
+                    report(future)
+            raise SweepStopped(len(sweep.variants) - len(todo) + rows,
+                               len(sweep.variants)) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     return run
 
 
@@ -342,7 +432,9 @@ def run_dask(address: str | Any) -> Runner:
                                  [sweep.scenario] * len(todo), [sweep.matrix] * len(todo),
                                  list(todo), pure=False)
             for future in finished(futures):
-                done(future.result())
+                row = future.result()
+                if row is not None:
+                    done(row)
         finally:
             if client is not address:
                 client.close()
@@ -353,9 +445,11 @@ ROWS_FILE = "rows.jsonl"
 
 
 def run_sweep(sweep: Sweep, out_dir: Path, runner: Runner,
-              progress: Callable[[int, int], None] | None = None) -> list[Row]:
+              progress: Callable[[int, int], None] | None = None,
+              on_row: Callable[[Row], None] | None = None) -> list[Row]:
     """Run the variants not yet in `out_dir/rows.jsonl` (a sweep stopped half-way
-    resumes), append each row as it finishes, and return all rows in grid order."""
+    resumes), append each row as it finishes (and hand it to `on_row`), and return all
+    rows in grid order."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rows_file = out_dir / ROWS_FILE
     have = {r.variant: r for r in _read_rows(rows_file)}
@@ -365,6 +459,8 @@ def run_sweep(sweep: Sweep, out_dir: Path, runner: Runner,
         have[row.variant] = row
         with rows_file.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row.__dict__, ensure_ascii=False) + "\n")
+        if on_row is not None:
+            on_row(row)
         if progress is not None:
             progress(len(have), len(sweep.variants))
 

@@ -213,6 +213,10 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--max-solutions", type=_positive(int), default=None,
                        help="with --vary: the search budget of each variant (default 200)")
     sweep.add_argument("--seed", type=int, default=None)
+    sweep.add_argument("--time-limit", type=_positive(float), default=None,
+                       help="solver seconds of each variant (default: the sweep file's "
+                            "time_limit_s, else 3600); Ctrl-C stops the sweep at once, "
+                            "keeping the rows done")
     sweep.add_argument("--out", type=Path, default=Path("sweep"), help="folder for the rows, "
                        "charts and report (a sweep stopped half-way resumes from it)")
     sweep.add_argument("--jobs", type=_positive(int), default=os.cpu_count() or 1,
@@ -603,8 +607,12 @@ def _check(console: Console, args: argparse.Namespace) -> int:
 
 
 def _sweep(console: Console, args: argparse.Namespace) -> int:
+    """Plan a sweep's variants, one line per finished variant. Ctrl-C stops the variants
+    under way within seconds (they give no row) and exits 130; the rows done stay in
+    `--out`, and the same command resumes from them."""
     from api.formats.sweep_charts import sweep_report_html, write_charts
     from api.sweep import (
+        SweepStopped,
         monotonicity_flags,
         read_sweep,
         run_dask,
@@ -616,18 +624,39 @@ def _sweep(console: Console, args: argparse.Namespace) -> int:
     if args.vary:
         spec = sweep_from_options(args.sweep_file, args.vary,
                                   max_solutions=args.max_solutions, seed=args.seed,
-                                  graph=args.graph)
+                                  time_limit_s=args.time_limit, graph=args.graph)
         sweep = read_sweep(args.sweep_file, raw=spec)
     else:
         sweep = read_sweep(args.sweep_file)
+        if args.time_limit is not None:
+            sweep = dataclasses.replace(sweep, spec=sweep.spec.model_copy(
+                update={"time_limit_s": args.time_limit}))
     runner = run_dask(args.cluster) if args.cluster else run_local(args.jobs)
     where = args.cluster or f"{args.jobs} local process(es)"
+    total = len(sweep.variants)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        bar = progress.add_task(f"{len(sweep.variants)} variants on {where}",
-                                total=len(sweep.variants))
-        rows = run_sweep(sweep, args.out, runner, progress=lambda done, total: progress.update(
-            bar, completed=done, description=f"variants: {done}/{total} on {where}"))
+        bar = progress.add_task(f"{total} variants on {where} "
+                                f"(at most {sweep.spec.time_limit_s:g} s each; Ctrl-C stops)",
+                                total=total)
+        counter = [0]
+
+        def on_row(row: Any) -> None:
+            counter[0] += 1
+            progress.console.print(f"variant {row.variant}: {row.served}/{row.tasks} served, "
+                                   f"{row.mandatory_unassigned} mandatory left out, "
+                                   f"{row.km} km, {row.cost} PLN")
+
+        try:
+            rows = run_sweep(sweep, args.out, runner, on_row=on_row,
+                             progress=lambda done, total: progress.update(
+                                 bar, completed=done,
+                                 description=f"variants: {done}/{total} on {where}"))
+        except SweepStopped as stopped:
+            progress.stop()
+            console.print(f"{stopped}; their rows are in {args.out / 'rows.jsonl'}; run the "
+                          "same command again to plan the rest")
+            return 130
     flags = monotonicity_flags(rows)
     for flag in flags:
         console.print(f"[bold white on red] CHECK [/] {flag}")

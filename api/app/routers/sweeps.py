@@ -1,8 +1,13 @@
 """What-if sweeps as jobs: `POST /sweeps/jobs` → 202 and `Location`; `GET` gives status,
-progress (variants done) and the rows so far when finished; `DELETE` stops after the
-variant under way and keeps the rows it has. Rows name no client: planners read them as
-they are. The sweep runs on the server's road network, one variant after another in
-the job's process (docs/sweeps.md has the fields of a row)."""
+progress (variants done) and the rows so far; `DELETE` stops the variant under way
+within seconds and keeps the rows of those done. Rows name no client: planners read
+them as they are. The sweep runs on the server's road network, one variant after
+another in the job's process (docs/sweeps.md has the fields of a row).
+
+A sweep's cost is known before it runs: at most `time_limit_s` (per variant, within
+TRASA_JOB_TIME_LIMIT_S) times its variants (at most TRASA_SWEEP_MAX_VARIANTS), and
+that product may not pass TRASA_SWEEP_MAX_SECONDS; a sweep over any cap is refused
+(422, naming the field, the value and the cap) before a job exists."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 from typing import Annotated, Any
@@ -13,10 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.routers.jobs import (
+    MAX_TIME_LIMIT_S,
     JobPublic,
     enqueue,
     job_of,
     planners_scenario_of,
+    refuse_over_limit,
     refuse_when_full,
     shown_job,
 )
@@ -31,9 +38,11 @@ from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
 
 router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
-MAX_VARIANTS, MAX_SOLUTIONS = 50, 2000
+MAX_SOLUTIONS = 2000
+VARIANT_TIME_LIMIT_S = 60.0  # a sweep job's time per variant when the body names none
 EXAMPLE: dict[str, Any] = {
     "records": {"first_day": "2026-11-24"}, "seed": 0, "max_solutions": 100,
+    "time_limit_s": 60,
     "templates": {"physio": {"worker": "physio-cus-1"}},
     "vary": {"physio": [1, 2, 3]}, "rates": {"per_km": 1.2}}
 
@@ -47,6 +56,8 @@ class SweepJobIn(BaseModel):
     records: PlanningRequest | None = None
     seed: Seed = 0
     max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
+    time_limit_s: float = Field(default=VARIANT_TIME_LIMIT_S, gt=0, le=MAX_TIME_LIMIT_S,
+                                description="solver seconds of each variant")
     templates: dict[str, TemplateIn]
     vary: dict[str, list[Copies]] = Field(min_length=1)
     rates: RatesIn = RatesIn()
@@ -64,19 +75,33 @@ class SweepJobIn(BaseModel):
 def start_sweep(body: SweepJobIn, request: Request, response: Response, session: SessionDep,
                 settings: Annotated[Settings, Depends(get_settings)],
                 user: Annotated[tables.User, planners]) -> JobPublic:
+    refuse_over_limit(body.time_limit_s, settings)
     refuse_when_full(session, settings)
     scenario = planners_scenario_of(body, session, settings, user)
     spec = SweepIn(scenario="job snapshot", seed=body.seed, max_solutions=body.max_solutions,
-                   templates=body.templates, vary=body.vary, rates=body.rates)
+                   time_limit_s=body.time_limit_s, templates=body.templates, vary=body.vary,
+                   rates=body.rates)
     try:
         grid = variants(spec, scenario)
     except SweepError as exc:
         raise ApiError(422, str(exc)) from None
-    if len(grid) > MAX_VARIANTS:
-        raise ApiError(422, f"vary: {len(grid)} variants; at most {MAX_VARIANTS} a job")
+    refuse_over_caps(len(grid), body.time_limit_s, settings)
     return enqueue(session, request, response, user, {
         "kind": SWEEP, "scenario": scenario.model_dump(mode="json"),
         "sweep": spec.model_dump(mode="json")}, "sweeps/jobs")
+
+
+def refuse_over_caps(count: int, time_limit_s: float, settings: Settings) -> None:
+    """422 for a sweep with more variants than the server runs in one job, or whose
+    variants times time limit passes the server's cap of solver time a sweep."""
+    if count > settings.sweep_max_variants:
+        raise ApiError(422, f"vary: {count} variants; at most {settings.sweep_max_variants} "
+                            "a job (TRASA_SWEEP_MAX_VARIANTS)")
+    if count * time_limit_s > settings.sweep_max_seconds:
+        raise ApiError(422, f"time_limit_s: {time_limit_s:g} s × {count} variants = "
+                            f"{count * time_limit_s:g} s is over the server's cap of "
+                            f"{settings.sweep_max_seconds:g} s a sweep "
+                            "(TRASA_SWEEP_MAX_SECONDS)")
 
 
 @router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
