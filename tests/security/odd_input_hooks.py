@@ -43,19 +43,26 @@ def _put(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 
 @st.composite
-def _odder(draw: st.DrawFn, value: Any) -> Any:
+def _odder(draw: st.DrawFn, value: Any, odd: list[Any]) -> Any:
     """`value` with one to three of its values (or keys' values) replaced by odd ones."""
     if not isinstance(value, dict | list):
         return value
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(_paths(value)))
-        value = _put(value, path, draw(st.sampled_from(ODD)))
+        value = _put(value, path, draw(st.sampled_from(odd)))
     return value
+
+
+def _sendable(text: Any) -> bool:
+    """A form's text must encode as UTF-8: no lone surrogates there."""
+    return not isinstance(text, str) or not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 @schemathesis.hook
 def flatmap_body(context: Any, body: Any) -> Any:
-    return st.one_of(st.just(body), _odder(body))
+    media = {b.media_type for b in getattr(context.operation, "body", ())}
+    odd = ODD if media <= {"application/json"} else [v for v in ODD if _sendable(v)]
+    return st.one_of(st.just(body), _odder(body, odd))
 
 
 @schemathesis.hook

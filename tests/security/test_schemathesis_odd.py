@@ -3,8 +3,10 @@ with NaN, Infinity, lone surrogates, NUL characters, huge numbers and far dates 
 the bodies and query strings it generates (tests/security/odd_input_hooks.py): no answer
 is a server error, on SQLite and PostgreSQL.
 
-A few examples per operation keep this under a minute per engine; the bigger run is
-`python -m benchmarks.odd_input` (docs/security.md), with its case count.
+A few examples per operation keep this under a minute per engine; the bigger run sets
+ODD_INPUT_EXAMPLES (docs/security.md) and prints the case count of each role:
+
+    ODD_INPUT_EXAMPLES=60 pytest -p no:xdist -s tests/security/test_schemathesis_odd.py
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from tests.api.live.conftest import Server, _database_url, start_server
 
 HOOKS = Path(__file__).with_name("odd_input_hooks.py")
 SEED = "270527"  # the same requests every run: a failure reproduces
-EXAMPLES_PER_OPERATION = 3
+EXAMPLES_PER_OPERATION = int(os.environ.get("ODD_INPUT_EXAMPLES", "3"))
 
 
 def schemathesis_run(server: Server, role: str, examples: int, seed: str
@@ -61,6 +63,7 @@ def test_odd_values_everywhere_never_make_a_server_error(odd_server: Server,
                                                          role: str) -> None:
     run = schemathesis_run(odd_server, role, EXAMPLES_PER_OPERATION, SEED)
     tail = run.stdout[-8000:]
+    print(f"\n{role}: {cases_of(run.stdout)} cases, exit {run.returncode}")  # noqa: T201
     assert run.returncode == 0, tail + odd_server.log()
     assert cases_of(run.stdout) > 100, tail  # the hooks ran over the whole API
     assert "Server error" not in run.stdout, tail
