@@ -586,7 +586,7 @@ def search_from(rp: RoutingProblem, routes: list[list[int]], params: SolveParams
     The search starts from the largest part of them found feasible task by task, each
     route's stops kept in their order (a route that fits as a whole is kept whole);
     re-planning gives the plan being changed, so an unchanged day needs no change; the
-    tasks in `first` (stops that happened) are tried before the others of their route. The
+    tasks in `first` (stops that happened) go in on every route before any other. The
     search is polled only for a cancel signal (re-planning descends to a local optimum and
     stops: no stall limit is needed, and a poll at every node costs a third of the time)."""
     search = _Search(rp, params, watch, polled=False)
