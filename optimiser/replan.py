@@ -462,15 +462,18 @@ class _State:
 
     def _on_board(self, actuals: dict[tuple[str, StopAction], Actual]
                   ) -> dict[tuple[str, StopAction], Actual]:
-        """A passenger on board is dropped off by the same bus, as late as they boarded."""
+        """A passenger on board is dropped off by the same bus, as late (or early) as they
+        boarded: a drop-off due before now without a report of its own moves too."""
         out = {}
         for (task_id, action), worker in list(self.frozen.items()):
             drop = (task_id, StopAction.DROPOFF)
-            if action is not StopAction.PICKUP or drop in self.frozen:
+            if action is not StopAction.PICKUP or drop in actuals:
                 continue
             _, pickup = self.stop_of[(task_id, action)]
             _, planned = self.stop_of[drop]
             board = actuals.get((task_id, action))
+            if drop in self.frozen and board is None:
+                continue  # both under way as planned
             # Boarded earlier or later than planned: the ride takes as long as planned
             # (never held on board beyond its longest ride).
             delay = (board.end_s if board else pickup.end_s) - pickup.end_s
@@ -505,6 +508,9 @@ class _State:
         hhmm = self.problem.calendar.hhmm
         reported = {(e.target, e.action): i for i, e in enumerate(events)
                     if e.kind in STOP_REPORTS}
+        for (task_id, action), i in list(reported.items()):  # a drop-off moved with its pickup
+            if action is StopAction.PICKUP:
+                reported.setdefault((task_id, StopAction.DROPOFF), i)
         for route in self.published.routes:
             done = [s for s in route.stops if (s.task_id, s.action) in self.frozen]
             for a, b in zip(done, done[1:], strict=False):
