@@ -110,7 +110,8 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
         error = str(exc)
     except PlanRejected as exc:  # a solver bug: reported, the plan never handed out
         log.error("job %s: %s", job_id, exc)
-        error = f"internal error, no plan: {exc}"
+        error = (rejected_replan(exc, request.get("plan_id")) if request.get("kind") == REPLAN
+                 else f"internal error, no plan: {exc}")
     except Exception:  # any other bug: the job says so instead of staying 'running'
         log.exception("job %s failed", job_id)
         error = "internal error while planning; see the server log"
@@ -119,6 +120,15 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
     with session_scope(url) as session:
         written = store.finish(session, job_id, token, status, plan=plan, error=error)
     return status.value if written else "lost"
+
+
+def rejected_replan(exc: PlanRejected, plan_id: str | None) -> str:
+    """A re-planning whose plan failed the independent check: the rules it broke, where,
+    and that no new version was made (the plan re-planned stays as it is)."""
+    rules = ", ".join(dict.fromkeys(v.rule for v in exc.violations)) or "?"
+    where = "; ".join(str(v) for v in exc.violations[:5])
+    return (f"internal error: the re-planned plan broke the rule(s) {rules} ({where}); no new "
+            f"version was made, plan {plan_id or '?'} stays as it is")
 
 
 SWEEP = store.SWEEP_KIND  # a job's request kinds besides planning

@@ -25,6 +25,7 @@ import functools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from optimiser.check import PlanRejected, check
 from optimiser.kpi import rank_of
@@ -46,7 +47,7 @@ from optimiser.model import (
 )
 from optimiser.ortools import daywise
 from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem, Stability
-from optimiser.ortools.search import Watch, search_fresh, search_from
+from optimiser.ortools.search import NoFeasibleStart, Watch, search_fresh, search_from
 from optimiser.params import CancelSignal, Metaheuristic, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, lost_to_others
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
@@ -204,33 +205,47 @@ def apply_facts(problem: Problem, facts: Facts) -> Problem:
 
 
 def _as_happened(task: Task, actual: dict[tuple[str, StopAction], Actual]) -> Task:
-    for action in task.actions:
-        a = actual.get((task.id, action))
-        if a is None:
-            continue
-        window = (TimeWindow(a.start_s, a.end_s),)
+    return _at_times(task, {a: (x.start_s, x.end_s) for a in task.actions
+                            if (x := actual.get((task.id, a))) is not None})
+
+
+def _at_times(task: Task, times: dict[StopAction, tuple[int, int]]) -> Task:
+    """`task` with the stops in `times` at those (start, end) and no other time; one
+    replace for both stops of a trip (a pickup moved late alone may not fit the drop-off
+    windows of the plan, and a task checks that on every replace)."""
+    changes: dict[str, Any] = {}
+    for action, (start, end) in times.items():
+        window = (TimeWindow(start, end),)
         if action is StopAction.DROPOFF:
             assert task.ride is not None
-            task = dataclasses.replace(task, ride=dataclasses.replace(
-                task.ride, dropoff_windows=window, alight_s=a.end_s - a.start_s))
+            changes["ride"] = dataclasses.replace(task.ride, dropoff_windows=window,
+                                                  alight_s=end - start)
         else:
-            task = dataclasses.replace(task, windows=window, service_s=a.end_s - a.start_s)
-    return task
+            changes |= {"windows": window, "service_s": end - start}
+    return dataclasses.replace(task, **changes) if changes else task
 
 
 def _overtime(problem: Problem, worker: Worker, actuals: Iterable[Actual]) -> Worker:
     """The worker's shifts, each ending no earlier than its reported stops and the drive
-    back (a visit that ran late makes the day longer: the plan records it, not refuses)."""
+    back, and beginning no later than the drive there (a visit that ran late makes the
+    day longer, one begun before the shift makes it begin earlier: the plan records what
+    happened, not refuses it)."""
     shifts = list(worker.shifts)
     for a in actuals:
         if a.worker_id != worker.id or not shifts:
             continue
-        k = max((k for k, s in enumerate(shifts) if s.start_s <= a.start_s), default=0)
+        # The shift the stop was in: the one it began in, else the nearest.
+        k = min(range(len(shifts)), key=lambda k: max(shifts[k].start_s - a.start_s,
+                                                      a.start_s - shifts[k].end_s, 0))
         place = problem.task(a.task_id).leg(a.action)[0]
         back = a.end_s + problem.travel_s(place, worker.end_location_id)
         bound = shifts[k + 1].start_s - 1 if k + 1 < len(shifts) else back
         if back > shifts[k].end_s:
             shifts[k] = TimeWindow(shifts[k].start_s, min(back, bound))
+        leave = a.start_s - problem.travel_s(worker.start_location_id, place)
+        first = shifts[k - 1].end_s + 1 if k > 0 else 0
+        if leave < shifts[k].start_s:
+            shifts[k] = TimeWindow(max(leave, first), shifts[k].end_s)
     return dataclasses.replace(worker, shifts=tuple(shifts))
 
 
@@ -298,7 +313,11 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
             else max(1, params.solve.max_solutions // (len(days) - n)))
         if params.warm_start:
             rp = model()
-            raw = search_from(rp, _start_routes(rp, part, mine), budget, watch)
+            try:
+                raw = search_from(rp, _start_routes(rp, part, mine, state), budget, watch,
+                                  first=frozenset(t for t, _ in state.frozen))
+            except NoFeasibleStart as exc:
+                raise ReplanError(f"events: {exc}: {state.reported_stops()}") from None
             # A descent from the old routes trades one task for one; an urgent request
             # that needs two stops out, or a moved task that outranks a served one, may
             # need a plan made anew (a descent too), in the time left: the one serving
@@ -315,6 +334,14 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
                 budget, metaheuristic=SolveParams().metaheuristic), watch)
         raw_routes = others + [part.to_week(r) for r in raw.routes]
     plan = _finished(full, strict, state, raw_routes, offered, watch)
+    stops = {(s.task_id, s.action) for r in plan.routes for s in r.stops}
+    if lost := [k for k in state.frozen if k not in stops]:  # the past never goes silently
+        why = {u.task_id: u.detail or u.reason.value for u in plan.unassigned}
+        hhmm = full.calendar.hhmm
+        told = "; ".join(f"{t} {a.value} at {hhmm(start)} ({why.get(t, 'no place')})"
+                         for t, a in lost for start in [state.times_of(t, a)[0]])
+        raise ReplanError(f"events: what happened cannot be kept with every rule of the "
+                          f"day: {told}; check the reported stops")
     violations = check(full, plan)
     if violations:
         raise PlanRejected(violations)
@@ -379,6 +406,11 @@ class _State:
                 continue
             if key in actuals or stop.start_s < self.cut_of[route.worker_id]:
                 self.frozen[key] = route.worker_id
+        for i, e in enumerate(events):
+            if (e.kind in STOP_REPORTS and e.action is StopAction.DROPOFF
+                    and (e.target, StopAction.PICKUP) not in self.frozen):
+                raise ReplanError(f"events[{i}].action: {e.target!r} has no pickup begun "
+                                  "before now or reported; report the pickup first")
         actuals |= self._on_board(actuals)
         self.actuals = actuals
         self._check_reported_times(events)
@@ -397,8 +429,9 @@ class _State:
         return Unavailable(kind, e.target, start, horizon if e.until_s is None else e.until_s)
 
     def _reported(self, events: Sequence[Event]) -> dict[tuple[str, StopAction], Actual]:
+        hhmm = self.problem.calendar.hhmm
         out: dict[tuple[str, StopAction], Actual] = {}
-        for e in events:
+        for i, e in enumerate(events):
             if e.kind not in STOP_REPORTS:
                 continue
             key = (e.target, e.action)
@@ -410,6 +443,12 @@ class _State:
             if e.kind is EventKind.STARTED:
                 start, end = at, at + (end - start)
             elif e.kind is EventKind.FINISHED:
+                if start - 60 < at < start:  # reported to the minute: within the one it began
+                    at = start
+                if at < start:  # a stop cannot end before it began
+                    raise ReplanError(
+                        f"events[{i}].at: {e.target!r} finished at {hhmm(at)}, before it "
+                        f"began ({hhmm(start)}); report `started` with its real time too")
                 end = at
             elif e.kind is EventKind.LATE:
                 if start >= self.now_s:  # not begun yet: it begins later too
@@ -423,16 +462,21 @@ class _State:
 
     def _on_board(self, actuals: dict[tuple[str, StopAction], Actual]
                   ) -> dict[tuple[str, StopAction], Actual]:
-        """A passenger on board is dropped off by the same bus, as late as they boarded."""
+        """A passenger on board is dropped off by the same bus, as late (or early) as they
+        boarded: a drop-off due before now without a report of its own moves too."""
         out = {}
         for (task_id, action), worker in list(self.frozen.items()):
             drop = (task_id, StopAction.DROPOFF)
-            if action is not StopAction.PICKUP or drop in self.frozen:
+            if action is not StopAction.PICKUP or drop in actuals:
                 continue
             _, pickup = self.stop_of[(task_id, action)]
             _, planned = self.stop_of[drop]
             board = actuals.get((task_id, action))
-            delay = max(0, (board.end_s if board else pickup.end_s) - pickup.end_s)
+            if drop in self.frozen and board is None:
+                continue  # both under way as planned
+            # Boarded earlier or later than planned: the ride takes as long as planned
+            # (never held on board beyond its longest ride).
+            delay = (board.end_s if board else pickup.end_s) - pickup.end_s
             out[drop] = Actual(task_id, StopAction.DROPOFF, planned.start_s + delay,
                                planned.end_s + delay, worker_id=worker)
             self.frozen[drop] = worker
@@ -464,6 +508,9 @@ class _State:
         hhmm = self.problem.calendar.hhmm
         reported = {(e.target, e.action): i for i, e in enumerate(events)
                     if e.kind in STOP_REPORTS}
+        for (task_id, action), i in list(reported.items()):  # a drop-off moved with its pickup
+            if action is StopAction.PICKUP:
+                reported.setdefault((task_id, StopAction.DROPOFF), i)
         for route in self.published.routes:
             done = [s for s in route.stops if (s.task_id, s.action) in self.frozen]
             for a, b in zip(done, done[1:], strict=False):
@@ -476,6 +523,16 @@ class _State:
                 raise ReplanError(
                     f"{where}: {a.task_id} ending at {hhmm(a_end)} leaves no time to reach "
                     f"{b.task_id}, which {route.worker_id} began at {hhmm(b_start)}")
+
+    def reported_stops(self) -> str:
+        """The stops the events fixed in place, for a refusal that names them."""
+        hhmm = self.problem.calendar.hhmm
+        told = [f"{a.task_id} {a.action.value} {hhmm(a.start_s)}-{hhmm(a.end_s)}"
+                for a in self.actuals.values()]
+        return "check the reported stops (" + (", ".join(told) or "none") + ")"
+
+    def times_of(self, task_id: str, action: StopAction) -> tuple[int, int]:
+        return self._times(self.stop_of[(task_id, action)][1])
 
     def _times(self, stop: Stop) -> tuple[int, int]:
         a = self.actuals.get((stop.task_id, stop.action))
@@ -511,20 +568,10 @@ class _State:
         return dataclasses.replace(full, tasks=tuple(tasks), series=series)
 
     def _pinned_task(self, task: Task) -> Task:
-        for action in task.actions:
-            key = (task.id, action)
-            if key not in self.frozen:
-                continue
-            _, stop = self.stop_of[key]
-            start, end = self._times(stop)
-            window = (TimeWindow(start, end),)
-            if action is StopAction.DROPOFF:
-                assert task.ride is not None
-                task = dataclasses.replace(task, ride=dataclasses.replace(
-                    task.ride, dropoff_windows=window, alight_s=end - start))
-            else:
-                task = dataclasses.replace(task, windows=window, service_s=end - start)
-        return dataclasses.replace(task, mandatory=True, priority=Priority.URGENT)
+        times = {a: self._times(self.stop_of[(task.id, a)][1]) for a in task.actions
+                 if (task.id, a) in self.frozen}
+        return dataclasses.replace(_at_times(task, times), mandatory=True,
+                                   priority=Priority.URGENT)
 
     def days_to_plan(self, full: Problem) -> list[int]:
         """The day of now, and each later working day an event touches."""
@@ -572,9 +619,11 @@ def _raw(route: Route, shift: int | None) -> RawRoute | None:
                     tuple((b.start_s, b.end_s) for b in route.breaks))
 
 
-def _start_routes(rp: RoutingProblem, part: daywise.DayProblem, mine: list[RawRoute]
-                  ) -> list[list[int]]:
-    """The published routes of the day as routing indices per vehicle of `rp`."""
+def _start_routes(rp: RoutingProblem, part: daywise.DayProblem, mine: list[RawRoute],
+                  state: _State) -> list[list[int]]:
+    """The published routes of the day as routing indices per vehicle of `rp`, each in
+    the order its stops happen now (a reported stop at its real time: a bus may have
+    fetched its second passenger first)."""
     vehicle = {}
     for (worker_id, k), week_k in part.shift_of.items():
         vehicle[(worker_id, week_k)] = next(v for v, (w, kk) in enumerate(rp.shifts)
@@ -584,7 +633,10 @@ def _start_routes(rp: RoutingProblem, part: daywise.DayProblem, mine: list[RawRo
         v = vehicle.get((raw.worker_id, raw.shift_index))
         if v is None:
             continue
-        stops = [(t, a) for t, a, _ in raw.visits if (t, a) in rp.node_of]
+        at = {(t, a): state.actuals[(t, a)].start_s if (t, a) in state.actuals else start
+              for t, a, start in raw.visits}
+        stops = sorted(((t, a) for t, a, _ in raw.visits if (t, a) in rp.node_of),
+                       key=lambda k: at[k])
         # A trip whose pickup or drop-off is not offered any more goes with both.
         whole = {t for t, _ in stops
                  if all((t, a) in stops for a in rp.problem.task(t).actions)}

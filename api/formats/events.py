@@ -121,6 +121,8 @@ def read_situation(events_in: EventsIn, scenario: ScenarioIn, *,
     now_s = clock_seconds(calendar, events_in.now, "now")
     today = calendar.date_of(now_s)
     added = [dict(a) for a in added_before]
+    taken = {t.id for t in scenario.tasks} | {t.id for t in scenario.trips} | {
+        str((a.get("task") or a.get("trip") or {}).get("id")) for a in added_before}
     events: list[Event] = []
     for i, e in enumerate(events_in.events):
         where = f"events[{i}]"
@@ -132,6 +134,10 @@ def read_situation(events_in: EventsIn, scenario: ScenarioIn, *,
             item = e.task if e.task is not None else e.trip
             assert item is not None
             key = "task" if e.task is not None else "trip"
+            if item.id in taken:  # one id twice in these events, or one the plan has
+                raise ScenarioError(f"{where}.{key}.id: {item.id!r} is already taken by "
+                                    "a task or trip of the plan or an earlier event")
+            taken.add(item.id)
             added.append({key: item.model_dump(mode="json", exclude_defaults=True)})
             events.append(Event(EventKind.NEW_REQUEST, item.id))
         elif isinstance(e, CancelledIn):

@@ -580,12 +580,13 @@ class _Search:
 
 
 def search_from(rp: RoutingProblem, routes: list[list[int]], params: SolveParams,
-                watch: Watch) -> RawSolution:
+                watch: Watch, *, first: frozenset[str] = frozenset()) -> RawSolution:
     """GLS from given routes (routing indices per vehicle) that may no longer all fit.
 
     The search starts from the largest part of them found feasible task by task, each
     route's stops kept in their order (a route that fits as a whole is kept whole);
-    re-planning gives the plan being changed, so an unchanged day needs no change. The
+    re-planning gives the plan being changed, so an unchanged day needs no change; the
+    tasks in `first` (stops that happened) go in on every route before any other. The
     search is polled only for a cancel signal (re-planning descends to a local optimum and
     stops: no stall limit is needed, and a poll at every node costs a third of the time)."""
     search = _Search(rp, params, watch, polled=False)
@@ -594,7 +595,7 @@ def search_from(rp: RoutingProblem, routes: list[list[int]], params: SolveParams
         setattr(parameters.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
     routing = rp.routing
     routing.CloseModelWithParameters(parameters)
-    start = _feasible_part(rp, routes)
+    start = _feasible_part(rp, routes, first)
     found = routing.SolveFromAssignmentWithParameters(start, parameters)
     if found is None or rp.served(found) < rp.served(start):
         found = start
@@ -602,7 +603,8 @@ def search_from(rp: RoutingProblem, routes: list[list[int]], params: SolveParams
     return rp.read(found, status)
 
 
-def _feasible_part(rp: RoutingProblem, routes: list[list[int]]) -> pywrapcp.Assignment:
+def _feasible_part(rp: RoutingProblem, routes: list[list[int]], first: frozenset[str]
+                   ) -> pywrapcp.Assignment:
     routing = rp.routing
     routes = [[i for i in route if routing.VehicleVar(i).Contains(v)]
               for v, route in enumerate(routes)]
@@ -611,20 +613,34 @@ def _feasible_part(rp: RoutingProblem, routes: list[list[int]]) -> pywrapcp.Assi
         return routing.solver().Assignment(whole)
     task_of = [rp.nodes[rp.manager.IndexToNode(i)].task.id if not routing.IsStart(i)
                and not routing.IsEnd(i) else "" for i in range(routing.Size())]
+    # The tasks of `first` on every route, then the others: a stop that happened is
+    # never left out for a task an earlier route kept.
+    chosen: list[set[str]] = [set() for _ in routes]
     kept: list[list[int]] = [[] for _ in routes]
-    for v, route in enumerate(routes):
-        kept[v] = route
-        if routing.ReadAssignmentFromRoutes(kept, True) is not None:
-            continue
-        chosen: set[str] = set()
-        for task in dict.fromkeys(task_of[i] for i in route):
-            kept[v] = [i for i in route if task_of[i] in chosen | {task}]
-            if routing.ReadAssignmentFromRoutes(kept, True) is not None:
-                chosen.add(task)
-        kept[v] = [i for i in route if task_of[i] in chosen]
+    for phase in (True, False):
+        for v, route in enumerate(routes):
+            if not phase:
+                kept[v] = route
+                if routing.ReadAssignmentFromRoutes(kept, True) is not None:
+                    chosen[v] = {task_of[i] for i in route}
+                    continue
+            for task in dict.fromkeys(task_of[i] for i in route):
+                if (task in first) is not phase or task in chosen[v]:
+                    continue
+                kept[v] = [i for i in route if task_of[i] in chosen[v] | {task}]
+                if routing.ReadAssignmentFromRoutes(kept, True) is not None:
+                    chosen[v].add(task)
+            kept[v] = [i for i in route if task_of[i] in chosen[v]]
     found = routing.ReadAssignmentFromRoutes(kept, True)
-    assert found is not None, "a part found feasible route by route is feasible"
+    if found is None:  # not even an empty day: stops fixed in place contradict a rule
+        raise NoFeasibleStart("the stops fixed in place break a rule on their own "
+                              "(even a day with nothing else planned is not feasible)")
     return routing.solver().Assignment(found)
+
+
+class NoFeasibleStart(RuntimeError):
+    """No part of the given routes is feasible: the model's fixed stops (re-planning's
+    frozen ones) cannot all keep the rules."""
 
 
 def search_fresh(rp: RoutingProblem, params: SolveParams, watch: Watch) -> RawSolution:
