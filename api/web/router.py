@@ -3,7 +3,8 @@ need beyond the API.
 
 Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 (coordinators), `/app/moj-dzien` a worker's own published day, `/app/analizy` plans'
-KPIs and sweeps (planners and coordinators); `/` leads to `/app/`. A page is the same
+KPIs and sweeps (planners and coordinators), `/app/konto` one's account (password;
+a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`. A page is the same
 for everyone: its script logs in at `POST /auth/token`, keeps the token in the tab's
 `sessionStorage`, asks `GET /auth/me` and shows only what that role may use (the API
 refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
@@ -52,7 +53,7 @@ readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
 PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", "Mój dzień"),
-         "analizy": ("analyses.html.j2", "Analizy")}
+         "analizy": ("analyses.html.j2", "Analizy"), "konto": ("account.html.j2", "Konto")}
 # The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
 PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget

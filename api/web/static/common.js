@@ -22,9 +22,11 @@ const Trasa = (() => {
                                             : "Logowanie nie powiodło się (" + answer.status + ").");
     }
     const data = await answer.json();
-    sessionStorage.setItem(KEY, data.access_token);
+    keepToken(data.access_token);
     return data.role;
   }
+
+  function keepToken(value) { sessionStorage.setItem(KEY, value); }
 
   class ApiError extends Error {
     constructor(status, detail) { super(detail); this.status = status; }
@@ -132,6 +134,6 @@ const Trasa = (() => {
                      queued: "w kolejce", running: "w toku", done: "gotowy",
                      failed: "błąd", cancelled: "zatrzymany"};
 
-  return {token, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
+  return {token, keepToken, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
           dayPl, percent, HOME, PRIORITY_PL, STATUS_PL, ApiError};
 })();
