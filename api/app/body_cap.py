@@ -6,10 +6,10 @@ parsed for 12 s in 450 MB before its 422."""
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app.errors import FieldError, problem
-from api.app.json_body import BODY_METHODS, replay
+from api.app.json_body import BODY_METHODS, BodyTooBig, read_body, replay
 
 
 class CapBodies:
@@ -27,22 +27,13 @@ class CapBodies:
         if length.isdigit() and int(length) > self.max_bytes:
             await self._refuse(scope, receive, send, f"{int(length)} bytes")
             return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                await self.app(scope, replay([message], receive), send)
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send, f"more than {self.max_bytes} bytes")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        try:
+            body = await read_body(receive, self.max_bytes)
+        except BodyTooBig:
+            await self._refuse(scope, receive, send, f"more than {self.max_bytes} bytes")
+            return
+        if isinstance(body, bytes):  # else the client went away: that message goes on
+            body = {"type": "http.request", "body": body, "more_body": False}
         await self.app(scope, replay([body], receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, size: str) -> None:

@@ -92,16 +92,10 @@ class RefuseOddJson:
                 or b"json" not in dict(scope["headers"]).get(b"content-type", b""):
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                await self.app(scope, replay([message], receive), send)
-                return
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        body = await read_body(receive)
+        if not isinstance(body, bytes):  # the client went away
+            await self.app(scope, replay([body], receive), send)
+            return
         try:
             check_json(body)
         except OddJson as exc:
@@ -111,6 +105,28 @@ class RefuseOddJson:
             return
         await self.app(scope, replay([{"type": "http.request", "body": body,
                                         "more_body": False}], receive), send)
+
+
+class BodyTooBig(ValueError):
+    """A body longer than the cap `read_body` was given."""
+
+
+async def read_body(receive: Receive, max_bytes: int | None = None) -> bytes | Message:
+    """A request's whole body, or the message that came instead (the client went away).
+    With `max_bytes`, `BodyTooBig` at the first chunk that passes it."""
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return message
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise BodyTooBig(size)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
 
 
 def replay(messages: list[Message], then: Receive) -> Receive:

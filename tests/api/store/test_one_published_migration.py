@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from api.store.database import alembic_config, engine_for
+from api.store.database import engine_for
 from api.store.tables import PlanVersion
 from tests.api.live.conftest import fresh_postgres
+from tests.api.store.revisions import migrate_to
 
 
 @pytest.fixture
@@ -23,12 +23,6 @@ def postgres() -> Iterator[str]:
     with fresh_postgres() as url:
         yield url
 
-
-def _to(url: str, revision: str, *, down: bool = False) -> None:
-    config = alembic_config(url)
-    with engine_for(url).begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _plan(plan_id: str, first: int, last: int, status: str, second: int) -> dict[str, object]:
@@ -39,12 +33,12 @@ def _plan(plan_id: str, first: int, last: int, status: str, second: int) -> dict
 
 
 def test_overlapping_published_plans_are_settled_and_then_refused(postgres: str) -> None:
-    _to(postgres, "0005")
+    migrate_to(postgres, "0005")
     with engine_for(postgres).begin() as connection:
         connection.execute(insert(PlanVersion), [
             _plan("a", 1, 3, "published", 1), _plan("b", 3, 3, "published", 2),
             _plan("c", 10, 10, "published", 3), _plan("d", 10, 10, "draft", 4)])
-    _to(postgres, "head")
+    migrate_to(postgres, "head")
     with engine_for(postgres).begin() as connection:
         rows = {r.id: (r.status, r.superseded_by) for r in connection.execute(
             select(PlanVersion.id, PlanVersion.status, PlanVersion.superseded_by))}
@@ -53,7 +47,7 @@ def test_overlapping_published_plans_are_settled_and_then_refused(postgres: str)
     with pytest.raises(IntegrityError), engine_for(postgres).begin() as connection:
         connection.execute(update(PlanVersion).where(PlanVersion.id == "d")
                            .values(status="published"))
-    _to(postgres, "0005", down=True)
+    migrate_to(postgres, "0005", down=True)
     with engine_for(postgres).begin() as connection:  # no constraint below 0006
         connection.execute(update(PlanVersion).where(PlanVersion.id == "d")
                            .values(status="published"))

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import insert, select
 
 from api.formats.resources import PlanningRequest, scenario_from_records
 from api.store import records
-from api.store.database import alembic_config, engine_for, session_scope
+from api.store.database import engine_for, session_scope
 from api.store.tables import Client, Provider, Task, Worker
 from tests.api.live.conftest import fresh_postgres
+from tests.api.store.revisions import migrate_to
 
 KIELCE = {"name": "Szpital Kielce", "lat": 50.8661, "lon": 20.6286}
 HOME = {"name": "ul. Leśna 3", "lat": 51.05, "lon": 21.07}
@@ -31,12 +31,6 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with fresh_postgres() as url:
             yield url
 
-
-def _to(url: str, revision: str, *, down: bool = False) -> None:
-    config = alembic_config(url)
-    with engine_for(url).begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def _trip(trip_id: str, dropoff: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -70,9 +64,9 @@ def _old_records(url: str) -> None:
 
 
 def test_a_return_is_picked_up_where_its_outbound_dropped_off(database: str) -> None:
-    _to(database, "0003")
+    migrate_to(database, "0003")
     _old_records(database)
-    _to(database, "head")
+    migrate_to(database, "head")
     with session_scope(database) as session:
         trips = {t.id: t for t in records.all_resources(session, records.KINDS["trips"])}
         versions = {r.id: r.version for r in session.scalars(select(Task))}
@@ -92,10 +86,10 @@ def test_a_return_is_picked_up_where_its_outbound_dropped_off(database: str) -> 
 
 
 def test_the_downgrade_leaves_records_the_older_code_reads(database: str) -> None:
-    _to(database, "0003")
+    migrate_to(database, "0003")
     _old_records(database)
-    _to(database, "head")
-    _to(database, "0003", down=True)
+    migrate_to(database, "head")
+    migrate_to(database, "0003", down=True)
     with engine_for(database).connect() as connection:
         bodies = {r.id: r.body for r in connection.execute(select(Task.id, Task.body))}
     assert all("pickup" not in b and "id" not in b["dropoff"] for b in bodies.values())
