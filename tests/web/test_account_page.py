@@ -5,6 +5,7 @@ against the real server over HTTP, not only on the page."""
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import closing
 from pathlib import Path
@@ -14,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.api.live.conftest import PASSWORD, Server
 from tests.web.browser import log_in
+from tests.web.chelm_day import NAMES
 
 NEW_PASSWORD = "a new password 2026"
 
@@ -90,3 +92,27 @@ def test_a_coordinator_blocks_and_unblocks_an_account_and_logs_one_out_everywher
     assert other.get("/auth/me").status_code == 401
     planner.close()
     other.close()
+
+
+def test_a_coordinator_exports_a_client_and_erases_them_on_request(
+        page: Page, web_server: Server, tmp_path: Path) -> None:
+    """RODO art. 15 and 17 on the page: the export is the client's whole record; after
+    the erasure (asked first) the client's name is nowhere the API shows it."""
+    name = NAMES[5]
+    _konto(page, web_server, "coordinator")
+    page.get_by_label("Identyfikator klienta").fill("c05")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Pobierz dane (art. 15)").click()
+    held = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert held["client"]["name"] == name and held["tasks"], held.keys()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Usuń dane osobowe (art. 17)").click()
+    expect(page.locator("#status")).to_contain_text("Usunięto dane osobowe klienta c05")
+    page.screenshot(path=tmp_path / "rights.png", full_page=True)
+    with closing(web_server.client("coordinator")) as api:
+        record = api.get("/clients/c05")
+        assert record.status_code == 200 and name not in record.text
+        assert name not in api.get("/tasks", params={"client": "c05"}).text
+        assert [e for e in api.get("/audit", params={"resource": "clients/c05"}).json()["items"]
+                if e["action"] == "client erase"]

@@ -77,8 +77,28 @@
             onclick: act("/revoke-tokens", "Wylogowano " + u.username + " ze wszystkich urządzeń.")})));
     }));
   }
+  const clientPath = () => "/clients/" + encodeURIComponent($("client-id").value.trim());
+  $("rights-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const id = $("client-id").value.trim();
+    Trasa.download(clientPath() + "/export", "klient-" + id + ".json")
+      .then(() => say("Pobrano dane klienta " + id + ".")).catch(failed);
+  });
+  $("erase-client").addEventListener("click", async () => {
+    const id = $("client-id").value.trim();
+    if (!id) { $("client-id").reportValidity(); return; }
+    if (!window.confirm("Usunąć nieodwracalnie dane osobowe klienta " + id + " (imię, adres, "
+                        + "telefon, notatki, położenie domu) ze wszystkich zapisów?")) return;
+    try {
+      const done = await json(clientPath() + "/erase", {method: "POST"});
+      say("Usunięto dane osobowe klienta " + id + " (zadania: " + done.tasks + ", plany: "
+          + done.plans + ", zlecenia planowania: " + done.jobs + ").");
+    } catch (err) { failed(err); }
+  });
+
   if (me.role === "coordinator") {
     $("accounts").hidden = false;
+    $("rights").hidden = false;
     await showUsers().catch(failed);
   }
 })();
