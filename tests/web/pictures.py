@@ -106,10 +106,13 @@ def main() -> None:
                 page.locator("#changes").scroll_into_view_if_needed()
                 page.wait_for_timeout(500)
                 page.screenshot(path=args.out / "replanned-day.png", full_page=True)
+                page.goto(f"{server.url}/app/konto")
+                page.locator("#users tbody tr").first.wait_for()
+                page.screenshot(path=args.out / "account.png", full_page=True)
                 browser.close()
         finally:
             server.stop()
-    for name in ("day-view", "left-out", "day-view-phone", "replanned-day"):
+    for name in ("day-view", "left-out", "day-view-phone", "replanned-day", "account"):
         print(args.out / f"{name}.png")  # noqa: T201
 
 
