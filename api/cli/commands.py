@@ -45,7 +45,7 @@ from geo.matrix import Matrices
 from optimiser import params as solve_params
 from optimiser.check import PlanRejected, check
 from optimiser.model import Plan, Problem
-from optimiser.replan import ReplanError, ReplanParams
+from optimiser.replan import ReplanError, replan_solve
 
 
 class UsageError(ValueError):
@@ -389,8 +389,7 @@ def _replan(console: Console, args: argparse.Namespace) -> int:
     args.scenario = scenario_path
     scenario, prepared, _ = _scenario_and_plan(console, args)
     document = _mapping(_read_plan_file(args.plan))
-    solve = None if args.max_solutions is None else dataclasses.replace(
-        ReplanParams().solve, max_solutions=args.max_solutions)
+    solve = replan_solve(max_solutions=args.max_solutions)
     with console.status("re-planning"):
         done = replan_document(read_scenario(scenario_path), prepared, document, events,
                                solve=solve, based_on=str(args.plan))

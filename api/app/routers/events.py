@@ -9,6 +9,7 @@ cancelled request already begun) are refused at once with 422 naming the event.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
+import dataclasses
 from typing import Annotated, Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from api.store import plans as store
 from api.store import tables
 from api.store.users import Role
 from optimiser.model import TravelMatrix
-from optimiser.replan import ReplanError
+from optimiser.replan import ReplanError, replan_solve
 
 router = APIRouter(tags=["re-planning"])
 coordinators = Depends(require(Role.COORDINATOR))
@@ -40,7 +41,8 @@ EXAMPLE: dict[str, Any] = {"now": "10:05", "events": [
 
 class EventsBody(EventsIn):
     """The events (docs/replanning.md) and the search budget: a solution count, and at
-    most `time_limit_s` (default: the server's limit for jobs)."""
+    most `time_limit_s` (default 4 s, as `trasa replan`; at most the server's limit for
+    jobs). The search is the re-planning one of every path (`replan_solve`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               json_schema_extra={"examples": [EXAMPLE]})
@@ -65,8 +67,8 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
     if job is None:
         raise ApiError(409, f"plans/{plan_id}: the plan has no job, so no scenario to "
                             "re-plan with")
-    limit = settings.job_time_limit_s if body.time_limit_s is None else body.time_limit_s
-    refuse_over_limit(limit, settings)
+    solve = replan_solve(body.time_limit_s, body.max_solutions)
+    refuse_over_limit(solve.time_limit_s, settings)
     refuse_when_full(session, settings)
     snapshot = job.request["scenario"]
     events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions", "time_limit_s"},
@@ -81,8 +83,7 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
         raise ApiError(422, str(exc)) from None
     except PlanDocumentError as exc:
         raise ApiError(409, f"plans/{plan_id}: its document does not read back: {exc}") from None
-    params = {"time_limit_s": limit, "max_solutions": body.max_solutions,
-              "stall_solutions": None, "seed": 0, "searches": 1}
+    params = dataclasses.asdict(solve)
     return enqueue(session, request, response, user, {
         "kind": REPLAN, "scenario": snapshot, "plan_id": plan_id, "document": plan.document,
         "events": events, "params": params}, "plans/jobs")
