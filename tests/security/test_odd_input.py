@@ -1,7 +1,8 @@
 """Issue 27, row 5: odd input never makes a 5xx. NaN and Infinity in JSON numbers, lone
 surrogates in strings, duplicate ids in one body, year-9999 dates in date arithmetic,
-2^70 integers and an event on a trip without a client each get a 422 problem
-(`application/problem+json`) naming the field and the value, on SQLite and PostgreSQL."""
+and 2^70 integers each get a 422 problem (`application/problem+json`) naming the field
+and the value, on SQLite and PostgreSQL (events on a trip without a client:
+test_ids_in_events.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.live.records_data import CENTRE, place
-from tests.api.live.test_jobs import FINISHED, _scenario, _wait
+from tests.api.live.test_jobs import _scenario
 
 HUGE = 2**70
 
@@ -118,39 +118,3 @@ def _huge_bodies() -> Iterator[tuple[str, dict[str, Any], str]]:
 def test_2_to_the_70_is_refused_naming_the_field(
         coordinator: httpx.Client, path: str, body: dict[str, Any], field: str) -> None:
     _refused(coordinator.post(path, json=body), field, str(HUGE))
-
-
-def test_an_event_on_a_trip_without_a_client_is_refused_or_accepted_never_500(
-        coordinator: httpx.Client) -> None:
-    lat, lon = CENTRE
-    scenario = {
-        "date": "2026-11-24",
-        "locations": [{"id": "depot", "lat": lat, "lon": lon},
-                      {"id": "stop", "lat": place(1)[0], "lon": place(1)[1]},
-                      {"id": "clinic", "lat": place(2)[0], "lon": place(2)[1]}],
-        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"}],
-        "vehicles": [{"id": "bus", "seats": 8}],
-        "workers": [{"id": "driver", "provider": "cus", "skills": ["driving"],
-                     "vehicle": "bus", "shifts": [{"start": "08:00", "end": "16:00"}],
-                     "start_location": "depot"}],
-        "trips": [{"id": "ride", "pickup": "stop", "dropoff": "clinic",
-                   "arrive_by": "10:00"}]}
-    answer = coordinator.post("/plans/jobs", json={"scenario": scenario, "max_solutions": 10})
-    assert answer.status_code == 202, answer.text
-    job = _wait(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
-    assert job["status"] == "done", job["error"]
-    plan = coordinator.post("/plans", json={"job_id": job["id"]})
-    assert plan.status_code == 201, plan.text
-    url = f"/plans/{plan.json()['id']}/events"
-    for event in ({"kind": "late", "task": "ride", "action": "pickup", "minutes": 10},
-                  {"kind": "started", "task": "ride", "action": "pickup", "at": "08:00"},
-                  {"kind": "cancelled", "task": "ride"},
-                  {"kind": "new_request", "trip": {"id": "ride-2", "pickup": "stop",
-                                                   "dropoff": "clinic"}}):
-        answer = coordinator.post(url, json={"now": "08:00", "events": [event],
-                                             "max_solutions": 5})
-        assert answer.status_code in (202, 422), (event, answer.status_code, answer.text)
-        if answer.status_code == 202:
-            coordinator.delete(answer.headers["Location"])
-        else:
-            assert answer.headers["content-type"].startswith("application/problem+json")
