@@ -62,9 +62,16 @@ def _person() -> Person:
                   lon=round(CENTRE[1] - 0.003 + _digits(rnd) / 1e6, 6))
 
 
+_DRAWN: set[int] = set()  # every person of this session lives elsewhere: a value found
+# after an erasure can be no other person's
+
+
 def _digits(rnd: random.Random) -> int:
-    """1..999 not ending in 0, so that a coordinate has all six decimals."""
-    return rnd.choice([n for n in range(1, 1000) if n % 10])
+    """1..999 not ending in 0, so that a coordinate has all six decimals; never one drawn
+    before in this session."""
+    digits = rnd.choice([n for n in range(1, 1000) if n % 10 and n not in _DRAWN])
+    _DRAWN.add(digits)
+    return digits
 
 
 def _database_text(url: str) -> str:
