@@ -123,7 +123,7 @@ def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = No
 def refuse_far_from_roads(scenario: ScenarioIn, g: nx.MultiDiGraph) -> None:
     """`InputRefused` for a home, base or task place farther than the snapping distance
     from every road of `g`, or a trip's end beyond the regional radius
-    (`api.formats.scenario_refusals.refuse_far_places`)."""
+    (`api.formats.scenario.refuse_far_places`)."""
     refuse_far_places(scenario, road_distance_m(g, [(x.lat, x.lon)
                                                     for x in scenario.locations]).tolist())
 
