@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from optimiser.model import Plan, Priority, Problem, ProviderKind, Route, Task
+from optimiser.rules import WORKER_HOURS, Basis, PesShare, Served, pes_share
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Kpis:
     work_s: int
     served_by_priority: dict[str, str] = field(default_factory=dict)  # "high": "3/4"
     service_s_by_provider: dict[str, int] = field(default_factory=dict)
-    pes_share: float | None = None  # PES service time / all service time (None: no service)
+    pes_share: float | None = None  # PES share of worker-hours (`optimiser.rules.pes_share`)
     pes_share_target: float | None = None
     pes_share_met: bool | None = None
     series_one_worker_pct: float | None = None  # series with 2+ sessions served by one worker
@@ -54,6 +55,16 @@ def route_figures(problem: Problem, route: Route) -> RouteFigures:
     )
 
 
+def plan_pes_share(problem: Problem, routes: Iterable[Route],
+                   basis: Basis = WORKER_HOURS) -> PesShare:
+    """The PES share of `routes` on `basis` against the problem's goal
+    (`optimiser.rules.pes_share`: the one rule; the plan's figures use worker-hours)."""
+    return pes_share(((problem.provider(problem.worker(r.worker_id).provider_id).kind
+                       is ProviderKind.PES,
+                       [Served(s.task_id, s.action.value, s.start_s, s.end_s) for s in r.stops])
+                      for r in routes), basis, problem.goals.pes_share_target)
+
+
 def kpis(problem: Problem, plan: Plan) -> Kpis:
     figures = [route_figures(problem, r) for r in plan.routes]
     served_ids = {s.task_id for r in plan.routes for s in r.stops}
@@ -62,17 +73,13 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
     by_provider: Counter[str] = Counter({p.id: 0 for p in problem.providers})
     for route, fig in zip(plan.routes, figures, strict=True):
         by_provider[problem.worker(route.worker_id).provider_id] += fig.service_s
-    pes = sum(v for p, v in by_provider.items() if problem.provider(p).kind is ProviderKind.PES)
-    total_service = sum(f.service_s for f in figures)
-    share = pes / total_service if total_service else None
-    target = problem.goals.pes_share_target
+    pes = plan_pes_share(problem, plan.routes)
     worker_of = {s.task_id: r.worker_id for r in plan.routes for s in r.stops}
     multi = [{worker_of[t] for t in s.task_ids if t in worker_of} for s in problem.series
              if sum(t in worker_of for t in s.task_ids) >= 2]
     return Kpis(
-        pes_share=None if share is None else round(share, 4),
-        pes_share_target=target,
-        pes_share_met=None if share is None or target is None else share >= target,
+        pes_share=None if pes.share is None else round(pes.share, 4),
+        pes_share_target=pes.target, pes_share_met=pes.met,
         series_one_worker_pct=round(100 * sum(len(w) == 1 for w in multi) / len(multi), 1)
         if multi else None,
         tasks=len(problem.tasks),

@@ -12,7 +12,6 @@ from dataclasses import replace
 from optimiser.model import (
     ELIGIBILITY_ORDER,
     Plan,
-    Priority,
     Problem,
     Reason,
     Route,
@@ -26,6 +25,7 @@ from optimiser.model import (
     ineligibility,
 )
 from optimiser.presence import elsewhere
+from optimiser.rules import gives_way
 
 
 def diagnose_alone(problem: Problem, task: Task) -> Reason | None:
@@ -137,7 +137,7 @@ def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,
             held.append(f"{who}: {listed}{', ...' if len(busy) > stops else ''}")
         for held_id in dict.fromkeys(s.task_id for s in busy):
             other = problem.task(held_id)
-            if _rank(other) >= _rank(task):
+            if gives_way(other) >= gives_way(task):
                 continue
             lower = True
             if _room_without(problem, route, held_id, task):
@@ -151,11 +151,6 @@ def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,
     else:
         room = "every task holding it has equal or higher priority"
     return f"the slot is held by {'; '.join(held)}; {room}"
-
-
-def _rank(task: Task) -> tuple[bool, Priority]:
-    """Which of two tasks gives way: mandatory first, then priority."""
-    return task.mandatory, task.priority
 
 
 def _who(problem: Problem, worker: Worker) -> str:

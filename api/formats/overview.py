@@ -25,6 +25,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from api.formats.sheet_html import template  # noqa: E402
 from optimiser.kpi import kpis  # noqa: E402
 from optimiser.model import Plan, Problem, Reason, Route, TaskKind  # noqa: E402
+from optimiser.rules import routes_on, unserved_order  # noqa: E402
 
 REASON_PL = {
     Reason.NO_SKILLED_WORKER: "nikt nie ma wymaganych uprawnień",
@@ -87,8 +88,10 @@ class LeftOut:
 
 
 def left_out(problem: Problem, plan: Plan) -> list[LeftOut]:
+    """The plan's unassigned tasks, most important first (`optimiser.rules.unserved_order`)."""
     return [LeftOut(u.task_id, PRIORITY_PL[problem.task(u.task_id).priority.name.lower()],
-                    REASON_PL[u.reason], detail_pl(u.detail)) for u in plan.unassigned]
+                    REASON_PL[u.reason], detail_pl(u.detail))
+            for u in unserved_order(problem, plan.unassigned)]
 
 
 def route_segments(problem: Problem, route: Route) -> list[tuple[int, int, str]]:
@@ -128,7 +131,7 @@ def _outside(start_s: int, end_s: int, breaks: list[tuple[int, int]]) -> list[tu
 
 def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150) -> bytes:
     cal = problem.calendar
-    routes = sorted((r for r in plan.routes if cal.date_of(r.start_s) == day),
+    routes = sorted((r for _, r in routes_on(problem, plan.routes, day)),
                     key=lambda r: (r.worker_id, r.start_s))
     rows = sorted({r.worker_id for r in routes})
     midnight = cal.at(day, 0)

@@ -13,8 +13,9 @@ from documents alone (`api/formats/report.py`). The reader does not need either.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from optimiser.check import Violation
@@ -32,6 +33,7 @@ from optimiser.model import (
     TaskKind,
     Unassigned,
 )
+from optimiser.rules import route_day, unserved_order
 
 PLAN_FORMAT = "trasa-plan/1"
 
@@ -47,6 +49,13 @@ def service_of(task: Task) -> str:
     if task.kind is TaskKind.JOB:
         return "handyman"
     return "physiotherapy" if PHYSIO_SKILL in task.required_skills else "care"
+
+
+def document_route_day(route: Mapping[str, Any]) -> date:
+    """The day a route of a plan document belongs to: its `day` (the day its shift starts,
+    `optimiser.rules.route_day`); a document written before `day` existed: its start's."""
+    day = route.get("day")
+    return date.fromisoformat(day if isinstance(day, str) else str(route["start"])[:10])
 
 
 class PlanDocumentError(ValueError):
@@ -70,6 +79,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
             "provider": worker.provider_id,
             "provider_kind": problem.provider(worker.provider_id).kind.value,
             "shift": route.shift_index,
+            "day": route_day(problem, route).isoformat(),
             "start": iso(route.start_s),
             "end": iso(route.end_s),
             "travel_s": fig.travel_s,
@@ -124,7 +134,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
                 "explanation": REASON_TEXT[u.reason],
                 "detail": u.detail,
             }
-            for u in plan.unassigned
+            for u in unserved_order(problem, plan.unassigned)
         ],
     }
 

@@ -8,15 +8,18 @@ durations are differences of UTC instants, so a 25-hour day (DST end, 2026-10-25
 
 What counts (docs/plan.md describes the fields):
 
-- **The month's routes.** A route belongs to the local day its `start` is on; only routes
-  of days inside the month count, with all their stops (a route that starts on 30 November
-  at 23:00 counts in November even where it runs into December).
+- **The month's routes.** A route belongs to its `day`, the local day its shift starts
+  (`optimiser.rules.route_day`; a document written before `day` existed: the day its
+  `start` is on); only routes of days inside the month count, with all their stops (a
+  night shift that starts on 30 November at 22:00 counts in November even where the
+  worker leaves after midnight).
 - **Service hours.** A visit (`service` `"physiotherapy"` or `"care"`) or a job
   (`"handyman"`) is its time on site: stop `end - start`. A trip (`"transport"`) is the time
   its passengers are in the service's care: from its pickup's `start` (boarding) to its
   drop-off's `end` (alighting), both stops on the same route. Two trips on board together
   both count, so transport hours are passenger-trip hours, not bus hours, and the PES share
-  here is not the plan's `kpis.pes_share` (which counts boarding and alighting only).
+  here is not the plan's `kpis.pes_share` (which counts boarding and alighting only): the
+  same rule, `optimiser.rules.pes_share`, on the passenger-hours basis.
 - **By provider.** A stop counts for its route's `provider`; PES hours are those of routes
   whose `provider_kind` is `"pes"`. PES share = PES hours ÷ all hours (`None` without
   service), against the target `kpis.pes_share_target` of the plans (a number there) or
@@ -45,16 +48,17 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from api.formats.plan_document import PLAN_FORMAT, SERVICES
-from optimiser.model import ProviderKind, Reason
+from api.formats.plan_document import PLAN_FORMAT, SERVICES, document_route_day
+from optimiser.model import CUS_PROJECT_GOALS, ProviderKind, Reason
+from optimiser.rules import PASSENGER_HOURS, PesShare, Served, service_intervals
 
-DEFAULT_PES_SHARE_TARGET = 0.35
+DEFAULT_PES_SHARE_TARGET = CUS_PROJECT_GOALS.pes_share_target or 0.0  # the CUS project's
 EVENING = (18, 22)  # local hours [from, to)
 NIGHT = (22, 6)  # local hours, over midnight
 PERIODS = ("evening", "night", "weekend_holiday")
@@ -112,13 +116,17 @@ class MonthlyReport:
                    if self.provider_kinds[p] == ProviderKind.PES.value)
 
     @property
+    def pes(self) -> PesShare:
+        """The PES share of passenger-hours (`optimiser.rules.PesShare`)."""
+        return PesShare(self.pes_service_s, self.service_s, self.pes_share_target)
+
+    @property
     def pes_share(self) -> float | None:
-        return self.pes_service_s / self.service_s if self.service_s else None
+        return self.pes.share
 
     @property
     def pes_share_met(self) -> bool | None:
-        share = self.pes_share
-        return None if share is None else share >= self.pes_share_target
+        return self.pes.met
 
     @property
     def unassigned(self) -> int:
@@ -282,7 +290,7 @@ def _read_plan(file: str, document: object) -> _Plan:
         raise fields.error("format", f"expected {PLAN_FORMAT!r}, got {root.get('format')!r}")
     days = fields.integer(root, "days", "")
     zone = fields.zone(root, "timezone", "")
-    routes = tuple(_read_route(fields, raw, f"routes[{i}]", zone)
+    routes = tuple(_read_route(fields, raw, f"routes[{i}]")
                    for i, raw in enumerate(fields.items(root, "routes", "")))
     reasons = tuple(fields.text(fields.mapping(raw, f"unassigned[{i}]"), "reason",
                                 f"unassigned[{i}]", REASONS)
@@ -302,44 +310,55 @@ def _document_target(fields: _Fields, root: dict[str, Any]) -> float | None:
     return float(target)
 
 
-def _read_route(fields: _Fields, raw: object, where: str, zone: ZoneInfo) -> _Route:
+def _read_route(fields: _Fields, raw: object, where: str) -> _Route:
     item = fields.mapping(raw, where)
     stops = [fields.mapping(s, f"{where}.stops[{k}]")
              for k, s in enumerate(fields.items(item, "stops", where))]
+    fields.moment(item, "start", where)  # a time with an offset, as any route's
     return _Route(
-        day=fields.moment(item, "start", where).astimezone(zone).date(),
+        day=_route_day(fields, item, where),
         provider=fields.text(item, "provider", where),
         provider_kind=fields.text(item, "provider_kind", where, PROVIDER_KINDS),
         distance_m=fields.integer(item, "distance_m", where),
         intervals=_service_intervals(fields, stops, where))
 
 
+def _route_day(fields: _Fields, item: dict[str, Any], where: str) -> date:
+    """`day` (the day the route's shift starts), or its start's local date in a document
+    written before `day` existed (`api.formats.plan_document.document_route_day`)."""
+    if "day" in item:
+        fields.day(item, "day", where)  # names the field when it is not a date
+    return document_route_day(item)
+
+
 def _service_intervals(fields: _Fields, stops: list[dict[str, Any]],
                        where: str) -> tuple[_Interval, ...]:
-    """Visits and jobs: their time on site; trips: pickup start to drop-off end."""
-    intervals: list[_Interval] = []
-    boarded: dict[str, tuple[datetime, str]] = {}  # trip task -> pickup start, its field
+    """The route's passenger-hours (`optimiser.rules.service_intervals`): visits and jobs
+    their time on site, trips from the pickup's start to the drop-off's end."""
+    served: list[Served] = []
+    about: list[tuple[str, str | None]] = []  # each stop's service and client
+    boarded: dict[str, str] = {}  # trip task -> its pickup's field
     for k, stop in enumerate(stops):
         at = f"{where}.stops[{k}]"
         service = fields.text(stop, "service", at, SERVICES)
-        client = _client(fields, stop, at)
+        about.append((service, _client(fields, stop, at)))
         start, end = fields.moment(stop, "start", at), fields.moment(stop, "end", at)
         if end < start:
             raise fields.error(f"{at}.end", f"{end.isoformat()} is before start")
-        if service != "transport":
-            intervals.append(_Interval(service, client, start, end))
-            continue
-        task = fields.text(stop, "task", at)
-        action = fields.text(stop, "action", at, ("pickup", "dropoff"))
-        if action == "pickup":
-            boarded[task] = (start, at)
-        elif task not in boarded:
-            raise fields.error(at, f"trip {task!r} is dropped off before it is picked up")
-        else:
-            intervals.append(_Interval(service, client, boarded.pop(task)[0], end))
-    for task, (_, at) in boarded.items():
+        task, action = f"#{k}", "serve"
+        if service == "transport":
+            task = fields.text(stop, "task", at)
+            action = fields.text(stop, "action", at, ("pickup", "dropoff"))
+            if action == "pickup":
+                boarded[task] = at
+            elif boarded.pop(task, None) is None:
+                raise fields.error(at, f"trip {task!r} is dropped off before it is picked up")
+        served.append(Served(task, action, start.timestamp(), end.timestamp()))
+    for task, at in boarded.items():
         raise fields.error(at, f"trip {task!r} is picked up but never dropped off")
-    return tuple(intervals)
+    moment = datetime.fromtimestamp
+    return tuple(_Interval(*about[k], moment(a, UTC), moment(b, UTC))
+                 for a, b, k in service_intervals(served, PASSENGER_HOURS))
 
 
 def _client(fields: _Fields, stop: dict[str, Any], where: str) -> str | None:

@@ -21,6 +21,7 @@ from api.formats.scenario_schema import ScenarioIn
 from geo.matrix import Matrices
 from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
+from optimiser.rules import route_day
 
 LatLon = tuple[float, float]
 MOBILITY = {"walks": "chodzi samodzielnie", "seated": "siedzi (pomoc przy wsiadaniu)",
@@ -92,7 +93,7 @@ def route_sheets(problem: Problem, plan: Plan, matrices: Matrices,
     """One sheet per worker per day with a route, in worker then day order."""
     by_day: dict[tuple[str, date], list[Route]] = {}
     for route in plan.routes:
-        key = (route.worker_id, problem.calendar.date_of(route.start_s))
+        key = (route.worker_id, route_day(problem, route))  # a night shift: its first day
         by_day.setdefault(key, []).append(route)
     order = {w.id: k for k, w in enumerate(problem.workers)}
     return [_sheet(problem, routes, matrices, contacts, notes, warning, day)

@@ -25,11 +25,12 @@ import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 from matplotlib.figure import Figure  # noqa: E402
 
 from api.formats.sheet_html import template  # noqa: E402
+from optimiser.model import CUS_PROJECT_GOALS  # noqa: E402
 
 if TYPE_CHECKING:
     from api.sweep import Row
 
-PES_TARGET = 0.35
+PES_TARGET = CUS_PROJECT_GOALS.pes_share_target or 0.0  # the line drawn: the CUS project's
 SERVICE_PL = {"physiotherapy": "fizjoterapia", "handyman": "złota rączka",
               "transport": "transport", "care": "opieka"}
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from api.formats.plan_document import document_route_day
 from api.store.records import RecordError, RecordNotFound
 from api.store.tables import Job, PlanVersion
 
@@ -170,6 +171,7 @@ def document_of(session: Session, plan_id: str) -> dict[str, Any]:
 
 
 def routes_of(document: dict[str, Any], worker_id: str, day: date) -> list[dict[str, Any]]:
-    """The routes of `worker_id` that start on `day` in a plan document."""
+    """The routes of `worker_id` that belong to `day` in a plan document (a night shift:
+    the day it starts)."""
     return [r for r in document["routes"] if r["worker"] == worker_id
-            and date.fromisoformat(r["start"][:10]) == day]
+            and document_route_day(r) == day]

@@ -1,7 +1,8 @@
 """What the coordinator's day view shows of one day of a plan, as plain data for JSON.
 
-- `figures`: served by priority, km driven, the PES share of service time against the
-  target (35 % in the CUS project), for that day only;
+- `figures`: served by priority, km driven, the PES share of service time (worker-hours,
+  `optimiser.rules.pes_share`) against the plan's target (35 % in the CUS project; none
+  for a plan without a goal), for that day only;
 - `rows`: one timeline row per worker (drives, waits, stops, breaks, idle at the base,
   from `api.formats.overview.route_segments`) with the day's stops numbered as on the
   map (`route`, `number` match `GET /plans/{id}/geojson`); a stop farther than
@@ -26,8 +27,9 @@ from api.web.changes import day_changes, mark_stops
 from api.web.left_out import KIND_PL, left_out_on
 from api.web.streets import FAR_M
 from geo.network import haversine_m
-from optimiser.kpi import route_figures
-from optimiser.model import CUS_PROJECT_GOALS, Plan, Priority, Problem, ProviderKind, Route
+from optimiser.kpi import plan_pes_share, route_figures
+from optimiser.model import Plan, Priority, Problem, ProviderKind, Route
+from optimiser.rules import routes_on
 
 ACTION_PL = {"serve": "", "pickup": "wsiadanie", "dropoff": "wysiadanie"}
 SEGMENT_PL = {str(k): v for k, v in LABELS.items()}
@@ -35,9 +37,9 @@ SEGMENT_PL["trip"] = "przewóz"
 
 
 def day_routes(problem: Problem, plan: Plan, day: date) -> list[tuple[int, Route]]:
-    """(index in plan.routes, route) of the routes that start on `day`."""
-    cal = problem.calendar
-    return [(k, r) for k, r in enumerate(plan.routes) if cal.date_of(r.start_s) == day]
+    """(index in plan.routes, route) of the routes of `day` (`optimiser.rules.route_day`:
+    a night shift belongs to the day it starts)."""
+    return routes_on(problem, plan.routes, day)
 
 
 def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
@@ -53,19 +55,13 @@ def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
                                 "served": sum(t.id in served for t in of), "tasks": len(of)})
     figures = [route_figures(problem, r) for r in routes]
     service = sum(f.service_s for f in figures)
-    pes = sum(f.service_s for r, f in zip(routes, figures, strict=True)
-              if problem.provider(problem.worker(r.worker_id).provider_id).kind
-              is ProviderKind.PES)
-    target = problem.goals.pes_share_target
-    if target is None:
-        target = CUS_PROJECT_GOALS.pes_share_target
-    share = pes / service if service else None
+    pes = plan_pes_share(problem, routes)  # worker-hours, as the plan's figures
     return {"tasks": len(tasks), "served": len([t for t in tasks if t.id in served]),
             "by_priority": by_priority, "routes": len(routes),
             "distance_km": round(sum(f.distance_m for f in figures) / 1000, 1),
-            "service_h": round(service / 3600, 1), "pes_share": share,
-            "pes_share_target": target,
-            "pes_share_met": None if share is None or target is None else share >= target}
+            "service_h": round(service / 3600, 1),
+            "pes_share": None if pes.share is None else round(pes.share, 4),
+            "pes_share_target": pes.target, "pes_share_met": pes.met}
 
 
 def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:

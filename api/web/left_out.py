@@ -22,6 +22,7 @@ from optimiser.model import (
     Unassigned,
     Worker,
 )
+from optimiser.rules import unserved_order
 
 SKILL_PL = {"physio": "fizjoterapeuta", "driving": "kierowca", "electrics": "elektryk",
             "plumbing": "hydraulik", "carpentry": "stolarz", "gas": "gazownik",
@@ -106,11 +107,12 @@ def hint(problem: Problem, item: Unassigned) -> str:
 
 
 def left_out_on(problem: Problem, plan: Plan, day: date) -> list[LeftOutTask]:
-    """The tasks of `day` (by their first window) that the plan leaves out."""
+    """The tasks of `day` (by their first window) that the plan leaves out, most important
+    first (`optimiser.rules.unserved_order`)."""
     cal = problem.calendar
     clients = {c.id: c.name for c in problem.clients}
     rows = []
-    for item in plan.unassigned:
+    for item in unserved_order(problem, plan.unassigned):
         task = problem.task(item.task_id)
         if not task.windows or cal.date_of(task.windows[0].start_s) != day:
             continue
