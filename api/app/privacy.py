@@ -1,10 +1,16 @@
-"""Answers as their reader may see them: the planner's view, and the audit of the others.
+"""Answers as their reader may see them: each role's view of personal data, in one home.
 
-Every route a planner may call passes its answer through `for_reader` (the one walk of
-`api.formats.pseudonyms.planner_view`), with what to hide read from the stored client
-records and, for a plan, its job's scenario snapshot. A coordinator or a worker gets
-the document as it is, and their read of the clients it names goes to the audit log
-(`audited`)."""
+- A **planner** sees no one: every route a planner may call passes its answer through
+  `for_reader` (the one walk of `api.formats.pseudonyms.planner_view`), with what to hide
+  read from the stored client records and, for a plan, its job's scenario snapshot; a
+  planner reads no worker's day (`reads_worker`) and sees no names (`sees_names`).
+- A **worker** reads their own day, sheet and calendar only (`reads_worker`,
+  `check_reads_worker`) and lists their own calendar links (`reads_everyones`).
+- A **coordinator** reads everyone's, and lists everyone's jobs and links.
+- Every read of clients' personal data by a coordinator, a worker or a calendar link is
+  audited here (`audited`, `audit_reads`); a planner's reads name no one and are not.
+
+Which routes a role may call at all is `api.app.deps.require`."""
 
 from __future__ import annotations
 
@@ -14,18 +20,48 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.app.errors import ApiError
 from api.formats.pseudonyms import Privacy, client_values, planner_view
 from api.security import secret_key
 from api.settings import Settings
 from api.store import audit, tables
 from api.store.users import Role
 
-__all__ = ["audited", "client_values", "for_reader", "is_planner", "privacy",
-           "pseudonym_filter", "scenario_of_plan"]
+__all__ = ["audit_reads", "audited", "check_reads_worker", "client_values", "for_reader",
+           "is_planner", "privacy", "pseudonym_filter", "reads_everyones", "reads_worker",
+           "scenario_of_plan", "sees_names"]
 
 
 def is_planner(user: tables.User) -> bool:
     return user.role == Role.PLANNER
+
+
+def sees_names(user: tables.User) -> bool:
+    """Whether `user` sees clients' names, addresses and phones (all but a planner)."""
+    return not is_planner(user)
+
+
+def reads_everyones(user: tables.User) -> bool:
+    """Whether `user` reads and lists everyone's jobs and calendar links (a coordinator),
+    or only their own."""
+    return user.role == Role.COORDINATOR
+
+
+def reads_worker(user: tables.User, worker_id: str) -> bool:
+    """Whether `user` reads worker `worker_id`'s day, sheet and calendar: a coordinator
+    anyone's, a worker their own, a planner no one's (client details)."""
+    if user.role == Role.WORKER:
+        return user.worker_id == worker_id
+    return user.role == Role.COORDINATOR
+
+
+def check_reads_worker(user: tables.User, worker_id: str, what: str) -> None:
+    """403 unless `user` reads worker `worker_id`'s `what` ("day", "calendar")."""
+    if reads_worker(user, worker_id):
+        return
+    if is_planner(user):
+        raise ApiError(403, "a planner reads plans, not a worker's day with client details")
+    raise ApiError(403, f"workers/{worker_id}: a worker reads only their own {what}")
 
 
 def privacy(session: Session, settings: Settings,
@@ -57,9 +93,15 @@ def audited(session: Session, user: tables.User, clients: Iterable[str | None]) 
     """A coordinator's or worker's read of these clients' personal data, logged."""
     if is_planner(user):
         return
+    audit_reads(session, user.username, clients)
+
+
+def audit_reads(session: Session, reader: str, clients: Iterable[str | None]) -> None:
+    """`reader` (a user name, or `calendar:<worker>` for a calendar link) read these
+    clients' personal data: logged and committed."""
     names = sorted({c for c in clients if c})
     if names:
-        audit.record_reads(session, user.username, [f"clients/{c}" for c in names])
+        audit.record_reads(session, reader, [f"clients/{c}" for c in names])
         session.commit()
 
 

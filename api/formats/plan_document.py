@@ -15,9 +15,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
+from api.convert.moments import aware_moment
 from optimiser.check import Violation
 from optimiser.kpi import kpis, route_figures
 from optimiser.model import (
@@ -216,14 +217,7 @@ class _Reader:
         return Unassigned(_text(item, "task", where), parsed, str(detail or ""))
 
     def time(self, item: dict[str, Any], key: str, where: str) -> int:
-        text = _text(item, key, where)
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise PlanDocumentError(f"{where}.{key}: {text!r} is not an ISO 8601 "
-                                    "date-time") from None
-        if moment.tzinfo is None:
-            raise PlanDocumentError(f"{where}.{key}: {text!r} has no UTC offset")
+        moment = aware_moment(_text(item, key, where), f"{where}.{key}", PlanDocumentError)
         return self.problem.calendar.seconds_of(moment)
 
 

@@ -54,6 +54,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from api.convert.moments import aware_moment
 from api.formats.plan_document import PLAN_FORMAT, SERVICES, document_route_day
 from optimiser.model import CUS_PROJECT_GOALS, ProviderKind, Reason
 from optimiser.rules import PASSENGER_HOURS, PesShare, Served, service_intervals
@@ -254,15 +255,8 @@ class _Fields:
         return value
 
     def moment(self, item: dict[str, Any], key: str, where: str) -> datetime:
-        text = self.text(item, key, where)
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise self.error(_path(where, key), f"{text!r} is not an ISO 8601 "
-                                                "date-time") from None
-        if moment.tzinfo is None:
-            raise self.error(_path(where, key), f"{text!r} has no UTC offset")
-        return moment
+        return aware_moment(self.text(item, key, where), f"{self.file}: {_path(where, key)}",
+                            ReportError)
 
     def day(self, item: dict[str, Any], key: str, where: str) -> date:
         text = self.text(item, key, where)

@@ -33,6 +33,7 @@ from api.formats.scenario_schema import (
     SeriesIn,
     TripIn,
     TripRulesIn,
+    VehicleIn,
     WindowIn,
     WorkerIn,
     horizon_fits,
@@ -78,11 +79,8 @@ class ClientResource(Resource):
         return self
 
 
-class VehicleResource(Resource):
-    id: Id
-    name: str = ""
-    seats: int = Field(ge=0, le=100)
-    wheelchair_places: int = Field(default=0, ge=0, le=20)
+class VehicleResource(Resource, VehicleIn):
+    """A vehicle: the fields and limits of a scenario's vehicle (`VehicleIn`)."""
 
 
 class WorkerResource(Resource):

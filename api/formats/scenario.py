@@ -14,12 +14,13 @@ import dataclasses
 import json
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import ValidationError
 
+from api.convert.moments import aware_moment
 from api.formats.scenario_errors import InputRefused as InputRefused
 from api.formats.scenario_errors import Refusal as Refusal
 from api.formats.scenario_errors import ScenarioError
@@ -57,14 +58,10 @@ def clock_seconds(calendar: Calendar, text: str, field: str, *, on: date | None 
             raise ScenarioError(f"{field}: {text!r} on {on} is past the last date a "
                                 "calendar holds") from None
     else:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise ScenarioError(f"{field}: {text!r} is neither HH:MM nor an ISO 8601 "
-                                "date-time") from None
-        if moment.tzinfo is None:
-            raise ScenarioError(f"{field}: {text!r} has no UTC offset (write e.g. "
-                                "2026-11-24T09:00:00+01:00, or HH:MM for local time)")
+        moment = aware_moment(text, field, ScenarioError,
+                              expected="HH:MM nor an ISO 8601 date-time",
+                              hint=" (write e.g. 2026-11-24T09:00:00+01:00, or HH:MM for "
+                                   "local time)")
         try:
             seconds = calendar.seconds_of(moment)
         except OverflowError:

@@ -33,12 +33,12 @@ from fastapi.templating import Jinja2Templates
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.privacy import audited, reads_everyones
 from api.app.routers.jobs import JobPage, shown_job
 from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
 from api.settings import Settings
-from api.store import audit
 from api.store import jobs as job_store
 from api.store import plans as store
 from api.store.tables import User
@@ -151,9 +151,7 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
                             f"{dates[-1]})")
     replanning = store.document_of(session, plan_id).get("replanning")
     view = day_view(found.problem, found.plan, day, replanning)
-    clients = sorted(c["id"] for c in view["choices"]["clients"])  # every name it shows
-    audit.record_reads(session, user.username, [f"clients/{c}" for c in clients])
-    session.commit()
+    audited(session, user, (c["id"] for c in view["choices"]["clients"]))  # names shown
     return {"plan_id": plan_id, "name": found.problem.name, "warning": found.warning,
             "first_day": dates[0].isoformat(), "last_day": dates[-1].isoformat(), **view}
 
@@ -164,7 +162,7 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
 def list_sweeps(session: SessionDep, user: Annotated[User, readers], settings: SettingsDep,
                 limit: Annotated[int, Query(ge=1, le=100)] = 20,
                 offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
-    owner = None if user.role == Role.COORDINATOR else user.username
+    owner = None if reads_everyones(user) else user.username
     rows, _ = job_store.list_jobs(session, owner, limit=SWEEPS_LISTED, offset=0)
     sweeps = [j for j in rows if j.request.get("kind") == SWEEP]
     return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)

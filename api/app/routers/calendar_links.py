@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.privacy import check_reads_worker, reads_everyones, reads_worker
 from api.app.schemas import UtcDatetime
 from api.settings import Settings
 from api.store import calendar_links as store
@@ -53,8 +54,7 @@ def public(row: CalendarLink) -> LinkPublic:
 def mint(session: SessionDep, request: Request, settings: Settings, user: User,
          worker_id: str, days: int | None) -> LinkCreated:
     """A new stored link for `worker_id` (a worker: only their own), committed."""
-    if user.role == Role.WORKER and user.worker_id != worker_id:
-        raise ApiError(403, f"workers/{worker_id}: a worker links only their own calendar")
+    check_reads_worker(user, worker_id, "calendar")
     row, token = store.add_link(session, worker_id, user.username,
                                 days or settings.calendar_link_days)
     session.commit()
@@ -63,7 +63,7 @@ def mint(session: SessionDep, request: Request, settings: Settings, user: User,
 
 
 def _mine(user: User, row: CalendarLink) -> bool:
-    return user.role == Role.COORDINATOR or row.worker_id == user.worker_id
+    return reads_worker(user, row.worker_id)
 
 
 @router.post("/calendar-links", status_code=201, response_model=LinkCreated,
@@ -83,7 +83,7 @@ def create_link(body: LinkIn, session: SessionDep, request: Request, response: R
             operation_id="list_calendar_links")
 def list_links(session: SessionDep, user: Annotated[User, people],
                worker_id: str | None = None) -> list[LinkPublic]:
-    if user.role == Role.WORKER:
+    if not reads_everyones(user):
         worker_id = user.worker_id
     return [public(row) for row in store.list_links(session, worker_id)]
 

@@ -16,10 +16,11 @@ from pydantic import BaseModel
 from api.app.caps import over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
+from api.app.privacy import audit_reads
 from api.app.routers.records import located
 from api.formats.csv_records import CsvError, CsvProblem, TooManyRows, read_csv, write_csv
 from api.settings import Settings
-from api.store import audit, records
+from api.store import records
 from api.store.records import RecordError
 from api.store.tables import User
 from api.store.users import Role
@@ -89,8 +90,7 @@ def export_csv(kind: CsvKind, session: SessionDep,
     store_kind = records.KINDS[kind]
     resources = records.all_resources(session, store_kind)
     if kind in ("clients", "tasks", "trips"):  # the clients named are read
-        audit.record_reads(session, user.username, sorted(
-            {f"clients/{r.id if kind == 'clients' else r.client}" for r in resources}))
-        session.commit()
+        audit_reads(session, user.username,
+                    (r.id if kind == "clients" else r.client for r in resources))
     return Response(write_csv(kind, resources), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'})

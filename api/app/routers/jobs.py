@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from api.app.caps import refuse_too_many_tasks, tasks_in, tasks_in_document
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, FieldError, responses
-from api.app.privacy import audited, client_values, for_reader, is_planner
+from api.app.privacy import audited, client_values, for_reader, is_planner, reads_everyones
 from api.app.schemas import UtcDatetime
 from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
 from api.formats.scenario import InputRefused, ScenarioError, parse_scenario
@@ -215,7 +215,7 @@ def job_of(session: Any, job_id: str, user: tables.User, *, kind: str | None = N
     re-planning included)."""
     job = session.get(tables.Job, job_id)
     kinds = (None, REPLAN) if kind is None else (kind,)
-    if job is None or (user.role != Role.COORDINATOR and job.owner != user.username) \
+    if job is None or (not reads_everyones(user) and job.owner != user.username) \
             or job.request.get("kind") not in kinds:
         raise ApiError(404, f"{path}/{job_id}: no such job of yours")
     return job
@@ -228,7 +228,7 @@ def list_jobs(session: SessionDep, user: Annotated[tables.User, planners],
               settings: Annotated[Settings, Depends(get_settings)],
               limit: Annotated[int, Query(ge=1, le=100)] = 20,
               offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
-    owner = None if user.role == Role.COORDINATOR else user.username
+    owner = None if reads_everyones(user) else user.username
     rows, total = store.list_jobs(session, owner, limit=limit, offset=offset)
     return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)
                           for j in rows], total=total,

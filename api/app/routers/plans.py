@@ -25,7 +25,14 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
-from api.app.privacy import audited, client_values, for_reader, scenario_of_plan
+from api.app.privacy import (
+    audit_reads,
+    audited,
+    check_reads_worker,
+    client_values,
+    for_reader,
+    scenario_of_plan,
+)
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
 from api.formats.resources import ClientResource
@@ -169,10 +176,7 @@ def publish_plan(plan_id: str, session: SessionDep,
             summary="A worker's published day", operation_id="read_worker_day")
 def worker_day(day: date, worker_id: str, session: SessionDep,
                user: Annotated[User, anyone]) -> WorkerDay:
-    if user.role == Role.PLANNER:
-        raise ApiError(403, "a planner reads plans, not a worker's day with client details")
-    if user.role == Role.WORKER and user.worker_id != worker_id:
-        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
+    check_reads_worker(user, worker_id, "day")
     plan_id = store.published_on(session, day)
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
@@ -185,8 +189,7 @@ def worker_day(day: date, worker_id: str, session: SessionDep,
         clients.append(ClientOnSheet(id=client.id, name=client.name, address=client.address,
                                      phone=client.phone, mobility=client.mobility,
                                      escort=client.escort))
-    audit.record_reads(session, user.username, [f"clients/{c.id}" for c in clients])
-    session.commit()
+    audit_reads(session, user.username, [c.id for c in clients])
     return WorkerDay(day=day, worker=worker_id, plan_id=plan_id, routes=routes,
                      clients=clients)
 

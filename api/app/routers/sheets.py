@@ -26,7 +26,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.privacy import for_reader, scenario_of_plan
+from api.app.privacy import (
+    audit_reads,
+    check_reads_worker,
+    for_reader,
+    scenario_of_plan,
+    sees_names,
+)
 from api.app.routers.calendar_links import LinkCreated, mint
 from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
 from api.formats.geojson import plan_geojson
@@ -39,7 +45,7 @@ from api.formats.scenario import ScenarioError
 from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.settings import Settings
-from api.store import audit, calendar_links
+from api.store import calendar_links
 from api.store import plans as store
 from api.store.tables import Job, User, Worker
 from api.store.users import Role
@@ -87,8 +93,7 @@ def read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
 
 def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
            worker_id: str) -> tuple[Rebuilt, RouteSheet | None]:
-    if user.role == Role.WORKER and user.worker_id != worker_id:
-        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own day")
+    check_reads_worker(user, worker_id, "day")
     plan = _plan_of_day(session, settings, day)
     sheet = next((s for s in plan.sheets if s.worker_id == worker_id and s.day == day),
                  None)
@@ -97,9 +102,7 @@ def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
 
 def _audit(session: SessionDep, username: str, plan: Rebuilt, tasks: set[str]) -> None:
     """The reads of the clients of `tasks` (their names, addresses, phones)."""
-    clients = sorted({c for t in tasks if (c := plan.problem.task(t).client_id)})
-    audit.record_reads(session, username, [f"clients/{c}" for c in clients])
-    session.commit()
+    audit_reads(session, username, (plan.problem.task(t).client_id for t in tasks))
 
 
 def _tasks(sheets: list[RouteSheet]) -> set[str]:
@@ -150,8 +153,7 @@ def day_calendar(day: date, worker_id: str, session: SessionDep, settings: Setti
             operation_id="read_calendar_link")
 def calendar_link(worker_id: str, request: Request, session: SessionDep,
                   settings: SettingsDep, user: Annotated[User, people]) -> LinkCreated:
-    if user.role == Role.WORKER and user.worker_id != worker_id:
-        raise ApiError(403, f"workers/{worker_id}: a worker reads only their own calendar")
+    check_reads_worker(user, worker_id, "calendar")
     if session.get(Worker, worker_id) is None:
         raise ApiError(404, f"workers/{worker_id}: no such worker")
     return mint(session, request, settings, user, worker_id, None)
@@ -196,7 +198,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
 def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             user: Annotated[User, readers]) -> Response:
     plan = read_back(session, settings, plan_id)
-    names = user.role == Role.COORDINATOR
+    names = sees_names(user)
     document = plan_geojson(plan.problem, plan.plan, plan.matrices, names=names)
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes

@@ -1,0 +1,1 @@
+"""From what is given (schemas, documents, text) to the domain: one reading each."""
