@@ -38,7 +38,7 @@ What counts (docs/plan.md describes the fields):
 
 A document that is not `trasa-plan/1` or lacks a field is a `ReportError` that names the
 file and the field (documents written before `provider_kind` and `service` existed must be
-written again).
+written again); the documents are read in `api.formats.report_documents`.
 """
 
 from __future__ import annotations
@@ -48,27 +48,28 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import holidays
 
-from api.convert.moments import aware_moment
-from api.formats.plan_document import PLAN_FORMAT, SERVICES, document_route_day
-from optimiser.model import CUS_PROJECT_GOALS, ProviderKind, Reason
-from optimiser.rules import PASSENGER_HOURS, PesShare, Served, service_intervals
+from api.formats.plan_document import SERVICES
+from api.formats.report_documents import (
+    REASONS,
+    DocumentPlan,
+    DocumentRoute,
+    Interval,
+    ReportError,
+    read_plan,
+)
+from optimiser.model import CUS_PROJECT_GOALS, ProviderKind
+from optimiser.rules import PesShare
 
 DEFAULT_PES_SHARE_TARGET = CUS_PROJECT_GOALS.pes_share_target or 0.0  # the CUS project's
 EVENING = (18, 22)  # local hours [from, to)
 NIGHT = (22, 6)  # local hours, over midnight
 PERIODS = ("evening", "night", "weekend_holiday")
-PROVIDER_KINDS = tuple(k.value for k in ProviderKind)
-REASONS = tuple(r.value for r in Reason)
-
-
-class ReportError(ValueError):
-    """Documents or a month that cannot make a report; the message names the file and field."""
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def monthly_report(documents: Sequence[tuple[str, Any]], month: str) -> MonthlyR
     first, last = month_days(month)
     if not documents:
         raise ReportError("no plan documents given")
-    plans = [_read_plan(name, document) for name, document in documents]
+    plans = [read_plan(name, document) for name, document in documents]
     zone_name = _one_timezone(plans)
     coverage = _coverage(plans, first, last)
     target = _pes_share_target(plans)
@@ -175,197 +176,10 @@ def month_days(month: str) -> tuple[date, date]:
     return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
 
 
-# ----------------------------------------------------------------------------- the documents
-
-
-@dataclass(frozen=True)
-class _Interval:
-    service: str
-    client: str | None
-    start: datetime
-    end: datetime
-
-    @property
-    def seconds(self) -> int:
-        return round(self.end.timestamp() - self.start.timestamp())
-
-
-@dataclass(frozen=True)
-class _Route:
-    day: date
-    provider: str
-    provider_kind: str
-    distance_m: int
-    intervals: tuple[_Interval, ...]
-
-
-@dataclass(frozen=True)
-class _Plan:
-    file: str
-    first_day: date
-    days: int
-    timezone: str
-    pes_share_target: float | None
-    routes: tuple[_Route, ...]
-    unassigned: tuple[str, ...]  # reason codes
-
-    def covered(self) -> Iterable[date]:
-        return (self.first_day + timedelta(days=i) for i in range(self.days))
-
-
-class _Fields:
-    """Typed reads from one document; every error names the file and the field."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def error(self, where: str, message: str) -> ReportError:
-        return ReportError(f"{self.file}: {where}: {message}")
-
-    def mapping(self, value: object, where: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(where or "document", f"expected an object, got "
-                                                  f"{type(value).__name__}")
-        return value
-
-    def value(self, item: dict[str, Any], key: str, where: str) -> object:
-        if key not in item:
-            raise self.error(_path(where, key), "missing")
-        return item[key]
-
-    def text(self, item: dict[str, Any], key: str, where: str,
-             choices: Sequence[str] = ()) -> str:
-        value = self.value(item, key, where)
-        if not isinstance(value, str) or not value:
-            raise self.error(_path(where, key), f"expected a non-empty string, got {value!r}")
-        if choices and value not in choices:
-            raise self.error(_path(where, key), f"{value!r} is not one of {', '.join(choices)}")
-        return value
-
-    def integer(self, item: dict[str, Any], key: str, where: str) -> int:
-        value = self.value(item, key, where)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise self.error(_path(where, key), f"expected an integer ≥ 0, got {value!r}")
-        return value
-
-    def items(self, item: dict[str, Any], key: str, where: str) -> list[Any]:
-        value = self.value(item, key, where)
-        if not isinstance(value, list):
-            raise self.error(_path(where, key), f"expected a list, got {type(value).__name__}")
-        return value
-
-    def moment(self, item: dict[str, Any], key: str, where: str) -> datetime:
-        return aware_moment(self.text(item, key, where), f"{self.file}: {_path(where, key)}",
-                            ReportError)
-
-    def day(self, item: dict[str, Any], key: str, where: str) -> date:
-        text = self.text(item, key, where)
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise self.error(_path(where, key), f"{text!r} is not YYYY-MM-DD") from None
-
-    def zone(self, item: dict[str, Any], key: str, where: str) -> ZoneInfo:
-        text = self.text(item, key, where)
-        try:
-            return ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise self.error(_path(where, key), f"{text!r} is not an IANA time zone") from None
-
-
-def _path(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _read_plan(file: str, document: object) -> _Plan:
-    fields = _Fields(file)
-    root = fields.mapping(document, "")
-    if root.get("format") != PLAN_FORMAT:
-        raise fields.error("format", f"expected {PLAN_FORMAT!r}, got {root.get('format')!r}")
-    days = fields.integer(root, "days", "")
-    zone = fields.zone(root, "timezone", "")
-    routes = tuple(_read_route(fields, raw, f"routes[{i}]")
-                   for i, raw in enumerate(fields.items(root, "routes", "")))
-    reasons = tuple(fields.text(fields.mapping(raw, f"unassigned[{i}]"), "reason",
-                                f"unassigned[{i}]", REASONS)
-                    for i, raw in enumerate(fields.items(root, "unassigned", "")))
-    return _Plan(file=file, first_day=fields.day(root, "date", ""), days=days,
-                 timezone=zone.key, pes_share_target=_document_target(fields, root),
-                 routes=routes, unassigned=reasons)
-
-
-def _document_target(fields: _Fields, root: dict[str, Any]) -> float | None:
-    kpi = root.get("kpis")
-    target = fields.mapping(kpi, "kpis").get("pes_share_target") if kpi is not None else None
-    if target is None:
-        return None
-    if not isinstance(target, int | float) or isinstance(target, bool) or not 0 <= target <= 1:
-        raise fields.error("kpis.pes_share_target", f"expected a number 0–1, got {target!r}")
-    return float(target)
-
-
-def _read_route(fields: _Fields, raw: object, where: str) -> _Route:
-    item = fields.mapping(raw, where)
-    stops = [fields.mapping(s, f"{where}.stops[{k}]")
-             for k, s in enumerate(fields.items(item, "stops", where))]
-    fields.moment(item, "start", where)  # a time with an offset, as any route's
-    return _Route(
-        day=_route_day(fields, item, where),
-        provider=fields.text(item, "provider", where),
-        provider_kind=fields.text(item, "provider_kind", where, PROVIDER_KINDS),
-        distance_m=fields.integer(item, "distance_m", where),
-        intervals=_service_intervals(fields, stops, where))
-
-
-def _route_day(fields: _Fields, item: dict[str, Any], where: str) -> date:
-    """`day` (the day the route's shift starts), or its start's local date in a document
-    written before `day` existed (`api.formats.plan_document.document_route_day`)."""
-    if "day" in item:
-        fields.day(item, "day", where)  # names the field when it is not a date
-    return document_route_day(item)
-
-
-def _service_intervals(fields: _Fields, stops: list[dict[str, Any]],
-                       where: str) -> tuple[_Interval, ...]:
-    """The route's passenger-hours (`optimiser.rules.service_intervals`): visits and jobs
-    their time on site, trips from the pickup's start to the drop-off's end."""
-    served: list[Served] = []
-    about: list[tuple[str, str | None]] = []  # each stop's service and client
-    boarded: dict[str, str] = {}  # trip task -> its pickup's field
-    for k, stop in enumerate(stops):
-        at = f"{where}.stops[{k}]"
-        service = fields.text(stop, "service", at, SERVICES)
-        about.append((service, _client(fields, stop, at)))
-        start, end = fields.moment(stop, "start", at), fields.moment(stop, "end", at)
-        if end < start:
-            raise fields.error(f"{at}.end", f"{end.isoformat()} is before start")
-        task, action = f"#{k}", "serve"
-        if service == "transport":
-            task = fields.text(stop, "task", at)
-            action = fields.text(stop, "action", at, ("pickup", "dropoff"))
-            if action == "pickup":
-                boarded[task] = at
-            elif boarded.pop(task, None) is None:
-                raise fields.error(at, f"trip {task!r} is dropped off before it is picked up")
-        served.append(Served(task, action, start.timestamp(), end.timestamp()))
-    for task, at in boarded.items():
-        raise fields.error(at, f"trip {task!r} is picked up but never dropped off")
-    moment = datetime.fromtimestamp
-    return tuple(_Interval(*about[k], moment(a, UTC), moment(b, UTC))
-                 for a, b, k in service_intervals(served, PASSENGER_HOURS))
-
-
-def _client(fields: _Fields, stop: dict[str, Any], where: str) -> str | None:
-    client = fields.value(stop, "client", where)
-    if client is not None and (not isinstance(client, str) or not client):
-        raise fields.error(f"{where}.client", f"expected a string or null, got {client!r}")
-    return client
-
-
 # ----------------------------------------------------------------------------- across plans
 
 
-def _one_timezone(plans: Sequence[_Plan]) -> str:
+def _one_timezone(plans: Sequence[DocumentPlan]) -> str:
     first = plans[0]
     for plan in plans[1:]:
         if plan.timezone != first.timezone:
@@ -374,7 +188,7 @@ def _one_timezone(plans: Sequence[_Plan]) -> str:
     return first.timezone
 
 
-def _coverage(plans: Sequence[_Plan], first: date, last: date) -> dict[date, str]:
+def _coverage(plans: Sequence[DocumentPlan], first: date, last: date) -> dict[date, str]:
     """Month day -> the file that plans it; a day in two plans is an error."""
     covered: dict[date, str] = {}
     for plan in plans:
@@ -389,7 +203,7 @@ def _coverage(plans: Sequence[_Plan], first: date, last: date) -> dict[date, str
     return covered
 
 
-def _pes_share_target(plans: Sequence[_Plan]) -> float:
+def _pes_share_target(plans: Sequence[DocumentPlan]) -> float:
     given = {p.pes_share_target: p.file for p in plans if p.pes_share_target is not None}
     if len(given) > 1:
         named = ", ".join(f"{file}: {target}" for target, file in given.items())
@@ -444,7 +258,7 @@ class _Tally:
         self.unassigned: Counter[str] = Counter()
         self.by_day: defaultdict[date, Counter[str]] = defaultdict(Counter)
 
-    def add_route(self, route: _Route) -> None:
+    def add_route(self, route: DocumentRoute) -> None:
         known = self.provider_kinds.setdefault(route.provider, route.provider_kind)
         if known != route.provider_kind:
             raise ReportError(f"provider_kind: provider {route.provider!r} is both {known!r} "
@@ -457,7 +271,7 @@ class _Tally:
         for interval in route.intervals:
             self.add_interval(interval, route, day)
 
-    def add_interval(self, interval: _Interval, route: _Route, day: Counter[str]) -> None:
+    def add_interval(self, interval: Interval, route: DocumentRoute, day: Counter[str]) -> None:
         seconds = interval.seconds
         self.by_service_provider[interval.service][route.provider] += seconds
         day["service_s"] += seconds

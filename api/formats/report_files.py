@@ -14,65 +14,35 @@ Units: hours with 2 decimals ("godziny"), km with 1 decimal, shares in per cent 
   service × provider, with totals), "Dni" (the days); numbers are numbers.
 - `report-YYYY-MM.pdf`: A4 portrait; page 1 the figures as a table, page 2 hours by
   service stacked by provider and the PES share against its target, page 3 hours by
-  period and hours by day. Charts are drawn with matplotlib (no pyplot, no display) in
-  DejaVu Sans, embedded as TrueType so that the text can be searched and copied.
+  period and hours by day (`api.formats.report_pdf`).
+
+The rows, labels and numbers all files share are in `api.formats.report_rows`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from api.formats.plan_document import SERVICES
-from api.formats.report import PERIODS, MonthlyReport, hours
+from api.formats.report import MonthlyReport
+from api.formats.report_pdf import write_pdf
+from api.formats.report_rows import (
+    DAY_HEAD,
+    day_rows,
+    month_title,
+    polish_number,
+    service_provider_table,
+    shown,
+    summary_rows,
+)
 from api.formats.safe_cells import csv_writer, text_cells_as_strings
 
-A4_INCHES = (8.27, 11.69)
-SERVICE_LABEL = {"physiotherapy": "fizjoterapia", "handyman": "złota rączka",
-                 "transport": "transport", "care": "opieka"}
-PERIOD_LABEL = {"evening": "wieczór 18–22", "night": "noc 22–6",
-                "weekend_holiday": "soboty, niedziele i święta"}
-REASON_LABEL = {
-    "no_skilled_worker": "brak pracownika z wymaganymi umiejętnościami",
-    "no_availability": "brak pracownika dostępnego w oknach czasowych",
-    "unreachable_in_time": "nie da się dojechać i zdążyć w oknie",
-    "exceeds_capacity": "ładunek większy niż pojazd",
-    "no_vehicle_space": "za mało miejsc w pojeździe",
-    "ride_too_long": "przejazd dłuższy niż dopuszczalny",
-    "series_spacing": "seria nie mieści się w odstępach",
-    "capacity_exhausted": "brak wolnych mocy (zajęte przez pilniejsze zadania)",
-    "trip_pair": "kurs w drugą stronę niemożliwy",
-    "client_elsewhere": "klient w tym czasie gdzie indziej",
-}
-MONTH_NAME = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec",
-              "sierpień", "wrzesień", "październik", "listopad", "grudzień")
-WEEKDAY = ("pon", "wt", "śr", "czw", "pt", "sob", "nd")
-KIND_COLOUR = {"cus": "#1f5f99", "pes": "#e07b00"}
-PES_COLOURS = ("#e07b00", "#f2b134", "#b35900", "#ffd27f")
 CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
 CSV_ENCODING = "utf-8-sig"
-
-
-@dataclass(frozen=True)
-class Row:
-    """One figure of the report: a stable key, its Polish label, the value and its unit."""
-
-    key: str
-    label: str
-    value: float | int | str
-    unit: str
 
 
 def write_report(report: MonthlyReport, out_dir: Path) -> list[Path]:
@@ -89,110 +59,7 @@ def write_report(report: MonthlyReport, out_dir: Path) -> list[Path]:
     return paths
 
 
-def month_title(month: str) -> str:
-    year, number = month.split("-")
-    return f"{MONTH_NAME[int(number) - 1]} {year}"
-
-
-def provider_label(report: MonthlyReport, provider: str) -> str:
-    return f"{provider} ({report.provider_kinds[provider].upper()})"
-
-
-# ----------------------------------------------------------------------------- the figures
-
-
-def summary_rows(report: MonthlyReport) -> list[Row]:
-    """The figures in the order the director reads them (CSV, XLSX and the PDF table)."""
-    share = report.pes_share
-    met = {None: "brak usług", True: "tak", False: "nie"}[report.pes_share_met]
-    return [
-        Row("month", "miesiąc", report.month, ""),
-        Row("hours_total", "godziny usług razem", _h(report.service_s), "godziny"),
-        *(Row(f"hours_service_{s}", f"godziny usług: {SERVICE_LABEL[s]}",
-              _h(report.service_s_by_service[s]), "godziny") for s in SERVICES),
-        *(Row(f"hours_provider_{p}", f"godziny usług: {provider_label(report, p)}", _h(s),
-              "godziny") for p, s in report.service_s_by_provider.items()),
-        Row("hours_pes", "godziny usług PES razem", _h(report.pes_service_s), "godziny"),
-        Row("pes_share_pct", "udział PES w godzinach usług",
-            "" if share is None else round(100 * share, 1), "%"),
-        Row("pes_share_target_pct", "cel udziału PES", round(100 * report.pes_share_target, 1),
-            "%"),
-        Row("pes_share_met", "cel udziału PES osiągnięty", met, ""),
-        Row("residents", "mieszkańcy obsłużeni (różne osoby)", report.residents, "osoby"),
-        *(Row(f"hours_{p}", f"godziny usług: {PERIOD_LABEL[p]}", _h(report.period_s[p]),
-              "godziny") for p in PERIODS),
-        Row("km", "przejechane kilometry", round(report.km, 1), "km"),
-        Row("routes", "trasy", report.routes, "liczba"),
-        Row("unassigned_total", "zgłoszenia nieobsłużone razem", report.unassigned, "liczba"),
-        *(Row(f"unassigned_{r}", f"nieobsłużone: {REASON_LABEL.get(r, r)}", n, "liczba")
-          for r, n in report.unassigned_by_reason.items()),
-        Row("days_planned", "dni objęte planami", len(report.days) - len(report.days_missing),
-            "dni"),
-        Row("days_missing", "dni bez planu", _day_list(report.days_missing), "daty"),
-        Row("holidays", "święta w miesiącu",
-            ", ".join(f"{d.day}.{d.month:02d} {name}" for d, name in report.holidays), ""),
-        Row("files", "pliki planów", ", ".join(report.files), ""),
-    ]
-
-
-def service_provider_table(report: MonthlyReport) -> list[list[str | float]]:
-    """Hours by service (rows) × provider (columns), with a total row and column."""
-    providers = list(report.service_s_by_provider)
-    head: list[str | float] = ["usługa", *(provider_label(report, p) for p in providers),
-                               "razem"]
-    rows = [head]
-    for service in SERVICES:
-        by = report.service_s_by_service_provider[service]
-        rows.append([SERVICE_LABEL[service], *(_h(by.get(p, 0)) for p in providers),
-                     _h(report.service_s_by_service[service])])
-    rows.append(["razem", *(_h(report.service_s_by_provider[p]) for p in providers),
-                 _h(report.service_s)])
-    return rows
-
-
-DAY_HEAD = ["dzień", "dzień tygodnia", "święto", "w planie", "trasy", "godziny usług",
-            "godziny PES", *(PERIOD_LABEL[p] for p in PERIODS), "km"]
-
-
-def day_rows(report: MonthlyReport) -> list[list[str | float | int]]:
-    return [[d.day.isoformat(), WEEKDAY[d.day.weekday()], d.holiday,
-             "tak" if d.planned else "nie", d.routes, _h(d.service_s), _h(d.pes_service_s),
-             _h(d.evening_s), _h(d.night_s), _h(d.weekend_holiday_s),
-             round(d.distance_m / 1000, 1)] for d in report.days]
-
-
-def _h(seconds: int) -> float:
-    return round(hours(seconds), 2)
-
-
-def _day_list(days: Sequence[date]) -> str:
-    """"2–8.11, 16–30.11": runs of consecutive days."""
-    runs: list[list[date]] = []
-    for day in days:
-        if runs and (day - runs[-1][-1]).days == 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return ", ".join(f"{r[0].day}.{r[0].month:02d}" if len(r) == 1
-                     else f"{r[0].day}–{r[-1].day}.{r[-1].month:02d}" for r in runs)
-
-
 # ----------------------------------------------------------------------------- CSV and XLSX
-
-
-DECIMALS = {"godziny": 2, "%": 1, "km": 1}  # unit -> decimals written
-
-
-def polish_number(value: float | int | str, decimals: int = 2) -> str:
-    """12.5 -> "12,50" (a decimal comma), 3 -> "3", text unchanged."""
-    if isinstance(value, str | int):  # bool is an int
-        return str(value)
-    return f"{value:.{decimals}f}".replace(".", ",")
-
-
-def shown(row: Row) -> str:
-    """A figure as the files write it: hours with 2 decimals, per cent and km with 1."""
-    return polish_number(row.value, DECIMALS.get(row.unit, 2))
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
@@ -241,199 +108,3 @@ def _fill(sheet: Worksheet, rows: Sequence[Sequence[str | float | int]],
     for column, width in zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", widths, strict=False):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-
-
-# ----------------------------------------------------------------------------- PDF
-
-
-PDF_STYLE: Any = {"pdf.fonttype": 42,  # TrueType: the text can be extracted
-                  "font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 13,
-                  "axes.titleweight": "bold"}
-
-
-def write_pdf(report: MonthlyReport, path: Path) -> None:
-    title = f"Sprawozdanie miesięczne CUS — {month_title(report.month)}"
-    with matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={
-            "Title": title, "Author": "Trasa", "Subject": "godziny usług CUS i PES"}) as pdf:
-        for page in (_figures_page(report, title), _services_page(report),
-                     _periods_page(report)):
-            pdf.savefig(page)
-
-
-def _page() -> Figure:
-    return Figure(figsize=A4_INCHES)
-
-
-TABLE_TOP = 0.905  # figure fraction
-TABLE_ROW = 0.0205  # figure fraction a row (A4: about 17 pt, for 8.5 pt text)
-TEXT_ROWS = ("month", "days_missing", "holidays", "files")  # too long for the table
-
-
-def _figures_page(report: MonthlyReport, title: str) -> Figure:
-    page = _page()
-    page.text(0.5, 0.955, title, ha="center", fontsize=16, fontweight="bold")
-    page.text(0.5, 0.93, f"z planów Trasy (trasa-plan/1), czas lokalny {report.timezone}",
-              ha="center", fontsize=9, color="#444444")
-    rows = [r for r in summary_rows(report) if r.key not in TEXT_ROWS
-            and not (r.key.startswith("unassigned_") and r.value == 0)]
-    height = TABLE_ROW * (len(rows) + 1)
-    ax = page.add_axes((0.07, TABLE_TOP - height, 0.86, height))
-    ax.axis("off")
-    table = ax.table(cellText=[[r.label, shown(r), r.unit] for r in rows],
-                     colLabels=["wskaźnik", "wartość", "jednostka"],
-                     colWidths=(0.66, 0.2, 0.14), bbox=Bbox.from_bounds(0, 0, 1, 1),
-                     cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(8.5)
-    for (line, column), cell in table.get_celld().items():
-        cell.set_edgecolor("#bbbbbb")
-        cell.PAD = 0.03
-        if line == 0:
-            cell.set_text_props(fontweight="bold")
-            cell.set_facecolor("#e8eef5")
-        elif column == 1:
-            cell.set_text_props(ha="right")
-    page.text(0.07, TABLE_TOP - height - 0.02, _wrap(_definitions(report), 118),
-              fontsize=8, va="top", color="#333333", linespacing=1.5)
-    return page
-
-
-def _definitions(report: MonthlyReport) -> str:
-    texts = {r.key: f"{r.label.capitalize()}: {r.value or '—'}." for r in summary_rows(report)}
-    return (f"{texts['days_missing']} {texts['holidays']} "
-            "Godziny usług: wizyty i prace — czas na miejscu (od początku do końca usługi); "
-            "transport — od wejścia pasażera do pojazdu do jego wyjścia (dwa kursy naraz "
-            "liczą się dwa razy). Pory dnia i dni wolne w czasie lokalnym; godziny nocne "
-            "i wieczorne mogą przypadać także w soboty, niedziele i święta. Trasa należy "
-            "do dnia, w którym się zaczyna. Zgłoszenia nieobsłużone: z planów zaczynających "
-            f"się w tym miesiącu; przyczyny bez zgłoszeń pominięto. {texts['files']}")
-
-
-def _services_page(report: MonthlyReport) -> Figure:
-    page = _page()
-    top = page.add_axes((0.13, 0.57, 0.8, 0.35))
-    _hours_by_service(top, report)
-    bottom = page.add_axes((0.13, 0.1, 0.8, 0.33))
-    _pes_share(bottom, report)
-    return page
-
-
-def _periods_page(report: MonthlyReport) -> Figure:
-    page = _page()
-    top = page.add_axes((0.3, 0.6, 0.63, 0.32))  # room for the period names
-    _hours_by_period(top, report)
-    bottom = page.add_axes((0.1, 0.12, 0.85, 0.36))
-    _hours_by_day(bottom, report)
-    return page
-
-
-def _provider_colours(report: MonthlyReport) -> dict[str, str]:
-    colours: dict[str, str] = {}
-    pes = iter(PES_COLOURS * len(report.provider_kinds))
-    cus = iter(("#1f5f99", "#5b8fc7", "#9dbfe3") * len(report.provider_kinds))
-    for provider, kind in report.provider_kinds.items():
-        colours[provider] = next(pes) if kind == "pes" else next(cus)
-    return colours
-
-
-def _hours_by_service(ax: Axes, report: MonthlyReport) -> None:
-    labels = [SERVICE_LABEL[s] for s in SERVICES]
-    bottom = [0.0] * len(SERVICES)
-    colours = _provider_colours(report)
-    for provider in report.service_s_by_provider:
-        values = [hours(report.service_s_by_service_provider[s].get(provider, 0))
-                  for s in SERVICES]
-        ax.bar(labels, values, bottom=bottom, label=provider_label(report, provider),
-               color=colours[provider])
-        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-    for x, total in enumerate(bottom):
-        ax.annotate(_one_decimal(total), (x, total), ha="center", va="bottom",
-                    xytext=(0, 3), textcoords="offset points", fontsize=9)
-    ax.set_title("Godziny usług wg rodzaju i realizatora")
-    ax.set_ylabel("godziny")
-    ax.set_ylim(0, max(bottom + [1.0]) * 1.15)
-    ax.legend(title="realizator", fontsize=9, frameon=False)
-    ax.grid(axis="y", color="#dddddd")
-    ax.set_axisbelow(True)
-
-
-def _pes_share(ax: Axes, report: MonthlyReport) -> None:
-    names, shares = ["razem"], [_share(report.pes_service_s, report.service_s)]
-    for service in SERVICES:
-        by = report.service_s_by_service_provider[service]
-        pes = sum(s for p, s in by.items() if report.provider_kinds[p] == "pes")
-        names.append(SERVICE_LABEL[service])
-        shares.append(_share(pes, report.service_s_by_service[service]))
-    colours = ["#e07b00" if i == 0 else "#f2b134" for i in range(len(names))]
-    bars = ax.bar(names, [s or 0.0 for s in shares], color=colours)
-    for bar, share in zip(bars, shares, strict=True):
-        ax.annotate("brak usług" if share is None else f"{share:.1f} %".replace(".", ","),
-                    (bar.get_x() + bar.get_width() / 2, share or 0.0), ha="center",
-                    va="bottom", xytext=(0, 3), textcoords="offset points", fontsize=9)
-    target = 100 * report.pes_share_target
-    ax.axhline(target, color="#b00020", linestyle="--", linewidth=1.5,
-               label=f"cel {target:.0f} %")
-    ax.set_title("Udział PES w godzinach usług")
-    ax.set_ylabel("%")
-    ax.set_ylim(0, 112)  # room for the label over a 100 % bar
-    ax.set_yticks(range(0, 101, 20))
-    ax.legend(loc="upper right", frameon=False)
-    ax.grid(axis="y", color="#dddddd")
-    ax.set_axisbelow(True)
-
-
-def _share(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
-
-
-def _hours_by_period(ax: Axes, report: MonthlyReport) -> None:
-    labels = ["wszystkie godziny", *(PERIOD_LABEL[p] for p in PERIODS)]
-    values = [hours(report.service_s), *(hours(report.period_s[p]) for p in PERIODS)]
-    bars = ax.barh(labels, values, color=["#9aa5b1", "#6a4c93", "#1d3557", "#2a9d8f"])
-    for bar, value in zip(bars, values, strict=True):
-        ax.annotate(_one_decimal(value), (value, bar.get_y() + bar.get_height() / 2),
-                    va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
-    ax.invert_yaxis()
-    ax.set_title("Godziny usług wg pory")
-    ax.set_xlabel("godziny")
-    ax.set_xlim(0, max(values + [1.0]) * 1.15)
-    ax.grid(axis="x", color="#dddddd")
-    ax.set_axisbelow(True)
-
-
-def _hours_by_day(ax: Axes, report: MonthlyReport) -> None:
-    days = [d.day.day for d in report.days]
-    pes = [hours(d.pes_service_s) for d in report.days]
-    cus = [hours(d.service_s - d.pes_service_s) for d in report.days]
-    for d in report.days:
-        if d.day.weekday() >= 5 or d.holiday:
-            ax.axvspan(d.day.day - 0.5, d.day.day + 0.5, color="#eeeeee", zorder=0)
-    ax.bar(days, cus, color=KIND_COLOUR["cus"], label="CUS")
-    ax.bar(days, pes, bottom=cus, color=KIND_COLOUR["pes"], label="PES")
-    top = max([c + p for c, p in zip(cus, pes, strict=True)] + [1.0])
-    for d in report.days:
-        if not d.planned:
-            ax.text(d.day.day, top * 0.02, "×", ha="center", fontsize=8, color="#888888")
-    ax.set_title("Godziny usług wg dnia")
-    ax.set_xlabel(f"dzień miesiąca ({month_title(report.month)}; szare tło: soboty, "
-                  "niedziele i święta; ×: dzień bez planu)", fontsize=8.5)
-    ax.set_ylabel("godziny")
-    ax.set_xlim(0.5, len(days) + 0.5)
-    ax.set_ylim(0, top * 1.15)
-    ax.set_xticks(days)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.legend(frameon=False)
-
-
-def _one_decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
-def _wrap(text: str, width: int) -> str:
-    lines: list[str] = []
-    for word in text.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)

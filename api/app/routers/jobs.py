@@ -180,9 +180,7 @@ def refuse_over_limit(time_limit_s: float, settings: Settings) -> None:
 def start_job(body: JobIn, request: Request, response: Response, session: SessionDep,
               settings: Annotated[Settings, Depends(get_settings)],
               user: Annotated[tables.User, planners]) -> JobPublic:
-    refuse_over_limit(body.time_limit_s, settings)
-    refuse_when_full(session, settings)
-    scenario = planners_scenario_of(body, session, settings, user)
+    scenario = admitted(body, session, settings, user)
     params = SolveParams(
         time_limit_s=body.time_limit_s,
         seed=settings.job_seed if body.seed is None else body.seed,
@@ -190,6 +188,15 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
         stall_solutions=body.stall_solutions)
     return enqueue(session, request, response, user,
                    job_request(scenario.model_dump(mode="json"), params), "plans/jobs")
+
+
+def admitted(body: "JobIn | Any", session: Any, settings: Settings,
+             user: tables.User) -> ScenarioIn:
+    """The scenario of a job that may start (a plan or a sweep): within the server's time
+    limit (422), with room in the queue (429), as `planners_scenario_of` reads it."""
+    refuse_over_limit(body.time_limit_s, settings)
+    refuse_when_full(session, settings)
+    return planners_scenario_of(body, session, settings, user)
 
 
 def refuse_when_full(session: Any, settings: Settings) -> None:
@@ -249,7 +256,12 @@ def read_job(job_id: str, session: SessionDep, user: Annotated[tables.User, plan
 def stop_job(job_id: str, session: SessionDep,
              user: Annotated[tables.User, planners],
              settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
-    job = job_of(session, job_id, user)
+    return stopped(job_of(session, job_id, user), user, session, settings)
+
+
+def stopped(job: tables.Job, user: tables.User, session: Any, settings: Settings) -> JobPublic:
+    """Ask `job` (a plan or a sweep) to stop, committed: it keeps the best plan or the rows
+    it has; as `user` sees it."""
     store.request_cancel(session, job)
     session.commit()
     return shown_job(job, user, session, settings)

@@ -20,18 +20,16 @@ from api.app.errors import ApiError, responses
 from api.app.routers.jobs import (
     MAX_TIME_LIMIT_S,
     JobPublic,
+    admitted,
     enqueue,
     job_of,
-    planners_scenario_of,
-    refuse_over_limit,
-    refuse_when_full,
     shown_job,
+    stopped,
 )
 from api.formats.resources import PlanningRequest
 from api.formats.scenario_schema import Seed
 from api.jobs import SWEEP
 from api.settings import Settings
-from api.store import jobs as store
 from api.store import tables
 from api.store.users import Role
 from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
@@ -75,9 +73,7 @@ class SweepJobIn(BaseModel):
 def start_sweep(body: SweepJobIn, request: Request, response: Response, session: SessionDep,
                 settings: Annotated[Settings, Depends(get_settings)],
                 user: Annotated[tables.User, planners]) -> JobPublic:
-    refuse_over_limit(body.time_limit_s, settings)
-    refuse_when_full(session, settings)
-    scenario = planners_scenario_of(body, session, settings, user)
+    scenario = admitted(body, session, settings, user)
     spec = SweepIn(scenario="job snapshot", seed=body.seed, max_solutions=body.max_solutions,
                    time_limit_s=body.time_limit_s, templates=body.templates, vary=body.vary,
                    rates=body.rates)
@@ -121,7 +117,5 @@ def read_sweep_job(job_id: str, session: SessionDep,
 def stop_sweep(job_id: str, session: SessionDep,
                user: Annotated[tables.User, planners],
                settings: Annotated[Settings, Depends(get_settings)]) -> JobPublic:
-    job = job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs")
-    store.request_cancel(session, job)
-    session.commit()
-    return shown_job(job, user, session, settings)
+    return stopped(job_of(session, job_id, user, kind=SWEEP, path="sweeps/jobs"), user,
+                   session, settings)
