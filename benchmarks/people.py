@@ -51,7 +51,8 @@ from zoneinfo import ZoneInfo
 
 import osmnx as ox
 
-from api.formats.resources import PlanningRequest, records_from_scenario, scenario_from_records
+from api.formats.records_scenario import scenario_from_records
+from api.formats.resources import PlanningRequest, records_from_scenario
 from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.service import plan_prepared, prepare

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from api.formats.records_scenario import scenario_from_records
 from api.formats.resources import (
     PlanningRequest,
     Resource,
     records_from_scenario,
-    scenario_from_records,
 )
 from api.formats.scenario import read_scenario
 from api.formats.scenario_schema import ScenarioIn

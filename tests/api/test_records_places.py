@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from api.formats.records_scenario import scenario_from_records
 from api.formats.resources import (
     Place,
     PlanningRequest,
     RecordsError,
     records_from_scenario,
-    scenario_from_records,
 )
 from api.formats.scenario import read_scenario
 from api.formats.scenario_schema import ScenarioIn

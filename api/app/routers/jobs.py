@@ -18,7 +18,8 @@ from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, FieldError, responses
 from api.app.privacy import audited, client_values, for_reader, is_planner, reads_everyones
 from api.app.schemas import UtcDatetime
-from api.formats.resources import PlanningRequest, RecordsError, scenario_from_records
+from api.formats.records_scenario import scenario_from_records
+from api.formats.resources import PlanningRequest, RecordsError
 from api.formats.scenario import InputRefused, ScenarioError, parse_scenario
 from api.formats.scenario_schema import MAX_SOLUTIONS, ScenarioIn, Seed
 from api.jobs import REPLAN, job_request
