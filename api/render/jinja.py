@@ -48,4 +48,5 @@ def install(env: Environment) -> Environment:
         "percent": numbers.percent, "long_date": numbers.long_date,
         "short_date": numbers.short_date, "weekday": numbers.weekday}
     env.filters.update(filters)
+    env.globals["language"] = words.language  # `<html lang="{{ lang or language() }}">`
     return env

@@ -4,7 +4,8 @@
 The base page embeds `script_words(lang)` as a JSON data block (`<script
 type="application/json" id="trasa-words">`: data, not code, so the pages' strict
 Content-Security-Policy stands). It holds the translations of every msgid found in a
-`.js` file (singular: a string; plural: the list of forms) and the language's plural
+`.js` file (singular: a string; plural: the list of forms; a msgctxt's as
+`context\u0004msgid`) and the language's plural
 rule as a table: the form for n = 0..199 (n ≥ 200 reads the form of 100 + n % 100, which
 holds for every rule that looks at n % 10, n % 100 and n == 1, as Polish, Ukrainian and
 English do). A msgid with no translation reads as itself (English).
@@ -32,11 +33,14 @@ def script_words(lang: str) -> dict[str, Any]:
         for message in catalog:
             if not message.id or not any(f.endswith(".js") for f, _ in message.locations):
                 continue
+            key = str(message.id[0] if message.pluralizable else message.id)
+            if message.context:
+                key = f"{message.context}\u0004{key}"  # gettext's own joint: tc() in JS
             if message.pluralizable:
                 forms = [str(s) for s in message.string]
                 if all(forms):
-                    messages[str(message.id[0])] = forms
+                    messages[key] = forms
             elif message.string:
-                messages[str(message.id)] = str(message.string)
+                messages[key] = str(message.string)
     return {"lang": lang, "plural": [words.plural_index(n, lang) for n in range(PLURAL_TABLE)],
             "messages": messages}

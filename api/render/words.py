@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -34,6 +35,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "trasa"
 DEFAULT_LANGUAGE = "pl"
 FALLBACK_LANGUAGE = "en"  # the msgids themselves
+K = TypeVar("K", bound=Hashable)
 _language: ContextVar[str] = ContextVar("trasa_language", default=DEFAULT_LANGUAGE)
 
 
@@ -104,3 +106,25 @@ def plural_index(n: int, lang: str | None = None) -> int:
     forms = translations(lang or language())
     plural = getattr(forms, "plural", None)
     return int(plural(n)) if plural is not None else int(n != 1)
+
+
+class Translated(Mapping[K, str]):
+    """A table of msgids (marked with `N_`) read in the current language at each lookup:
+    `REASONS = Translated({Reason.NO_SHOW: N_("the client was not at home")})`."""
+
+    def __init__(self, msgids: Mapping[K, str]) -> None:
+        self._msgids = dict(msgids)
+
+    def __getitem__(self, key: K) -> str:
+        msgid = self._msgids[key]
+        return gettext(msgid) if msgid else ""  # "" would read the catalog's header
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._msgids)
+
+    def __len__(self) -> int:
+        return len(self._msgids)
+
+    def msgids(self) -> dict[K, str]:
+        """The table's msgids (English), untranslated."""
+        return dict(self._msgids)

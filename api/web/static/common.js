@@ -4,7 +4,7 @@
 "use strict";
 
 /* Words from the message catalog (api/render/script_words.py embeds them in the page):
-   t("Saved") -> "Zapisano"; t("Plan {id}", {id: 3}); nt("{n} stop", "{n} stops", n) picks
+   t("Saved") -> "Zapisano"; t("Plan {id}", {id: 3}); tc(context, msgid); nt("{n} stop", "{n} stops", n) picks
    the language's plural form (the catalog's Plural-Forms, as a table). A word the
    catalog lacks reads as its English msgid. */
 const WORDS = (() => {
@@ -19,6 +19,12 @@ function fill(text, values) {
 
 function t(msgid, values) {
   const found = WORDS.messages[msgid];
+  return fill(typeof found === "string" ? found : msgid, values);
+}
+
+/* A word whose reading depends on where it stands: tc("requests", "urgent") -> "pilne". */
+function tc(context, msgid, values) {
+  const found = WORDS.messages[context + "\u0004" + msgid];
   return fill(typeof found === "string" ? found : msgid, values);
 }
 
@@ -166,10 +172,12 @@ const Trasa = (() => {
   }
   const km = (metres) => number(metres / 1000, 1);
 
-  const PRIORITY_PL = {urgent: t("urgent"), high: t("high"), normal: t("normal"), low: t("low")};
-  const STATUS_PL = {draft: t("draft"), published: t("published"), superseded: t("superseded"),
-                     queued: t("queued"), running: t("running"), done: t("done"),
-                     failed: t("failed"), cancelled: t("stopped")};
+  const PRIORITY_PL = {urgent: tc("requests", "urgent"), high: tc("requests", "high"),
+                       normal: tc("requests", "normal"), low: tc("requests", "low")};
+  const STATUS_PL = {draft: tc("plan", "draft"), published: tc("plan", "published"),
+                     superseded: tc("plan", "superseded"), queued: tc("job", "queued"),
+                     running: tc("job", "running"), done: tc("job", "done"),
+                     failed: tc("job", "failed"), cancelled: tc("job", "stopped")};
 
   return {token, keepToken, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
           dayPl, percent, number, km, LANG, HOME, PRIORITY_PL, STATUS_PL, ApiError};
