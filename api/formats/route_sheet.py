@@ -162,10 +162,11 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
         needs.append(_("with an escort"))
     if task.ride is not None:
         p = task.ride.passengers
-        needs.append(", ".join(ngettext(*forms, n).format(n=n) for n, forms in (
-            (p.seated, ("{n} seated", "{n} seated")),
-            (p.wheelchair, ("{n} in a wheelchair", "{n} in wheelchairs")),
-            (p.escort, ("{n} escort", "{n} escorts"))) if n))
+        counts = ((p.seated, ngettext("{n} seated", "{n} seated", p.seated)),
+                  (p.wheelchair, ngettext("{n} in a wheelchair", "{n} in wheelchairs",
+                                          p.wheelchair)),
+                  (p.escort, ngettext("{n} escort", "{n} escorts", p.escort)))
+        needs.append(", ".join(text.format(n=n) for n, text in counts if n))
     bring = notes.get(task.id) or notes.get(task.id.split("#")[0], "")
     skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
     return SheetRow(
