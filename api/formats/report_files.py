@@ -1,4 +1,5 @@
-"""The monthly report (`api/formats/report.py`) as files for the CUS director, in Polish.
+"""The monthly report (`api/formats/report.py`) as files for the CUS director, in Polish
+(the words from the message catalog, `api/render/words.py`).
 
 Units: hours with 2 decimals ("godziny"), km with 1 decimal, shares in per cent with
 1 decimal ("%"), counts as integers; days are local days of the plans' time zone.
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
@@ -38,27 +40,29 @@ from openpyxl.worksheet.worksheet import Worksheet
 from api.formats.plan_document import SERVICES
 from api.formats.report import PERIODS, MonthlyReport, hours
 from api.formats.safe_cells import csv_writer, text_cells_as_strings
+from api.render.numbers import fixed
+from api.render.words import N_, Translated, gettext, language
+from api.render.words import gettext as _
 
 A4_INCHES = (8.27, 11.69)
-SERVICE_LABEL = {"physiotherapy": "fizjoterapia", "handyman": "złota rączka",
-                 "transport": "transport", "care": "opieka"}
-PERIOD_LABEL = {"evening": "wieczór 18–22", "night": "noc 22–6",
-                "weekend_holiday": "soboty, niedziele i święta"}
-REASON_LABEL = {
-    "no_skilled_worker": "brak pracownika z wymaganymi umiejętnościami",
-    "no_availability": "brak pracownika dostępnego w oknach czasowych",
-    "unreachable_in_time": "nie da się dojechać i zdążyć w oknie",
-    "exceeds_capacity": "ładunek większy niż pojazd",
-    "no_vehicle_space": "za mało miejsc w pojeździe",
-    "ride_too_long": "przejazd dłuższy niż dopuszczalny",
-    "series_spacing": "seria nie mieści się w odstępach",
-    "capacity_exhausted": "brak wolnych mocy (zajęte przez pilniejsze zadania)",
-    "trip_pair": "kurs w drugą stronę niemożliwy",
-    "client_elsewhere": "klient w tym czasie gdzie indziej",
-}
-MONTH_NAME = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec",
-              "sierpień", "wrzesień", "październik", "listopad", "grudzień")
-WEEKDAY = ("pon", "wt", "śr", "czw", "pt", "sob", "nd")
+SERVICE_LABEL = Translated({"physiotherapy": N_("physiotherapy"), "handyman": N_("handyman jobs"),
+                            "transport": N_("transport"), "care": N_("care")})
+PERIOD_LABEL = Translated({"evening": N_("evening 18–22"), "night": N_("night 22–6"),
+                           "weekend_holiday": N_("Saturdays, Sundays and holidays")})
+REASON_LABEL = Translated({
+    "no_skilled_worker": N_("no worker with the required skills"),
+    "no_availability": N_("no worker available in the time windows"),
+    "unreachable_in_time": N_("cannot drive there in time for the window"),
+    "exceeds_capacity": N_("load larger than the vehicle"),
+    "no_vehicle_space": N_("too few places in the vehicle"),
+    "ride_too_long": N_("ride longer than allowed"),
+    "series_spacing": N_("the series does not fit the spacing"),
+    "capacity_exhausted": N_("no free capacity (taken by more urgent tasks)"),
+    "trip_pair": N_("the ride the other way is impossible"),
+    "client_elsewhere": N_("the client is elsewhere at that time"),
+})
+WEEKDAY = Translated(dict(enumerate((N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"),
+                                     N_("Sat"), N_("Sun")))))
 KIND_COLOUR = {"cus": "#1f5f99", "pes": "#e07b00"}
 PES_COLOURS = ("#e07b00", "#f2b134", "#b35900", "#ffd27f")
 CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
@@ -91,7 +95,7 @@ def write_report(report: MonthlyReport, out_dir: Path) -> list[Path]:
 
 def month_title(month: str) -> str:
     year, number = month.split("-")
-    return f"{MONTH_NAME[int(number) - 1]} {year}"
+    return format_date(date(int(year), int(number), 1), "LLLL yyyy", locale=language())
 
 
 def provider_label(report: MonthlyReport, provider: str) -> str:
@@ -104,59 +108,65 @@ def provider_label(report: MonthlyReport, provider: str) -> str:
 def summary_rows(report: MonthlyReport) -> list[Row]:
     """The figures in the order the director reads them (CSV, XLSX and the PDF table)."""
     share = report.pes_share
-    met = {None: "brak usług", True: "tak", False: "nie"}[report.pes_share_met]
+    met = {None: _("no services"), True: _("yes"), False: _("no")}[report.pes_share_met]
+    hours_unit, count = _("hours"), _("count")
     return [
-        Row("month", "miesiąc", report.month, ""),
-        Row("hours_total", "godziny usług razem", _h(report.service_s), "godziny"),
-        *(Row(f"hours_service_{s}", f"godziny usług: {SERVICE_LABEL[s]}",
-              _h(report.service_s_by_service[s]), "godziny") for s in SERVICES),
-        *(Row(f"hours_provider_{p}", f"godziny usług: {provider_label(report, p)}", _h(s),
-              "godziny") for p, s in report.service_s_by_provider.items()),
-        Row("hours_pes", "godziny usług PES razem", _h(report.pes_service_s), "godziny"),
-        Row("pes_share_pct", "udział PES w godzinach usług",
+        Row("month", _("month"), report.month, ""),
+        Row("hours_total", _("hours of service in all"), _h(report.service_s), hours_unit),
+        *(Row(f"hours_service_{s}", _("hours of service: {what}").format(what=SERVICE_LABEL[s]),
+              _h(report.service_s_by_service[s]), hours_unit) for s in SERVICES),
+        *(Row(f"hours_provider_{p}",
+              _("hours of service: {what}").format(what=provider_label(report, p)), _h(s),
+              hours_unit) for p, s in report.service_s_by_provider.items()),
+        Row("hours_pes", _("hours of PES service in all"), _h(report.pes_service_s),
+            hours_unit),
+        Row("pes_share_pct", _("PES share of the hours of service"),
             "" if share is None else round(100 * share, 1), "%"),
-        Row("pes_share_target_pct", "cel udziału PES", round(100 * report.pes_share_target, 1),
-            "%"),
-        Row("pes_share_met", "cel udziału PES osiągnięty", met, ""),
-        Row("residents", "mieszkańcy obsłużeni (różne osoby)", report.residents, "osoby"),
-        *(Row(f"hours_{p}", f"godziny usług: {PERIOD_LABEL[p]}", _h(report.period_s[p]),
-              "godziny") for p in PERIODS),
-        Row("km", "przejechane kilometry", round(report.km, 1), "km"),
-        Row("routes", "trasy", report.routes, "liczba"),
-        Row("unassigned_total", "zgłoszenia nieobsłużone razem", report.unassigned, "liczba"),
-        *(Row(f"unassigned_{r}", f"nieobsłużone: {REASON_LABEL.get(r, r)}", n, "liczba")
-          for r, n in report.unassigned_by_reason.items()),
-        Row("days_planned", "dni objęte planami", len(report.days) - len(report.days_missing),
-            "dni"),
-        Row("days_missing", "dni bez planu", _day_list(report.days_missing), "daty"),
-        Row("holidays", "święta w miesiącu",
+        Row("pes_share_target_pct", _("PES share target"),
+            round(100 * report.pes_share_target, 1), "%"),
+        Row("pes_share_met", _("PES share target met"), met, ""),
+        Row("residents", _("residents served (different people)"), report.residents,
+            _("people")),
+        *(Row(f"hours_{p}", _("hours of service: {what}").format(what=PERIOD_LABEL[p]),
+              _h(report.period_s[p]), hours_unit) for p in PERIODS),
+        Row("km", _("kilometres driven"), round(report.km, 1), "km"),
+        Row("routes", _("routes"), report.routes, count),
+        Row("unassigned_total", _("requests not served in all"), report.unassigned, count),
+        *(Row(f"unassigned_{r}", _("not served: {why}").format(why=REASON_LABEL.get(r, r)), n,
+              count) for r, n in report.unassigned_by_reason.items()),
+        Row("days_planned", _("days covered by plans"),
+            len(report.days) - len(report.days_missing), _("days")),
+        Row("days_missing", _("days without a plan"), _day_list(report.days_missing),
+            _("dates")),
+        Row("holidays", _("holidays in the month"),
             ", ".join(f"{d.day}.{d.month:02d} {name}" for d, name in report.holidays), ""),
-        Row("files", "pliki planów", ", ".join(report.files), ""),
+        Row("files", _("plan files"), ", ".join(report.files), ""),
     ]
 
 
 def service_provider_table(report: MonthlyReport) -> list[list[str | float]]:
     """Hours by service (rows) × provider (columns), with a total row and column."""
     providers = list(report.service_s_by_provider)
-    head: list[str | float] = ["usługa", *(provider_label(report, p) for p in providers),
-                               "razem"]
+    head: list[str | float] = [_("service"), *(provider_label(report, p) for p in providers),
+                               _("in all")]
     rows = [head]
     for service in SERVICES:
         by = report.service_s_by_service_provider[service]
         rows.append([SERVICE_LABEL[service], *(_h(by.get(p, 0)) for p in providers),
                      _h(report.service_s_by_service[service])])
-    rows.append(["razem", *(_h(report.service_s_by_provider[p]) for p in providers),
+    rows.append([_("in all"), *(_h(report.service_s_by_provider[p]) for p in providers),
                  _h(report.service_s)])
     return rows
 
 
-DAY_HEAD = ["dzień", "dzień tygodnia", "święto", "w planie", "trasy", "godziny usług",
-            "godziny PES", *(PERIOD_LABEL[p] for p in PERIODS), "km"]
+def day_head() -> list[str]:
+    return [_("day"), _("weekday"), _("holiday"), _("in the plan"), _("routes"),
+            _("hours of service"), _("PES hours"), *(PERIOD_LABEL[p] for p in PERIODS), "km"]
 
 
 def day_rows(report: MonthlyReport) -> list[list[str | float | int]]:
     return [[d.day.isoformat(), WEEKDAY[d.day.weekday()], d.holiday,
-             "tak" if d.planned else "nie", d.routes, _h(d.service_s), _h(d.pes_service_s),
+             _("yes") if d.planned else _("no"), d.routes, _h(d.service_s), _h(d.pes_service_s),
              _h(d.evening_s), _h(d.night_s), _h(d.weekend_holiday_s),
              round(d.distance_m / 1000, 1)] for d in report.days]
 
@@ -180,25 +190,26 @@ def _day_list(days: Sequence[date]) -> str:
 # ----------------------------------------------------------------------------- CSV and XLSX
 
 
-DECIMALS = {"godziny": 2, "%": 1, "km": 1}  # unit -> decimals written
+DECIMALS = {N_("hours"): 2, "%": 1, "km": 1}  # unit (msgid) -> decimals written
 
 
 def polish_number(value: float | int | str, decimals: int = 2) -> str:
     """12.5 -> "12,50" (a decimal comma), 3 -> "3", text unchanged."""
     if isinstance(value, str | int):  # bool is an int
         return str(value)
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return fixed(value, decimals, group=False)
 
 
 def shown(row: Row) -> str:
     """A figure as the files write it: hours with 2 decimals, per cent and km with 1."""
-    return polish_number(row.value, DECIMALS.get(row.unit, 2))
+    decimals = {gettext(unit): n for unit, n in DECIMALS.items()}
+    return polish_number(row.value, decimals.get(row.unit, 2))
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv_writer(out, **CSV_DIALECT)
-        writer.writerow(["klucz", "opis", "wartość", "jednostka"])
+        writer.writerow([_("key"), _("description"), _("value"), _("unit")])
         for row in summary_rows(report):
             writer.writerow([row.key, row.label, shown(row), row.unit])
 
@@ -206,7 +217,7 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
 def write_days_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv_writer(out, **CSV_DIALECT)
-        writer.writerow(DAY_HEAD)
+        writer.writerow(day_head())
         for row in day_rows(report):  # km last, with 1 decimal
             writer.writerow([*(polish_number(v) for v in row[:-1]), polish_number(row[-1], 1)])
 
@@ -215,15 +226,16 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     book = Workbook()
     summary = book.active
     assert isinstance(summary, Worksheet)
-    summary.title = "Podsumowanie"
-    _fill(summary, [["opis", "wartość", "jednostka", "klucz"],
+    summary.title = _("Summary")
+    _fill(summary, [[_("description"), _("value"), _("unit"), _("key")],
                     *([r.label, r.value, r.unit, r.key] for r in summary_rows(report))],
           widths=(52, 14, 10, 34))
-    _fill(book.create_sheet("Godziny wg usług"), service_provider_table(report),
+    _fill(book.create_sheet(_("Hours by service")), service_provider_table(report),
           widths=(18, *(22 for _ in report.service_s_by_provider), 12))
-    _fill(book.create_sheet("Dni"), [DAY_HEAD, *day_rows(report)],
+    _fill(book.create_sheet(_("Days")), [day_head(), *day_rows(report)],
           widths=(12, 8, 28, 9, 7, 13, 12, 14, 10, 24, 8))
-    book.properties.title = f"Sprawozdanie miesięczne CUS — {month_title(report.month)}"
+    book.properties.title = _("CUS monthly report — {month}").format(
+        month=month_title(report.month))
     book.save(path)
 
 
@@ -252,9 +264,10 @@ PDF_STYLE: Any = {"pdf.fonttype": 42,  # TrueType: the text can be extracted
 
 
 def write_pdf(report: MonthlyReport, path: Path) -> None:
-    title = f"Sprawozdanie miesięczne CUS — {month_title(report.month)}"
+    title = _("CUS monthly report — {month}").format(month=month_title(report.month))
     with matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={
-            "Title": title, "Author": "Trasa", "Subject": "godziny usług CUS i PES"}) as pdf:
+            "Title": title, "Author": "Trasa",
+            "Subject": _("hours of CUS and PES services")}) as pdf:
         for page in (_figures_page(report, title), _services_page(report),
                      _periods_page(report)):
             pdf.savefig(page)
@@ -272,7 +285,8 @@ TEXT_ROWS = ("month", "days_missing", "holidays", "files")  # too long for the t
 def _figures_page(report: MonthlyReport, title: str) -> Figure:
     page = _page()
     page.text(0.5, 0.955, title, ha="center", fontsize=16, fontweight="bold")
-    page.text(0.5, 0.93, f"z planów Trasy (trasa-plan/1), czas lokalny {report.timezone}",
+    page.text(0.5, 0.93, _("from Trasa's plans (trasa-plan/1), local time {timezone}").format(
+        timezone=report.timezone),
               ha="center", fontsize=9, color="#444444")
     rows = [r for r in summary_rows(report) if r.key not in TEXT_ROWS
             and not (r.key.startswith("unassigned_") and r.value == 0)]
@@ -280,7 +294,7 @@ def _figures_page(report: MonthlyReport, title: str) -> Figure:
     ax = page.add_axes((0.07, TABLE_TOP - height, 0.86, height))
     ax.axis("off")
     table = ax.table(cellText=[[r.label, shown(r), r.unit] for r in rows],
-                     colLabels=["wskaźnik", "wartość", "jednostka"],
+                     colLabels=[_("figure"), _("value"), _("unit")],
                      colWidths=(0.66, 0.2, 0.14), bbox=Bbox.from_bounds(0, 0, 1, 1),
                      cellLoc="left")
     table.auto_set_font_size(False)
@@ -301,12 +315,13 @@ def _figures_page(report: MonthlyReport, title: str) -> Figure:
 def _definitions(report: MonthlyReport) -> str:
     texts = {r.key: f"{r.label.capitalize()}: {r.value or '—'}." for r in summary_rows(report)}
     return (f"{texts['days_missing']} {texts['holidays']} "
-            "Godziny usług: wizyty i prace — czas na miejscu (od początku do końca usługi); "
-            "transport — od wejścia pasażera do pojazdu do jego wyjścia (dwa kursy naraz "
-            "liczą się dwa razy). Pory dnia i dni wolne w czasie lokalnym; godziny nocne "
-            "i wieczorne mogą przypadać także w soboty, niedziele i święta. Trasa należy "
-            "do dnia, w którym się zaczyna. Zgłoszenia nieobsłużone: z planów zaczynających "
-            f"się w tym miesiącu; przyczyny bez zgłoszeń pominięto. {texts['files']}")
+            + _("Hours of service: visits and jobs — time on site (from the start to the end "
+                "of the service); transport — from the passenger boarding the vehicle to "
+                "alighting (two rides at once count twice). Times of day and days off in "
+                "local time; night and evening hours may also fall on Saturdays, Sundays and "
+                "holidays. A route belongs to the day it starts. Requests not served: from "
+                "plans starting in this month; reasons without requests are left out.")
+            + f" {texts['files']}")
 
 
 def _services_page(report: MonthlyReport) -> Figure:
@@ -349,16 +364,16 @@ def _hours_by_service(ax: Axes, report: MonthlyReport) -> None:
     for x, total in enumerate(bottom):
         ax.annotate(_one_decimal(total), (x, total), ha="center", va="bottom",
                     xytext=(0, 3), textcoords="offset points", fontsize=9)
-    ax.set_title("Godziny usług wg rodzaju i realizatora")
-    ax.set_ylabel("godziny")
+    ax.set_title(_("Hours of service by kind and provider"))
+    ax.set_ylabel(_("hours"))
     ax.set_ylim(0, max(bottom + [1.0]) * 1.15)
-    ax.legend(title="realizator", fontsize=9, frameon=False)
+    ax.legend(title=_("provider"), fontsize=9, frameon=False)
     ax.grid(axis="y", color="#dddddd")
     ax.set_axisbelow(True)
 
 
 def _pes_share(ax: Axes, report: MonthlyReport) -> None:
-    names, shares = ["razem"], [_share(report.pes_service_s, report.service_s)]
+    names, shares = [_("in all")], [_share(report.pes_service_s, report.service_s)]
     for service in SERVICES:
         by = report.service_s_by_service_provider[service]
         pes = sum(s for p, s in by.items() if report.provider_kinds[p] == "pes")
@@ -367,13 +382,13 @@ def _pes_share(ax: Axes, report: MonthlyReport) -> None:
     colours = ["#e07b00" if i == 0 else "#f2b134" for i in range(len(names))]
     bars = ax.bar(names, [s or 0.0 for s in shares], color=colours)
     for bar, share in zip(bars, shares, strict=True):
-        ax.annotate("brak usług" if share is None else f"{share:.1f} %".replace(".", ","),
+        ax.annotate(_("no services") if share is None else f"{fixed(share, 1)} %",
                     (bar.get_x() + bar.get_width() / 2, share or 0.0), ha="center",
                     va="bottom", xytext=(0, 3), textcoords="offset points", fontsize=9)
     target = 100 * report.pes_share_target
     ax.axhline(target, color="#b00020", linestyle="--", linewidth=1.5,
-               label=f"cel {target:.0f} %")
-    ax.set_title("Udział PES w godzinach usług")
+               label=_("target {share}").format(share=f"{fixed(target, 0)} %"))
+    ax.set_title(_("The PES share of the hours of service"))
     ax.set_ylabel("%")
     ax.set_ylim(0, 112)  # room for the label over a 100 % bar
     ax.set_yticks(range(0, 101, 20))
@@ -387,15 +402,15 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _hours_by_period(ax: Axes, report: MonthlyReport) -> None:
-    labels = ["wszystkie godziny", *(PERIOD_LABEL[p] for p in PERIODS)]
+    labels = [_("all hours"), *(PERIOD_LABEL[p] for p in PERIODS)]
     values = [hours(report.service_s), *(hours(report.period_s[p]) for p in PERIODS)]
     bars = ax.barh(labels, values, color=["#9aa5b1", "#6a4c93", "#1d3557", "#2a9d8f"])
     for bar, value in zip(bars, values, strict=True):
         ax.annotate(_one_decimal(value), (value, bar.get_y() + bar.get_height() / 2),
                     va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.invert_yaxis()
-    ax.set_title("Godziny usług wg pory")
-    ax.set_xlabel("godziny")
+    ax.set_title(_("Hours of service by time of day"))
+    ax.set_xlabel(_("hours"))
     ax.set_xlim(0, max(values + [1.0]) * 1.15)
     ax.grid(axis="x", color="#dddddd")
     ax.set_axisbelow(True)
@@ -414,10 +429,10 @@ def _hours_by_day(ax: Axes, report: MonthlyReport) -> None:
     for d in report.days:
         if not d.planned:
             ax.text(d.day.day, top * 0.02, "×", ha="center", fontsize=8, color="#888888")
-    ax.set_title("Godziny usług wg dnia")
-    ax.set_xlabel(f"dzień miesiąca ({month_title(report.month)}; szare tło: soboty, "
-                  "niedziele i święta; ×: dzień bez planu)", fontsize=8.5)
-    ax.set_ylabel("godziny")
+    ax.set_title(_("Hours of service by day"))
+    ax.set_xlabel(_("day of the month ({month}; grey: Saturdays, Sundays and holidays; ×: a day "
+                    "without a plan)").format(month=month_title(report.month)), fontsize=8.5)
+    ax.set_ylabel(_("hours"))
     ax.set_xlim(0.5, len(days) + 0.5)
     ax.set_ylim(0, top * 1.15)
     ax.set_xticks(days)
@@ -426,7 +441,7 @@ def _hours_by_day(ax: Axes, report: MonthlyReport) -> None:
 
 
 def _one_decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return fixed(value, 1)
 
 
 def _wrap(text: str, width: int) -> str:

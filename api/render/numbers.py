@@ -24,9 +24,11 @@ def number(value: float | int | None, digits: int = 1, lang: str | None = None) 
     return format_decimal(value, format=pattern, locale=lang or language())
 
 
-def fixed(value: float | int, digits: int = 1, lang: str | None = None) -> str:
-    """`value` with exactly `digits` decimals: 2 -> "2,0" (columns of figures line up)."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+def fixed(value: float | int, digits: int = 1, lang: str | None = None, *,
+          group: bool = True) -> str:
+    """`value` with exactly `digits` decimals: 2 -> "2,0" (columns of figures line up);
+    `group=False` leaves out the thousands' space (files a spreadsheet reads: "1234,50")."""
+    pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=lang or language())
 
 
