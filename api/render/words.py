@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Hashable, Iterator, Mapping
 from contextvars import ContextVar
 from functools import lru_cache
@@ -128,3 +129,25 @@ class Translated(Mapping[K, str]):
     def msgids(self) -> dict[K, str]:
         """The table's msgids (English), untranslated."""
         return dict(self._msgids)
+
+
+def terminal_language() -> str:
+    """The command line's language, from the locale the shell sets (`LANGUAGE`, `LC_ALL`,
+    `LC_MESSAGES`, `LANG`, as gettext reads them): `LANG=pl_PL.UTF-8` gives Polish; unset,
+    `C` or a language without a catalog gives English. Documents the commands write
+    (sheets, reports) keep the documents' language (`use_language`)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            code = value.split(":")[0].split(".")[0].split("_")[0].lower()
+            return code if code in languages() else FALLBACK_LANGUAGE
+    return FALLBACK_LANGUAGE
+
+
+def cli_gettext(message: str) -> str:
+    """A command line message in the terminal's language."""
+    return gettext(message, terminal_language())
+
+
+def cli_ngettext(singular: str, plural: str, n: int) -> str:
+    return ngettext(singular, plural, n, terminal_language())
