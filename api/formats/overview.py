@@ -24,7 +24,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from api.formats.sheet_html import template  # noqa: E402
 from api.render.numbers import short_date  # noqa: E402
 from api.render.reasons import PRIORITIES, REASONS, detail_text  # noqa: E402
-from api.render.words import N_, Translated  # noqa: E402
+from api.render.words import N_, Translated, warning_text  # noqa: E402
 from api.render.words import gettext as _  # noqa: E402
 from optimiser.kpi import kpis  # noqa: E402
 from optimiser.model import Plan, Problem, Route, TaskKind  # noqa: E402
@@ -127,6 +127,6 @@ def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150)
 def overview_html(problem: Problem, plan: Plan, day: date, *, warning: str = "") -> str:
     figures = kpis(problem, plan)
     return template("day_overview.html.j2").render(
-        day=day, warning=warning, name=problem.name, figures=figures,
+        day=day, warning=warning_text(warning), name=problem.name, figures=figures,
         priority=PRIORITY_PL, left_out=left_out(problem, plan),
         timeline=base64.b64encode(day_timeline_png(problem, plan, day)).decode())

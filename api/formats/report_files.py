@@ -41,7 +41,7 @@ from api.formats.plan_document import SERVICES
 from api.formats.report import PERIODS, MonthlyReport, hours
 from api.formats.safe_cells import csv_writer, text_cells_as_strings
 from api.render.numbers import fixed
-from api.render.words import N_, Translated, gettext, language
+from api.render.words import N_, Translated, gettext, language, ngettext
 from api.render.words import gettext as _
 
 A4_INCHES = (8.27, 11.69)
@@ -126,7 +126,7 @@ def summary_rows(report: MonthlyReport) -> list[Row]:
             round(100 * report.pes_share_target, 1), "%"),
         Row("pes_share_met", _("PES share target met"), met, ""),
         Row("residents", _("residents served (different people)"), report.residents,
-            _("people")),
+            ngettext("person", "people", report.residents)),
         *(Row(f"hours_{p}", _("hours of service: {what}").format(what=PERIOD_LABEL[p]),
               _h(report.period_s[p]), hours_unit) for p in PERIODS),
         Row("km", _("kilometres driven"), round(report.km, 1), "km"),

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from api.formats.route_sheet import RouteSheet
 from api.render import jinja as render_jinja
 from api.render.numbers import weekday
+from api.render.words import warning_text
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +33,7 @@ def sheet_html(sheet: RouteSheet, *, map_png: bytes | None = None,
                timezone: str = "Europe/Warsaw") -> str:
     return template("route_sheet.html.j2").render(
         sheet=sheet, weekday=weekday(sheet.day), timezone=timezone,
+        warning=warning_text(sheet.warning),
         map_png=base64.b64encode(map_png).decode() if map_png else "")
 
 

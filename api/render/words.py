@@ -97,6 +97,12 @@ def pgettext(context: str, message: str, lang: str | None = None) -> str:
 _ = gettext
 
 
+def warning_text(warning: str) -> str:
+    """A stored warning (English, e.g. the synthetic road network's) as people read it;
+    "" stays "" (gettext("") would be the catalog's header)."""
+    return gettext(warning) if warning else ""
+
+
 def N_(message: str) -> str:
     """Marks a word for the catalog where it is stored, not shown (tables at import)."""
     return message

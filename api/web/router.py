@@ -39,7 +39,7 @@ from api.deliver import Rebuilt
 from api.jobs import SWEEP
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
-from api.render.words import N_, gettext, language
+from api.render.words import N_, gettext, language, warning_text
 from api.settings import Settings
 from api.store import audit
 from api.store import jobs as job_store
@@ -161,7 +161,7 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
     clients = sorted(c["id"] for c in view["choices"]["clients"])  # every name it shows
     audit.record_reads(session, user.username, [f"clients/{c}" for c in clients])
     session.commit()
-    return {"plan_id": plan_id, "name": found.problem.name, "warning": found.warning,
+    return {"plan_id": plan_id, "name": found.problem.name, "warning": warning_text(found.warning),
             "first_day": dates[0].isoformat(), "last_day": dates[-1].isoformat(), **view}
 
 

@@ -77,7 +77,7 @@
     $("overview-pdf").hidden = !published;
     $("overview-html").hidden = !published;
     $("warning").hidden = !view.warning;
-    $("warning").textContent = view.warning ? "Uwaga: " + view.warning : "";
+    $("warning").textContent = view.warning ? t("Warning: {warning}", {warning: view.warning}) : "";
     renderKpis(view.figures);
     renderMap(view, routes, streets);
     renderTimeline(view, published);
@@ -151,8 +151,8 @@
     for (const b of view.bases) {
       L.marker([b.lat, b.lon], {
         icon: L.divIcon({className: "base-icon", html: "B", iconSize: [22, 22]}),
-        title: "Baza: " + b.name + " (" + b.workers.join(", ") + ")",
-        alt: "Baza: " + b.name, keyboard: false, zIndexOffset: -100}).addTo(state.layers);
+        title: t("Base: {name}", {name: b.name}) + " (" + b.workers.join(", ") + ")",
+        alt: t("Base: {name}", {name: b.name}), keyboard: false, zIndexOffset: -100}).addTo(state.layers);
     }
     for (const s of stops) {
       const marker = L.marker([s.lat, s.lon], {
@@ -160,7 +160,7 @@
                            + (s.change ? " changed " + s.change : ""),
                          html: String(s.number), iconSize: [26, 26]}),
         title: s.number + ". " + s.worker + ": " + s.address + ", " + s.start + "–" + s.end,
-        alt: "Przystanek " + s.number + " (" + s.worker + ")", riseOnHover: true});
+        alt: t("Stop {number} ({worker})", {number: s.number, worker: s.worker}), riseOnHover: true});
       marker.bindPopup(el("div", {}, el("strong", {text: s.number + ". " + s.worker}), el("br"),
         (s.client_name || s.task) + ", " + s.start + "–" + s.end, el("br"), s.address || ""),
         {autoPan: true, closeButton: true});
