@@ -37,7 +37,7 @@ def extract(root: Path = ROOT) -> Catalog:
     catalog = Catalog(project="Trasa", domain=DOMAIN, msgid_bugs_address="-",
                       copyright_holder="Trasa")
     for filename, lineno, message, comments, context in extract_from_dir(
-            str(root), method_map, options_map, keywords=KEYWORDS,  # type: ignore[arg-type]
+            str(root), method_map, options_map, keywords=KEYWORDS,
             strip_comment_tags=True):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
                     context=context)
@@ -53,7 +53,7 @@ def untranslated(language: str) -> list[str]:
     with po_path(language).open("rb") as po:
         catalog = read_po(po, locale=language)
     return [str(m.id) for m in catalog if m.id and (
-        m.fuzzy or not (all(m.string) if m.pluralizable else m.string))]
+        m.fuzzy or not (all(m.string or ()) if m.pluralizable else m.string))]
 
 
 def update() -> None:

@@ -37,7 +37,7 @@ def script_words(lang: str) -> dict[str, Any]:
             if message.context:
                 key = f"{message.context}\u0004{key}"  # gettext's own joint: tc() in JS
             if message.pluralizable:
-                forms = [str(s) for s in message.string]
+                forms = [str(s) for s in message.string or ()]
                 if all(forms):
                     messages[key] = forms
             elif message.string:

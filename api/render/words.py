@@ -91,7 +91,7 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str
 
 
 def pgettext(context: str, message: str, lang: str | None = None) -> str:
-    return translations(lang or language()).pgettext(context, message)
+    return str(translations(lang or language()).pgettext(context, message))
 
 
 _ = gettext
