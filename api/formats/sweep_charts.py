@@ -26,6 +26,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from api.formats.sheet_html import template  # noqa: E402
 from api.render.numbers import percent  # noqa: E402
+from api.render.reasons import flag_text  # noqa: E402
 from api.render.words import N_, Translated  # noqa: E402
 from api.render.words import gettext as _  # noqa: E402
 
@@ -122,5 +123,6 @@ def sweep_report_html(rows: Sequence[Row], pngs: dict[str, bytes], flags: Sequen
                       title: str) -> str:
     best = {r.variant for r in frontier(rows)}
     return template("sweep_report.html.j2").render(
-        rows=rows, best=best, flags=flags, title=title, services=SERVICE_PL,
+        rows=rows, best=best, flags=[flag_text(f) for f in flags], title=title,
+        services=SERVICE_PL,
         charts={k: base64.b64encode(v).decode() for k, v in pngs.items()})

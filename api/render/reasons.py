@@ -1,5 +1,5 @@
 """Why a task was left out, as people read it: the reason, the priority and the planner's
-detail in the reader's language, from the message catalog.
+detail in the reader's language, from the message catalog (and a sweep's warnings).
 
 The planner (`optimiser/reasons.py`, `optimiser/solve.py`, `optimiser/replan.py`) writes
 its details in English for integrations, from a few fixed templates; `detail_text`
@@ -47,6 +47,8 @@ ON = re.compile(r"(?P<task>.+) \((?P<priority>low|normal|high|urgent)\) on (?P<w
 RULE = re.compile(r"removed to respect the (?P<rule>\w+) rule")
 SERIES = re.compile(r"series (?P<series>'[^']*'): (?P<n>\d+) sessions, only (?P<days>\d+) "
                     r"day\(s\) (?P<gap>\d+) apart can take one")
+FLAG = re.compile(r"(?P<variant>.+) leaves (?P<n>\d+) mandatory task\(s\) out, more than "
+                  r"(?P<other>.+) with less staff \((?P<m>\d+)\)")
 PAIR = re.compile(r"(?P<task>[^:]+): (?P<reason>[a-z_]+)")
 _REASON_VALUES = {r.value: r for r in Reason}
 
@@ -84,6 +86,17 @@ def detail_text(detail: str) -> str:
     if (m := PAIR.fullmatch(detail)) and m["reason"] in _REASON_VALUES:
         return f"{m['task']}: {reason_text(_REASON_VALUES[m['reason']])}"
     return detail
+
+
+def flag_text(flag: str) -> str:
+    """A sweep's warning (`api.sweep.monotonicity_flags`, English) in the reader's language."""
+    if m := FLAG.fullmatch(flag):
+        n = int(m["n"])
+        return ngettext("{variant} leaves {n} mandatory task out, more than {other} with less "
+                        "staff ({m})", "{variant} leaves {n} mandatory tasks out, more than "
+                        "{other} with less staff ({m})", n).format(
+            variant=m["variant"], n=n, other=m["other"], m=m["m"])
+    return flag
 
 
 def _task_on(part: str) -> str:
