@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 from matplotlib.patches import Patch  # noqa: E402
 
 from api.formats.sheet_html import template  # noqa: E402
+from api.render.charts import decimal_commas  # noqa: E402
 from api.render.numbers import short_date  # noqa: E402
 from api.render.reasons import PRIORITIES, REASONS, detail_text  # noqa: E402
 from api.render.words import N_, Translated, warning_text  # noqa: E402
@@ -119,7 +120,7 @@ def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150)
                  loc="left")
     fig.tight_layout()
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi)
+    decimal_commas(fig).savefig(out, format="png", dpi=dpi)
     plt.close(fig)
     return out.getvalue()
 

@@ -40,6 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from api.formats.plan_document import SERVICES
 from api.formats.report import PERIODS, MonthlyReport, hours
 from api.formats.safe_cells import csv_writer, text_cells_as_strings
+from api.render.charts import decimal_commas
 from api.render.numbers import fixed
 from api.render.words import N_, Translated, gettext, language, ngettext
 from api.render.words import gettext as _
@@ -270,7 +271,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             "Subject": _("hours of CUS and PES services")}) as pdf:
         for page in (_figures_page(report, title), _services_page(report),
                      _periods_page(report)):
-            pdf.savefig(page)
+            pdf.savefig(decimal_commas(page))
 
 
 def _page() -> Figure:

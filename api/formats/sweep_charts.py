@@ -25,6 +25,7 @@ import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 from matplotlib.figure import Figure  # noqa: E402
 
 from api.formats.sheet_html import template  # noqa: E402
+from api.render.charts import decimal_commas  # noqa: E402
 from api.render.numbers import percent  # noqa: E402
 from api.render.reasons import flag_text  # noqa: E402
 from api.render.words import N_, Translated  # noqa: E402
@@ -109,7 +110,7 @@ def write_charts(rows: Sequence[Row], out_dir: Path) -> dict[str, bytes]:
     """`<name>.png` and `<name>.svg` of each chart in `out_dir`; the PNG bytes by name."""
     pngs = {}
     for name, draw in CHARTS.items():
-        fig = draw(rows)
+        fig = decimal_commas(draw(rows))
         fig.savefig(out_dir / f"{name}.svg")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png")

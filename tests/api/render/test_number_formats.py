@@ -30,3 +30,19 @@ def test_english_numbers_and_dates() -> None:
     with use_language("en"):
         assert numbers.km(1.5) == "1.5 km"
         assert numbers.long_date(date(2026, 12, 6)) == "December 6, 2026"
+
+
+def test_chart_axes_of_numbers_get_decimal_commas_and_axes_of_names_keep_them() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from api.render.charts import decimal_commas
+
+    figure = Figure()
+    ax = figure.add_subplot()
+    ax.bar(["fizjoterapia", "opieka"], [1.5, 2.25])
+    decimal_commas(figure).canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["fizjoterapia", "opieka"]
+    assert "0,5" in [t.get_text() for t in ax.get_yticklabels()]
