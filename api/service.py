@@ -24,6 +24,7 @@ from api.formats.scenario import (
     to_problem,
 )
 from api.formats.scenario_schema import ScenarioIn
+from api.render.words import N_
 from api.settings import get_settings
 from geo.graph import GraphLoadError, load_graph, names_a_file, prepare_graph
 from geo.matrix import Matrices, UnreachableError, travel_matrices
@@ -37,7 +38,7 @@ from optimiser.solve import solve
 
 log = logging.getLogger(__name__)
 
-SYNTHETIC_WARNING = (
+SYNTHETIC_WARNING = N_(  # stored in English; pages and sheets read it from the catalog
     "NOT A REAL ROAD NETWORK: the road source could not be loaded, so travel times come from "
     "a generated street grid around the scenario's locations. Do not hand these routes to "
     "drivers."

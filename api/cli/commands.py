@@ -30,6 +30,7 @@ from api.formats.report import ReportError, monthly_report
 from api.formats.resources import RecordsError
 from api.formats.scenario import ScenarioError, read_scenario
 from api.formats.scenario_schema import ScenarioIn
+from api.render.words import cli_gettext, cli_ngettext
 from api.service import (
     NetworkInfo,
     PreparedScenario,
@@ -95,10 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         return _plan(console, scenario_path, args)
     except (ScenarioError, GraphLoadError, PlanDocumentError, UsageError, ReportError,
             SweepError, ReplanError, RecordsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)  # plain text: one greppable line per problem
+        print(cli_gettext("error: {problem}").format(problem=exc),  # one greppable line each
+              file=sys.stderr)
         return 2
     except PlanRejected as exc:
-        print(f"internal error, no plan written: {exc}", file=sys.stderr)
+        print(cli_gettext("internal error, no plan written: {problem}").format(problem=exc),
+              file=sys.stderr)
         return 1
     except Exception as exc:
         if not _late_error(exc):
@@ -306,9 +309,11 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
                          f"{exc.strerror or exc}") from None
     for warning in planned.plan.stats.warnings:
         console.print(f"[bold white on red] WARNING [/] {warning}")
-    console.print(f"plan written to {out_file} (independent check: "
-                  f"{'passed' if not planned.violations else 'FAILED'}"
-                  f"{', but see the warning above' if planned.plan.stats.warnings else ''})")
+    console.print((cli_gettext("plan written to {file} (independent check: passed{but})")
+                   if not planned.violations else
+                   cli_gettext("plan written to {file} (independent check: FAILED{but})")).format(
+        file=out_file, but=cli_gettext(", but see the warning above")
+        if planned.plan.stats.warnings else ""))
     if args.command == "demo" or args.sheets:
         _write_outputs(console, planned.problem, planned.plan, planned.matrices, scenario,
                        args.out, warning=planned.network.warning, pdf=not args.no_pdf)
@@ -331,7 +336,8 @@ def _report(console: Console, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out: cannot write the report into {str(args.out)!r}: "
                          f"{exc.strerror or exc}") from None
-    console.print(f"report for {args.month} written: {', '.join(str(p) for p in written)}")
+    console.print(cli_gettext("report for {month} written: {files}").format(
+        month=args.month, files=", ".join(str(p) for p in written)))
     return 0
 
 
@@ -410,7 +416,8 @@ def _replan(console: Console, args: argparse.Namespace) -> int:
         raise UsageError(f"--out: cannot write plan.json into {str(folder)!r}: "
                          f"{exc.strerror or exc}") from None
     print_summary(console, out.problem, out.plan)
-    console.print(f"new plan written to {folder / 'plan.json'} (independent check: passed)")
+    console.print(cli_gettext("new plan written to {file} (independent check: passed)").format(
+        file=folder / "plan.json"))
     _write_outputs(console, out.problem, out.plan, prepared.matrices, done.scenario, folder,
                    warning=prepared.network.warning, pdf=not args.no_pdf,
                    workers=set(out.changed_workers))
@@ -595,10 +602,12 @@ def _check(console: Console, args: argparse.Namespace) -> int:
     violations = check(prepared.problem, plan)
     stops = sum(len(r.stops) for r in plan.routes)
     if not violations:
-        console.print(f"{args.plan}: passes the independent check ({len(plan.routes)} routes, "
-                      f"{stops} stops, {len(plan.unassigned)} tasks not served)")
+        console.print(cli_gettext("{plan}: passes the independent check ({routes} routes, "
+                                  "{stops} stops, {left} tasks not served)").format(
+            plan=args.plan, routes=len(plan.routes), stops=stops, left=len(plan.unassigned)))
         return 0
-    print(f"{args.plan}: {len(violations)} violation(s)", file=sys.stderr)
+    print(cli_ngettext("{plan}: {n} violation", "{plan}: {n} violations", len(violations))
+          .format(plan=args.plan, n=len(violations)), file=sys.stderr)
     for v in violations:
         print(f"  {v}", file=sys.stderr)
     return 1

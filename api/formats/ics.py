@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from api.formats.route_sheet import RouteSheet
+from api.render.words import gettext as _
 
 PRODID = "-//Trasa//route sheets//PL"
 
@@ -44,13 +45,14 @@ def worker_calendar(sheets: Sequence[RouteSheet], *, timezone: str = "Europe/War
                 if row.lat is not None and row.lon is not None:
                     event.add("geo", (row.lat, row.lon))
                 event.add("description", "\n".join(x for x in (
-                    f"tel. {row.phone}" if row.phone else "", row.needs,
-                    f"Zabrać: {row.bring}" if row.bring else "",
-                    f"Okno: {row.window}" if row.window else "", f"Przyjazd: {row.arrival}")
+                    _("tel. {phone}").format(phone=row.phone) if row.phone else "", row.needs,
+                    _("To bring: {what}").format(what=row.bring) if row.bring else "",
+                    _("Window: {window}").format(window=row.window) if row.window else "",
+                    _("Arrival: {time}").format(time=row.arrival))
                     if x))
             else:
                 event.add("uid", f"{day}-{sheet.worker_id}-break-{row.start}@trasa")
-                event.add("summary", "przerwa")
+                event.add("summary", row.what)
             calendar.add_component(event)
     calendar.add_missing_timezones()
     ics: bytes = calendar.to_ical()

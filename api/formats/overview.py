@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,60 +22,24 @@ import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 from matplotlib.patches import Patch  # noqa: E402
 
 from api.formats.sheet_html import template  # noqa: E402
+from api.render.charts import decimal_commas  # noqa: E402
+from api.render.numbers import short_date  # noqa: E402
+from api.render.reasons import PRIORITIES, REASONS, detail_text  # noqa: E402
+from api.render.words import N_, Translated, warning_text  # noqa: E402
+from api.render.words import gettext as _  # noqa: E402
 from optimiser.kpi import kpis  # noqa: E402
-from optimiser.model import Plan, Problem, Reason, Route, TaskKind  # noqa: E402
+from optimiser.model import Plan, Problem, Route, TaskKind  # noqa: E402
 from optimiser.rules import routes_on, unserved_order  # noqa: E402
 
-REASON_PL = {
-    Reason.NO_SKILLED_WORKER: "nikt nie ma wymaganych uprawnień",
-    Reason.NO_AVAILABILITY: "żaden uprawniony pracownik nie pracuje w oknach zadania",
-    Reason.UNREACHABLE_IN_TIME: "nikt uprawniony nie zdąży dojechać i wrócić w czasie zmiany",
-    Reason.EXCEEDS_CAPACITY: "ładunek większy niż pojazd każdego uprawnionego",
-    Reason.NO_VEHICLE_SPACE: "żaden pojazd nie ma dość miejsc (siedzących lub na wózki)",
-    Reason.RIDE_TOO_LONG: "przejazd bezpośredni dłuższy niż dopuszczalny czas jazdy",
-    Reason.SERIES_SPACING: "seria nie mieści się w wymaganych odstępach dni",
-    Reason.CAPACITY_EXHAUSTED: "czas uprawnionych pracowników zajęty przez zadania o "
-                               "równym lub wyższym priorytecie",
-    Reason.WINDOW_PASSED: "przy zmianie planu okna czasowe zadania już minęły",
-    Reason.NO_SHOW: "pracownik przyjechał, ale klienta nie było w domu",
-    Reason.CLIENT_ELSEWHERE: "klient jest wtedy gdzie indziej: w podróży busem lub na innej "
-                             "wizycie",
-    Reason.TRIP_PAIR: "nie da się obsłużyć kursu w drugą stronę, a nikogo nie wozimy "
-                      "bez powrotu",
-}
-PRIORITY_PL = {"low": "niski", "normal": "zwykły", "high": "wysoki", "urgent": "pilny"}
-# The planner's details (optimiser/reasons.py, optimiser/solve.py) come in English, for
-# integrations; the coordinator's page reads them in Polish. One rule per template.
-DETAIL_PL = [
-    (re.compile(r"the slot is held by "), "czas zajmują: "),
-    (re.compile(r"taking out (.+) alone would make room"), r"miejsce zwolniłoby wyjęcie \1"),
-    (re.compile(r"no single task of lower priority taken out would make room"),
-     "wyjęcie jednego zadania o niższym priorytecie nie zwolni miejsca"),
-    (re.compile(r"no single task taken out would make room"),
-     "wyjęcie jednego zadania nie zwolni miejsca"),
-    (re.compile(r"every task holding it has equal or higher priority"),
-     "wszystkie zajmujące je zadania mają równy lub wyższy priorytet"),
-    (re.compile(r"\) on "), ") u "),
-    (re.compile(r" or "), " lub "),
-    (re.compile(r"removed to respect the (\w+) rule"), r"wyjęte, by dotrzymać reguły \1"),
-    (re.compile(r"series '([^']+)': (\d+) sessions, only (\d+) day\(s\) (\d+) apart can "
-                r"take one"), r"seria '\1': \2 wizyt, tylko \3 dni co \4 może je przyjąć"),
-    *[(re.compile(rf"\({en}\)"), f"({pl})") for en, pl in
-      (("low", "niski"), ("normal", "zwykły"), ("high", "wysoki"), ("urgent", "pilny"))],
-]
-
-
-def detail_pl(detail: str) -> str:
-    """A planner's detail in Polish (ids and times stay as they are)."""
-    for pattern, polish in DETAIL_PL:
-        detail = pattern.sub(polish, detail)
-    return detail
+REASON_PL = Translated(REASONS)  # the reason, the priority, the detail as people read them
+PRIORITY_PL = Translated(PRIORITIES)
+detail_pl = detail_text
 COLOURS = {"drive": "#e67e22", "wait": "#f4d03f", TaskKind.VISIT: "#2e86c1",
            TaskKind.JOB: "#27ae60", TaskKind.TRIP: "#8e44ad", "break": "#7f8c8d",
            "idle": "#e5e7e9"}
-LABELS = {"drive": "jazda", "wait": "oczekiwanie", TaskKind.VISIT: "wizyta",
-          TaskKind.JOB: "zlecenie", TaskKind.TRIP: "przewóz (wsiadanie, wysiadanie)",
-          "break": "przerwa", "idle": "w bazie / wolne"}
+LABELS = Translated({"drive": N_("driving"), "wait": N_("waiting"), TaskKind.VISIT: N_("visit"),
+                     TaskKind.JOB: N_("job"), TaskKind.TRIP: N_("ride (boarding, alighting)"),
+                     "break": N_("break"), "idle": N_("at the base / free")})
 
 
 @dataclass(frozen=True)
@@ -149,18 +112,18 @@ def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150)
     ax.set_xlim(max(0, (first - midnight) // 3600), min(24, -(-(last - midnight) // 3600)))
     ax.set_yticks(range(len(rows)), [problem.worker(w).name for w in rows], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("godzina (czas lokalny)")
+    ax.set_xlabel(_("hour (local time)"))
     ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(1))
     ax.grid(axis="x", color="#cccccc", lw=0.5)
     ax.set_axisbelow(True)
     ax.legend(handles=[Patch(color=COLOURS[k], label=LABELS[k]) for k in COLOURS],
               loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=7, fontsize=7,
               frameon=False)
-    ax.set_title(f"Plan dnia {day.strftime('%d.%m.%Y')}: kto, co i kiedy", fontsize=10,
+    ax.set_title(_("Day plan {day}: who, what and when").format(day=short_date(day)), fontsize=10,
                  loc="left")
     fig.tight_layout()
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi)
+    decimal_commas(fig).savefig(out, format="png", dpi=dpi)
     plt.close(fig)
     return out.getvalue()
 
@@ -168,6 +131,6 @@ def day_timeline_png(problem: Problem, plan: Plan, day: date, *, dpi: int = 150)
 def overview_html(problem: Problem, plan: Plan, day: date, *, warning: str = "") -> str:
     figures = kpis(problem, plan)
     return template("day_overview.html.j2").render(
-        day=day, warning=warning, name=problem.name, figures=figures,
+        day=day, warning=warning_text(warning), name=problem.name, figures=figures,
         priority=PRIORITY_PL, left_out=left_out(problem, plan),
         timeline=base64.b64encode(day_timeline_png(problem, plan, day)).decode())

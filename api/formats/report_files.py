@@ -1,4 +1,5 @@
-"""The monthly report (`api/formats/report.py`) as files for the CUS director, in Polish.
+"""The monthly report (`api/formats/report.py`) as files for the CUS director, in Polish
+(the words from the message catalog, `api/render/words.py`).
 
 Units: hours with 2 decimals ("godziny"), km with 1 decimal, shares in per cent with
 1 decimal ("%"), counts as integers; days are local days of the plans' time zone.
@@ -31,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from api.formats.report import MonthlyReport
 from api.formats.report_pdf import write_pdf
 from api.formats.report_rows import (
-    DAY_HEAD,
+    day_head,
     day_rows,
     month_title,
     polish_number,
@@ -40,6 +41,7 @@ from api.formats.report_rows import (
     summary_rows,
 )
 from api.formats.safe_cells import csv_writer, text_cells_as_strings
+from api.render.words import gettext as _
 
 CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
 CSV_ENCODING = "utf-8-sig"
@@ -65,7 +67,7 @@ def write_report(report: MonthlyReport, out_dir: Path) -> list[Path]:
 def write_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv_writer(out, **CSV_DIALECT)
-        writer.writerow(["klucz", "opis", "wartość", "jednostka"])
+        writer.writerow([_("key"), _("description"), _("value"), _("unit")])
         for row in summary_rows(report):
             writer.writerow([row.key, row.label, shown(row), row.unit])
 
@@ -73,7 +75,7 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
 def write_days_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv_writer(out, **CSV_DIALECT)
-        writer.writerow(DAY_HEAD)
+        writer.writerow(day_head())
         for row in day_rows(report):  # km last, with 1 decimal
             writer.writerow([*(polish_number(v) for v in row[:-1]), polish_number(row[-1], 1)])
 
@@ -82,15 +84,16 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     book = Workbook()
     summary = book.active
     assert isinstance(summary, Worksheet)
-    summary.title = "Podsumowanie"
-    _fill(summary, [["opis", "wartość", "jednostka", "klucz"],
+    summary.title = _("Summary")
+    _fill(summary, [[_("description"), _("value"), _("unit"), _("key")],
                     *([r.label, r.value, r.unit, r.key] for r in summary_rows(report))],
           widths=(52, 14, 10, 34))
-    _fill(book.create_sheet("Godziny wg usług"), service_provider_table(report),
+    _fill(book.create_sheet(_("Hours by service")), service_provider_table(report),
           widths=(18, *(22 for _ in report.service_s_by_provider), 12))
-    _fill(book.create_sheet("Dni"), [DAY_HEAD, *day_rows(report)],
+    _fill(book.create_sheet(_("Days")), [day_head(), *day_rows(report)],
           widths=(12, 8, 28, 9, 7, 13, 12, 14, 10, 24, 8))
-    book.properties.title = f"Sprawozdanie miesięczne CUS — {month_title(report.month)}"
+    book.properties.title = _("CUS monthly report — {month}").format(
+        month=month_title(report.month))
     book.save(path)
 
 

@@ -27,6 +27,9 @@ from api.formats.report_rows import (
     shown,
     summary_rows,
 )
+from api.render.charts import decimal_commas
+from api.render.numbers import fixed
+from api.render.words import gettext as _
 
 A4_INCHES = (8.27, 11.69)
 
@@ -37,12 +40,13 @@ PDF_STYLE: Any = {"pdf.fonttype": 42,  # TrueType: the text can be extracted
 
 
 def write_pdf(report: MonthlyReport, path: Path) -> None:
-    title = f"Sprawozdanie miesięczne CUS — {month_title(report.month)}"
+    title = _("CUS monthly report — {month}").format(month=month_title(report.month))
     with matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={
-            "Title": title, "Author": "Trasa", "Subject": "godziny usług CUS i PES"}) as pdf:
+            "Title": title, "Author": "Trasa",
+            "Subject": _("hours of CUS and PES services")}) as pdf:
         for page in (_figures_page(report, title), _services_page(report),
                      _periods_page(report)):
-            pdf.savefig(page)
+            pdf.savefig(decimal_commas(page))
 
 
 def _page() -> Figure:
@@ -57,7 +61,8 @@ TEXT_ROWS = ("month", "days_missing", "holidays", "files")  # too long for the t
 def _figures_page(report: MonthlyReport, title: str) -> Figure:
     page = _page()
     page.text(0.5, 0.955, title, ha="center", fontsize=16, fontweight="bold")
-    page.text(0.5, 0.93, f"z planów Trasy (trasa-plan/1), czas lokalny {report.timezone}",
+    page.text(0.5, 0.93, _("from Trasa's plans (trasa-plan/1), local time {timezone}").format(
+        timezone=report.timezone),
               ha="center", fontsize=9, color="#444444")
     rows = [r for r in summary_rows(report) if r.key not in TEXT_ROWS
             and not (r.key.startswith("unassigned_") and r.value == 0)]
@@ -65,7 +70,7 @@ def _figures_page(report: MonthlyReport, title: str) -> Figure:
     ax = page.add_axes((0.07, TABLE_TOP - height, 0.86, height))
     ax.axis("off")
     table = ax.table(cellText=[[r.label, shown(r), r.unit] for r in rows],
-                     colLabels=["wskaźnik", "wartość", "jednostka"],
+                     colLabels=[_("figure"), _("value"), _("unit")],
                      colWidths=(0.66, 0.2, 0.14), bbox=Bbox.from_bounds(0, 0, 1, 1),
                      cellLoc="left")
     table.auto_set_font_size(False)
@@ -86,12 +91,13 @@ def _figures_page(report: MonthlyReport, title: str) -> Figure:
 def _definitions(report: MonthlyReport) -> str:
     texts = {r.key: f"{r.label.capitalize()}: {r.value or '—'}." for r in summary_rows(report)}
     return (f"{texts['days_missing']} {texts['holidays']} "
-            "Godziny usług: wizyty i prace — czas na miejscu (od początku do końca usługi); "
-            "transport — od wejścia pasażera do pojazdu do jego wyjścia (dwa kursy naraz "
-            "liczą się dwa razy). Pory dnia i dni wolne w czasie lokalnym; godziny nocne "
-            "i wieczorne mogą przypadać także w soboty, niedziele i święta. Trasa należy "
-            "do dnia, w którym się zaczyna. Zgłoszenia nieobsłużone: z planów zaczynających "
-            f"się w tym miesiącu; przyczyny bez zgłoszeń pominięto. {texts['files']}")
+            + _("Hours of service: visits and jobs — time on site (from the start to the end "
+                "of the service); transport — from the passenger boarding the vehicle to "
+                "alighting (two rides at once count twice). Times of day and days off in "
+                "local time; night and evening hours may also fall on Saturdays, Sundays and "
+                "holidays. A route belongs to the day it starts. Requests not served: from "
+                "plans starting in this month; reasons without requests are left out.")
+            + f" {texts['files']}")
 
 
 def _services_page(report: MonthlyReport) -> Figure:
@@ -134,16 +140,16 @@ def _hours_by_service(ax: Axes, report: MonthlyReport) -> None:
     for x, total in enumerate(bottom):
         ax.annotate(_one_decimal(total), (x, total), ha="center", va="bottom",
                     xytext=(0, 3), textcoords="offset points", fontsize=9)
-    ax.set_title("Godziny usług wg rodzaju i realizatora")
-    ax.set_ylabel("godziny")
+    ax.set_title(_("Hours of service by kind and provider"))
+    ax.set_ylabel(_("hours"))
     ax.set_ylim(0, max(bottom + [1.0]) * 1.15)
-    ax.legend(title="realizator", fontsize=9, frameon=False)
+    ax.legend(title=_("provider"), fontsize=9, frameon=False)
     ax.grid(axis="y", color="#dddddd")
     ax.set_axisbelow(True)
 
 
 def _pes_share(ax: Axes, report: MonthlyReport) -> None:
-    names, shares = ["razem"], [_share(report.pes_service_s, report.service_s)]
+    names, shares = [_("in all")], [_share(report.pes_service_s, report.service_s)]
     for service in SERVICES:
         by = report.service_s_by_service_provider[service]
         pes = sum(s for p, s in by.items() if report.provider_kinds[p] == "pes")
@@ -152,13 +158,13 @@ def _pes_share(ax: Axes, report: MonthlyReport) -> None:
     colours = ["#e07b00" if i == 0 else "#f2b134" for i in range(len(names))]
     bars = ax.bar(names, [s or 0.0 for s in shares], color=colours)
     for bar, share in zip(bars, shares, strict=True):
-        ax.annotate("brak usług" if share is None else f"{share:.1f} %".replace(".", ","),
+        ax.annotate(_("no services") if share is None else f"{fixed(share, 1)} %",
                     (bar.get_x() + bar.get_width() / 2, share or 0.0), ha="center",
                     va="bottom", xytext=(0, 3), textcoords="offset points", fontsize=9)
     target = 100 * report.pes_share_target
     ax.axhline(target, color="#b00020", linestyle="--", linewidth=1.5,
-               label=f"cel {target:.0f} %")
-    ax.set_title("Udział PES w godzinach usług")
+               label=_("target {share}").format(share=f"{fixed(target, 0)} %"))
+    ax.set_title(_("The PES share of the hours of service"))
     ax.set_ylabel("%")
     ax.set_ylim(0, 112)  # room for the label over a 100 % bar
     ax.set_yticks(range(0, 101, 20))
@@ -172,15 +178,15 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def _hours_by_period(ax: Axes, report: MonthlyReport) -> None:
-    labels = ["wszystkie godziny", *(PERIOD_LABEL[p] for p in PERIODS)]
+    labels = [_("all hours"), *(PERIOD_LABEL[p] for p in PERIODS)]
     values = [hours(report.service_s), *(hours(report.period_s[p]) for p in PERIODS)]
     bars = ax.barh(labels, values, color=["#9aa5b1", "#6a4c93", "#1d3557", "#2a9d8f"])
     for bar, value in zip(bars, values, strict=True):
         ax.annotate(_one_decimal(value), (value, bar.get_y() + bar.get_height() / 2),
                     va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.invert_yaxis()
-    ax.set_title("Godziny usług wg pory")
-    ax.set_xlabel("godziny")
+    ax.set_title(_("Hours of service by time of day"))
+    ax.set_xlabel(_("hours"))
     ax.set_xlim(0, max(values + [1.0]) * 1.15)
     ax.grid(axis="x", color="#dddddd")
     ax.set_axisbelow(True)
@@ -199,10 +205,10 @@ def _hours_by_day(ax: Axes, report: MonthlyReport) -> None:
     for d in report.days:
         if not d.planned:
             ax.text(d.day.day, top * 0.02, "×", ha="center", fontsize=8, color="#888888")
-    ax.set_title("Godziny usług wg dnia")
-    ax.set_xlabel(f"dzień miesiąca ({month_title(report.month)}; szare tło: soboty, "
-                  "niedziele i święta; ×: dzień bez planu)", fontsize=8.5)
-    ax.set_ylabel("godziny")
+    ax.set_title(_("Hours of service by day"))
+    ax.set_xlabel(_("day of the month ({month}; grey: Saturdays, Sundays and holidays; ×: a day "
+                    "without a plan)").format(month=month_title(report.month)), fontsize=8.5)
+    ax.set_ylabel(_("hours"))
     ax.set_xlim(0.5, len(days) + 0.5)
     ax.set_ylim(0, top * 1.15)
     ax.set_xticks(days)
@@ -211,7 +217,7 @@ def _hours_by_day(ax: Axes, report: MonthlyReport) -> None:
 
 
 def _one_decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return fixed(value, 1)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
 from api.formats.route_sheet import RouteSheet  # noqa: E402
+from api.render.words import gettext as _  # noqa: E402
 from geo.network import RoadNetwork, haversine_m  # noqa: E402
 
 MARGIN = 0.08  # of the route's extent, on each side
@@ -68,11 +69,11 @@ def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_color("#888888")
-    ax.set_title("Trasa dnia (kwadrat: baza; numery: kolejność przystanków)", fontsize=7,
+    ax.set_title(_("The day's route (square: base; numbers: order of the stops)"), fontsize=7,
                  loc="left")
     if far:
-        ax.set_xlabel(textwrap.fill("Poza mapą: " + "; ".join(
-            f"{r.number}. {r.address}" for r in far), 95), fontsize=7, loc="left")
+        ax.set_xlabel(textwrap.fill(_("Off the map: {stops}").format(stops="; ".join(
+            f"{r.number}. {r.address}" for r in far)), 95), fontsize=7, loc="left")
     fig.tight_layout(pad=0.2)
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=dpi)

@@ -18,18 +18,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from api.formats.scenario_schema import ScenarioIn
+from api.render.words import N_, ngettext
+from api.render.words import gettext as _
 from geo.matrix import Matrices
 from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
 from optimiser.rules import route_day
 
 LatLon = tuple[float, float]
-MOBILITY = {"walks": "chodzi samodzielnie", "seated": "siedzi (pomoc przy wsiadaniu)",
-            "wheelchair": "wózek inwalidzki"}
-WHAT = {(TaskKind.VISIT, StopAction.SERVE): "wizyta",
-        (TaskKind.JOB, StopAction.SERVE): "zlecenie",
-        (TaskKind.TRIP, StopAction.PICKUP): "odbiór",
-        (TaskKind.TRIP, StopAction.DROPOFF): "wysiadanie"}
+MOBILITY = {"walks": N_("walks on their own"), "seated": N_("seated (help boarding)"),
+            "wheelchair": N_("wheelchair")}
+WHAT = {(TaskKind.VISIT, StopAction.SERVE): N_("visit"),
+        (TaskKind.JOB, StopAction.SERVE): N_("job"),
+        (TaskKind.TRIP, StopAction.PICKUP): N_("pick-up"),
+        (TaskKind.TRIP, StopAction.DROPOFF): N_("alighting")}
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class SheetRow:
     """One line of the sheet: a stop (numbered from 1) or a break (number 0)."""
 
     number: int
-    what: str  # wizyta, zlecenie, odbiór, wysiadanie, przerwa
+    what: str  # visit, job, pick-up, alighting, break (in the reader's language)
     task: str
     window: str  # "09:00–11:00" (the window the start fell in), "" for a break
     arrival: str
@@ -121,10 +123,10 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
         events: list[tuple[int, int, Stop | None]] = [(s.start_s, 1, s) for s in route.stops]
         events += [(b.start_s, 0, None) for b in route.breaks]
         breaks = {b.start_s: b for b in route.breaks}
-        for start_s, _, stop in sorted(events, key=lambda e: (e[0], e[1])):
+        for start_s, _order, stop in sorted(events, key=lambda e: (e[0], e[1])):
             if stop is None:
                 pause = breaks[start_s]
-                rows.append(SheetRow(0, "przerwa", "", "", "", cal.hhmm(pause.start_s),
+                rows.append(SheetRow(0, _("break"), "", "", "", cal.hhmm(pause.start_s),
                                      cal.hhmm(pause.end_s), cal.iso(pause.start_s),
                                      cal.iso(pause.end_s), "", "", "", "", ""))
             else:
@@ -155,19 +157,21 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
     windows = (task.ride.dropoff_windows if task.ride is not None
                and stop.action is StopAction.DROPOFF else task.windows)
     window = next((w for w in windows if w.start_s <= stop.start_s <= w.end_s), None)
-    needs = [MOBILITY.get(contact.mobility, contact.mobility)] if contact.mobility != "walks" \
-        else []
+    needs = [_(MOBILITY[contact.mobility]) if contact.mobility in MOBILITY else contact.mobility] \
+        if contact.mobility != "walks" else []
     if contact.escort:
-        needs.append("z opiekunem")
+        needs.append(_("with an escort"))
     if task.ride is not None:
         p = task.ride.passengers
-        needs.append(", ".join(f"{n} {label}" for n, label in (
-            (p.seated, "siedzących"), (p.wheelchair, "na wózku"), (p.escort, "opiekunów"))
-            if n))
+        counts = ((p.seated, ngettext("{n} seated", "{n} seated", p.seated)),
+                  (p.wheelchair, ngettext("{n} in a wheelchair", "{n} in wheelchairs",
+                                          p.wheelchair)),
+                  (p.escort, ngettext("{n} escort", "{n} escorts", p.escort)))
+        needs.append(", ".join(text.format(n=n) for n, text in counts if n))
     bring = notes.get(task.id) or notes.get(task.id.split("#")[0], "")
     skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
     return SheetRow(
-        number=number, what=WHAT[(task.kind, stop.action)], task=task.id,
+        number=number, what=_(WHAT[(task.kind, stop.action)]), task=task.id,
         window=window_text(problem, window.start_s, window.end_s) if window else "",
         arrival=cal.hhmm(stop.arrival_s), start=cal.hhmm(stop.start_s), end=cal.hhmm(stop.end_s),
         start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s), client=contact.name,
@@ -180,18 +184,18 @@ def window_text(problem: Problem, start_s: int, end_s: int) -> str:
     """A time window as a person reads it: "09:00–11:00"; one open from the day's
     midnight is "do 08:15" (an arrive-by trip, a drop-off due by then), one open until
     the next midnight "od 15:00" (written 24:00 where it also starts at a set time: it
-    never reads 00:00), the whole day "cały dzień"."""
+    never reads 00:00), the whole day "cały dzień" (Polish; the words from the catalog)."""
     cal = problem.calendar
     day = cal.date_of(start_s)
     start, end = cal.hhmm(start_s), cal.hhmm(end_s)
     if end == "00:00" and cal.date_of(end_s) > day:
         end = "24:00"
     if (start, end) == ("00:00", "24:00"):
-        return "cały dzień"
+        return _("all day")
     if start == "00:00":
-        return f"do {end}"
+        return _("by {time}").format(time=end)
     if end == "24:00":
-        return f"od {start}"
+        return _("from {time}").format(time=start)
     return f"{start}–{end}"
 
 

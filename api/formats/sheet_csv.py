@@ -12,15 +12,17 @@ import io
 from api.formats.report_files import CSV_DIALECT, CSV_ENCODING
 from api.formats.route_sheet import RouteSheet
 from api.formats.safe_cells import csv_writer
+from api.render.words import N_, gettext
 
-COLUMNS = ("dzień", "pracownik", "nr", "co", "zlecenie", "okno", "przyjazd", "od", "do",
-           "miejsce", "klient", "telefon", "potrzeby", "zabrać")
+COLUMNS = (N_("day"), N_("worker"), N_("no."), N_("what"), N_("request"), N_("window"),
+           N_("arrival"), N_("from"), N_("to"), N_("place"), N_("client"), N_("phone number"),
+           N_("needs"), N_("to bring"))
 
 
 def sheet_csv(sheet: RouteSheet) -> bytes:
     out = io.StringIO()
     writer = csv_writer(out, **CSV_DIALECT)
-    writer.writerow(COLUMNS)
+    writer.writerow([gettext(c) for c in COLUMNS])
     for row in sheet.rows:
         writer.writerow((sheet.day.isoformat(), sheet.worker, row.number or "", row.what,
                          row.task, row.window, row.arrival, row.start, row.end, row.address,

@@ -13,14 +13,15 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from api.formats.route_sheet import RouteSheet
-
-WEEKDAYS = ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela")
+from api.render import jinja as render_jinja
+from api.render.numbers import weekday
+from api.render.words import warning_text
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("api.formats", "templates"),
-                       autoescape=select_autoescape(["html", "j2"]))
+    return render_jinja.install(Environment(loader=PackageLoader("api.formats", "templates"),
+                                            autoescape=select_autoescape(["html", "j2"])))
 
 
 def template(name: str) -> Template:
@@ -31,7 +32,8 @@ def template(name: str) -> Template:
 def sheet_html(sheet: RouteSheet, *, map_png: bytes | None = None,
                timezone: str = "Europe/Warsaw") -> str:
     return template("route_sheet.html.j2").render(
-        sheet=sheet, weekday=WEEKDAYS[sheet.day.weekday()], timezone=timezone,
+        sheet=sheet, weekday=weekday(sheet.day), timezone=timezone,
+        warning=warning_text(sheet.warning),
         map_png=base64.b64encode(map_png).decode() if map_png else "")
 
 

@@ -1,4 +1,4 @@
-"""What re-planning changed on one day, for the coordinator's page: each change in Polish
+"""What re-planning changed on one day, for the coordinator's page: each change in words
 (from the plan document's `replanning.changes`, docs/replanning.md), and the moment the
 day was re-planned (`now`), to draw on the timeline."""
 
@@ -9,22 +9,27 @@ from datetime import date, datetime
 from typing import Any
 
 from api.formats.overview import REASON_PL
+from api.render.words import N_, Translated
+from api.render.words import gettext as _
 from optimiser.model import Problem, Reason
 
-CHANGE_PL = {"added": "dodany", "removed": "zdjęty", "retimed": "nowa godzina"}
-ACTION_PL = {"serve": "", "pickup": " (wsiadanie)", "dropoff": " (wysiadanie)"}
+CHANGE_PL = Translated({"added": N_("added"), "removed": N_("taken off"),
+                        "retimed": N_("new time")})
+ACTION_PL = Translated({"serve": "", "pickup": N_(" (boarding)"),
+                        "dropoff": N_(" (alighting)")})
+FIXED = Translated({"cancelled": N_("cancelled"), "new request": N_("new request"),
+                    "was not served": N_("left out before"), "re-timed": N_("moved in time")})
 
 
 def reason_pl(reason: str, names: dict[str, str]) -> str:
-    """A change's reason (`optimiser.replan.Change.reason`) in Polish, workers by name."""
+    """A change's reason (`optimiser.replan.Change.reason`) in words, workers by name."""
     moved = re.fullmatch(r"moved (to|from) (.+)", reason)
     if moved:
         way, worker = moved.groups()
-        return f"{'przekazany do' if way == 'to' else 'przejęty od'}: {names.get(worker, worker)}"
-    fixed = {"cancelled": "odwołany", "new request": "nowe zgłoszenie",
-             "was not served": "wcześniej pominięty", "re-timed": "przesunięty w czasie"}
-    if reason in fixed:
-        return fixed[reason]
+        return (_("handed to: {worker}") if way == "to" else _("taken over from: {worker}")
+                ).format(worker=names.get(worker, worker))
+    if reason in FIXED:
+        return FIXED[reason]
     try:
         return REASON_PL[Reason(reason)]
     except ValueError:

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from api.formats.overview import LABELS, route_segments
+from api.render.words import N_, Translated
 from api.web.changes import day_changes, mark_stops
 from api.web.left_out import KIND_PL, left_out_on
 from api.web.streets import FAR_M
@@ -31,9 +32,8 @@ from optimiser.kpi import plan_pes_share, route_figures
 from optimiser.model import Plan, Priority, Problem, ProviderKind, Route
 from optimiser.rules import routes_on
 
-ACTION_PL = {"serve": "", "pickup": "wsiadanie", "dropoff": "wysiadanie"}
-SEGMENT_PL = {str(k): v for k, v in LABELS.items()}
-SEGMENT_PL["trip"] = "przewóz"
+ACTION_PL = Translated({"serve": "", "pickup": N_("boarding"), "dropoff": N_("alighting")})
+SEGMENT_PL = Translated({**{str(k): v for k, v in LABELS.msgids().items()}, "trip": N_("ride")})
 
 
 def day_routes(problem: Problem, plan: Plan, day: date) -> list[tuple[int, Route]]:

@@ -1,5 +1,5 @@
-"""The tasks a plan leaves out, for the coordinator's page: the reason in Polish, the
-planner's detail in Polish, and what would let the task in.
+"""The tasks a plan leaves out, for the coordinator's page: the reason and the planner's
+detail in the reader's language (the message catalog), and what would let the task in.
 
 The hint is drawn from the problem, not guessed: which workers have the skills, whether
 any of them belongs to a PES (whose extra evening or weekend shift is the usual way in),
@@ -12,6 +12,8 @@ from datetime import date
 
 from api.formats.overview import PRIORITY_PL, REASON_PL, detail_pl
 from api.formats.route_sheet import window_text
+from api.render.words import N_, Translated, ngettext
+from api.render.words import gettext as _
 from optimiser.model import (
     Plan,
     Priority,
@@ -24,10 +26,11 @@ from optimiser.model import (
 )
 from optimiser.rules import unserved_order
 
-SKILL_PL = {"physio": "fizjoterapeuta", "driving": "kierowca", "electrics": "elektryk",
-            "plumbing": "hydraulik", "carpentry": "stolarz", "gas": "gazownik",
-            "care": "opiekun", "handyman": "złota rączka"}
-KIND_PL = {"visit": "wizyta", "job": "zlecenie", "trip": "przewóz"}
+SKILL_PL = Translated({"physio": N_("physiotherapist"), "driving": N_("driver"),
+                       "electrics": N_("electrician"), "plumbing": N_("plumber"),
+                       "carpentry": N_("carpenter"), "gas": N_("gas fitter"),
+                       "care": N_("carer"), "handyman": N_("handyman")})
+KIND_PL = Translated({"visit": N_("visit"), "job": N_("job"), "trip": N_("ride")})
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,9 @@ class LeftOutTask:
 
 
 def who(task: Task) -> str:
-    """The worker a task needs, in Polish ("fizjoterapeuta", or the skills)."""
+    """The worker a task needs ("fizjoterapeuta", or the skills)."""
     names = [SKILL_PL.get(s, s) for s in sorted(task.required_skills)]
-    return " i ".join(names) if names else "pracownik"
+    return _(" and ").join(names) if names else _("worker")
 
 
 def windows_pl(problem: Problem, task: Task) -> str:
@@ -63,47 +66,53 @@ def _shift_hint(problem: Problem, task: Task, windows: str) -> str:
            if problem.provider(w.provider_id).kind is ProviderKind.PES]
     if pes:
         names = ", ".join(sorted({problem.provider(w.provider_id).name for w in pes}))
-        return (f"dodatkowa zmiana PES ({names}) w godz. {windows} mogłaby je objąć")
-    return (f"zmiana pracownika ({who(task)}) w godz. {windows}, np. wieczorna zmiana "
-            "PES, mogłaby je objąć")
+        return _("an extra PES shift ({names}) at {windows} could take it in").format(
+            names=names, windows=windows)
+    return _("a shift of a worker ({who}) at {windows}, e.g. an evening PES shift, could "
+             "take it in").format(who=who(task), windows=windows)
 
 
 def hint(problem: Problem, item: Unassigned) -> str:
-    """What would let the task in, in Polish."""
+    """What would let the task in, in the reader's language."""
     task = problem.task(item.task_id)
     windows = windows_pl(problem, task)
     reason = item.reason
     if reason is Reason.NO_SKILLED_WORKER:
-        return (f"brak pracownika z uprawnieniami: {who(task)}; pomógłby taki pracownik, "
-                "np. z umowy z PES")
+        return _("no worker with the qualifications: {who}; such a worker would help, e.g. "
+                 "under a contract with a PES").format(who=who(task))
     if reason is Reason.NO_AVAILABILITY:
-        return f"żaden {who(task)} nie pracuje w godz. {windows}; " + _shift_hint(
-            problem, task, windows)
+        return _("no {who} works at {windows}; ").format(who=who(task), windows=windows) \
+            + _shift_hint(problem, task, windows)
     if reason is Reason.CAPACITY_EXHAUSTED:
         # Only what can be done: a higher priority where there is one to give.
-        higher = " albo wyższy priorytet zgłoszenia" if task.priority < Priority.URGENT else ""
-        return (f"każdy {who(task)} jest zajęty w godz. {windows}; "
+        higher = _(" or a higher priority of the request") if task.priority < Priority.URGENT \
+            else ""
+        return (_("every {who} is busy at {windows}; ").format(who=who(task), windows=windows)
                 + _shift_hint(problem, task, windows) + higher)
     if reason is Reason.UNREACHABLE_IN_TIME:
-        return ("dłuższa zmiana, szersze okno wizyty lub pracownik z bazą bliżej "
-                "mogłyby je objąć")
+        return _("a longer shift, a wider visit window or a worker based nearer could take "
+                 "it in")
     if reason is Reason.EXCEEDS_CAPACITY:
-        return "pojazd o większej ładowności mógłby je objąć"
+        return _("a vehicle with a larger load could take it in")
     if reason is Reason.NO_VEHICLE_SPACE and task.ride is not None:
         people = task.ride.passengers
-        return (f"pojazd z {people.seats} miejscami siedzącymi i {people.wheelchair} na "
-                "wózki mógłby je objąć")
+        return ngettext("a vehicle with {n} seat and {wheelchairs} for wheelchairs could take "
+                        "it in", "a vehicle with {n} seats and {wheelchairs} for wheelchairs "
+                        "could take it in", people.seats).format(
+            n=people.seats, wheelchairs=people.wheelchair)
     if reason is Reason.RIDE_TOO_LONG:
-        return "zgoda na dłuższy czas przejazdu pasażera mogłaby je objąć"
+        return _("consent to a longer ride for the passenger could take it in")
     if reason is Reason.CLIENT_ELSEWHERE:
-        return ("klient jest wtedy gdzie indziej (" + detail_pl(item.detail) + "); inny dzień "
-                "albo okno poza tym czasem mogłyby je objąć")
+        return _("the client is elsewhere then ({detail}); another day or a window outside "
+                 "that time could take it in").format(detail=detail_pl(item.detail))
     if reason is Reason.TRIP_PAIR:
-        return ("kurs tam i z powrotem jedzie razem albo wcale: najpierw trzeba umożliwić "
-                "drugi kurs pary (" + item.detail + ")")
+        return _("the ride there and back goes together or not at all: first the pair's "
+                 "other ride must be made possible ({detail})").format(
+            detail=detail_pl(item.detail))
     if reason is Reason.SERIES_SPACING:
-        return "mniejszy odstęp między wizytami serii lub dłuższy plan mogłyby ją objąć"
-    return "nowy plan z innymi pracownikami lub godzinami"
+        return _("a smaller spacing between the series' visits or a longer plan could take "
+                 "it in")
+    return _("a new plan with other workers or hours")
 
 
 def left_out_on(problem: Problem, plan: Plan, day: date) -> list[LeftOutTask]:

@@ -38,6 +38,9 @@ from api.app.routers.jobs import JobPage, shown_job
 from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
+from api.render import jinja as render_jinja
+from api.render.script_words import script_words
+from api.render.words import N_, gettext, language, warning_text
 from api.settings import Settings
 from api.store import jobs as job_store
 from api.store import plans as store
@@ -52,8 +55,11 @@ coordinators = Depends(require(Role.COORDINATOR))
 readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
-PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", "Mój dzień"),
-         "analizy": ("analyses.html.j2", "Analizy"), "konto": ("account.html.j2", "Konto")}
+render_jinja.install(templates.env)
+PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
+         "moj-dzien": ("my_day.html.j2", N_("My day")),
+         "analizy": ("analyses.html.j2", N_("Analyses")),
+         "konto": ("account.html.j2", N_("Account"))}
 # The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
 PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
@@ -87,7 +93,8 @@ def plan_time_limit_s(settings: Settings) -> int:
 def _page(request: Request, settings: Settings, name: str, template: str,
           title: str) -> HTMLResponse:
     page = templates.TemplateResponse(request, template, {
-        "page": name, "title": title, "leaflet_version": leaflet.VERSION,
+        "page": name, "title": gettext(title), "leaflet_version": leaflet.VERSION,
+        "lang": language(), "script_words": script_words(language()),
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
         "job_max_solutions": settings.job_max_solutions,
         "time_limit_s": plan_time_limit_s(settings),
@@ -104,7 +111,7 @@ def root() -> RedirectResponse:
 
 @router.get("/app/", include_in_schema=False, response_class=HTMLResponse)
 def log_in_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return _page(request, settings, "logowanie", "login.html.j2", "Logowanie")
+    return _page(request, settings, "logowanie", "login.html.j2", N_("Logging in"))
 
 
 @router.get("/app/{name}", include_in_schema=False, response_class=HTMLResponse)
@@ -152,7 +159,7 @@ def read_day_view(plan_id: str, day: date, session: SessionDep, settings: Settin
     replanning = store.document_of(session, plan_id).get("replanning")
     view = day_view(found.problem, found.plan, day, replanning)
     audited(session, user, (c["id"] for c in view["choices"]["clients"]))  # names shown
-    return {"plan_id": plan_id, "name": found.problem.name, "warning": found.warning,
+    return {"plan_id": plan_id, "name": found.problem.name, "warning": warning_text(found.warning),
             "first_day": dates[0].isoformat(), "last_day": dates[-1].isoformat(), **view}
 
 

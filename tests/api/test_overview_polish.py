@@ -34,7 +34,7 @@ ENGLISH = re.compile(r"\b(the|slot|held|taking|out|alone|would|make|room|on|or|r
      ["a (niski) u Ewa Nowak", "b (zwykły) u Jan Kierowca (Bus CUS)"]),
     ("removed to respect the working_time rule", ["working_time"]),
     ("series 'series-003': 3 sessions, only 2 day(s) 1 apart can take one",
-     ["'series-003': 3 wizyt, tylko 2 dni"]),
+     ["'series-003': 3 wizyty, tylko 2 dni"]),
 ])
 def test_each_detail_template_reads_in_polish(english: str, kept: list[str]) -> None:
     polish = detail_pl(english)

@@ -6,13 +6,13 @@
   const {el, json, call, say} = Trasa;
   const $ = (id) => document.getElementById(id);
   const me = await Trasa.session();
-  const when = (iso) => iso ? new Date(iso).toLocaleString("pl-PL", {dateStyle: "short", timeStyle: "short"}) : "—";
-  const failed = (e) => say("Nie udało się: " + e.message, true);
+  const when = (iso) => iso ? new Date(iso).toLocaleString(Trasa.LANG, {dateStyle: "short", timeStyle: "short"}) : "—";
+  const failed = (e) => say(t("Failed: {error}", {error: e.message}), true);
 
   $("password-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if ($("new-password").value !== $("new-password-again").value) {
-      say("Nowe hasła się różnią.", true);
+      say(t("The new passwords differ."), true);
       return;
     }
     try {
@@ -20,25 +20,26 @@
         old_password: $("old-password").value, new_password: $("new-password").value}});
       Trasa.keepToken(answer.access_token);
       $("password-form").reset();
-      say("Hasło zmienione; inne logowania tego konta wygasły.");
+      say(t("Password changed; the account's other log-ins have expired."));
     } catch (err) {
-      say(/^old_password/.test(err.message) ? "Obecne hasło jest złe."
-        : /^new_password/.test(err.message) ? "Nowe hasło nie spełnia wymagań: " + err.message.replace(/^new_password: /, "")
-        : "Nie udało się: " + err.message, true);
+      say(/^old_password/.test(err.message) ? t("The current password is wrong.")
+        : /^new_password/.test(err.message) ? t("The new password does not meet the requirements: {why}", {why: err.message.replace(/^new_password: /, "")})
+        : t("Failed: {error}", {error: err.message}), true);
     }
   });
 
   async function showLinks() {
     const links = await json("/calendar-links");
     $("links").tBodies[0].replaceChildren(...links.map((link) => {
-      const state = link.revoked_at ? "unieważniony" : Date.parse(link.expires_at) < Date.now() ? "wygasł" : "ważny";
+      const state = link.revoked_at ? "revoked" : Date.parse(link.expires_at) < Date.now() ? "expired" : "valid";
+      const STATE = {revoked: t("revoked"), expired: t("expired"), valid: t("valid")};
       return el("tr", {},
         el("td", {text: when(link.created_at)}), el("td", {text: when(link.expires_at)}),
-        el("td", {text: state}),
-        el("td", {}, state === "ważny" ? el("button", {type: "button", class: "small quiet",
-          text: "Unieważnij", "aria-label": "Unieważnij link z " + when(link.created_at),
+        el("td", {text: STATE[state]}),
+        el("td", {}, state === "valid" ? el("button", {type: "button", class: "small quiet",
+          text: t("Revoke"), "aria-label": t("Revoke the link of {when}", {when: when(link.created_at)}),
           onclick: () => call("/calendar-links/" + link.id, {method: "DELETE"})
-            .then(() => { say("Link unieważniony: kalendarz przestanie się odświeżać."); return showLinks(); })
+            .then(() => { say(t("Link revoked: the calendar will stop refreshing.")); return showLinks(); })
             .catch(failed)}) : null));
     }));
   }
@@ -51,14 +52,14 @@
         $("link-made").hidden = false;
         $("link-url").value = made.url;
         $("link-url").select();
-        say("Link utworzony; ważny do " + when(made.expires_at) + ".");
+        say(t("Link made; valid until {when}.", {when: when(made.expires_at)}));
         await showLinks();
       } catch (e) { failed(e); }
     });
     await showLinks().catch(failed);
   }
 
-  const ROLE_PL = {coordinator: "koordynator", planner: "planista", worker: "pracownik"};
+  const ROLE_PL = {coordinator: t("coordinator"), planner: t("planner"), worker: t("worker")};
   async function showUsers() {
     const users = await json("/users");
     $("users").tBodies[0].replaceChildren(...users.map((u) => {
@@ -67,14 +68,16 @@
       const self = u.username === me.username;
       return el("tr", {},
         el("td", {text: u.username}), el("td", {text: ROLE_PL[u.role] || u.role}),
-        el("td", {text: u.worker_id || "—"}), el("td", {text: u.disabled ? "zablokowane" : "aktywne"}),
-        el("td", {class: "buttons"}, self ? el("span", {class: "hint", text: "Twoje konto"}) : null,
+        el("td", {text: u.worker_id || "—"}), el("td", {text: u.disabled ? t("blocked") : t("active")}),
+        el("td", {class: "buttons"}, self ? el("span", {class: "hint", text: t("Your account")}) : null,
           self ? null : el("button", {type: "button", class: "small quiet",
-            text: u.disabled ? "Odblokuj" : "Zablokuj", "aria-label": (u.disabled ? "Odblokuj " : "Zablokuj ") + u.username,
-            onclick: act(u.disabled ? "/enable" : "/disable", (u.disabled ? "Odblokowano " : "Zablokowano ") + u.username + ".")}),
-          self ? null : el("button", {type: "button", class: "small quiet", text: "Wyloguj wszędzie",
-            "aria-label": "Wyloguj wszędzie " + u.username,
-            onclick: act("/revoke-tokens", "Wylogowano " + u.username + " ze wszystkich urządzeń.")})));
+            text: u.disabled ? t("Unblock") : t("Block"),
+            "aria-label": u.disabled ? t("Unblock {user}", {user: u.username}) : t("Block {user}", {user: u.username}),
+            onclick: act(u.disabled ? "/enable" : "/disable", u.disabled ? t("Unblocked {user}.", {user: u.username})
+              : t("Blocked {user}.", {user: u.username}))}),
+          self ? null : el("button", {type: "button", class: "small quiet", text: t("Log out everywhere"),
+            "aria-label": t("Log {user} out everywhere", {user: u.username}),
+            onclick: act("/revoke-tokens", t("Logged {user} out of every device.", {user: u.username}))})));
     }));
   }
   const clientPath = () => "/clients/" + encodeURIComponent($("client-id").value.trim());
@@ -82,17 +85,16 @@
     e.preventDefault();
     const id = $("client-id").value.trim();
     Trasa.download(clientPath() + "/export", "klient-" + id + ".json")
-      .then(() => say("Pobrano dane klienta " + id + ".")).catch(failed);
+      .then(() => say(t("Downloaded the data of client {id}.", {id}))).catch(failed);
   });
   $("erase-client").addEventListener("click", async () => {
     const id = $("client-id").value.trim();
     if (!id) { $("client-id").reportValidity(); return; }
-    if (!window.confirm("Usunąć nieodwracalnie dane osobowe klienta " + id + " (imię, adres, "
-                        + "telefon, notatki, położenie domu) ze wszystkich zapisów?")) return;
+    if (!window.confirm(t("Erase for good the personal data of client {id} (name, address, phone, notes, home position) from every record?", {id}))) return;
     try {
       const done = await json(clientPath() + "/erase", {method: "POST"});
-      say("Usunięto dane osobowe klienta " + id + " (zadania: " + done.tasks + ", plany: "
-          + done.plans + ", zlecenia planowania: " + done.jobs + ").");
+      say(t("Erased the personal data of client {id} (tasks: {tasks}, plans: {plans}, planning jobs: {jobs}).",
+          {id, tasks: done.tasks, plans: done.plans, jobs: done.jobs}));
     } catch (err) { failed(err); }
   });
 

@@ -2,10 +2,46 @@
    The token lives in this tab's sessionStorage: it is not sent by the browser on its own
    (no cross-site request can use it) and it is gone when the tab is closed. */
 "use strict";
+
+/* Words from the message catalog (api/render/script_words.py embeds them in the page):
+   t("Saved") -> "Zapisano"; t("Plan {id}", {id: 3}); tc(context, msgid); nt("{n} stop", "{n} stops", n) picks
+   the language's plural form (the catalog's Plural-Forms, as a table). A word the
+   catalog lacks reads as its English msgid. */
+const WORDS = (() => {
+  const block = document.getElementById("trasa-words");
+  return block ? JSON.parse(block.textContent) : {plural: [], messages: {}};
+})();
+
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    values && values[name] !== undefined ? String(values[name]) : whole);
+}
+
+function t(msgid, values) {
+  const found = WORDS.messages[msgid];
+  return fill(typeof found === "string" ? found : msgid, values);
+}
+
+/* A word whose reading depends on where it stands: tc("requests", "urgent") -> "pilne". */
+function tc(context, msgid, values) {
+  const found = WORDS.messages[context + "\u0004" + msgid];
+  return fill(typeof found === "string" ? found : msgid, values);
+}
+
+function nt(singular, plural, n, values) {
+  const forms = WORDS.messages[singular];
+  const rule = WORDS.plural;
+  const k = Math.abs(Math.trunc(n));
+  const index = rule.length ? (k < rule.length ? rule[k] : rule[100 + (k % 100)]) : (n === 1 ? 0 : 1);
+  const text = Array.isArray(forms) ? forms[Math.min(index, forms.length - 1)]
+    : (n === 1 ? singular : plural);
+  return fill(text, Object.assign({n}, values || {}));
+}
+
 const Trasa = (() => {
   const KEY = "trasa.token";
   const HOME = {coordinator: "/app/dzien", planner: "/app/analizy", worker: "/app/moj-dzien"};
-  const ROLE_PL = {coordinator: "koordynator", planner: "planista", worker: "pracownik"};
+  const ROLE_PL = {coordinator: t("coordinator"), planner: t("planner"), worker: t("worker")};
 
   function token() { return sessionStorage.getItem(KEY); }
 
@@ -18,8 +54,8 @@ const Trasa = (() => {
     const body = new URLSearchParams({username, password});
     const answer = await fetch("/auth/token", {method: "POST", body});
     if (!answer.ok) {
-      throw new Error(answer.status === 401 ? "Zła nazwa użytkownika lub hasło."
-                                            : "Logowanie nie powiodło się (" + answer.status + ").");
+      throw new Error(answer.status === 401 ? t("Wrong user name or password.")
+                                            : t("Logging in failed ({status}).", {status: answer.status}));
     }
     const data = await answer.json();
     keepToken(data.access_token);
@@ -126,14 +162,23 @@ const Trasa = (() => {
 
   function percent(share) {
     return share === null || share === undefined ? "—"
-      : (100 * share).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " %";
+      : (100 * share).toLocaleString(LANG, {maximumFractionDigits: 1}) + " %";
   }
 
-  const PRIORITY_PL = {urgent: "pilne", high: "wysokie", normal: "zwykłe", low: "niskie"};
-  const STATUS_PL = {draft: "szkic", published: "opublikowany", superseded: "zastąpiony",
-                     queued: "w kolejce", running: "w toku", done: "gotowy",
-                     failed: "błąd", cancelled: "zatrzymany"};
+  const LANG = WORDS.lang || "pl";
+  /* A number as the page's language writes it: 1.5 -> "1,5" (Polish). */
+  function number(value, digits) {
+    return Number(value).toLocaleString(LANG, {maximumFractionDigits: digits === undefined ? 2 : digits});
+  }
+  const km = (metres) => number(metres / 1000, 1);
+
+  const PRIORITY_PL = {urgent: tc("requests", "urgent"), high: tc("requests", "high"),
+                       normal: tc("requests", "normal"), low: tc("requests", "low")};
+  const STATUS_PL = {draft: tc("plan", "draft"), published: tc("plan", "published"),
+                     superseded: tc("plan", "superseded"), queued: tc("job", "queued"),
+                     running: tc("job", "running"), done: tc("job", "done"),
+                     failed: tc("job", "failed"), cancelled: tc("job", "stopped")};
 
   return {token, keepToken, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
-          dayPl, percent, HOME, PRIORITY_PL, STATUS_PL, ApiError};
+          dayPl, percent, number, km, LANG, HOME, PRIORITY_PL, STATUS_PL, ApiError};
 })();

@@ -7,7 +7,6 @@
   const {el, json, call, say} = Trasa;
   const COLOURS = ["#1f5fa8", "#c0392b", "#1e8449", "#8e44ad", "#b9770e", "#117a8b",
                    "#a93226", "#2e4053", "#7d6608", "#6c3483"];
-  const KIND_ICON = {visit: "wizyta", job: "zlecenie", trip: "przewóz"};
   const BUSY = ["plan-tomorrow", "plan-week", "plan-start", "event-submit"];
   const state = {day: null, versions: [], plan: null, view: null, markers: new Map(),
                  buttons: new Map(), map: null, layers: null, tiles: null, job: null};
@@ -33,14 +32,14 @@
     const select = $("version");
     select.replaceChildren();
     for (const v of state.versions) {
-      const made = new Date(v.created_at).toLocaleString("pl-PL", {dateStyle: "short", timeStyle: "short"});
+      const made = new Date(v.created_at).toLocaleString(Trasa.LANG, {dateStyle: "short", timeStyle: "short"});
       select.append(el("option", {value: v.id, text: Trasa.STATUS_PL[v.status] + " — " + made
         + " (" + Trasa.dayPl(v.first_day) + (v.last_day !== v.first_day ? "–" + Trasa.dayPl(v.last_day) : "") + ")"}));
     }
     if (!state.versions.length) {
-      select.append(el("option", {value: "", text: "brak planu"}));
+      select.append(el("option", {value: "", text: t("no plan")}));
       clearPlan();
-      say("Na " + Trasa.dayPl(day) + " nie ma jeszcze planu. Zaplanuj go w sekcji „Planowanie”.");
+      say(t("There is no plan for {day} yet. Make one in the “Planning” section.", {day: Trasa.dayPl(day)}));
       return;
     }
     const chosen = state.versions.find((v) => v.id === planId)
@@ -65,7 +64,7 @@
   }
 
   async function showPlan(plan) {
-    say("Wczytywanie planu…");
+    say(t("Loading the plan…"));
     const [view, routes, streets] = await Promise.all([
       json("/plans/" + plan.id + "/days/" + state.day + "/view"),
       json("/plans/" + plan.id + "/geojson"),
@@ -78,40 +77,40 @@
     $("overview-pdf").hidden = !published;
     $("overview-html").hidden = !published;
     $("warning").hidden = !view.warning;
-    $("warning").textContent = view.warning ? "Uwaga: " + view.warning : "";
+    $("warning").textContent = view.warning ? t("Warning: {warning}", {warning: view.warning}) : "";
     renderKpis(view.figures);
     renderMap(view, routes, streets);
     renderTimeline(view, published);
     renderLeftOut(view.left_out);
     renderChanges(view.changes);
     fillEventForm(view);
-    say("Plan na " + Trasa.dayPl(state.day) + ": " + Trasa.STATUS_PL[plan.status] + ".");
+    say(t("Plan for {day}: {status}.", {day: Trasa.dayPl(state.day), status: Trasa.STATUS_PL[plan.status]}));
   }
 
   /* ------------------------------------------------------------------------- KPIs */
   function renderKpis(f) {
     const share = f.pes_share;
     const target = f.pes_share_target;
-    const pes = el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: "Udział PES"}),
+    const pes = el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("PES share")}),
       el("span", {class: "kpi-value", text: Trasa.percent(share)}),
       el("span", {class: "kpi-note " + (f.pes_share_met ? "ok" : "low"),
-                  text: "cel " + Trasa.percent(target) + (f.pes_share_met === null ? ""
-                    : f.pes_share_met ? " — osiągnięty" : " — poniżej celu")}));
+                  text: t("target {share}", {share: Trasa.percent(target)}) + (f.pes_share_met === null ? ""
+                    : f.pes_share_met ? " — " + t("met") : " — " + t("below the target"))}));
     const bar = el("div", {class: "share-bar", "aria-hidden": "true"}, el("span"), el("i"));
     bar.firstChild.style.width = Math.min(100, 100 * (share || 0)) + "%";
     bar.lastChild.style.left = 100 * (target || 0) + "%";
     pes.append(bar);
     $("kpis").replaceChildren(
-      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: "Obsłużone"}),
-         el("span", {class: "kpi-value", text: f.served + " z " + f.tasks}),
-         el("span", {class: "kpi-note", text: f.routes + " tras"})),
-      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: "Według priorytetu"}),
+      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("Served")}),
+         el("span", {class: "kpi-value", text: t("{served} of {tasks}", {served: f.served, tasks: f.tasks})}),
+         el("span", {class: "kpi-note", text: nt("{n} route", "{n} routes", f.routes)})),
+      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("By priority")}),
          el("ul", {class: "priorities"}, ...f.by_priority.map((p) => el("li", {
            class: p.served < p.tasks ? "low" : "ok",
            text: Trasa.PRIORITY_PL[p.priority] + ": " + p.served + "/" + p.tasks})))),
-      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: "Kilometry"}),
-         el("span", {class: "kpi-value", text: f.distance_km.toLocaleString("pl-PL") + " km"}),
-         el("span", {class: "kpi-note", text: f.service_h.toLocaleString("pl-PL") + " h usług"})),
+      el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("Kilometres")}),
+         el("span", {class: "kpi-value", text: Trasa.number(f.distance_km, 1) + " km"}),
+         el("span", {class: "kpi-note", text: t("{hours} h of service", {hours: Trasa.number(f.service_h, 1)})})),
       pes);
   }
 
@@ -152,8 +151,8 @@
     for (const b of view.bases) {
       L.marker([b.lat, b.lon], {
         icon: L.divIcon({className: "base-icon", html: "B", iconSize: [22, 22]}),
-        title: "Baza: " + b.name + " (" + b.workers.join(", ") + ")",
-        alt: "Baza: " + b.name, keyboard: false, zIndexOffset: -100}).addTo(state.layers);
+        title: t("Base: {name}", {name: b.name}) + " (" + b.workers.join(", ") + ")",
+        alt: t("Base: {name}", {name: b.name}), keyboard: false, zIndexOffset: -100}).addTo(state.layers);
     }
     for (const s of stops) {
       const marker = L.marker([s.lat, s.lon], {
@@ -161,7 +160,7 @@
                            + (s.change ? " changed " + s.change : ""),
                          html: String(s.number), iconSize: [26, 26]}),
         title: s.number + ". " + s.worker + ": " + s.address + ", " + s.start + "–" + s.end,
-        alt: "Przystanek " + s.number + " (" + s.worker + ")", riseOnHover: true});
+        alt: t("Stop {number} ({worker})", {number: s.number, worker: s.worker}), riseOnHover: true});
       marker.bindPopup(el("div", {}, el("strong", {text: s.number + ". " + s.worker}), el("br"),
         (s.client_name || s.task) + ", " + s.start + "–" + s.end, el("br"), s.address || ""),
         {autoPan: true, closeButton: true});
@@ -174,10 +173,10 @@
     }
     $("map-legend").replaceChildren(
       ...view.rows.map((r) => el("span", {class: "swatch " + colourClass(r.routes[0])}, r.name)),
-      el("span", {class: "swatch base"}, "baza"),
-      el("span", {class: "swatch far"}, "poza miastem"));
+      el("span", {class: "swatch base"}, t("base")),
+      el("span", {class: "swatch far"}, t("out of town")));
     const far = stops.filter((s) => s.far);
-    $("far").replaceChildren(...(far.length ? [el("h3", {text: "Poza miastem"}),
+    $("far").replaceChildren(...(far.length ? [el("h3", {text: t("Out of town")}),
       el("ul", {}, ...far.map((s) => el("li", {},
         el("button", {type: "button", class: "link", onclick: () => selectStop(s.route, s.number, "list"),
           text: s.number + ". " + s.address + " — " + s.worker + ", " + s.start})))) ] : []));
@@ -208,7 +207,7 @@
       for (const s of r.stops) {
         const button = el("button", {type: "button", class: "stop " + colourClass(s.route) + " " + s.kind
             + (s.change ? " changed " + s.change : ""),
-          "aria-label": "Przystanek " + s.number + ": " + s.kind_label + (s.action ? " (" + s.action + ")" : "")
+          "aria-label": t("Stop {number}: ", {number: s.number}) + s.kind_label + (s.action ? " (" + s.action + ")" : "")
             + ", " + s.address + ", " + s.client_name + ", " + s.start + "–" + s.end + changeNote(s),
           title: s.number + ". " + s.start + "–" + s.end + " " + s.address + (s.client_name ? " (" + s.client_name + ")" : ""),
           onclick: () => selectStop(s.route, s.number, "timeline")}, String(s.number));
@@ -220,19 +219,19 @@
       }
       const head = el("div", {class: "tl-head"},
         el("span", {class: "swatch " + colourClass(r.routes[0])}, r.name),
-        el("small", {text: r.provider + (r.pes ? " (PES)" : "") + " · " + r.distance_km.toLocaleString("pl-PL") + " km"}));
+        el("small", {text: r.provider + (r.pes ? " (PES)" : "") + " · " + Trasa.number(r.distance_km, 1) + " km"}));
       if (published) {
         head.append(el("button", {type: "button", class: "quiet small",
-          "aria-label": "Karta trasy (PDF): " + r.name,
+          "aria-label": t("Route sheet (PDF): {name}", {name: r.name}),
           onclick: () => Trasa.download("/days/" + state.day + "/workers/" + encodeURIComponent(r.worker) + "/sheet?format=pdf",
                                         "karta-" + r.worker + "-" + state.day + ".pdf").catch(failed),
-          text: "Karta PDF"}));
+          text: t("Sheet PDF")}));
       }
       return el("div", {class: "tl-row", role: "group", "aria-label": r.name}, head, track);
     });
     const nowMin = view.changes && view.changes.now_min;
     if (nowMin !== null && nowMin !== undefined && nowMin >= from && nowMin <= from + span) {
-      const line = el("span", {class: "now-line", title: "przeplanowano o " + view.changes.now});
+      const line = el("span", {class: "now-line", title: t("re-planned at {time}", {time: view.changes.now})});
       line.style.left = at(nowMin);
       scale.append(line);
       for (const row of rows) {
@@ -242,13 +241,13 @@
       }
     }
     const inner = el("div", {class: "tl-inner"}, el("div", {class: "tl-row tl-top"},
-      el("div", {class: "tl-head"}, el("small", {text: "godzina"})), scale), ...rows);
-    $("timeline").replaceChildren(rows.length ? inner : el("p", {text: "Nikt nie pracuje tego dnia."}));
-    $("timeline-legend").replaceChildren(...[["drive", "jazda"], ["wait", "oczekiwanie"],
-      ["break", "przerwa"], ["idle", "w bazie / wolne"], ["visit", "przystanek (numer jak na mapie)"]]
-      .map(([k, t]) => el("span", {class: "swatch seg-" + k}, t)));
-    $("stop-details").replaceChildren(el("h3", {text: "Szczegóły przystanku"}),
-      el("p", {class: "hint", text: "Wybierz przystanek na osi czasu lub na mapie (Tab, Enter)."}));
+      el("div", {class: "tl-head"}, el("small", {text: t("hour")})), scale), ...rows);
+    $("timeline").replaceChildren(rows.length ? inner : el("p", {text: t("Nobody works this day.")}));
+    $("timeline-legend").replaceChildren(...[["drive", t("driving")], ["wait", t("waiting")],
+      ["break", t("break")], ["idle", t("at the base / free")], ["visit", t("stop (numbered as on the map)")]]
+      .map(([k, label]) => el("span", {class: "swatch seg-" + k}, label)));
+    $("stop-details").replaceChildren(el("h3", {text: t("Stop details")}),
+      el("p", {class: "hint", text: t("Choose a stop on the timeline or on the map (Tab, Enter).")}));
   }
 
   function selectStop(route, number, from) {
@@ -272,16 +271,16 @@
     }
     const details = $("stop-details");
     details.replaceChildren(
-      el("h3", {text: "Przystanek " + number + " — " + row.name}),
+      el("h3", {text: t("Stop {number} — {name}", {number, name: row.name})}),
       el("dl", {},
-        el("dt", {text: "Co"}), el("dd", {text: stop.kind_label + (stop.action ? " (" + stop.action + ")" : "") + ", zgłoszenie " + stop.task}),
-        el("dt", {text: "Klient"}), el("dd", {text: stop.client_name || "—"}),
-        el("dt", {text: "Adres"}), el("dd", {text: (stop.address || "—") + (stop.far ? " (poza miastem)" : "")}),
-        el("dt", {text: "Przyjazd"}), el("dd", {text: stop.arrival}),
-        el("dt", {text: "Usługa"}), el("dd", {text: stop.start + "–" + stop.end}),
-        el("dt", {text: "Priorytet"}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]}),
-        ...(stop.change ? [el("dt", {text: "Zmiana"}), el("dd", {class: "change-note",
-          text: stop.change === "added" ? "nowy na tej trasie" : "nowa godzina (było " + stop.was + ")"})] : [])));
+        el("dt", {text: t("What")}), el("dd", {text: stop.kind_label + (stop.action ? " (" + stop.action + ")" : "") + ", " + t("request {task}", {task: stop.task})}),
+        el("dt", {text: t("Client")}), el("dd", {text: stop.client_name || "—"}),
+        el("dt", {text: t("Address")}), el("dd", {text: (stop.address || "—") + (stop.far ? " (" + t("out of town") + ")" : "")}),
+        el("dt", {text: t("Arrival")}), el("dd", {text: stop.arrival}),
+        el("dt", {text: t("Service")}), el("dd", {text: stop.start + "–" + stop.end}),
+        el("dt", {text: t("Priority")}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]}),
+        ...(stop.change ? [el("dt", {text: t("Change")}), el("dd", {class: "change-note",
+          text: stop.change === "added" ? t("new on this route") : t("new time (was {was})", {was: stop.was})})] : [])));
     if (from !== "map") {
       details.focus({preventScroll: true});
       details.scrollIntoView({block: "nearest"});
@@ -290,27 +289,28 @@
 
   /* --------------------------------------------------------------------- left out */
   function renderLeftOut(items) {
-    $("left-title").textContent = "Pominięte zgłoszenia (" + items.length + ")";
+    $("left-title").textContent = t("Requests left out ({n})", {n: items.length});
     if (!items.length) {
-      $("left-out").replaceChildren(el("p", {text: "Wszystkie zgłoszenia tego dnia są w planie."}));
+      $("left-out").replaceChildren(el("p", {text: t("Every request of this day is in the plan.")}));
       return;
     }
-    $("left-out").replaceChildren(...items.map((t) => el("details", {class: "left-item"},
+    $("left-out").replaceChildren(...items.map((item) => el("details", {class: "left-item"},
       el("summary", {},
-        el("strong", {text: t.client_name || t.task}),
-        " · " + t.kind + ", priorytet " + t.priority + (t.mandatory ? ", obowiązkowe" : "")
-          + " · okna " + t.windows + " · " + t.task),
+        el("strong", {text: item.client_name || item.task}),
+        " · " + item.kind + ", " + t("priority {priority}", {priority: item.priority})
+          + (item.mandatory ? ", " + t("mandatory") : "")
+          + " · " + t("windows {windows}", {windows: item.windows}) + " · " + item.task),
       el("dl", {},
-        el("dt", {text: "Dlaczego"}), el("dd", {class: "reason", text: t.reason}),
-        ...(t.detail ? [el("dt", {text: "Szczegóły"}), el("dd", {text: t.detail})] : []),
-        el("dt", {text: "Co by pomogło"}), el("dd", {class: "remedy", text: t.hint}),
-        ...(t.address ? [el("dt", {text: "Adres"}), el("dd", {text: t.address})] : [])))));
+        el("dt", {text: t("Why")}), el("dd", {class: "reason", text: item.reason}),
+        ...(item.detail ? [el("dt", {text: t("Details")}), el("dd", {text: item.detail})] : []),
+        el("dt", {text: t("What would help")}), el("dd", {class: "remedy", text: item.hint}),
+        ...(item.address ? [el("dt", {text: t("Address")}), el("dd", {text: item.address})] : [])))));
   }
 
   /* ---------------------------------------------------------------------- changes */
   function changeNote(stop) {
-    if (stop.change === "added") return " — nowy na tej trasie";
-    if (stop.change === "retimed") return " — nowa godzina, było " + stop.was;
+    if (stop.change === "added") return " — " + t("new on this route");
+    if (stop.change === "retimed") return " — " + t("new time, was {was}", {was: stop.was});
     return "";
   }
 
@@ -318,13 +318,13 @@
     $("changes").hidden = !changes;
     if (!changes) return;
     const items = changes.items;
-    $("changes-note").textContent = "Przeplanowano o " + changes.now + ". "
-      + (items.length ? "Zmienione trasy: " + changes.workers.join(", ") + ". Nowe i przesunięte przystanki są obwiedzione na osi czasu i na mapie."
-                      : "Żaden przystanek tego dnia się nie zmienił.");
+    $("changes-note").textContent = t("Re-planned at {time}.", {time: changes.now}) + " "
+      + (items.length ? t("Changed routes: {workers}. New and moved stops are outlined on the timeline and on the map.", {workers: changes.workers.join(", ")})
+                      : t("No stop of this day changed."));
     $("changes-list").replaceChildren(...items.map((c) => el("li", {class: "change " + c.change},
       el("strong", {text: c.worker_name + ": "}),
       el("span", {class: "change-kind", text: c.change_label}), " — " + c.what + c.stop
-        + (c.before ? ", było " + c.before : "") + (c.after ? ", teraz " + c.after : "")
+        + (c.before ? ", " + t("was {time}", {time: c.before}) : "") + (c.after ? ", " + t("now {time}", {time: c.after}) : "")
         + " (" + c.reason + ")")));
   }
 
@@ -340,7 +340,7 @@
     $("events-card").hidden = false;
     options($("event-worker"), c.workers, (w) => w.name);
     options($("event-vehicle"), c.vehicles, (v) => v.name);
-    options($("event-task"), c.tasks, (t) => t.label);
+    options($("event-task"), c.tasks, (task) => task.label);
     options($("event-client"), c.clients, (k) => k.name);
     options($("event-place"), c.places, (p) => p.name);
     const kinds = {worker_unavailable: c.workers.length, vehicle_unavailable: c.vehicles.length,
@@ -373,7 +373,7 @@
   }
 
   function eventOf(kind, now) {
-    const task = state.view.choices.tasks.find((t) => t.id === $("event-task").value);
+    const task = state.view.choices.tasks.find((item) => item.id === $("event-task").value);
     switch (kind) {
       case "worker_unavailable":
       case "vehicle_unavailable": {
@@ -392,7 +392,7 @@
           client: $("event-client").value, dropoff: $("event-place").value, day: state.day,
           pickup_window: {start: now, end: plusMinutes(now, Number($("event-within").value))},
           passengers: wheelchair ? {seated: 0, wheelchair: 1} : {seated: 1},
-          priority: "urgent", note: "pilny przewóz zgłoszony o " + now}};
+          priority: "urgent", note: t("urgent ride requested at {time}", {time: now})}};
       }
     }
   }
@@ -411,12 +411,12 @@
     try {
       job = await json("/plans/" + state.plan.id + "/events", {method: "POST", json: body});
     } catch (error) { failed(error); return; }
-    say("Zdarzenie zapisane: przeplanowanie rozpoczęte.");
-    await watch(job, limit, "Przeplanowanie " + Trasa.dayPl(state.day) + " od " + now, state.day);
+    say(t("Event saved: re-planning started."));
+    await watch(job, limit, t("Re-planning {day} from {time}", {day: Trasa.dayPl(state.day), time: now}), state.day);
   });
 
   /* ---------------------------------------------------------------------- actions */
-  function failed(error) { say("Nie udało się: " + error.message, true); }
+  function failed(error) { say(t("Failed: {error}", {error: error.message}), true); }
 
   $("day-form").addEventListener("submit", (e) => { e.preventDefault(); loadDay($("day").value).catch(failed); });
   $("version").addEventListener("change", () => {
@@ -430,8 +430,7 @@
       await call("/plans/" + id + "/publish", {method: "POST"});
     } catch (e) {
       if (e.status !== 409 || !/was published/.test(e.message)) throw e;
-      if (!window.confirm("Po utworzeniu tego szkicu opublikowano inny plan tych dni. "
-                          + "Opublikować mimo to i zastąpić tamten plan?")) return false;
+      if (!window.confirm(t("Another plan of these days was published after this draft was made. Publish anyway and replace that plan?"))) return false;
       await call("/plans/" + id + "/publish?force=true", {method: "POST"});
     }
     return true;
@@ -441,7 +440,7 @@
     try {
       if (!(await publish(state.plan.id))) return;
       await loadDay(state.day, state.plan.id);
-      say("Plan opublikowany: pracownicy widzą swoje karty tras.");
+      say(t("Plan published: the workers see their route sheets."));
       $("plan-state").focus();
     } catch (e) { failed(e); }
   });
@@ -475,9 +474,10 @@
     try {
       job = await json("/plans/jobs", {method: "POST", json: body});
     } catch (e) { failed(e); return; }
-    say("Planowanie rozpoczęte.");
-    await watch(job, limit, "Planowanie " + Trasa.dayPl(firstDay)
-      + (days > 1 ? " i " + (days - 1) + " kolejnych dni" : ""), firstDay);
+    say(t("Planning started."));
+    await watch(job, limit, days > 1
+      ? nt("Planning {day} and {n} more day", "Planning {day} and {n} more days", days - 1, {day: Trasa.dayPl(firstDay)})
+      : t("Planning {day}", {day: Trasa.dayPl(firstDay)}), firstDay);
   }
 
   /* A planning or re-planning job: progress until it ends, then its plan kept as a draft
@@ -488,7 +488,7 @@
     $("plan-stop").hidden = false;
     for (const id of BUSY) $(id).disabled = true;
     $("job-progress").value = 0;
-    $("job-label").textContent = title + ": w kolejce…";
+    $("job-label").textContent = title + ": " + t("queued…");
     $("job-best").textContent = "";
     while (true) {
       await new Promise((r) => setTimeout(r, 700));
@@ -496,8 +496,8 @@
       const p = job.progress;
       if (job.status === "running" && p) {
         $("job-progress").value = Math.min(99, 100 * p.elapsed_s / limit);
-        $("job-label").textContent = title + ": w toku, " + Math.round(p.elapsed_s) + " s z najwyżej " + limit + " s";
-        $("job-best").textContent = "Najlepszy plan dotąd: obsłużone " + p.served + " z " + p.tasks + " zgłoszeń.";
+        $("job-label").textContent = title + ": " + t("running, {elapsed} s of at most {limit} s", {elapsed: Math.round(p.elapsed_s), limit});
+        $("job-best").textContent = nt("Best plan so far: served {served} of {n} request.", "Best plan so far: served {served} of {n} requests.", p.tasks, {served: p.served});
       }
       if (!["queued", "running"].includes(job.status)) break;
     }
@@ -507,18 +507,18 @@
     if (job.status === "done" || job.status === "cancelled") {
       const k = job.plan.kpis;
       $("job-progress").value = 100;
-      $("job-label").textContent = job.status === "done" ? "Gotowe." : "Zatrzymane: zostaje najlepszy plan.";
-      $("job-best").textContent = "Najlepszy plan: obsłużone " + k.served + " z " + k.tasks + " zgłoszeń, "
-        + (k.distance_m / 1000).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " km. Zapisany jako szkic.";
+      $("job-label").textContent = job.status === "done" ? t("Done.") : t("Stopped: the best plan stays.");
+      $("job-best").textContent = nt("Best plan: served {served} of {n} request, {km} km. Saved as a draft.",
+        "Best plan: served {served} of {n} requests, {km} km. Saved as a draft.", k.tasks, {served: k.served, km: Trasa.km(k.distance_m)});
       try {
         const draft = await json("/plans", {method: "POST", json: {job_id: job.id}});
         await loadDay(day, draft.id);
-        say("Nowy szkic planu gotowy. Sprawdź go i opublikuj.");
+        say(t("A new draft plan is ready. Check it and publish it."));
       } catch (e) { failed(e); }
     } else {
-      $("job-label").textContent = "Planowanie nie powiodło się.";
+      $("job-label").textContent = t("Planning failed.");
       $("job-best").textContent = job.error || "";
-      say("Planowanie nie powiodło się: " + (job.error || job.status), true);
+      say(t("Planning failed: {error}", {error: job.error || job.status}), true);
     }
   }
 

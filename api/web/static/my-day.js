@@ -5,9 +5,9 @@
 (async () => {
   const {el, json, say} = Trasa;
   const $ = (id) => document.getElementById(id);
-  const MOBILITY_PL = {walks: "chodzi samodzielnie", seated: "na siedząco", wheelchair: "na wózku"};
-  const KIND_PL = {visit: "wizyta", job: "zlecenie", trip: "przewóz"};
-  const ACTION_PL = {pickup: "wsiadanie", dropoff: "wysiadanie"};
+  const MOBILITY_PL = {walks: t("walks on their own"), seated: t("seated"), wheelchair: t("in a wheelchair")};
+  const KIND_PL = {visit: t("visit"), job: t("job"), trip: t("ride")};
+  const ACTION_PL = {pickup: t("boarding"), dropoff: t("alighting")};
   const me = await Trasa.session(["worker"]);
   const params = new URLSearchParams(window.location.search);
   const time = (iso) => iso.slice(11, 16);
@@ -16,28 +16,28 @@
     $("day").value = day;
     history.replaceState(null, "", "?day=" + day);
     $("sheet-actions").hidden = true;
-    if (!me.worker_id) { say("To konto nie jest przypisane do pracownika.", true); return; }
+    if (!me.worker_id) { say(t("This account is not linked to a worker."), true); return; }
     let data;
     try {
       data = await json("/days/" + day + "/workers/" + encodeURIComponent(me.worker_id));
     } catch (e) {
       $("my-routes").replaceChildren(el("p", {class: "card", text: e.status === 404
-        ? "Na " + Trasa.dayPl(day) + " nie ma opublikowanego planu." : "Nie udało się: " + e.message}));
+        ? t("There is no published plan for {day}.", {day: Trasa.dayPl(day)}) : t("Failed: {error}", {error: e.message})}));
       say("");
       return;
     }
     const clients = new Map(data.clients.map((c) => [c.id, c]));
     if (!data.routes.length) {
-      $("my-routes").replaceChildren(el("p", {class: "card", text: "Tego dnia nie masz tras."}));
+      $("my-routes").replaceChildren(el("p", {class: "card", text: t("You have no routes this day.")}));
       return;
     }
     $("sheet-actions").hidden = false;
     $("my-routes").replaceChildren(...data.routes.map((r) => el("section", {class: "card"},
-      el("h2", {text: "Trasa " + time(r.start) + "–" + time(r.end) + " · " + (r.distance_m / 1000).toLocaleString("pl-PL", {maximumFractionDigits: 1}) + " km"}),
+      el("h2", {text: t("Route {start}–{end} · {km} km", {start: time(r.start), end: time(r.end), km: Trasa.km(r.distance_m)})}),
       el("ol", {class: "my-stops"}, ...inTimeOrder(r).map((item) => item.stop
         ? stopItem(item.stop, item.number, clients.get(item.stop.client) || {})
-        : el("li", {class: "break"}, el("strong", {text: time(item.pause.start) + "–" + time(item.pause.end) + " przerwa"})))))));
-    say("Twój dzień " + Trasa.dayPl(day) + " (plan opublikowany).");
+        : el("li", {class: "break"}, el("strong", {text: t("{start}–{end} break", {start: time(item.pause.start), end: time(item.pause.end)})})))))));
+    say(t("Your day {day} (published plan).", {day: Trasa.dayPl(day)}));
   }
 
   /* The stops and breaks of a route as they happen. */
@@ -53,16 +53,16 @@
     return el("li", {class: "stop", value: number},
       el("strong", {text: time(s.start) + "–" + time(s.end) + " " + KIND_PL[s.kind] + (ACTION_PL[s.action] ? " (" + ACTION_PL[s.action] + ")" : "")}),
       el("div", {class: "place", text: s.place || s.location || ""}),
-      c.name ? el("div", {text: (s.kind === "trip" ? "Pasażer: " : "Klient: ") + c.name}) : null,
-      c.phone ? el("div", {}, "tel. ", el("a", {href: "tel:" + c.phone.replace(/\s/g, ""), text: c.phone})) : null,
-      c.mobility ? el("div", {class: "hint", text: MOBILITY_PL[c.mobility] + (c.escort ? ", z opiekunem" : "")}) : null);
+      c.name ? el("div", {text: (s.kind === "trip" ? t("Passenger: {name}", {name: c.name}) : t("Client: {name}", {name: c.name}))}) : null,
+      c.phone ? el("div", {}, t("phone") + " ", el("a", {href: "tel:" + c.phone.replace(/\s/g, ""), text: c.phone})) : null,
+      c.mobility ? el("div", {class: "hint", text: MOBILITY_PL[c.mobility] + (c.escort ? ", " + t("with an escort") : "")}) : null);
   }
 
   const sheet = (format) => "/days/" + $("day").value + "/workers/" + encodeURIComponent(me.worker_id) + "/sheet?format=" + format;
   $("sheet-pdf").addEventListener("click", () => Trasa.download(sheet("pdf"), "karta-" + $("day").value + ".pdf")
-    .catch((e) => say("Nie udało się: " + e.message, true)));
+    .catch((e) => say(t("Failed: {error}", {error: e.message}), true)));
   $("sheet-html").addEventListener("click", () => Trasa.download(sheet("html"), "karta.html", true)
-    .catch((e) => say("Nie udało się: " + e.message, true)));
+    .catch((e) => say(t("Failed: {error}", {error: e.message}), true)));
   $("day-form").addEventListener("submit", (e) => { e.preventDefault(); show($("day").value); });
   $("previous").addEventListener("click", () => show(Trasa.addDays($("day").value, -1)));
   $("next").addEventListener("click", () => show(Trasa.addDays($("day").value, 1)));
