@@ -18,7 +18,6 @@ class ProblemError(ValueError):
     """A problem that cannot be planned as given; the message names the field and value."""
 
 
-
 def require(condition: bool, message: str) -> None:
     """Raise `ProblemError(message)` unless `condition` holds."""
     if not condition:
