@@ -86,5 +86,6 @@ class Facts:
 
 
 def hits(u: Unavailable, worker: Worker) -> bool:
+    """Whether `u` takes `worker` off: the worker, or the bus they drive."""
     return (u.kind == "worker" and u.id == worker.id
             or u.kind == "vehicle" and u.id == worker.vehicle_id)

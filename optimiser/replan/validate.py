@@ -18,12 +18,14 @@ from optimiser.replan.events import STOP_REPORTS, Event, EventKind, ReplanError
 
 
 def first_action(problem: Problem, task_id: str) -> StopAction:
+    """The first stop of a task (a visit's, a trip's pickup); a visit's if it is unknown."""
     return next((t.actions[0] for t in problem.tasks if t.id == task_id), StopAction.SERVE)
 
 
 def validate_events(problem: Problem, published: Plan, events: Sequence[Event], now_s: int,
-              stop_of: dict[tuple[str, StopAction], tuple[Route, Stop]],
-              unserved: dict[str, Unassigned]) -> None:
+                    stop_of: dict[tuple[str, StopAction], tuple[Route, Stop]],
+                    unserved: dict[str, Unassigned]) -> None:
+    """Raise `ReplanError` naming the first event that cannot apply to `published`."""
     tasks = {t.id: t for t in problem.tasks}
     workers = {w.id for w in problem.workers}
     vehicles = {v.id for v in problem.vehicles}
