@@ -3,7 +3,7 @@
 SISR (`optimiser.sisr`) knows nothing of OR-Tools. On problems plain enough for
 it (see `is_plain` and `is_plain_pairs`) the search hands it the routes of a
 first GLS phase by routing index; the routes that come back are re-checked by
-OR-Tools in a final GLS phase (`optimiser.ortools.search`).
+OR-Tools in a final GLS phase (`optimiser.ortools.model_search`).
 """
 
 from __future__ import annotations

@@ -7,12 +7,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from optimiser.model import (
-    Plan,
-    Problem,
-    Route,
-    StopAction,
-)
+from optimiser.model import Plan, Problem, Route, StopAction
 from optimiser.replan.events import Facts
 from optimiser.replan.frozen import PlanAtNow
 

@@ -7,11 +7,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from optimiser.model import (
-    ProblemError,
-    StopAction,
-    Worker,
-)
+from optimiser.model import ProblemError, StopAction, Worker
 
 
 class ReplanError(ProblemError):

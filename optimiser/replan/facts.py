@@ -8,13 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from optimiser.model import (
-    Problem,
-    StopAction,
-    Task,
-    TimeWindow,
-    Worker,
-)
+from optimiser.model import Problem, StopAction, Task, TimeWindow, Worker
 from optimiser.replan.events import Actual, Facts, Unavailable, hits
 
 

@@ -8,15 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from optimiser.model import (
-    Plan,
-    Priority,
-    Problem,
-    Route,
-    Stop,
-    StopAction,
-    Task,
-)
+from optimiser.model import Plan, Priority, Problem, Route, Stop, StopAction, Task
 from optimiser.ortools import daywise
 from optimiser.ortools.model import Stability
 from optimiser.replan.events import (

@@ -6,14 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from optimiser.model import (
-    Plan,
-    Problem,
-    Route,
-    Stop,
-    StopAction,
-    Unassigned,
-)
+from optimiser.model import Plan, Problem, Route, Stop, StopAction, Unassigned
 from optimiser.replan.events import STOP_REPORTS, Event, EventKind, ReplanError
 
 
