@@ -28,7 +28,7 @@ from optimiser.model import (
     Task,
     Unassigned,
 )
-from optimiser.ortools.model import RawRoute
+from optimiser.ortools.raw import RawRoute
 from optimiser.ortools.search import priority_first, solve_horizon
 from optimiser.ortools.watch import Watch
 from optimiser.parallel import solve_side_by_side

@@ -23,7 +23,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from optimiser.ortools import sisr_bridge
-from optimiser.ortools.model import RawSolution, RoutingProblem, status_name
+from optimiser.ortools.model import RoutingProblem
+from optimiser.ortools.raw import RawSolution, status_name
 from optimiser.ortools.watch import Watch
 from optimiser.params import FirstSolution, SolveParams
 

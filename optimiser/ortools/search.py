@@ -21,8 +21,9 @@ import time
 from optimiser.kpi import rank_of
 from optimiser.model import Continuity, Problem, StopAction, Task
 from optimiser.ortools import daywise
-from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem
+from optimiser.ortools.model import RoutingProblem
 from optimiser.ortools.model_search import ModelSearch
+from optimiser.ortools.raw import RawRoute, RawSolution
 from optimiser.ortools.watch import Watch
 from optimiser.params import SolveParams
 

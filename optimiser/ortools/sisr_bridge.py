@@ -16,7 +16,8 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import sisr
 from optimiser.model import StopAction
-from optimiser.ortools.model import RoutingProblem, breaks_needed, one_break_window
+from optimiser.ortools.model import RoutingProblem
+from optimiser.ortools.worker_time import breaks_needed, one_break_window
 
 
 def is_plain(rp: RoutingProblem) -> bool:

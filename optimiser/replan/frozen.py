@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from optimiser.model import Plan, Priority, Problem, Route, Stop, StopAction, Task
 from optimiser.ortools import daywise
-from optimiser.ortools.model import Stability
+from optimiser.ortools.raw import Stability
 from optimiser.replan.events import (
     STOP_REPORTS,
     Actual,

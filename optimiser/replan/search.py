@@ -15,8 +15,9 @@ from optimiser.check import PlanRejected, check
 from optimiser.kpi import rank_of
 from optimiser.model import Continuity, Plan, Problem, Reason, Route, RunStats, Task, Unassigned
 from optimiser.ortools import daywise
-from optimiser.ortools.model import RawRoute, RawSolution, RoutingProblem
+from optimiser.ortools.model import RoutingProblem
 from optimiser.ortools.model_search import NoFeasibleStart, search_fresh, search_from
+from optimiser.ortools.raw import RawRoute, RawSolution
 from optimiser.ortools.watch import Watch
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, lost_to_others
