@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.api.live.conftest import Server, start_server
-from tests.api.live.test_jobs import FINISHED, _wait
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.test_sweep import _scenario
 
 MARK = "TRASA_LEFTOVER_MARK"
@@ -67,12 +67,12 @@ def _worker_starting(srv: Server, api: httpx.Client, mark: str) -> None:
 
 def _mid_solve(srv: Server, api: httpx.Client, mark: str) -> None:
     where = _post(api, max_solutions=1_000_000, stall_solutions=None, time_limit_s=120)
-    _wait(api, where, lambda j: j["status"] == "running" and j["progress"])
+    wait_for(api, where, lambda j: j["status"] == "running" and j["progress"])
 
 
 def _job_just_ended(srv: Server, api: httpx.Client, mark: str) -> None:
     where = _post(api, max_solutions=30)
-    job = _wait(api, where, lambda j: j["status"] in FINISHED, timeout_s=120)
+    job = wait_for(api, where, lambda j: j["status"] in FINISHED, timeout_s=120)
     assert job["status"] == "done"
 
 

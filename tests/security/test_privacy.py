@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.live.test_jobs import FINISHED, _wait
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.test_sheets_api import _pdf_text
 from tests.security.privacy_data import People, leaks, people, personal_values
 
@@ -32,7 +32,7 @@ def _published(coordinator: httpx.Client, planner: httpx.Client) -> tuple[People
             "records": {"first_day": DAY, "task_ids": who.tasks + who.trips,
                         "worker_ids": [who.worker]}, "max_solutions": 20})
         assert answer.status_code == 202, answer.text
-        job = _wait(planner, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+        job = wait_for(planner, answer.headers["Location"], lambda j: j["status"] in FINISHED)
         assert job["status"] == "done", job["error"]
         served = {s["task"] for r in job["plan"]["routes"] for s in r["stops"]}
         assert set(who.trips) <= served, job["plan"]["unassigned"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import httpx
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from tests.api.live.test_plans import _plan_day, anna  # noqa: F401 (the fixture)
+from tests.api.live.jobs import plan_day
 
 
 def _pdf_text(data: bytes) -> str:
@@ -19,9 +19,9 @@ def _pdf_text(data: bytes) -> str:
 
 def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
         coordinator: httpx.Client, worker: httpx.Client,
-        planner: httpx.Client, anna: list[str]) -> None:  # noqa: F811
-    day = (date.today() + timedelta(days=10)).isoformat()
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+        planner: httpx.Client, anna: list[str]) -> None:
+    day = "2027-06-08"  # a week after the server's today: in its subscribed calendars
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     sheet_url = f"/days/{day}/workers/w-anna/sheet"
     assert worker.get(sheet_url).status_code == 404  # a draft is not handed out
     assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
@@ -82,10 +82,10 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
 
 def test_the_monthly_report_counts_the_published_plans_of_the_month(
         coordinator: httpx.Client, planner: httpx.Client, worker: httpx.Client,
-        anna: list[str]) -> None:  # noqa: F811
+        anna: list[str]) -> None:
     day = "2027-02-10"
     assert coordinator.get("/reports/2027-02").status_code == 404  # nothing published yet
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
     document = coordinator.get(f"/plans/{plan_id}").json()["document"]
     served = [s for r in document["routes"] for s in r["stops"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.live.test_jobs import FINISHED, _wait
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.test_sweep import _scenario
 
 
@@ -16,7 +16,7 @@ def test_a_sweep_job_gives_a_row_per_variant_to_a_planner(
     answer = planner.post("/sweeps/jobs", json=body)
     assert answer.status_code == 202, answer.text
     location = answer.headers["Location"]
-    job = _wait(planner, location, lambda j: j["status"] in FINISHED)
+    job = wait_for(planner, location, lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     result = job["plan"]
     assert result["format"] == "trasa-sweep/1" and result["flags"] == []
