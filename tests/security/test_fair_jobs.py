@@ -24,7 +24,7 @@ from api.store.users import Role, add_user
 from data.generate_cusday import build_cusday
 from tests.api.live.conftest import fresh_postgres
 from tests.api.live.jobs import FINISHED, wait_for
-from tests.api.test_sweep import _scenario
+from tests.api.sweep_data import sweep_scenario
 
 PLAN_TIME_LIMIT_S = 20
 SLACK_S = 5
@@ -49,7 +49,7 @@ def test_a_plan_started_after_a_long_sweep_ends_in_its_own_time(
 
     started = time.monotonic()
     plan = coordinator.post("/plans/jobs", json={
-        "scenario": _scenario(), "time_limit_s": PLAN_TIME_LIMIT_S, "max_solutions": 30})
+        "scenario": sweep_scenario(), "time_limit_s": PLAN_TIME_LIMIT_S, "max_solutions": 30})
     assert plan.status_code == 202, plan.text
     done = wait_for(coordinator, plan.headers["Location"], lambda j: j["status"] in FINISHED)
     took = time.monotonic() - started
@@ -74,7 +74,7 @@ def test_a_plan_started_after_a_long_sweep_ends_in_its_own_time(
 
 def test_a_sweep_over_the_servers_caps_is_refused_before_it_runs(
         planner: httpx.Client) -> None:
-    base = {"scenario": _scenario(), "templates": {"physio": {"worker": "ewa"}}}
+    base = {"scenario": sweep_scenario(), "templates": {"physio": {"worker": "ewa"}}}
     # 40 variants of 100 s each: 4,000 s of solver time, over the 3,600 s a sweep may ask.
     costly = planner.post("/sweeps/jobs", json={**base, "time_limit_s": 100,
                                                 "vary": {"physio": list(range(40))}})

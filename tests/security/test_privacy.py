@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.api.live.jobs import FINISHED, wait_for
-from tests.api.live.test_sheets_api import _pdf_text
+from tests.api.pdf_text import pdf_text
 from tests.security.privacy_data import People, leaks, people, personal_values
 
 DAY, MONTH = "2027-05-19", "2027-05"
@@ -47,7 +47,7 @@ def _published(coordinator: httpx.Client, planner: httpx.Client) -> tuple[People
 def _text(answer: httpx.Response) -> str:
     kind = answer.headers.get("content-type", "")
     if kind.startswith("application/pdf"):
-        return _pdf_text(answer.content)
+        return pdf_text(answer.content)
     if answer.content[:2] == b"PK":  # XLSX: every part's XML
         with zipfile.ZipFile(io.BytesIO(answer.content)) as book:
             return " ".join(book.read(n).decode(errors="replace") for n in book.namelist())
