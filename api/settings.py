@@ -48,17 +48,25 @@
   variants times its time limit per variant (`time_limit_s`, itself at most
   `TRASA_JOB_TIME_LIMIT_S`); default 3600. A sweep over either is refused (422) before
   anything runs.
+- `TRASA_TODAY`: the day the server takes for today (an ISO date, e.g. `2027-06-01`)
+  where a rule counts from today: the days a subscribed calendar shows, and the open
+  tasks from today on that keep a client from being erased; default the real day in
+  Poland. For tests and demonstrations, so that they do not depend on the clock.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from platformdirs import user_cache_path, user_data_path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from optimiser.calendar import DEFAULT_TIMEZONE
 
 APP_NAME = "trasa"
 
@@ -91,6 +99,11 @@ class Settings(BaseSettings):
     max_events: int = Field(default=200, ge=1, le=1000)  # api.formats.events.MAX_EVENTS
     sweep_max_variants: int = Field(default=50, ge=1)
     sweep_max_seconds: float = Field(default=3600.0, gt=0)
+    today: date | None = None
+
+    def day_today(self) -> date:
+        """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""
+        return self.today or datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
 
     def database(self) -> str:
         """The database URL: `database_url`, or the embedded SQLite file."""

@@ -62,12 +62,12 @@ class SolveParams:
     search, the same problem and seed always give the same plan on any machine.
     `seed` renumbers the tasks before the search, which changes its trajectory
     reproducibly (seed 0 keeps the input order). `first_solution` None lets the
-    adapter choose (see `optimiser.ortools.search`). `stall_solutions` ends the search of a
+    adapter choose (see `optimiser.ortools.model_search`). `stall_solutions` ends the search of a
     model early when it has gone on without improving for as many solutions as it took
     to find its best, and at least this many (None: never; a count, so that it stops at
     the same point on any machine), so a small day does not take the whole time limit;
     in SISR a solution counts as `SISR_ITERATIONS_PER_SOLUTION` ruin-and-recreate steps
-    (`optimiser.ortools.search`). The literature benchmarks set it to None.
+    (`optimiser.ortools.model_search`). The literature benchmarks set it to None.
     """
 
     time_limit_s: float = 10.0

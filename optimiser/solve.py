@@ -28,8 +28,9 @@ from optimiser.model import (
     Task,
     Unassigned,
 )
-from optimiser.ortools.model import RawRoute
-from optimiser.ortools.search import Watch, priority_first, solve_horizon
+from optimiser.ortools.raw import RawRoute
+from optimiser.ortools.search import priority_first, solve_horizon
+from optimiser.ortools.watch import Watch
 from optimiser.parallel import solve_side_by_side
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.reasons import diagnose_alone, lost_to_others, sessions_beyond_spacing

@@ -590,7 +590,8 @@ def _clients(console: Console, args: argparse.Namespace) -> int:
                                      f"{exc.strerror or exc}") from None
                 console.print(f"everything held about {args.client_id} written to {args.out}")
         else:
-            done = client_rights.erase_client(session, args.client_id, _actor())
+            done = client_rights.erase_client(session, args.client_id, _actor(),
+                                              today=get_settings().day_today())
             console.print(f"client {args.client_id} erased: {done['tasks']} task(s), "
                           f"{done['plans']} plan(s), {done['jobs']} job(s) cleaned; "
                           "statistics and the audit log kept")

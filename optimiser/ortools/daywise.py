@@ -37,7 +37,7 @@ from optimiser.model import (
     Worker,
     can_serve,
 )
-from optimiser.ortools.model import RawRoute, RawSolution
+from optimiser.ortools.raw import RawRoute, RawSolution
 
 log = logging.getLogger(__name__)
 

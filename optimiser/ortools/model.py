@@ -7,11 +7,14 @@ time plus the travel time to the next node. Optional tasks sit in a
 disjunction whose drop penalty grows by a factor of 100 per priority level,
 so serving by priority comes first and travel time second; a mandatory task
 outweighs every optional one and, among mandatory tasks, priority still counts.
+
+The rules of a worker's time (shifts, contract limits, rest, breaks, a shared bus) are
+in `optimiser.ortools.worker_time`; what re-planning asks
+it to keep and what a search gives back in `optimiser.ortools.raw`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,7 +22,6 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import presence
 from optimiser.model import (
-    LabourRules,
     Priority,
     Problem,
     ProviderKind,
@@ -29,42 +31,11 @@ from optimiser.model import (
     Worker,
     can_serve,
 )
+from optimiser.ortools.raw import RawRoute, RawSolution, Stability
+from optimiser.ortools.worker_time import WorkerTimeRules
 
 PRIORITY_WEIGHT = {p: 100 ** (p - Priority.LOW) for p in Priority}
 MANDATORY_WEIGHT = 100 ** len(Priority)
-
-
-@dataclass(frozen=True)
-class RawRoute:
-    worker_id: str
-    shift_index: int
-    start_s: int
-    end_s: int
-    visits: tuple[tuple[str, StopAction, int], ...]  # (task id, action, service start s)
-    breaks: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class RawSolution:
-    routes: tuple[RawRoute, ...]
-    dropped: tuple[str, ...]
-    objective: int
-    status: str
-
-
-@dataclass(frozen=True)
-class Stability:
-    """What re-planning keeps: each task's worker and each stop's start in the plan being
-    changed. A task served by another worker costs `move_cost_s`; a stop that starts more
-    than `tolerance_s` from its old start costs `per_s` for every second beyond (both in
-    travel seconds). Drop penalties grow by the most these can cost, so serving by priority
-    still comes first."""
-
-    worker_of: Mapping[str, str]
-    start_of: Mapping[tuple[str, StopAction], int]
-    move_cost_s: int = 1800
-    tolerance_s: int = 900
-    per_s: int = 1
 
 
 @dataclass(frozen=True)
@@ -76,7 +47,7 @@ class Node:
     windows: tuple[TimeWindow, ...]
 
 
-class RoutingProblem:
+class RoutingProblem(WorkerTimeRules):
     """`tasks` of `problem` as an OR-Tools routing model; the series in `same_worker` keep
     one worker for all their sessions, and a task in `pinned` may only be served by the
     worker it names (a session whose series was started by that worker on another day).
@@ -299,12 +270,6 @@ class RoutingProblem:
                 solver.Add(self.time.CumulVar(pickup) + slack >= self.time.CumulVar(out_drop)
                            + out_task.ride.alight_s + task.ride.appointment_s)
 
-    def _add_shifts(self) -> None:
-        for v, (worker, k) in enumerate(self.shifts):
-            shift = worker.shifts[k]
-            for index in (self.routing.Start(v), self.routing.End(v)):
-                self.time.CumulVar(index).SetRange(shift.start_s, shift.end_s)
-
     def _add_capacity(self) -> None:
         extra = len(self.node_location) - len(self.nodes)
         if any(n.task.demand for n in self.nodes):
@@ -328,53 +293,6 @@ class RoutingProblem:
     def _add_load(self, name: str, delta: list[int], caps: list[int]) -> None:
         cb = self.routing.RegisterUnaryTransitVector(delta)
         self.routing.AddDimensionWithVehicleCapacity(cb, 0, caps, True, name)
-
-    def _add_working_time_limits(self) -> None:
-        """Contract limits per calendar day and over the horizon, and the rest between routes.
-
-        Each route's span is an explicit non-negative variable so that bounds propagation
-        tightens the route start and end: OR-Tools reports cumul values at their lower
-        bounds, and a sum over raw cumul differences would not tighten them.
-        """
-        solver, time_dim = self.routing.solver(), self.time
-        span = []
-        for v in range(len(self.shifts)):
-            var = solver.IntVar(0, self.horizon, f"span-{v}")
-            solver.Add(var == time_dim.CumulVar(self.routing.End(v))
-                       - time_dim.CumulVar(self.routing.Start(v)))
-            span.append(var)
-        by_worker: dict[str, list[int]] = {}
-        for v, (w, _) in enumerate(self.shifts):
-            by_worker.setdefault(w.id, []).append(v)
-        for worker in self.problem.workers:
-            vehicles = by_worker.get(worker.id, [])
-            if worker.max_work_s is not None:
-                by_day: dict[int, list[int]] = {}
-                for v in vehicles:
-                    day = self.problem.day_of(worker.shifts[self.shifts[v][1]].start_s)
-                    by_day.setdefault(day, []).append(v)
-                for same_day in by_day.values():
-                    if len(same_day) == 1:
-                        time_dim.SetSpanUpperBoundForVehicle(worker.max_work_s, same_day[0])
-                    solver.Add(solver.Sum([span[v] for v in same_day]) <= worker.max_work_s)
-            if worker.max_week_s is not None and vehicles:
-                solver.Add(solver.Sum([span[v] for v in vehicles]) <= worker.max_week_s)
-            self._add_rest(worker, vehicles)
-
-    def _add_shared_vehicles(self) -> None:
-        """Two drivers of one bus cannot drive it at the same time."""
-        solver, routing, time_dim = self.routing.solver(), self.routing, self.time
-        for a, (wa, ka) in enumerate(self.shifts):
-            for b, (wb, kb) in enumerate(self.shifts[a + 1:], start=a + 1):
-                if (wa.vehicle_id is None or wa.vehicle_id != wb.vehicle_id or wa.id == wb.id
-                        or not wa.shifts[ka].overlap_s(wb.shifts[kb])):
-                    continue
-                a_first = solver.IsLessOrEqualVar(time_dim.CumulVar(routing.End(a)),
-                                                  time_dim.CumulVar(routing.Start(b)))
-                b_first = solver.IsLessOrEqualVar(time_dim.CumulVar(routing.End(b)),
-                                                  time_dim.CumulVar(routing.Start(a)))
-                solver.Add(a_first + b_first + 2 >= routing.ActiveVehicleVar(a)
-                           + routing.ActiveVehicleVar(b) + 1)
 
     def _add_presence(self) -> None:
         """A client is in one place at a time (`optimiser.presence`): of each pair of their
@@ -408,55 +326,6 @@ class RoutingProblem:
         else:
             end = solver.IntConst(latest)
         return start, end, routing.ActiveVar(pickup)
-
-    def _add_rest(self, worker: Worker, vehicles: list[int]) -> None:
-        """Routes of a worker on different days leave at least rules.rest_s between them.
-
-        Within one day a split shift (morning and evening) is allowed: the daily rest is
-        between working days (Labour Code art. 132)."""
-        rest = self.problem.rules.rest_s
-        if rest is None:
-            return
-        solver, routing = self.routing.solver(), self.routing
-        shift = {v: worker.shifts[self.shifts[v][1]] for v in vehicles}
-        ordered = sorted(vehicles, key=lambda v: shift[v].start_s)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
-                if shift[a].end_s + rest <= shift[b].start_s:
-                    break  # later shifts are further away still
-                if self.problem.day_of(shift[a].start_s) == self.problem.day_of(
-                        shift[b].start_s):
-                    continue
-                both = routing.ActiveVehicleVar(a) + routing.ActiveVehicleVar(b)
-                solver.Add(self.time.CumulVar(routing.Start(b)) + self.horizon * (2 - both)
-                           >= self.time.CumulVar(routing.End(a)) + rest)
-
-    def _add_breaks(self, service: list[int]) -> None:
-        rules = self.problem.rules
-        if rules.break_after_s is None:
-            return
-        solver = self.routing.solver()
-        visit = [service[self.manager.IndexToNode(i)] for i in range(self.routing.Size())]
-        for v, (worker, k) in enumerate(self.shifts):
-            shift = worker.shifts[k]
-            count = breaks_needed(shift, rules)
-            if count == 0:
-                continue
-            if count == 1:
-                # One break, in the window that leaves no stretch of the shift longer than
-                # the rule: OR-Tools can start a search from a given plan with it (warm
-                # starts), which it cannot with the distance rule below.
-                breaks = [solver.FixedDurationIntervalVar(
-                    *one_break_window(shift, rules), rules.break_s, False, f"break-{v}-0")]
-            else:
-                breaks = [solver.FixedDurationIntervalVar(
-                    shift.start_s, shift.end_s - rules.break_s, rules.break_s, True,
-                    f"break-{v}-{i}") for i in range(count)]
-            self.break_vehicle.update({b.Name(): v for b in breaks})
-            self.time.SetBreakIntervalsOfVehicle(breaks, v, visit)
-            if count > 1:
-                self.time.SetBreakDistanceDurationOfVehicle(rules.break_after_s, rules.break_s,
-                                                            v)
 
     # ------------------------------------------------------------------ reading
     def assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
@@ -519,25 +388,3 @@ class RoutingProblem:
             ))
         dropped = tuple(t.id for t in self.tasks if t.id not in served)
         return RawSolution(tuple(routes), dropped, solution.ObjectiveValue(), status)
-
-
-def breaks_needed(shift: TimeWindow, rules: LabourRules) -> int:
-    """Breaks a shift needs so that no stretch of work is longer than the rule allows."""
-    if rules.break_after_s is None or shift.length_s <= rules.break_after_s:
-        return 0
-    return math.ceil(shift.length_s / rules.break_after_s) - 1
-
-
-def one_break_window(shift: TimeWindow, rules: LabourRules) -> tuple[int, int]:
-    """The earliest and latest start of a shift's one break that leave no longer stretch."""
-    assert rules.break_after_s is not None
-    return (max(shift.start_s, shift.end_s - rules.break_after_s - rules.break_s),
-            min(shift.start_s + rules.break_after_s, shift.end_s - rules.break_s))
-
-
-def status_name(status: int) -> str:
-    names = {
-        0: "NOT_SOLVED", 1: "SUCCESS", 2: "PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED",
-        3: "FAIL", 4: "FAIL_TIMEOUT", 5: "INVALID", 6: "INFEASIBLE", 7: "OPTIMAL",
-    }
-    return names.get(status, str(status))

@@ -3,7 +3,7 @@
 SISR (`optimiser.sisr`) knows nothing of OR-Tools. On problems plain enough for
 it (see `is_plain` and `is_plain_pairs`) the search hands it the routes of a
 first GLS phase by routing index; the routes that come back are re-checked by
-OR-Tools in a final GLS phase (`optimiser.ortools.search`).
+OR-Tools in a final GLS phase (`optimiser.ortools.model_search`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import sisr
 from optimiser.model import StopAction
-from optimiser.ortools.model import RoutingProblem, breaks_needed, one_break_window
+from optimiser.ortools.model import RoutingProblem
+from optimiser.ortools.worker_time import breaks_needed, one_break_window
 
 
 def is_plain(rp: RoutingProblem) -> bool:

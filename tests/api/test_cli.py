@@ -14,6 +14,8 @@ from typing import Any
 import osmnx as ox
 import pytest
 
+from tests.api.cli_run import trasa
+
 ZALIPIE = "osm/Zalipie_map.graphml"
 
 
@@ -76,15 +78,6 @@ def write_scenario(folder: Path, data: dict[str, Any] | str, name: str = "day.js
     text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, indent=1)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def trasa(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # as in a log or CI job: no terminal, no COLUMNS inherited from the developer's shell
-    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli.main", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-    )
 
 
 def plan_args(scenario_path: Path, out: Path, *extra: str) -> list[str]:

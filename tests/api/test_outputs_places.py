@@ -33,7 +33,7 @@ from optimiser.breaks import with_breaks_placed
 from optimiser.check import check
 from optimiser.model import Plan, Problem, Route, StopAction, TaskKind
 from optimiser.params import SolveParams
-from tests.optimiser.test_breaks import assert_not_needlessly_early
+from tests.optimiser.break_checks import assert_not_needlessly_early
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "starachowice_day.json"
 

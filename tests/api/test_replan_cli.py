@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_cli import trasa
+from tests.api.cli_run import trasa
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "docs" / "examples" / "two_workers.json"

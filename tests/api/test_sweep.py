@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,42 +19,14 @@ from api.sweep import (
     run_serial,
     run_sweep,
 )
-
-PLACES = [("baza", 51.1335, 23.4712), ("dom-1", 51.1398, 23.4851),
-          ("dom-2", 51.1282, 23.4896), ("dom-3", 51.1361, 23.4603),
-          ("dom-4", 51.1420, 23.4700), ("klinika", 51.1310, 23.4800)]
-
-
-def _scenario() -> dict[str, Any]:
-    visits = [{"id": f"v{k}", "kind": "visit", "client": f"k{k}", "duration_min": 60,
-               "skills": ["physio"], "mandatory": k < 3,
-               "windows": [{"start": "09:00", "end": "11:00"}]} for k in range(4)]
-    return {
-        "name": "Chełm — sweep", "date": "2026-11-24",
-        "locations": [{"id": i, "name": i, "lat": lat, "lon": lon} for i, lat, lon in PLACES],
-        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"},
-                      {"id": "pes", "name": "PES", "kind": "pes"}],
-        "clients": [{"id": f"k{k}", "name": f"K{k}", "location": f"dom-{k + 1}"}
-                    for k in range(4)],
-        "vehicles": [{"id": "bus", "name": "Bus", "seats": 4}],
-        "workers": [
-            {"id": "ewa", "provider": "cus", "skills": ["physio"], "start_location": "baza",
-             "shifts": [{"start": "08:30", "end": "12:00"}]},
-            {"id": "kasia", "provider": "pes", "skills": ["physio"], "start_location": "baza",
-             "shifts": [{"start": "13:00", "end": "14:00"}]},
-            {"id": "jan", "provider": "cus", "skills": ["driving"], "vehicle": "bus",
-             "start_location": "baza", "shifts": [{"start": "08:00", "end": "12:00"}]}],
-        "tasks": visits,
-        "trips": [{"id": "r1", "client": "k0", "dropoff": "klinika",
-                   "pickup_window": {"start": "08:30", "end": "09:00"}}],
-    }
+from tests.api.sweep_data import sweep_scenario
 
 
 @pytest.fixture(scope="module")
 def sweep_file(tmp_path_factory: pytest.TempPathFactory,
                shared_file: Callable[[str], Path]) -> Path:
     folder = tmp_path_factory.mktemp("sweep")
-    (folder / "day.json").write_text(json.dumps(_scenario()), encoding="utf-8")
+    (folder / "day.json").write_text(json.dumps(sweep_scenario()), encoding="utf-8")
     spec = {"scenario": "day.json", "seed": 0, "max_solutions": 40,
             "graph": str(shared_file("osm/Chelm_map.graphml")),
             "templates": {"physio": {"worker": "ewa"}, "bus": {"vehicle": "bus", "driver": "jan"},
@@ -124,7 +95,7 @@ def test_a_sweep_stopped_half_way_resumes_with_the_rows_it_has(
 
 def test_a_bad_sweep_file_names_the_field(sweep_file: Path, tmp_path: Path) -> None:
     spec = json.loads(sweep_file.read_text(encoding="utf-8"))
-    (tmp_path / "day.json").write_text(json.dumps(_scenario()), encoding="utf-8")
+    (tmp_path / "day.json").write_text(json.dumps(sweep_scenario()), encoding="utf-8")
     for change, field in (({"vary": {"nobody": [1]}}, "vary.nobody"),
                           ({"templates": {**spec["templates"], "physio": {"worker": "zenon"}}},
                            "templates.physio"),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from data.generate_cusday import build_cusday
-from tests.security.test_no_leftovers import MARK, marked
+from tests.security.leftovers import MARK, marked
 
 STOPS_WITHIN_S = 15
 

@@ -3,13 +3,12 @@ next place, never at the first minute after leaving the base unless nothing else
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from optimiser.breaks import placed_breaks, with_breaks, with_breaks_placed
 from optimiser.check import check
 from optimiser.model import Break, Plan, Problem, Route, Stop
 from optimiser.params import SolveParams
 from optimiser.solve import solve
+from tests.optimiser.break_checks import assert_not_needlessly_early
 from tests.optimiser.tiny import STEP_S, H, problem, task, worker
 
 M = 60
@@ -113,24 +112,6 @@ def test_breaks_on_solved_routes_pass_the_check_and_none_stays_at_the_start_need
     for route in plan.routes:
         for pause in route.breaks:
             assert_not_needlessly_early(p, plan, route, pause)
-
-
-def assert_not_needlessly_early(p: Problem, plan: Plan, route: Route, pause: Break) -> None:
-    """A break at the route's start, or at its start plus the drive to the first stop, only
-    when no later start (minute by minute) passes the checker."""
-    first = route.stops[0]
-    worker = p.worker(route.worker_id)
-    early = {route.start_s, route.start_s + p.travel_s(worker.start_location_id,
-                                                      first.location_id)}
-    if pause.start_s not in early:
-        return
-    length = pause.end_s - pause.start_s
-    others = [b for b in route.breaks if b != pause]
-    for t in range(pause.start_s + 60, route.end_s - length + 1, 60):
-        moved = with_breaks(p, route, [*others, Break(t, t + length)])
-        routes = tuple(moved if r is route else r for r in plan.routes)
-        assert check(p, replace(plan, routes=routes)), (
-            f"break at {pause.start_s} s could start at {t} s and still pass")
 
 
 def test_a_morning_of_back_to_back_visits_moves_them_for_a_break_in_the_middle():

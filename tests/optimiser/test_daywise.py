@@ -5,7 +5,7 @@ from __future__ import annotations
 from optimiser.calendar import Calendar
 from optimiser.model import Continuity, LabourRules, Series, StopAction
 from optimiser.ortools.daywise import day_problem, working_days
-from optimiser.ortools.model import RawRoute
+from optimiser.ortools.raw import RawRoute
 from optimiser.params import SolveParams
 from optimiser.solve import solve
 from tests.optimiser.tiny import DAY, H, problem, task, worker

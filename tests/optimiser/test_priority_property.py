@@ -2,15 +2,17 @@
 days no trip (with its return) is left out for lower-priority rides.
 
 1. No task left out for capacity could go in by taking out one task of lower
-   priority (mandatory first, then priority): the exchange is tried at every
-   position of every route that could take it, re-timed from the earliest
-   start, and the changed plan counts only if the independent checker passes it.
+   priority (mandatory first, then priority): the oracle tries the exchange on every
+   route, in every order of the route's tasks, each stop at its earliest start, and
+   the changed plan counts only if the independent checker passes it. (It is not a copy
+   of `optimiser.exchange`, which inserts into the order a route has.)
 2. A plan never serves nothing while some task could be served on its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -37,7 +39,6 @@ from optimiser.model import (
     Unassigned,
     Vehicle,
     Worker,
-    can_serve,
 )
 from optimiser.params import SolveParams
 from optimiser.reasons import diagnose_alone
@@ -86,49 +87,57 @@ def _rank(task: Task) -> tuple[bool, int]:
     return task.mandatory, int(task.priority)
 
 
-def _earliest(problem: Problem, worker: Worker, shift: TimeWindow, ids: list[str]
-              ) -> tuple[Stop, ...] | None:
-    """The stops of `ids` in order at their earliest starts, or None if they do not fit."""
-    place, clock, stops = worker.start_location_id, shift.start_s, []
-    for task_id in ids:
-        task = problem.task(task_id)
-        arrival = clock + problem.travel_s(place, task.location_id)
-        starts = [max(arrival, w.start_s) for w in task.windows
-                  if max(arrival, w.start_s) + task.service_s <= w.end_s]
-        if not starts:
-            return None
-        start = min(starts)
-        stops.append(Stop(task_id, task.location_id, arrival, start, start + task.service_s))
-        place, clock = task.location_id, start + task.service_s
-    return tuple(stops)
+def _orders(problem: Problem, worker: Worker, ids: list[str]
+            ) -> Iterator[tuple[Stop, ...]]:
+    """Every order of `ids` as stops, leaving home at the shift's start and starting each
+    stop when its worker is there and a window has opened; orders whose stop would begin
+    after every window of its task has closed are cut early (the checker judges the rest)."""
+    def grow(stops: tuple[Stop, ...], left: list[str], place: str, clock: int
+             ) -> Iterator[tuple[Stop, ...]]:
+        if not left:
+            yield stops
+            return
+        for task_id in left:
+            task = problem.task(task_id)
+            arrival = clock + problem.travel_s(place, task.location_id)
+            opened = [w.start_s for w in task.windows if arrival + task.service_s <= w.end_s]
+            if not opened:
+                continue
+            start = max(arrival, min(opened))
+            yield from grow((*stops, Stop(task_id, task.location_id, arrival, start,
+                                          start + task.service_s)),
+                            [t for t in left if t != task_id], task.location_id,
+                            start + task.service_s)
+    shift = worker.shifts[0]
+    yield from grow((), ids, worker.start_location_id, shift.start_s)
 
 
 def exchange_that_pays(problem: Problem, plan: Plan) -> tuple[str, str] | None:
-    """(left-out task, served task of lower rank) whose exchange gives a checked plan."""
+    """(left-out task, served task of lower rank) such that the route serving the lower one
+    can serve the higher one instead, in any order of its stops, in a plan the
+    independent checker passes.
+
+    An oracle of its own, not `optimiser.exchange`: every order of the route's tasks is
+    tried (the repair only inserts into the order it has), and the checker alone judges
+    skills, shifts, windows and working time."""
     for out in plan.unassigned:
         if out.reason is not Reason.CAPACITY_EXHAUSTED:
             continue
         u = problem.task(out.task_id)
         for r, route in enumerate(plan.routes):
             worker = problem.worker(route.worker_id)
-            shift = worker.shifts[route.shift_index]
-            if not can_serve(problem, worker, u, shift):
-                continue
             for victim in route.stops:
                 if _rank(problem.task(victim.task_id)) >= _rank(u):
                     continue
-                rest = [s.task_id for s in route.stops if s is not victim]
-                for pos in range(len(rest) + 1):
-                    stops = _earliest(problem, worker, shift, rest[:pos] + [u.id] + rest[pos:])
-                    if stops is None:
-                        continue
-                    first = stops[0]
-                    start = first.start_s - problem.travel_s(worker.start_location_id,
+                ids = [s.task_id for s in route.stops if s is not victim] + [u.id]
+                for stops in _orders(problem, worker, ids):
+                    first = stops[0]  # leave home just in time for it
+                    leave = first.start_s - problem.travel_s(worker.start_location_id,
                                                              first.location_id)
                     stops = (dataclasses.replace(first, arrival_s=first.start_s), *stops[1:])
-                    end = stops[-1].end_s + problem.travel_s(stops[-1].location_id,
-                                                             worker.end_location_id)
-                    changed = dataclasses.replace(route, start_s=start, end_s=end, stops=stops)
+                    back = stops[-1].end_s + problem.travel_s(stops[-1].location_id,
+                                                              worker.end_location_id)
+                    changed = Route(route.worker_id, route.shift_index, leave, back, stops)
                     candidate = dataclasses.replace(
                         plan, routes=plan.routes[:r] + (changed,) + plan.routes[r + 1:],
                         unassigned=tuple(x for x in plan.unassigned if x.task_id != u.id)

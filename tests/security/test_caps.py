@@ -17,7 +17,7 @@ import httpx
 
 from api.settings import Settings
 from tests.api.live.conftest import Server
-from tests.api.live.test_jobs import _scenario
+from tests.api.live.jobs import one_day_scenario
 
 DEFAULTS = Settings(_env_file=None)  # type: ignore[call-arg]
 WEEK = Path(__file__).parents[2] / "data" / "scenarios" / "starachowice_week.json"
@@ -96,7 +96,7 @@ def test_a_scenario_over_the_task_cap_is_refused_before_any_job(
         coordinator: httpx.Client) -> None:
     before = coordinator.get("/plans/jobs").json()["total"]
     count = DEFAULTS.max_tasks + 1
-    answer = coordinator.post("/plans/jobs", json={"scenario": _scenario(count)})
+    answer = coordinator.post("/plans/jobs", json={"scenario": one_day_scenario(count)})
     _capped(answer, 422, "body.scenario.tasks", str(count), str(DEFAULTS.max_tasks),
             "TRASA_MAX_TASKS")
     assert coordinator.get("/plans/jobs").json()["total"] == before
@@ -104,7 +104,7 @@ def test_a_scenario_over_the_task_cap_is_refused_before_any_job(
 
 def test_a_series_counts_each_session_against_the_task_cap(
         coordinator: httpx.Client) -> None:
-    scenario = _scenario(DEFAULTS.max_tasks // 5 + 1)
+    scenario = one_day_scenario(DEFAULTS.max_tasks // 5 + 1)
     scenario["days"] = 7
     for task in scenario["tasks"]:
         task["series"] = {"sessions": 5, "min_gap_days": 1}
@@ -115,7 +115,7 @@ def test_a_series_counts_each_session_against_the_task_cap(
 def test_a_sweep_over_the_task_cap_is_refused(coordinator: httpx.Client) -> None:
     count = DEFAULTS.max_tasks + 1
     answer = coordinator.post("/sweeps/jobs", json={
-        "scenario": _scenario(count), "templates": {"physio": {"worker": "anna"}},
+        "scenario": one_day_scenario(count), "templates": {"physio": {"worker": "anna"}},
         "vary": {"physio": [1, 2]}})
     _capped(answer, 422, "body.scenario.tasks", str(count), "TRASA_MAX_TASKS")
 

@@ -23,8 +23,8 @@ from api.store.database import migrate, session_scope
 from api.store.users import Role, add_user
 from data.generate_cusday import build_cusday
 from tests.api.live.conftest import fresh_postgres
-from tests.api.live.test_jobs import FINISHED, _wait
-from tests.api.test_sweep import _scenario
+from tests.api.live.jobs import FINISHED, wait_for
+from tests.api.sweep_data import sweep_scenario
 
 PLAN_TIME_LIMIT_S = 20
 SLACK_S = 5
@@ -44,28 +44,28 @@ def test_a_plan_started_after_a_long_sweep_ends_in_its_own_time(
     sweep = planner.post("/sweeps/jobs", json=_long_sweep(chelm_graph))
     assert sweep.status_code == 202, sweep.text
     sweep_at = sweep.headers["Location"]
-    _wait(planner, sweep_at, lambda j: j["status"] == "running")
+    wait_for(planner, sweep_at, lambda j: j["status"] == "running")
     time.sleep(2)  # the sweep's variant is under way
 
     started = time.monotonic()
     plan = coordinator.post("/plans/jobs", json={
-        "scenario": _scenario(), "time_limit_s": PLAN_TIME_LIMIT_S, "max_solutions": 30})
+        "scenario": sweep_scenario(), "time_limit_s": PLAN_TIME_LIMIT_S, "max_solutions": 30})
     assert plan.status_code == 202, plan.text
-    done = _wait(coordinator, plan.headers["Location"], lambda j: j["status"] in FINISHED)
+    done = wait_for(coordinator, plan.headers["Location"], lambda j: j["status"] in FINISHED)
     took = time.monotonic() - started
     assert done["status"] == "done", done["error"]
     assert took < PLAN_TIME_LIMIT_S + SLACK_S, took
 
     # The plan did not wait for the sweep: the sweep is not over, and it was given back
     # to the queue once (a second run goes on after the plan).
-    resumed = _wait(planner, sweep_at, lambda j: j["attempts"] >= 2 or j["status"] in FINISHED)
+    resumed = wait_for(planner, sweep_at, lambda j: j["attempts"] >= 2 or j["status"] in FINISHED)
     assert resumed["status"] in {"queued", "running"}, resumed
     assert resumed["attempts"] == 2
 
-    _wait(planner, sweep_at, lambda j: j["status"] == "running")
+    wait_for(planner, sweep_at, lambda j: j["status"] == "running")
     asked = time.monotonic()
     assert planner.delete(sweep_at).status_code == 202
-    stopped = _wait(planner, sweep_at, lambda j: j["status"] in FINISHED, timeout_s=30)
+    stopped = wait_for(planner, sweep_at, lambda j: j["status"] in FINISHED, timeout_s=30)
     assert stopped["status"] == "cancelled", stopped
     assert time.monotonic() - asked < SLACK_S + 1
     assert stopped["plan"]["format"] == "trasa-sweep/1"
@@ -74,7 +74,7 @@ def test_a_plan_started_after_a_long_sweep_ends_in_its_own_time(
 
 def test_a_sweep_over_the_servers_caps_is_refused_before_it_runs(
         planner: httpx.Client) -> None:
-    base = {"scenario": _scenario(), "templates": {"physio": {"worker": "ewa"}}}
+    base = {"scenario": sweep_scenario(), "templates": {"physio": {"worker": "ewa"}}}
     # 40 variants of 100 s each: 4,000 s of solver time, over the 3,600 s a sweep may ask.
     costly = planner.post("/sweeps/jobs", json={**base, "time_limit_s": 100,
                                                 "vary": {"physio": list(range(40))}})

@@ -27,7 +27,7 @@ from api.formats.route_sheet import RouteSheet, SheetRow
 from api.formats.safe_cells import LEADS, csv_writer, unescape
 from api.formats.sheet_csv import sheet_csv
 from api.sweep import Row, write_tables
-from tests.api.test_report import NOVEMBER
+from tests.api.report_data import NOVEMBER
 
 EVIL = ('=HYPERLINK("http://x","y")', "@SUM(A1)", "+1+cmd|' /C calc'!A0", "-2+3",
         "\t=1+1", "\r=1+1", "%0A", "|x")

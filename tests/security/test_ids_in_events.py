@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.live.jobs import FINISHED, one_day_scenario, wait_for
 from tests.api.live.records_data import CENTRE, place
-from tests.api.live.test_jobs import FINISHED, _scenario, _wait
 
 
 def _refused(answer: httpx.Response, *said: str) -> None:
@@ -29,7 +29,7 @@ def _planned(api: httpx.Client, scenario: dict[str, Any]) -> str:
     """A plan version of `scenario`; its id."""
     answer = api.post("/plans/jobs", json={"scenario": scenario, "max_solutions": 10})
     assert answer.status_code == 202, answer.text
-    job = _wait(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     plan = api.post("/plans", json={"job_id": job["id"]})
     assert plan.status_code == 201, plan.text
@@ -40,7 +40,7 @@ def _planned(api: httpx.Client, scenario: dict[str, Any]) -> str:
     ("workers", 1, "anna"), ("locations", 3, "base"), ("providers", 1, "cus")])
 def test_one_id_twice_in_a_scenario_is_refused_naming_it(
         coordinator: httpx.Client, what: str, index: int, id_: str) -> None:
-    scenario = _scenario(2)
+    scenario = one_day_scenario(2)
     scenario[what].append(dict(scenario[what][0]))
     _refused(coordinator.post("/plans/jobs", json={"scenario": scenario}),
              f"{what}[{index}].id", repr(id_))
@@ -54,7 +54,7 @@ def _visit(task_id: str) -> dict[str, Any]:
 
 def test_events_with_one_id_twice_or_unknown_ids_are_refused_naming_them(
         coordinator: httpx.Client) -> None:
-    url = f"/plans/{_planned(coordinator, _scenario(2))}/events"
+    url = f"/plans/{_planned(coordinator, one_day_scenario(2))}/events"
     for events, said in (
             ([_visit("n1"), _visit("n1")], ("events[1].task.id", "'n1'")),
             ([_visit("v0")], ("events[0].task.id", "'v0'")),
@@ -105,7 +105,7 @@ def test_events_on_a_trip_without_a_client_end_done_or_named_never_internal(
         if answer.status_code == 422:
             _refused(answer, "events")
             continue
-        job = _wait(coordinator, answer.headers["Location"],
+        job = wait_for(coordinator, answer.headers["Location"],
                     lambda j: j["status"] in FINISHED)
         assert job["status"] == "done" or not job["error"].startswith("internal"), (
             event, job["error"])

@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from api.formats.resources import ClientResource
 from api.log_privacy import NoPersonalData
 from tests.api.live.conftest import Server
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import place
-from tests.api.live.test_jobs import FINISHED, _wait
 from tests.security.privacy_data import Personal, leaks, people, personal_values
 
 RACERS = 8
@@ -97,7 +97,7 @@ def _attack(server: Server, coordinator: httpx.Client, planner: httpx.Client,
         "first_day": "2026-11-24", "task_ids": who.tasks + who.trips,
         "worker_ids": [who.worker]}, "max_solutions": 5})
     assert job.status_code == 202, job.text
-    assert _wait(planner, job.headers["Location"], lambda j: j["status"] in FINISHED)
+    assert wait_for(planner, job.headers["Location"], lambda j: j["status"] in FINISHED)
     values = personal_values(coordinator)
     for c in sent:
         values.strings |= {c["name"], c["address"], c["phone"], c["health_note"]}

@@ -22,31 +22,15 @@ import httpx
 import pytest
 
 from tests.api.live.conftest import Server, start_server
-from tests.api.live.test_jobs import FINISHED, _wait
-from tests.api.test_sweep import _scenario
+from tests.api.live.jobs import FINISHED, wait_for
+from tests.api.sweep_data import sweep_scenario
+from tests.security.leftovers import MARK, marked
 
-MARK = "TRASA_LEFTOVER_MARK"
 GONE_WITHIN_S = 10
 
 
-def marked(mark: str) -> dict[int, str]:
-    """pid -> command line of the living processes whose environment holds `mark`."""
-    found = {}
-    needle = f"{MARK}={mark}".encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(
-                    b"\0", b" ").decode(errors="replace")[:120]
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-    return found
-
-
 def _post(api: httpx.Client, **params: object) -> str:
-    answer = api.post("/plans/jobs", json={"scenario": _scenario(), **params})
+    answer = api.post("/plans/jobs", json={"scenario": sweep_scenario(), **params})
     assert answer.status_code == 202, answer.text
     return str(answer.headers["Location"])
 
@@ -67,12 +51,12 @@ def _worker_starting(srv: Server, api: httpx.Client, mark: str) -> None:
 
 def _mid_solve(srv: Server, api: httpx.Client, mark: str) -> None:
     where = _post(api, max_solutions=1_000_000, stall_solutions=None, time_limit_s=120)
-    _wait(api, where, lambda j: j["status"] == "running" and j["progress"])
+    wait_for(api, where, lambda j: j["status"] == "running" and j["progress"])
 
 
 def _job_just_ended(srv: Server, api: httpx.Client, mark: str) -> None:
     where = _post(api, max_solutions=30)
-    job = _wait(api, where, lambda j: j["status"] in FINISHED, timeout_s=120)
+    job = wait_for(api, where, lambda j: j["status"] in FINISHED, timeout_s=120)
     assert job["status"] == "done"
 
 

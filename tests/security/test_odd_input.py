@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.live.test_jobs import _scenario
+from tests.api.live.jobs import one_day_scenario
 
 HUGE = 2**70
 
@@ -57,7 +57,7 @@ def test_a_nul_character_is_refused_naming_the_path(coordinator: httpx.Client) -
 
 def test_duplicate_ids_in_one_body_are_refused_naming_the_id(
         coordinator: httpx.Client) -> None:
-    scenario = _scenario(2)
+    scenario = one_day_scenario(2)
     scenario["tasks"][1]["id"] = "v0"
     _refused(coordinator.post("/plans/jobs", json={"scenario": scenario}), "tasks[1].id", "v0")
     tag = uuid.uuid4().hex[:6]
@@ -69,15 +69,15 @@ def test_duplicate_ids_in_one_body_are_refused_naming_the_id(
 
 
 def _window_at(start: str, end: str) -> dict[str, Any]:
-    scenario = _scenario(1)
+    scenario = one_day_scenario(1)
     scenario["tasks"][0]["windows"] = [{"start": start, "end": end}]
     return {"scenario": scenario}
 
 
 @pytest.mark.parametrize(("body", "field", "value"), [
     ({"records": {"first_day": "9999-12-31", "days": 7}}, "first_day", "9999-12-31"),
-    ({"scenario": {**_scenario(1), "date": "9999-12-31", "days": 7}}, "date", "9999-12-31"),
-    ({"scenario": {**_scenario(1), "date": "0001-01-01"}}, "date", "0001-01-01"),
+    ({"scenario": {**one_day_scenario(1), "date": "9999-12-31", "days": 7}}, "date", "9999-12-31"),
+    ({"scenario": {**one_day_scenario(1), "date": "0001-01-01"}}, "date", "0001-01-01"),
     (_window_at("2026-11-24T09:00+01:00", "9999-12-31T23:59-05:00"), "windows[0].end",
      "9999-12-31T23:59-05:00"),
 ], ids=["records", "scenario", "year-1", "window"])
@@ -99,13 +99,13 @@ def _huge_bodies() -> Iterator[tuple[str, dict[str, Any], str]]:
     yield "/plans/jobs", {"records": records, "max_solutions": HUGE}, "max_solutions"
     yield "/plans/jobs", {"records": records, "stall_solutions": HUGE}, "stall_solutions"
     yield "/plans/jobs", {"records": records, "seed": HUGE}, "seed"
-    scenario = _scenario(1)
+    scenario = one_day_scenario(1)
     scenario["tasks"][0]["duration_min"] = HUGE
     yield "/plans/jobs", {"scenario": scenario}, "duration_min"
-    scenario = _scenario(1)
+    scenario = one_day_scenario(1)
     scenario["tasks"][0]["demand"] = HUGE
     yield "/plans/jobs", {"scenario": scenario}, "demand"
-    scenario = _scenario(1)
+    scenario = one_day_scenario(1)
     scenario["workers"][0]["capacity"] = HUGE
     yield "/plans/jobs", {"scenario": scenario}, "capacity"
     yield "/vehicles", {"id": f"bus-{uuid.uuid4().hex[:6]}", "seats": HUGE}, "seats"

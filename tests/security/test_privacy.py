@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.live.test_jobs import FINISHED, _wait
-from tests.api.live.test_sheets_api import _pdf_text
+from tests.api.live.jobs import FINISHED, wait_for
+from tests.api.pdf_text import pdf_text
 from tests.security.privacy_data import People, leaks, people, personal_values
 
 DAY, MONTH = "2027-05-19", "2027-05"
@@ -32,7 +32,7 @@ def _published(coordinator: httpx.Client, planner: httpx.Client) -> tuple[People
             "records": {"first_day": DAY, "task_ids": who.tasks + who.trips,
                         "worker_ids": [who.worker]}, "max_solutions": 20})
         assert answer.status_code == 202, answer.text
-        job = _wait(planner, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+        job = wait_for(planner, answer.headers["Location"], lambda j: j["status"] in FINISHED)
         assert job["status"] == "done", job["error"]
         served = {s["task"] for r in job["plan"]["routes"] for s in r["stops"]}
         assert set(who.trips) <= served, job["plan"]["unassigned"]
@@ -47,7 +47,7 @@ def _published(coordinator: httpx.Client, planner: httpx.Client) -> tuple[People
 def _text(answer: httpx.Response) -> str:
     kind = answer.headers.get("content-type", "")
     if kind.startswith("application/pdf"):
-        return _pdf_text(answer.content)
+        return pdf_text(answer.content)
     if answer.content[:2] == b"PK":  # XLSX: every part's XML
         with zipfile.ZipFile(io.BytesIO(answer.content)) as book:
             return " ".join(book.read(n).decode(errors="replace") for n in book.namelist())

@@ -22,8 +22,8 @@ from sqlalchemy import inspect, text
 
 from api.store.database import engine_for
 from tests.api.live.conftest import Server
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import CENTRE, put
-from tests.api.live.test_jobs import FINISHED, _wait
 from tests.security.command_line import trasa
 
 ERASED = "[usunięto]"
@@ -110,7 +110,7 @@ def _served(api: httpx.Client, person: Person, day: str, visits: int = 2) -> tup
     answer = api.post("/plans/jobs", json={"records": {
         "first_day": day, "task_ids": tasks, "worker_ids": ["w-anna"]}, "max_solutions": 10})
     assert answer.status_code == 202, answer.text
-    job = _wait(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     plan_id = api.post("/plans", json={"job_id": job["id"]}).json()["id"]
     assert api.post(f"/plans/{plan_id}/publish").status_code == 200

@@ -11,8 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
-from api.app.deps import SessionDep, require
+from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import responses
+from api.settings import Settings
 from api.store import client_rights
 from api.store.tables import User
 from api.store.users import Role
@@ -48,7 +49,9 @@ def export(client_id: str, session: SessionDep,
              summary="Erase a client's personal data (RODO art. 17)",
              operation_id="erase_client")
 def erase(client_id: str, session: SessionDep,
+          settings: Annotated[Settings, Depends(get_settings)],
           user: Annotated[User, coordinators]) -> Erased:
-    done = client_rights.erase_client(session, client_id, user.username)
+    done = client_rights.erase_client(session, client_id, user.username,
+                                      today=settings.day_today())
     session.commit()
     return Erased(**done)

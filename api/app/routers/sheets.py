@@ -18,9 +18,8 @@ snapshot of the job that made it (so what a worker gets is what was published).
 
 import json
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -171,7 +170,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
     except calendar_links.BadLink as exc:
         raise ApiError(401, f"token: {exc}") from None
     timezone = DEFAULT_TIMEZONE
-    today = datetime.now(ZoneInfo(timezone)).date()
+    today = settings.day_today()
     sheets: list[RouteSheet] = []
     for offset in range(SUBSCRIPTION_DAYS[0], SUBSCRIPTION_DAYS[1] + 1):
         day = today + timedelta(days=offset)

@@ -146,7 +146,7 @@ def start_server(database_url: str, tmp: Path, graph: Path, *, workers: bool = T
     env = {**os.environ, "DATABASE_URL": database_url, "TRASA_DATA_DIR": str(tmp),
            "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex, "TRASA_GRAPH": str(graph),
            "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
-           "TRASA_LOG_LEVEL": "INFO", **settings}
+           "TRASA_LOG_LEVEL": "INFO", "TRASA_TODAY": records_data.TODAY, **settings}
     srv = Server("", database_url, tmp, env)
     srv.start()
     return srv
@@ -199,3 +199,14 @@ def planner(server: Server) -> Iterator[httpx.Client]:
 @pytest.fixture
 def worker(server: Server) -> Iterator[httpx.Client]:
     yield from _logged_in(server, "worker")
+
+
+@pytest.fixture
+def anna(coordinator: httpx.Client) -> list[str]:
+    """The worker 'w-anna' (the worker account's own) and two clients of hers."""
+    coordinator.post("/providers", json=records_data.provider("cus-anna"))
+    coordinator.post("/workers", json=records_data.worker("w-anna", provider_id="cus-anna"))
+    clients = [f"c-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for k, c in enumerate(clients):
+        records_data.put(coordinator, "/clients", records_data.client(c, k))
+    return clients

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 
 DAY = "2026-11-24"  # a Tuesday
+# The day the live servers take for today (TRASA_TODAY): tests never read the clock.
+TODAY = "2027-06-01"
 CENTRE = (51.1331, 23.4716)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.live.conftest import Server, start_server
-from tests.api.live.test_jobs import _scenario
+from tests.api.live.jobs import one_day_scenario
 
 # A fixed seed: the same requests every run (a failure reproduces); examples per operation
 # bound the run to about half a minute.
@@ -46,7 +46,7 @@ def test_no_server_error_no_schema_break_no_undocumented_status(small_server: Se
 @pytest.mark.parametrize("small_server", [0], indirect=True)
 def test_a_full_queue_answers_429_with_retry_after(small_server: Server) -> None:
     api = small_server.client("coordinator")
-    answer = api.post("/plans/jobs", json={"scenario": _scenario(1), "max_solutions": 5,
+    answer = api.post("/plans/jobs", json={"scenario": one_day_scenario(1), "max_solutions": 5,
                                            "time_limit_s": 1})
     assert answer.status_code == 429
     assert int(answer.headers["Retry-After"]) > 0

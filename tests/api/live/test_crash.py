@@ -14,7 +14,7 @@ import pytest
 from api.store.database import session_scope
 from api.store.tables import Job
 from tests.api.live.conftest import Server, fresh_postgres, start_server
-from tests.api.live.test_jobs import FINISHED, _day_of_records, _wait
+from tests.api.live.jobs import FINISHED, day_of_records, wait_for
 
 JOBS = 3
 LONG_SOLVE_SOLUTIONS = 5_000
@@ -34,7 +34,7 @@ def own_server(request: pytest.FixtureRequest, tmp_path: Path, chelm_graph: Path
 
 def test_jobs_accepted_before_a_kill_all_end_done_after_a_restart(own_server: Server) -> None:
     api = own_server.client("coordinator")
-    tasks, workers = _day_of_records(api, 8)
+    tasks, workers = day_of_records(api, 8)
     request = {"records": {"first_day": "2026-11-24", "task_ids": tasks,
                            "worker_ids": workers}, "max_solutions": 200}
     # The first job searches long enough to be killed in the middle of its solve.
@@ -44,14 +44,14 @@ def test_jobs_accepted_before_a_kill_all_end_done_after_a_restart(own_server: Se
         answer = api.post("/plans/jobs", json=body)
         assert answer.status_code == 202
         locations.append(answer.headers["Location"])
-    _wait(api, locations[0], lambda j: j["status"] == "running" and j["progress"])
+    wait_for(api, locations[0], lambda j: j["status"] == "running" and j["progress"])
     own_server.stop(kill=True)
     with session_scope(own_server.database_url) as session:
         assert session.get(Job, locations[0].rsplit("/", 1)[1]).status == "running"
 
     own_server.start()
     api = own_server.client("coordinator")
-    jobs = [_wait(api, where, lambda j: j["status"] in FINISHED) for where in locations]
+    jobs = [wait_for(api, where, lambda j: j["status"] in FINISHED) for where in locations]
     assert [j["status"] for j in jobs] == ["done"] * JOBS, [j["error"] for j in jobs]
     assert all(j["plan"]["check"]["passed"] for j in jobs)
     assert all({s["task"] for r in j["plan"]["routes"] for s in r["stops"]} == set(tasks)

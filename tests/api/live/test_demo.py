@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.api.live.conftest import _free_port
-from tests.api.live.test_jobs import FINISHED, _wait
+from tests.api.live.jobs import FINISHED, wait_for
 
 
 def test_serve_demo_prints_a_log_in_that_plans_the_demo_day(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_serve_demo_prints_a_log_in_that_plans_the_demo_day(tmp_path: Path) -> N
         answer = api.post("/plans/jobs", json={"records": {"first_day": "2026-11-24"},
                                                "max_solutions": 100})
         assert answer.status_code == 202, answer.text
-        job = _wait(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+        job = wait_for(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
         assert job["status"] == "done", job["error"]
         assert job["plan"]["check"]["passed"]
         assert sum(len(r["stops"]) for r in job["plan"]["routes"]) > 20

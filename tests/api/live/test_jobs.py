@@ -2,52 +2,24 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 
 import httpx
 
-from tests.api.live.records_data import CENTRE, DAY, client, place, provider, put, visit, worker
-
-FINISHED = {"done", "failed", "cancelled"}
-
-
-def _wait(api: httpx.Client, location: str, until: Any, timeout_s: float = 180) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job = api.get(location).json()
-        if until(job):
-            return job
-        time.sleep(0.3)
-    raise AssertionError(f"job {location} still {job['status']} after {timeout_s} s")
-
-
-def _day_of_records(api: httpx.Client, visits: int) -> tuple[list[str], list[str]]:
-    """A provider, two physiotherapists and `visits` visits on DAY; their ids."""
-    tag = uuid.uuid4().hex[:6]
-    put(api, "/providers", provider(f"cus-{tag}"))
-    workers = [f"w{k}-{tag}" for k in range(2)]
-    for w in workers:
-        put(api, "/workers", worker(w, provider_id=f"cus-{tag}"))
-    tasks = []
-    for k in range(visits):
-        put(api, "/clients", client(f"c{k}-{tag}", k))
-        tasks.append(f"t{k}-{tag}")
-        put(api, "/tasks", visit(tasks[-1], f"c{k}-{tag}"))
-    return tasks, workers
+from tests.api.live.jobs import FINISHED, day_of_records, one_day_scenario, wait_for
+from tests.api.live.records_data import DAY, provider
 
 
 def test_a_job_over_stored_records_serves_them_and_its_plan_passes_the_check(
         coordinator: httpx.Client) -> None:
-    tasks, workers = _day_of_records(coordinator, 4)
+    tasks, workers = day_of_records(coordinator, 4)
     answer = coordinator.post("/plans/jobs", json={
         "records": {"first_day": DAY, "task_ids": tasks, "worker_ids": workers},
         "max_solutions": 30})
     assert answer.status_code == 202, answer.text
     location = answer.headers["Location"]
     assert answer.json()["status"] in {"queued", "running"}
-    job = _wait(coordinator, location, lambda j: j["status"] in FINISHED)
+    job = wait_for(coordinator, location, lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     plan = job["plan"]
     assert plan["check"]["passed"]
@@ -56,27 +28,11 @@ def test_a_job_over_stored_records_serves_them_and_its_plan_passes_the_check(
     assert served == set(tasks)
 
 
-def _scenario(visits: int) -> dict[str, Any]:
-    lat, lon = CENTRE
-    return {
-        "date": DAY,
-        "locations": [{"id": "base", "lat": lat, "lon": lon}]
-        + [{"id": f"home-{k}", "lat": place(k)[0], "lon": place(k)[1]} for k in range(visits)],
-        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"}],
-        "workers": [{"id": "anna", "provider": "cus", "skills": ["physio"],
-                     "shifts": [{"start": "08:00", "end": "16:00"}],
-                     "start_location": "base"}],
-        "tasks": [{"id": f"v{k}", "kind": "visit", "location": f"home-{k}",
-                   "duration_min": 30, "windows": [{"start": "08:00", "end": "16:00"}],
-                   "skills": ["physio"]} for k in range(visits)],
-    }
-
-
 def test_a_posted_scenario_is_planned_as_trasa_plan_would(coordinator: httpx.Client) -> None:
-    answer = coordinator.post("/plans/jobs", json={"scenario": _scenario(3),
+    answer = coordinator.post("/plans/jobs", json={"scenario": one_day_scenario(3),
                                                    "max_solutions": 20})
     assert answer.status_code == 202, answer.text
-    job = _wait(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["status"] == "done"
     assert job["plan"]["check"]["passed"]
     assert len(job["plan"]["routes"][0]["stops"]) == 3
@@ -84,7 +40,7 @@ def test_a_posted_scenario_is_planned_as_trasa_plan_would(coordinator: httpx.Cli
 
 def test_a_bad_scenario_is_refused_before_any_job_exists(coordinator: httpx.Client) -> None:
     before = coordinator.get("/plans/jobs").json()["total"]
-    bad = _scenario(1)
+    bad = one_day_scenario(1)
     bad["tasks"][0]["location"] = "nowhere"
     answer = coordinator.post("/plans/jobs", json={"scenario": bad})
     assert answer.status_code == 422
@@ -94,16 +50,16 @@ def test_a_bad_scenario_is_refused_before_any_job_exists(coordinator: httpx.Clie
 
 
 def test_a_stopped_job_keeps_the_best_plan_found(coordinator: httpx.Client) -> None:
-    tasks, workers = _day_of_records(coordinator, 12)
+    tasks, workers = day_of_records(coordinator, 12)
     answer = coordinator.post("/plans/jobs", json={
         "records": {"first_day": DAY, "task_ids": tasks, "worker_ids": workers},
         "time_limit_s": 250, "stall_solutions": None})
     location = answer.headers["Location"]
-    _wait(coordinator, location, lambda j: j["status"] == "running" and j["progress"])
+    wait_for(coordinator, location, lambda j: j["status"] == "running" and j["progress"])
     stop = coordinator.delete(location)
     assert stop.status_code == 202
     assert stop.json()["cancel_requested"]
-    job = _wait(coordinator, location, lambda j: j["status"] in FINISHED, timeout_s=60)
+    job = wait_for(coordinator, location, lambda j: j["status"] in FINISHED, timeout_s=60)
     assert job["status"] == "cancelled"
     assert job["plan"]["check"]["passed"]
     assert job["plan"]["solver"]["cancelled"]
@@ -118,9 +74,9 @@ def test_roles_see_only_what_is_theirs(server: Any, coordinator: httpx.Client,
     assert planner.get("/clients").status_code == 403  # names, addresses, health notes
     assert planner.get("/workers").status_code == 200
     assert planner.post("/providers", json=provider("p-planner")).status_code == 403
-    mine = planner.post("/plans/jobs", json={"scenario": _scenario(1), "max_solutions": 5})
+    mine = planner.post("/plans/jobs", json={"scenario": one_day_scenario(1), "max_solutions": 5})
     assert mine.status_code == 202
-    theirs = coordinator.post("/plans/jobs", json={"scenario": _scenario(1),
+    theirs = coordinator.post("/plans/jobs", json={"scenario": one_day_scenario(1),
                                                    "max_solutions": 5})
     assert planner.get(theirs.headers["Location"]).status_code == 404
     assert planner.get(mine.headers["Location"]).status_code == 200

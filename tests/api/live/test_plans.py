@@ -3,50 +3,17 @@
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import httpx
-import pytest
 
-from tests.api.live.records_data import client, provider, put, visit, worker
-from tests.api.live.test_jobs import FINISHED, _wait
-
-
-def _plan_day(api: httpx.Client, day: str, worker_id: str, clients: list[str]) -> str:
-    """A done job serving a visit to each client on `day` by `worker_id`; its plan's id
-    (a draft)."""
-    tasks = []
-    for c in clients:
-        tasks.append(f"t-{uuid.uuid4().hex[:8]}")
-        put(api, "/tasks", {**visit(tasks[-1], c), "day": day})
-    answer = api.post("/plans/jobs", json={
-        "records": {"first_day": day, "task_ids": tasks, "worker_ids": [worker_id]},
-        "max_solutions": 20})
-    assert answer.status_code == 202, answer.text
-    job = _wait(api, answer.headers["Location"], lambda j: j["status"] in FINISHED)
-    assert job["status"] == "done", job["error"]
-    draft = api.post("/plans", json={"job_id": job["id"]})
-    assert draft.status_code == 201, draft.text
-    assert draft.json()["status"] == "draft"
-    return str(draft.json()["id"])
-
-
-@pytest.fixture
-def anna(coordinator: httpx.Client) -> list[str]:
-    """The worker 'w-anna' (the worker account's own) and two clients of hers."""
-    coordinator.post("/providers", json=provider("cus-anna"))
-    coordinator.post("/workers", json=worker("w-anna", provider_id="cus-anna"))
-    clients = [f"c-{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    for k, c in enumerate(clients):
-        put(coordinator, "/clients", client(c, k))
-    return clients
+from tests.api.live.jobs import FINISHED, plan_day, wait_for
 
 
 def test_a_worker_reads_their_published_day_and_nothing_more(
         coordinator: httpx.Client, worker: httpx.Client, anna: list[str]) -> None:
     day = "2026-12-01"
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     assert worker.get(f"/days/{day}/workers/w-anna").status_code == 404  # a draft only
     published = coordinator.post(f"/plans/{plan_id}/publish")
     assert published.status_code == 200
@@ -69,9 +36,9 @@ def test_a_worker_reads_their_published_day_and_nothing_more(
 def test_a_newer_published_plan_supersedes_the_older_and_both_stay_readable(
         coordinator: httpx.Client, worker: httpx.Client, anna: list[str]) -> None:
     day = "2026-12-02"
-    first = _plan_day(coordinator, day, "w-anna", anna[:1])
+    first = plan_day(coordinator, day, "w-anna", anna[:1])
     coordinator.post(f"/plans/{first}/publish")
-    second = _plan_day(coordinator, day, "w-anna", anna)
+    second = plan_day(coordinator, day, "w-anna", anna)
     coordinator.post(f"/plans/{second}/publish")
     old = coordinator.get(f"/plans/{first}").json()
     assert (old["status"], old["superseded_by"]) == ("superseded", second)
@@ -87,14 +54,14 @@ def _text(answer: httpx.Response) -> str:
 def test_a_planner_never_sees_a_clients_name_address_or_phone(
         coordinator: httpx.Client, planner: httpx.Client, anna: list[str]) -> None:
     day = "2026-12-03"
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     tasks = coordinator.get("/tasks", params={"day_from": day, "day_to": day}).json()
     own = planner.post("/plans/jobs", json={"records": {
         "first_day": day, "worker_ids": ["w-anna"],
         "task_ids": [t["id"] for t in tasks["items"] if t["client"] in anna]},
         "max_solutions": 20})
     assert own.status_code == 202, own.text
-    job = _wait(planner, own.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(planner, own.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["plan"]["routes"]
     job_id = job["id"]
     personal: list[Any] = []

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.live.records_data import client, provider, put, visit, worker
-from tests.api.test_refusals_cli import REFUSED, people_file
+from tests.api.refusals_data import REFUSED, people_file
 
 DAY = "2026-12-09"  # a day of its own: no other test's records on it
 

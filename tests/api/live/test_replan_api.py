@@ -3,20 +3,17 @@ new version, with the changes per worker; bad events are refused at once, naming
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import httpx
 
+from tests.api.live.jobs import FINISHED, plan_day, wait_for
 from tests.api.live.records_data import put, visit
-from tests.api.live.test_jobs import FINISHED, _wait
-from tests.api.live.test_plans import _plan_day, anna  # noqa: F401 (the fixture)
 
 
 def test_events_make_a_new_checked_version_with_the_changes(
         coordinator: httpx.Client, worker: httpx.Client, planner: httpx.Client,
-        anna: list[str]) -> None:  # noqa: F811
-    day = (date.today() + timedelta(days=12)).isoformat()
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+        anna: list[str]) -> None:
+    day = "2027-06-15"  # a day of its own: no other test publishes a plan on it
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
     document = coordinator.get(f"/plans/{plan_id}").json()["document"]
     stops = [s for r in document["routes"] for s in r["stops"]]
@@ -35,7 +32,7 @@ def test_events_make_a_new_checked_version_with_the_changes(
     answer = coordinator.post(f"/plans/{plan_id}/events", json=body)
     assert answer.status_code == 202, answer.text
     assert answer.headers["Location"].startswith("/plans/jobs/")
-    job = _wait(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(coordinator, answer.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     new = job["plan"]
     assert new["check"]["passed"]
@@ -62,16 +59,16 @@ def test_events_make_a_new_checked_version_with_the_changes(
         "now": "08:30", "events": [{"kind": "late", "task": "urgent-1", "minutes": 20}],
         "max_solutions": 20})
     assert again.status_code == 202, again.text
-    job = _wait(coordinator, again.headers["Location"], lambda j: j["status"] in FINISHED)
+    job = wait_for(coordinator, again.headers["Location"], lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     facts = job["plan"]["replanning"]["facts"]
     assert facts["cancelled"] == [cancelled] and len(facts["actual"]) == 1  # accumulated
 
 
 def test_bad_events_are_refused_at_once_naming_the_event(
-        coordinator: httpx.Client, anna: list[str]) -> None:  # noqa: F811
-    day = (date.today() + timedelta(days=13)).isoformat()
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+        coordinator: httpx.Client, anna: list[str]) -> None:
+    day = "2027-06-16"
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     for events, where in (
             ([{"kind": "cancelled", "task": "nope"}], "events[0].task: unknown task 'nope'"),
             ([{"kind": "worker_unavailable", "worker": "ghost"}], "events[0].worker"),

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import httpx
 from icalendar import Calendar
-from pypdf import PdfReader
 
-from tests.api.live.test_plans import _plan_day, anna  # noqa: F401 (the fixture)
-
-
-def _pdf_text(data: bytes) -> str:
-    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+from tests.api.live.jobs import plan_day
+from tests.api.pdf_text import pdf_text
 
 
 def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
         coordinator: httpx.Client, worker: httpx.Client,
-        planner: httpx.Client, anna: list[str]) -> None:  # noqa: F811
-    day = (date.today() + timedelta(days=10)).isoformat()
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+        planner: httpx.Client, anna: list[str]) -> None:
+    day = "2027-06-08"  # a week after the server's today: in its subscribed calendars
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     sheet_url = f"/days/{day}/workers/w-anna/sheet"
     assert worker.get(sheet_url).status_code == 404  # a draft is not handed out
     assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
@@ -29,7 +24,7 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
     sheet = worker.get(sheet_url)
     assert sheet.status_code == 200, sheet.text
     assert sheet.headers["content-type"] == "application/pdf"
-    text = _pdf_text(sheet.content)
+    text = pdf_text(sheet.content)
     for client_id in anna:
         assert f"Zofia Wąsowska {client_id}" in text
     assert "Anna Żółtowska w-anna" in text and "ul. Lubelska" in text
@@ -72,7 +67,7 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
             if f["properties"]["type"] == "stop"} == {f"Zofia Wąsowska {c}" for c in anna}
 
     overview = coordinator.get(f"/days/{day}/overview")
-    assert overview.status_code == 200 and "Plan dnia" in _pdf_text(overview.content)
+    assert overview.status_code == 200 and "Plan dnia" in pdf_text(overview.content)
     assert worker.get(f"/days/{day}/overview").status_code == 403
 
     for reader in ("worker", "calendar:w-anna"):
@@ -82,10 +77,10 @@ def test_people_receive_their_day_from_the_published_plan_and_nothing_more(
 
 def test_the_monthly_report_counts_the_published_plans_of_the_month(
         coordinator: httpx.Client, planner: httpx.Client, worker: httpx.Client,
-        anna: list[str]) -> None:  # noqa: F811
+        anna: list[str]) -> None:
     day = "2027-02-10"
     assert coordinator.get("/reports/2027-02").status_code == 404  # nothing published yet
-    plan_id = _plan_day(coordinator, day, "w-anna", anna)
+    plan_id = plan_day(coordinator, day, "w-anna", anna)
     assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
     document = coordinator.get(f"/plans/{plan_id}").json()["document"]
     served = [s for r in document["routes"] for s in r["stops"]]
@@ -101,7 +96,7 @@ def test_the_monthly_report_counts_the_published_plans_of_the_month(
     assert "Wąsowska" not in figures.text
     pdf = coordinator.get("/reports/2027-02")
     assert pdf.headers["content-type"] == "application/pdf"
-    assert "Udział PES" in _pdf_text(pdf.content)
+    assert "Udział PES" in pdf_text(pdf.content)
     assert coordinator.get("/reports/2027-02", params={"format": "xlsx"}).content[:2] == b"PK"
     assert coordinator.get("/reports/2027-13").status_code == 422
     assert worker.get("/reports/2027-02").status_code == 403

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import httpx
 
-from tests.api.live.test_jobs import FINISHED, _wait
-from tests.api.test_sweep import _scenario
+from tests.api.live.jobs import FINISHED, wait_for
+from tests.api.sweep_data import sweep_scenario
 
 
 def test_a_sweep_job_gives_a_row_per_variant_to_a_planner(
         planner: httpx.Client, coordinator: httpx.Client) -> None:
-    body = {"scenario": _scenario(), "seed": 0, "max_solutions": 30,
+    body = {"scenario": sweep_scenario(), "seed": 0, "max_solutions": 30,
             "templates": {"physio": {"worker": "ewa"}}, "vary": {"physio": [1, 2]},
             "rates": {"per_km": 1.0}}
     answer = planner.post("/sweeps/jobs", json=body)
     assert answer.status_code == 202, answer.text
     location = answer.headers["Location"]
-    job = _wait(planner, location, lambda j: j["status"] in FINISHED)
+    job = wait_for(planner, location, lambda j: j["status"] in FINISHED)
     assert job["status"] == "done", job["error"]
     result = job["plan"]
     assert result["format"] == "trasa-sweep/1" and result["flags"] == []
@@ -31,7 +31,7 @@ def test_a_sweep_job_gives_a_row_per_variant_to_a_planner(
 
 
 def test_a_sweep_that_cannot_run_is_refused_with_the_field(planner: httpx.Client) -> None:
-    base = {"scenario": _scenario(), "templates": {"physio": {"worker": "ewa"}}}
+    base = {"scenario": sweep_scenario(), "templates": {"physio": {"worker": "ewa"}}}
     unknown = planner.post("/sweeps/jobs", json={**base, "vary": {"nobody": [1]}})
     assert unknown.status_code == 422 and "vary.nobody" in unknown.text
     too_many = planner.post("/sweeps/jobs", json={**base, "vary": {"physio": list(range(60))}})
