@@ -44,6 +44,7 @@ from optimiser.replan import (
     replan,
     same_route,
 )
+from optimiser.rules import route_day_index
 
 H = 3600
 
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(1 for r in plan.routes for _ in r.stops)} stops, "
           f"{len(plan.unassigned)} of {len(problem.tasks)} tasks left out")
     rng = random.Random(args.seed)
-    days = sorted({problem.day_of(r.start_s) for r in plan.routes})
+    days = sorted({route_day_index(problem, r) for r in plan.routes})
     steps = [problem.day_starts_s[d] + 8 * H + k * (9 * H // 10) for d in days
              for k in range(10)]
     print(f"{'#':>3} {'now':<11} {'event':<22} {'s':>6} {'untouched':>9} {'moved':>5} "

@@ -15,6 +15,7 @@ from collections import Counter
 
 from optimiser.check_route import route_violations
 from optimiser.model import Continuity, Plan, Problem, Route, StopAction, Worker
+from optimiser.rules import route_day_index
 from optimiser.violation import PlanRejected, Violation
 
 __all__ = ["PlanRejected", "Violation", "check"]
@@ -134,7 +135,7 @@ def _working_time_violations(problem: Problem, worker: Worker, routes: list[Rout
     """Daily and horizon limits of the contract, and the daily rest between working days."""
     out: list[Violation] = []
     valid = [r for r in routes if 0 <= r.shift_index < len(worker.shifts)]
-    day_of_route = {id(r): problem.day_of(worker.shifts[r.shift_index].start_s) for r in valid}
+    day_of_route = {id(r): route_day_index(problem, r) for r in valid}
     per_day = Counter[int]()
     for route in valid:
         per_day[day_of_route[id(route)]] += route.work_s

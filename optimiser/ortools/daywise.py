@@ -38,6 +38,7 @@ from optimiser.model import (
     can_serve,
 )
 from optimiser.ortools.raw import RawRoute, RawSolution
+from optimiser.rules import route_day_index
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,8 @@ def working_days(problem: Problem) -> list[int]:
 
 
 def day_of_route(problem: Problem, route: RawRoute) -> int:
-    """The working day of a route: the day its shift starts."""
-    return problem.day_of(problem.worker(route.worker_id).shifts[route.shift_index].start_s)
+    """The working day of a route: the day its shift starts (`optimiser.rules`)."""
+    return route_day_index(problem, route)
 
 
 def day_span(problem: Problem, day: int) -> tuple[int, int]:
