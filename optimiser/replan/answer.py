@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from optimiser.model import Plan, Problem, Route, StopAction
 from optimiser.replan.events import Facts
 from optimiser.replan.frozen import PlanAtNow
-from optimiser.rules import route_day_index
 
 
 class ChangeKind(enum.StrEnum):
@@ -52,7 +51,7 @@ def changes_between(full: Problem, published: Plan, plan: Plan, state: PlanAtNow
                     tolerance_s: int) -> Iterable[Change]:
     """Each stop of `published` that `plan` removed or re-timed, and each it added."""
     def stops(p: Plan) -> dict[tuple[str, str, StopAction], tuple[int, int]]:
-        return {(r.worker_id, s.task_id, s.action): (s.start_s, route_day_index(full, r))
+        return {(r.worker_id, s.task_id, s.action): (s.start_s, full.day_of(r.start_s))
                 for r in p.routes for s in r.stops}
 
     before, after = stops(published), stops(plan)
