@@ -15,6 +15,9 @@ the weekend, a CUS bus driver on weekdays and a PES driver on Saturday.
 shorter horizon keeps the workforce and scales the demand with the number of
 days. All people are fictional; coordinates are approximate (good to a few
 hundred metres). The same arguments always give the same scenario.
+
+Longer than 400 lines because it is one generator that reads top to bottom: the week,
+then its people, then each kind of task in the order a coordinator would list them.
 """
 
 from __future__ import annotations

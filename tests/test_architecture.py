@@ -98,7 +98,6 @@ STILL_LONG = {
     "api/cli/commands.py",
     "api/jobs.py",
     "api/sweep.py",
-    "data/generate_week.py",
 }
 
 
