@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from optimiser.calendar import Calendar
+from optimiser.people import Contact, NetworkIdentity
 
 DAY_S = 24 * 3600
 
@@ -107,6 +108,7 @@ class Client:
     id: str
     name: str
     location_id: str
+    contact: Contact = field(default=Contact(), compare=False)  # for sheets, not the solver
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,7 @@ class Task:
     mandatory: bool = False
     demand: int = 0  # generic load units taken from the worker's vehicle
     ride: Ride | None = None  # set for trips only
+    note: str = field(default="", compare=False)  # for the worker: what to bring, where
 
     @property
     def actions(self) -> tuple[StopAction, ...]:
@@ -370,6 +373,7 @@ class Problem:
     # Re-planning: tasks whose first stop already happened. They are facts, not choices:
     # an outbound under way stays in the plan even when its return cannot be served.
     begun: frozenset[str] = frozenset()
+    network: NetworkIdentity = NetworkIdentity()  # where the travel times came from
 
     @property
     def day_starts_s(self) -> tuple[int, ...]:
@@ -440,6 +444,7 @@ class Problem:
             "task": {t.id: t for t in self.tasks},
             "provider": {p.id: p for p in self.providers},
             "vehicle": {v.id: v for v in self.vehicles},
+            "client": {c.id: c for c in self.clients},
         }
 
     def location_index(self, location_id: str) -> int:
@@ -461,6 +466,10 @@ class Problem:
     def task(self, task_id: str) -> Task:
         task: Task = self._by_id["task"][task_id]
         return task
+
+    def client(self, client_id: str) -> Client:
+        client: Client = self._by_id["client"][client_id]
+        return client
 
     def provider(self, provider_id: str) -> Provider:
         provider: Provider = self._by_id["provider"][provider_id]

@@ -1,6 +1,8 @@
-"""A small map of one day's route, drawn from the road graph itself (matplotlib, Agg).
+"""A small map of one day's route, drawn from the road network's streets (matplotlib, Agg).
 
-No map tiles: the streets around the route are the graph's edges in grey, the route
+No map tiles: the streets around the route are grey lines (`Streets`: the street lines
+of the plan's town, [lon, lat] points, as a plan's stored reading keeps them, made by
+`api.web.streets.street_lines` from the road graph), the route
 follows its legs along the streets, stops are numbered circles, the base a square.
 The map shows the town: stops more than `FAR_M` from the base (a clinic in another
 city) are named in a line under it instead, and the route runs off the edge towards
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Sequence
 
 import matplotlib
 
@@ -20,15 +23,15 @@ import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
 import numpy as np  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 
-from api.formats.route_sheet import RouteSheet  # noqa: E402
-from geo.network import RoadNetwork, haversine_m  # noqa: E402
+from api.formats.route_sheet import RouteSheet, Streets  # noqa: E402
+from geo.network import haversine_m  # noqa: E402
 
 MARGIN = 0.08  # of the route's extent, on each side
 FAR_M = 8_000  # stops farther than this from the base are named, not drawn
 ROUTE_COLOUR = "#c0392b"
 
 
-def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
+def route_map_png(sheet: RouteSheet, streets: Streets | None, *,
                   width_cm: float = 17.0, height_cm: float = 9.0, dpi: int = 150) -> bytes:
     base_lat, base_lon = sheet.bases[0]
 
@@ -45,8 +48,8 @@ def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
     south, north = lat.min() - pad_lat, lat.max() + pad_lat
     west, east = lon.min() - pad_lon, lon.max() + pad_lon
     fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
-    if network is not None:
-        ax.add_collection(LineCollection(_streets(network, south, north, west, east),
+    if streets:
+        ax.add_collection(LineCollection(_streets(streets, south, north, west, east),
                                          colors="#b8b8b8", linewidths=0.4, zorder=1))
     for leg in sheet.path:
         ax.plot([p[1] for p in leg], [p[0] for p in leg], color=ROUTE_COLOUR, lw=1.6,
@@ -80,14 +83,8 @@ def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
     return out.getvalue()
 
 
-def _streets(network: RoadNetwork, south: float, north: float, west: float, east: float
-             ) -> list[list[tuple[float, float]]]:
-    """The graph's edges with an end inside the box, as (lon, lat) segments."""
-    n = network.node_count
-    u, v = network.edge_keys // n, network.edge_keys % n
-    inside = ((network.lat >= south) & (network.lat <= north)
-              & (network.lon >= west) & (network.lon <= east))
-    keep = inside[u] | inside[v]
-    return [[(float(network.lon[a]), float(network.lat[a])),
-             (float(network.lon[b]), float(network.lat[b]))]
-            for a, b in zip(u[keep], v[keep], strict=True)]
+def _streets(streets: Streets, south: float, north: float, west: float, east: float
+             ) -> list[Sequence[Sequence[float]]]:
+    """The street lines with a point inside the box (the axes clip the rest)."""
+    return [line for line in streets
+            if any(south <= lat <= north and west <= lon <= east for lon, lat in line)]

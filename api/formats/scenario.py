@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
+from api.convert.particulars import with_particulars
 from api.formats.scenario_schema import (
     WEEKDAYS,
     ScenarioIn,
@@ -247,7 +248,7 @@ def _no_vehicle_carries(scenario: ScenarioIn, where: str, trip: TripIn) -> Refus
 def to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     """Build the domain problem; the matrix is indexed like `scenario.locations`."""
     try:
-        return _to_problem(scenario, matrix)
+        return with_particulars(_to_problem(scenario, matrix), scenario)
     except m.ProblemError as exc:
         raise ScenarioError(str(exc)) from None
 
