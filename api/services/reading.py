@@ -38,6 +38,7 @@ from optimiser.people import NetworkIdentity
 log = logging.getLogger(__name__)
 READING_FORMAT = "trasa-reading/1"
 DECIMALS = 6  # of a leg's points: about 0.1 m
+STREETS_WIDER = 0.3  # the town's streets kept this much of its width further east and west
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +92,9 @@ def town_streets(problem: Problem, matrices: Matrices) -> list[list[list[float]]
     box = plan_town_box(problem)
     if matrices.paths is None or box is None:
         return []
-    return street_lines(matrices.paths.network, box)
+    south, west, north, east = box
+    wide = (east - west) * STREETS_WIDER  # a sheet's map is wider than it is tall
+    return street_lines(matrices.paths.network, (south, west - wide, north, east + wide))
 
 
 def material_of(problem: Problem, plan: Plan, matrices: Matrices) -> dict[str, Any]:
