@@ -19,17 +19,18 @@ import io
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from api.formats.route_sheet import RouteSheet, Streets
-from geo.network import haversine_m
+from geo.network import EARTH_RADIUS_M
 
 MARGIN = 0.08  # of the route's extent, on each side
 FAR_M = 8_000  # stops farther than this from the base are named, not drawn
-ROUTE_COLOUR = "#c0392b"
-STREET_COLOUR = "#b8b8b8"
-BASE_COLOUR = "#2c3e50"
+ROUTE_COLOUR = (0xC0, 0x39, 0x2B)
+STREET_COLOUR = (0xB8, 0xB8, 0xB8)
+BASE_COLOUR = (0x2C, 0x3E, 0x50)
 SCALE = 2  # drawn this many times larger, then scaled down (averaged)
 COLOURS = 32  # of the PNG's palette: a few colours and their blends
 TITLE = "Trasa dnia (kwadrat: baza; numery: kolejność przystanków)"
@@ -43,7 +44,7 @@ def route_map_png(sheet: RouteSheet, streets: Streets | None, *,
     base_lat, base_lon = sheet.bases[0]
 
     def near(p: tuple[float, float]) -> bool:
-        return float(haversine_m(p[0], p[1], base_lat, base_lon)) <= FAR_M
+        return _metres(p[0], p[1], base_lat, base_lon) <= FAR_M
 
     far = [r for r in sheet.stops if r.lat is not None and r.lon is not None
            and not near((r.lat, r.lon))]
@@ -121,17 +122,31 @@ def _label(draw: ImageDraw.ImageDraw, at: tuple[float, float], text: str, font: 
     left, top, right, bottom = draw.textbbox((x, y), text, font=font, anchor="mm")
     pad = 2.2 * pt
     half_w, half_h = max((right - left) / 2, (bottom - top) / 2) + pad, (bottom - top) / 2 + pad
-    if len(text) <= 2 and "," not in text:
-        half_w = half_h = max(half_w, half_h)
+    edge = round(1.2 * pt)
+    half_w = max(half_w, half_h)
+    if half_w == half_h:
         draw.ellipse((x - half_w, y - half_h, x + half_w, y + half_h), fill="white",
-                     outline=ROUTE_COLOUR, width=round(1.2 * pt))
-    else:
-        draw.rounded_rectangle((x - half_w, y - half_h, x + half_w, y + half_h),
-                               radius=half_h, fill="white", outline=ROUTE_COLOUR,
-                               width=round(1.2 * pt))
+                     outline=ROUTE_COLOUR, width=edge)
+    else:  # a pill: two half circles and the band between (fast to draw)
+        ends = half_w - half_h
+        for end in (x - ends, x + ends):
+            draw.ellipse((end - half_h, y - half_h, end + half_h, y + half_h), fill="white",
+                         outline=ROUTE_COLOUR, width=edge)
+        draw.rectangle((x - ends, y - half_h, x + ends, y + half_h), fill="white")
+        for side in (y - half_h, y + half_h - edge + 1):
+            draw.rectangle((x - ends, side, x + ends, side + edge - 1), fill=ROUTE_COLOUR)
     draw.text((x, y), text, fill="black", font=font, anchor="mm")
 
 
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (`geo.network.haversine_m` for one pair, without
+    numpy's overhead: a map asks for hundreds)."""
+    a = (math.sin(math.radians(lat2 - lat1) / 2) ** 2 + math.cos(math.radians(lat1))
+         * math.cos(math.radians(lat2)) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@lru_cache(maxsize=8)
 def _font(size: float, *, bold: bool = False) -> Font:
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     try:
