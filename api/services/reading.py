@@ -21,13 +21,23 @@ import dataclasses
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from api.formats.plan_document import PlanDocumentError
-from api.formats.route_sheet import LatLon, Legs, RouteSheet, Streets, route_sheets
+from api.formats.route_map import route_map_png
+from api.formats.route_sheet import (
+    LatLon,
+    Legs,
+    RouteSheet,
+    SheetRow,
+    Streets,
+    route_sheets,
+)
+from api.formats.sheet_html import sheet_html
 from api.web.streets import plan_town_box, street_lines, streets_document
 from geo.matrix import Matrices
 from optimiser.check import Violation
@@ -66,6 +76,16 @@ class PlanReading:
     def streets_json(self) -> str:
         """The streets of the plan's town as the page's GeoJSON."""
         return json.dumps(streets_document(list(self.streets)), separators=(",", ":"))
+
+
+def warm_up() -> None:
+    """Draw a made-up sheet once (its page template compiled, the map's fonts loaded),
+    so that the first sheet a started server serves is as fast as the next."""
+    row = SheetRow(1, "wizyta", "t", "09:00–10:00", "09:00", "09:00", "09:30", "", "", "",
+                   "", "", "", "", 51.0, 23.0)
+    sheet = RouteSheet(date(2026, 1, 1), "w", "", "", "", "", "07:00", "", "15:00", 0.0, 0,
+                       (row,), (((51.0, 23.0), (51.001, 23.001)),), ((51.0, 23.0),) * 2)
+    sheet_html(sheet, map_png=route_map_png(sheet, [[[23.0, 51.0], [23.001, 51.001]]]))
 
 
 def verdict_of(violations: list[Violation]) -> dict[str, Any]:
