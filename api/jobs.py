@@ -41,6 +41,7 @@ from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
 from api.processes import solver_process
 from api.service import plan_scenario, prepare
+from api.services.reading import material_or_none
 from api.store import jobs as store
 from api.store.database import session_scope
 from geo.graph import GraphLoadError, load_graph
@@ -93,18 +94,20 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
                 "elapsed_s": round(p.elapsed_s, 1), "served": p.served, "tasks": p.tasks,
                 "objective": p.objective})
 
-    status, plan, error = store.JobStatus.FAILED, None, None
+    status, plan, error, reading = store.JobStatus.FAILED, None, None, None
     if request.get("kind") == SWEEP:
         return _run_sweep(url, job_id, token, graph, request, claim)
     try:
         scenario = parse_scenario(request["scenario"], source="job scenario")
         params = SolveParams(**request["params"])
         if request.get("kind") == REPLAN:
-            plan, cancelled = _replan(scenario, request, params, graph, on_progress, claim)
+            plan, cancelled, reading = _replan(scenario, request, params, graph, on_progress,
+                                               claim)
         else:
             planned = plan_scenario(scenario, base_dir=Path.cwd(), params=params, graph=graph,
                                     on_progress=on_progress, cancel=claim)
             plan, cancelled = planned.document(), planned.plan.stats.cancelled
+            reading = material_or_none(planned.problem, planned.plan, planned.matrices)
         status = store.JobStatus.CANCELLED if cancelled else store.JobStatus.DONE
     except (ScenarioError, GraphLoadError, ReplanError, PlanDocumentError) as exc:
         error = str(exc)
@@ -118,7 +121,8 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
     if claim.lost:
         return "lost"
     with session_scope(url) as session:
-        written = store.finish(session, job_id, token, status, plan=plan, error=error)
+        written = store.finish(session, job_id, token, status, plan=plan, error=error,
+                               reading=reading)
     return status.value if written else "lost"
 
 
@@ -137,8 +141,9 @@ SWEEP_FORMAT = store.SWEEP_FORMAT
 
 
 def _replan(scenario: Any, request: dict[str, Any], params: SolveParams, graph: str | None,
-            on_progress: Any, claim: _Claim) -> tuple[dict[str, Any], bool]:
-    """A re-planning job: the plan version's document after the events."""
+            on_progress: Any, claim: _Claim) -> tuple[dict[str, Any], bool, dict[str, Any] | None]:
+    """A re-planning job: the plan version's document after the events, whether it was
+    cancelled, and its reading's material (`api.services.reading`)."""
     from api.formats.events import parse_events
     from api.replanning import replan_document
 
@@ -147,7 +152,9 @@ def _replan(scenario: Any, request: dict[str, Any], params: SolveParams, graph: 
                            parse_events(request["events"]), solve=params,
                            based_on=request["plan_id"], on_progress=on_progress,
                            cancel=claim)
-    return done.document, done.replanned.plan.stats.cancelled
+    out = done.replanned
+    return (done.document, out.plan.stats.cancelled,
+            material_or_none(out.problem, out.plan, prepared.matrices))
 
 
 def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: dict[str, Any],

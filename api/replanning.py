@@ -65,7 +65,8 @@ def read_before(scenario: ScenarioIn, problem: Problem, document: dict[str, Any]
     Raises `ScenarioError` (an event's field) or `PlanDocumentError`."""
     facts, added = facts_of(document, problem.calendar)
     situation = read_situation(events_in, scenario, added_before=added)
-    happened = apply_facts(to_problem(situation.scenario, problem.matrix), facts)
+    happened = dataclasses.replace(apply_facts(to_problem(situation.scenario, problem.matrix),
+                                               facts), network=problem.network)
     return Before(happened, read_plan(happened, document), situation, facts, added)
 
 

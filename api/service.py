@@ -34,6 +34,7 @@ from geo.synthetic import grid_graph
 from optimiser.check import Violation, check
 from optimiser.model import Plan, Problem, TravelMatrix
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
+from optimiser.people import NetworkIdentity
 from optimiser.solve import solve
 
 log = logging.getLogger(__name__)
@@ -180,8 +181,15 @@ def prepare(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None,
     refuse_far_from_roads(scenario, g)
     matrices = build_matrices(scenario, g)
     problem = dataclasses.replace(
-        problem, matrix=TravelMatrix(matrices.duration_s, matrices.distance_m))
+        problem, matrix=TravelMatrix(matrices.duration_s, matrices.distance_m),
+        network=identity_of(network))
     return PreparedScenario(problem, network, matrices)
+
+
+def identity_of(network: NetworkInfo) -> NetworkIdentity:
+    """What the domain keeps of the road network (`optimiser.people.NetworkIdentity`)."""
+    return NetworkIdentity(source=network.source, content_hash=network.content_hash,
+                           synthetic=network.synthetic, warning=network.warning)
 
 
 @dataclass(frozen=True)

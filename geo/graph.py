@@ -143,6 +143,7 @@ def load_graph(
     else:
         G = _load_place(str(source), cache_dir=cache_dir, timeout_s=timeout_s)
     G = nx.freeze(prepare_graph(G))
+    logger.info("road graph loaded from %s (process %d)", source, os.getpid())
     with _loaded_lock:
         _loaded[key] = G
         _loaded.move_to_end(key)

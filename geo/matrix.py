@@ -18,6 +18,7 @@ The matrices keep the route of every leg for drawing it (:meth:`Matrices.leg_pat
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -139,8 +140,8 @@ def travel_matrices(
     same_point = _same_point_mask(coords)
     duration[same_point] = 0.0
     distance[same_point] = 0.0
-    logger.debug("travel matrices for %d locations on %d road nodes", len(coords),
-                 network.node_count)
+    logger.info("travel matrices built for %d locations on %d road nodes (process %d)",
+                len(coords), network.node_count, os.getpid())
     return Matrices(
         duration_s=np.rint(duration).astype(np.int64),
         distance_m=np.rint(distance).astype(np.int64),

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from optimiser.calendar import Calendar
+from optimiser.people import NetworkIdentity
 from optimiser.plan import (
     ELIGIBILITY_ORDER,
     REASON_TEXT,
@@ -111,6 +112,7 @@ class Problem:
     # Re-planning: tasks whose first stop already happened. They are facts, not choices:
     # an outbound under way stays in the plan even when its return cannot be served.
     begun: frozenset[str] = frozenset()
+    network: NetworkIdentity = NetworkIdentity()  # where the travel times came from
 
     @property
     def day_starts_s(self) -> tuple[int, ...]:
@@ -181,6 +183,7 @@ class Problem:
             "task": {t.id: t for t in self.tasks},
             "provider": {p.id: p for p in self.providers},
             "vehicle": {v.id: v for v in self.vehicles},
+            "client": {c.id: c for c in self.clients},
         }
 
     def location_index(self, location_id: str) -> int:
@@ -202,6 +205,10 @@ class Problem:
     def task(self, task_id: str) -> Task:
         task: Task = self._by_id["task"][task_id]
         return task
+
+    def client(self, client_id: str) -> Client:
+        client: Client = self._by_id["client"][client_id]
+        return client
 
     def provider(self, provider_id: str) -> Provider:
         provider: Provider = self._by_id["provider"][provider_id]

@@ -9,7 +9,9 @@ domain makes. Times are integer seconds from local midnight of the first planned
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from optimiser.people import Contact
 
 DAY_S = 24 * 3600
 
@@ -100,6 +102,7 @@ class Client:
     id: str
     name: str
     location_id: str
+    contact: Contact = field(default=Contact(), compare=False)  # for sheets, not the solver
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ class Task:
     mandatory: bool = False
     demand: int = 0  # generic load units taken from the worker's vehicle
     ride: Ride | None = None  # set for trips only
+    note: str = field(default="", compare=False)  # for the worker: what to bring, where
 
     @property
     def actions(self) -> tuple[StopAction, ...]:

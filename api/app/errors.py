@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from api.formats.resources import RecordsError
 from api.formats.scenario import InputRefused, ScenarioError
+from api.services.published_plan import PlanNotReadable
 from api.store.plans import PlanConflict
 from api.store.records import (
     BadFilter,
@@ -139,7 +140,7 @@ def install(app: FastAPI) -> None:
 # Errors whose message says it all: the status each becomes.
 PLAIN_STATUS: dict[type[Exception], int] = {
     RecordNotFound: 404, RecordExists: 409, RecordInUse: 409, PlanConflict: 409,
-    ScenarioError: 422, RecordsError: 422}
+    PlanNotReadable: 409, ScenarioError: 422, RecordsError: 422}
 
 
 def _plain(status: int) -> Any:

@@ -31,6 +31,7 @@ from api.jobs import JobRunner
 from api.log_privacy import route_words
 from api.login_throttle import LoginThrottle
 from api.security import dummy_password_hash
+from api.services.reading import warm_up
 from api.settings import Settings
 from api.store.database import migrate
 from api.store.records import KINDS
@@ -48,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
                                          "/openapi.json"]) | web.PAGE_WORDS)
         migrate(url)
         dummy_password_hash()  # made now, so that the first unknown log-in is not slower
+        warm_up()  # ... and the first route sheet
         runner = JobRunner(url, workers=settings.job_workers, graph=settings.graph)
         app.state.runner = runner
         runner.start()

@@ -315,7 +315,7 @@ def _plan(console: Console, scenario_path: Path, args: argparse.Namespace) -> in
         file=out_file, but=cli_gettext(", but see the warning above")
         if planned.plan.stats.warnings else ""))
     if args.command == "demo" or args.sheets:
-        _write_outputs(console, planned.problem, planned.plan, planned.matrices, scenario,
+        _write_outputs(console, planned.problem, planned.plan, planned.matrices,
                        args.out, warning=planned.network.warning, pdf=not args.no_pdf)
     if args.command == "demo":
         from api.formats.report_files import write_report
@@ -342,12 +342,12 @@ def _report(console: Console, args: argparse.Namespace) -> int:
 
 
 def _write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Matrices,
-                   scenario: ScenarioIn, out: Path, *, warning: str, pdf: bool,
+                   out: Path, *, warning: str, pdf: bool,
                    workers: set[str] | None = None) -> None:
     from api.deliver import write_outputs
 
     try:
-        written = write_outputs(problem, plan, matrices, scenario, out, warning=warning,
+        written = write_outputs(problem, plan, matrices, out, warning=warning,
                                 pdf=pdf, workers=workers)
     except OSError as exc:
         raise UsageError(f"--out: cannot write sheets into {str(out)!r}: "
@@ -418,7 +418,7 @@ def _replan(console: Console, args: argparse.Namespace) -> int:
     print_summary(console, out.problem, out.plan)
     console.print(cli_gettext("new plan written to {file} (independent check: passed)").format(
         file=folder / "plan.json"))
-    _write_outputs(console, out.problem, out.plan, prepared.matrices, done.scenario, folder,
+    _write_outputs(console, out.problem, out.plan, prepared.matrices, folder,
                    warning=prepared.network.warning, pdf=not args.no_pdf,
                    workers=set(out.changed_workers))
     return 0
@@ -426,7 +426,7 @@ def _replan(console: Console, args: argparse.Namespace) -> int:
 
 def _sheets(console: Console, args: argparse.Namespace) -> int:
     scenario, prepared, plan = _scenario_and_plan(console, args)
-    _write_outputs(console, prepared.problem, plan, prepared.matrices, scenario,
+    _write_outputs(console, prepared.problem, plan, prepared.matrices,
                    args.out or args.plan.parent, warning=prepared.network.warning,
                    pdf=not args.no_pdf)
     return 0

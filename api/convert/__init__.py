@@ -1,1 +1,1 @@
-"""From what is given (schemas, documents, text) to the domain: one reading each."""
+"""Schema → domain: the request's documents turned into the planning core's plain data."""

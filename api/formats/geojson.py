@@ -1,25 +1,26 @@
 """A plan as GeoJSON (RFC 7946) for other software: routes along the streets, stops.
 
 Each route is a LineString Feature following the road path of every leg (not straight
-lines between stops), from its start place through its stops back to its end place;
-each stop is a Point Feature with its times, task and (named version) place: the stop's
-own, a clinic, a day centre, a home; each break one too, where the worker takes it;
-stops and breaks in time order. Coordinates are [lon, lat] (WGS 84), times ISO 8601
-with the plan's offset, distances in metres, durations in seconds. `names=False` gives
-the planner's version: no client names or ids, no worker names, no place names, and no
-place tied to a client: a stop at a client's home has no geometry (`null`), and
-neither has a route line (it runs door to door); clinics and bases keep theirs."""
+lines between stops: `legs`, each leg's path), from its start place through its stops
+back to its end place; each stop is a Point Feature with its times, task and (named
+version) place: the stop's own, a clinic, a day centre, a home; each break one too,
+where the worker takes it; stops and breaks in time order. Coordinates are [lon, lat]
+(WGS 84), times ISO 8601 with the plan's offset, distances in metres, durations in
+seconds. `names=False` gives the planner's version: no client names or ids, no worker
+names, no place names, and no place tied to a client: a stop at a client's home has no
+geometry (`null`), and neither has a route line (it runs door to door); clinics and
+bases keep theirs."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from geo.matrix import Matrices
+from api.formats.route_sheet import Legs
 from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Break, Location, Plan, Problem, Route
 
 
-def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
+def plan_geojson(problem: Problem, plan: Plan, legs: Legs, *,
                  names: bool = True) -> dict[str, Any]:
     cal = problem.calendar
     clients = {c.id: c.name for c in problem.clients}
@@ -29,8 +30,7 @@ def plan_geojson(problem: Problem, plan: Plan, matrices: Matrices, *,
         worker = problem.worker(route.worker_id)
         line: list[list[float]] = []
         for a, b in route_legs(problem, route):
-            leg = matrices.leg_path(problem.location_index(a), problem.location_index(b))
-            coords = [[lon, lat] for lat, lon in leg]
+            coords = [[lon, lat] for lat, lon in legs[a, b]]
             line.extend(coords[1:] if line and coords and line[-1] == coords[0] else coords)
         if len(line) == 1:
             line.append(line[0])  # a LineString needs two positions

@@ -1,94 +1,156 @@
-"""A small map of one day's route, drawn from the road graph itself (matplotlib, Agg).
+"""A small map of one day's route, drawn from the road network's streets (Pillow).
 
-No map tiles: the streets around the route are the graph's edges in grey, the route
-follows its legs along the streets, stops are numbered circles, the base a square.
-The map shows the town: stops more than `FAR_M` from the base (a clinic in another
-city) are named in a line under it instead, and the route runs off the edge towards
-them. The picture is a PNG (bytes) for the route sheet.
+No map tiles: the streets around the route are grey lines (`Streets`: the street lines
+of the plan's town, [lon, lat] points, as a plan's stored reading keeps them, made by
+`api.web.streets.street_lines` from the road graph), the route follows its legs along
+the streets, stops are numbered circles, the base a square. The map shows the town:
+stops more than `FAR_M` from the base (a clinic in another city) are named in a line
+under it instead, and the route runs off the edge towards them. The picture is a PNG
+(bytes) for the route sheet.
+
+Drawn with Pillow at twice the size and scaled down (smooth lines), saved as a
+paletted PNG: tens of milliseconds, where a plotting library took most of a sheet's
+second.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import textwrap
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 
-import matplotlib
+from PIL import Image, ImageDraw, ImageFont
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402 (the backend is chosen first)
-import numpy as np  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-
-from api.formats.route_sheet import RouteSheet  # noqa: E402
-from api.render.words import gettext as _  # noqa: E402
-from geo.network import RoadNetwork, haversine_m  # noqa: E402
+from api.formats.route_sheet import RouteSheet, Streets
+from api.render.words import gettext as _
+from geo.network import EARTH_RADIUS_M
 
 MARGIN = 0.08  # of the route's extent, on each side
 FAR_M = 8_000  # stops farther than this from the base are named, not drawn
-ROUTE_COLOUR = "#c0392b"
+ROUTE_COLOUR = (0xC0, 0x39, 0x2B)
+STREET_COLOUR = (0xB8, 0xB8, 0xB8)
+BASE_COLOUR = (0x2C, 0x3E, 0x50)
+SCALE = 2  # drawn this many times larger, then scaled down (averaged)
+COLOURS = 32  # of the PNG's palette: a few colours and their blends
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-def route_map_png(sheet: RouteSheet, network: RoadNetwork | None, *,
+def route_map_png(sheet: RouteSheet, streets: Streets | None, *,
                   width_cm: float = 17.0, height_cm: float = 9.0, dpi: int = 150) -> bytes:
     base_lat, base_lon = sheet.bases[0]
 
     def near(p: tuple[float, float]) -> bool:
-        return float(haversine_m(p[0], p[1], base_lat, base_lon)) <= FAR_M
+        return _metres(p[0], p[1], base_lat, base_lon) <= FAR_M
 
     far = [r for r in sheet.stops if r.lat is not None and r.lon is not None
            and not near((r.lat, r.lon))]
-    points = [p for leg in sheet.path for p in leg if near(p)] + list(sheet.bases)
-    lat = np.array([p[0] for p in points])
-    lon = np.array([p[1] for p in points])
-    pad_lat = max(float(np.ptp(lat)) * MARGIN, 0.002)
-    pad_lon = max(float(np.ptp(lon)) * MARGIN, 0.003)
-    south, north = lat.min() - pad_lat, lat.max() + pad_lat
-    west, east = lon.min() - pad_lon, lon.max() + pad_lon
-    fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dpi)
-    if network is not None:
-        ax.add_collection(LineCollection(_streets(network, south, north, west, east),
-                                         colors="#b8b8b8", linewidths=0.4, zorder=1))
+    width, height = round(width_cm / 2.54 * dpi) * SCALE, round(height_cm / 2.54 * dpi) * SCALE
+    pt = dpi / 72 * SCALE  # pixels of a typographic point
+    small, bold = _font(7 * pt), _font(6.5 * pt, bold=True)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    top = round(12 * pt)  # the title's line
+    lines = textwrap.wrap(_("Off the map: {stops}").format(stops="; ".join(
+        f"{r.number}. {r.address}" for r in far)),
+                          95) if far else []
+    bottom = height - round((len(lines) * 9 + 3) * pt)
+    box = (round(3 * pt), top, width - round(3 * pt), bottom)  # the map's frame
+    project = _projection([p for leg in sheet.path for p in leg if near(p)]
+                          + list(sheet.bases), box)
+    if streets:
+        for line in streets:
+            points = [project(lat, lon) for lon, lat in line]
+            if any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in points):
+                draw.line(points, fill=STREET_COLOUR, width=max(1, round(0.4 * pt)))
     for leg in sheet.path:
-        ax.plot([p[1] for p in leg], [p[0] for p in leg], color=ROUTE_COLOUR, lw=1.6,
-                alpha=0.85, zorder=2, solid_capstyle="round")
-    ax.plot(base_lon, base_lat, marker="s", ms=9, color="#2c3e50", zorder=3)
+        if len(leg) > 1:
+            draw.line([project(lat, lon) for lat, lon in leg], fill=ROUTE_COLOUR,
+                      width=round(1.6 * pt), joint="curve")
+    # white outside the frame: the route may run off it towards a far stop
+    for outside in ((0, 0, width, box[1]), (0, box[3], width, height),
+                    (0, 0, box[0], height), (box[2], 0, width, height)):
+        draw.rectangle(outside, fill="white")
+    draw.rectangle(box, outline="#888888", width=max(1, round(0.5 * pt)))
+    x, y = project(base_lat, base_lon)
+    half = 4.5 * pt
+    draw.rectangle((x - half, y - half, x + half, y + half), fill=BASE_COLOUR)
     numbers: dict[tuple[float, float], list[str]] = {}  # one label per place: "1, 5"
     for row in sheet.stops:
         if row.lat is not None and row.lon is not None and near((row.lat, row.lon)):
             numbers.setdefault((row.lat, row.lon), []).append(str(row.number))
-    for (lat_, lon_), label in numbers.items():
-        ax.annotate(", ".join(label), (lon_, lat_), ha="center", va="center", fontsize=6.5,
-                    fontweight="bold", zorder=5,
-                    bbox={"boxstyle": "circle,pad=0.25" if len(label) == 1 else
-                          "round,pad=0.25", "fc": "white", "ec": ROUTE_COLOUR, "lw": 1.2})
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for side in ax.spines.values():
-        side.set_color("#888888")
-    ax.set_title(_("The day's route (square: base; numbers: order of the stops)"), fontsize=7,
-                 loc="left")
-    if far:
-        ax.set_xlabel(textwrap.fill(_("Off the map: {stops}").format(stops="; ".join(
-            f"{r.number}. {r.address}" for r in far)), 95), fontsize=7, loc="left")
-    fig.tight_layout(pad=0.2)
+    for (lat, lon), label in numbers.items():
+        _label(draw, project(lat, lon), ", ".join(label), bold, pt)
+    title = _("The day's route (square: base; numbers: order of the stops)")
+    draw.text((box[0], top - 2 * pt), title, fill="black", font=small, anchor="ld")
+    for k, text in enumerate(lines):
+        draw.text((box[0], bottom + (k + 1) * 9 * pt), text, fill="black", font=small,
+                  anchor="ld")
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi)
-    plt.close(fig)
+    image.reduce(SCALE).quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE).save(
+        out, format="PNG", compress_level=1, dpi=(dpi, dpi))
     return out.getvalue()
 
 
-def _streets(network: RoadNetwork, south: float, north: float, west: float, east: float
-             ) -> list[list[tuple[float, float]]]:
-    """The graph's edges with an end inside the box, as (lon, lat) segments."""
-    n = network.node_count
-    u, v = network.edge_keys // n, network.edge_keys % n
-    inside = ((network.lat >= south) & (network.lat <= north)
-              & (network.lon >= west) & (network.lon <= east))
-    keep = inside[u] | inside[v]
-    return [[(float(network.lon[a]), float(network.lat[a])),
-             (float(network.lon[b]), float(network.lat[b]))]
-            for a, b in zip(u[keep], v[keep], strict=True)]
+def _projection(points: Sequence[tuple[float, float]], box: tuple[int, int, int, int]
+                ) -> Callable[[float, float], tuple[float, float]]:
+    """(lat, lon) -> pixel in `box`, around `points` with a margin, north up, metres to
+    the same scale both ways (longitudes shrink by the latitude's cosine)."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    pad_lat = max((max(lats) - min(lats)) * MARGIN, 0.002)
+    pad_lon = max((max(lons) - min(lons)) * MARGIN, 0.003)
+    south, north = min(lats) - pad_lat, max(lats) + pad_lat
+    west, east = min(lons) - pad_lon, max(lons) + pad_lon
+    squeeze = math.cos(math.radians((south + north) / 2))
+    left, top, right, bottom = box
+    scale = min((right - left) / ((east - west) * squeeze), (bottom - top) / (north - south))
+    centre_lon, centre_lat = (west + east) / 2, (south + north) / 2
+    centre_x, centre_y = (left + right) / 2, (top + bottom) / 2
+
+    def project(lat: float, lon: float) -> tuple[float, float]:
+        return (centre_x + (lon - centre_lon) * squeeze * scale,
+                centre_y - (lat - centre_lat) * scale)
+
+    return project
+
+
+def _label(draw: ImageDraw.ImageDraw, at: tuple[float, float], text: str, font: Font,
+           pt: float) -> None:
+    """A stop's number(s): a white circle (a rounded box for several) edged in red."""
+    x, y = at
+    left, top, right, bottom = draw.textbbox((x, y), text, font=font, anchor="mm")
+    pad = 2.2 * pt
+    half_w, half_h = max((right - left) / 2, (bottom - top) / 2) + pad, (bottom - top) / 2 + pad
+    edge = round(1.2 * pt)
+    half_w = max(half_w, half_h)
+    if half_w == half_h:
+        draw.ellipse((x - half_w, y - half_h, x + half_w, y + half_h), fill="white",
+                     outline=ROUTE_COLOUR, width=edge)
+    else:  # a pill: two half circles and the band between (fast to draw)
+        ends = half_w - half_h
+        for end in (x - ends, x + ends):
+            draw.ellipse((end - half_h, y - half_h, end + half_h, y + half_h), fill="white",
+                         outline=ROUTE_COLOUR, width=edge)
+        draw.rectangle((x - ends, y - half_h, x + ends, y + half_h), fill="white")
+        for side in (y - half_h, y + half_h - edge + 1):
+            draw.rectangle((x - ends, side, x + ends, side + edge - 1), fill=ROUTE_COLOUR)
+    draw.text((x, y), text, fill="black", font=font, anchor="mm")
+
+
+def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (`geo.network.haversine_m` for one pair, without
+    numpy's overhead: a map asks for hundreds)."""
+    a = (math.sin(math.radians(lat2 - lat1) / 2) ** 2 + math.cos(math.radians(lat1))
+         * math.cos(math.radians(lat2)) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@lru_cache(maxsize=8)
+def _font(size: float, *, bold: bool = False) -> Font:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    try:
+        return ImageFont.truetype(name, round(size))
+    except OSError:  # no DejaVu installed: Pillow's own
+        return ImageFont.load_default(size=round(size))

@@ -1,12 +1,14 @@
 """What one worker receives for one day: the route sheet's content, free of any format.
 
-Built from a checked plan (domain `Problem` and `Plan`), the matrices (for the legs along
-the streets) and what the scenario says about people (`Contact`: name, phone,
-mobility, escort) and tasks (`notes`: what to bring). Times are local wall-clock
-`HH:MM` of the plan's time zone; distances in km (1 decimal), driving in minutes.
+Built from a checked plan (domain `Problem` and `Plan`) and each leg's path along the
+streets (`Legs`: (from, to) location ids -> (lat, lon) points, as a stored reading or
+the matrices give them). The domain carries what the sheet says of people: a client's
+name and `Contact` (phone, mobility, escort), a task's note (what to bring). Times are
+local wall-clock `HH:MM` of the plan's time zone; distances in km (1 decimal), driving
+in minutes.
 
-Nothing more personal than the job needs goes in: a client's health note is not among
-the inputs, so no sheet, calendar or map made from a `RouteSheet` can carry it.
+Nothing more personal than the job needs goes in: a client's health note is not in the
+domain, so no sheet, calendar or map made from a `RouteSheet` can carry it.
 The HTML/PDF (`sheet_html`, `sheet_pdf`), the phone calendar (`ics`) and the map
 (`route_map`) are drawn from it.
 """
@@ -17,31 +19,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from api.formats.scenario_schema import ScenarioIn
 from api.render.words import N_, ngettext
 from api.render.words import gettext as _
-from geo.matrix import Matrices
 from optimiser.kpi import route_figures, route_legs
 from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
+from optimiser.people import Contact
 from optimiser.rules import route_day
 
 LatLon = tuple[float, float]
+Legs = Mapping[tuple[str, str], Sequence[LatLon]]  # (from, to) location ids -> the path
+Streets = Sequence[Sequence[Sequence[float]]]  # street lines of [lon, lat] points (maps)
 MOBILITY = {"walks": N_("walks on their own"), "seated": N_("seated (help boarding)"),
             "wheelchair": N_("wheelchair")}
 WHAT = {(TaskKind.VISIT, StopAction.SERVE): N_("visit"),
         (TaskKind.JOB, StopAction.SERVE): N_("job"),
         (TaskKind.TRIP, StopAction.PICKUP): N_("pick-up"),
         (TaskKind.TRIP, StopAction.DROPOFF): N_("alighting")}
-
-
-@dataclass(frozen=True)
-class Contact:
-    """What a worker may know of a client: enough to do the job, nothing more."""
-
-    name: str
-    phone: str = ""
-    mobility: str = "walks"  # walks | seated | wheelchair
-    escort: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,22 +82,21 @@ class RouteSheet:
         return tuple(r for r in self.rows if r.number)
 
 
-def route_sheets(problem: Problem, plan: Plan, matrices: Matrices,
-                 contacts: Mapping[str, Contact], notes: Mapping[str, str], *,
+def route_sheets(problem: Problem, plan: Plan, legs: Legs | None, *,
                  warning: str = "") -> list[RouteSheet]:
-    """One sheet per worker per day with a route, in worker then day order."""
+    """One sheet per worker per day with a route, in worker then day order; without
+    `legs` (no road paths), sheets without the route's path."""
     by_day: dict[tuple[str, date], list[Route]] = {}
     for route in plan.routes:
         key = (route.worker_id, route_day(problem, route))  # a night shift: its first day
         by_day.setdefault(key, []).append(route)
     order = {w.id: k for k, w in enumerate(problem.workers)}
-    return [_sheet(problem, routes, matrices, contacts, notes, warning, day)
+    return [_sheet(problem, routes, legs, warning, day)
             for (_, day), routes in sorted(by_day.items(),
                                            key=lambda kv: (order[kv[0][0]], kv[0][1]))]
 
 
-def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
-           contacts: Mapping[str, Contact], notes: Mapping[str, str], warning: str,
+def _sheet(problem: Problem, routes: Sequence[Route], legs: Legs | None, warning: str,
            day: date) -> RouteSheet:
     cal = problem.calendar
     worker = problem.worker(routes[0].worker_id)
@@ -116,10 +108,8 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
     for route in sorted(routes, key=lambda r: r.start_s):
         figures = route_figures(problem, route)
         metres, seconds = metres + figures.distance_m, seconds + figures.travel_s
-        if matrices.paths is not None:
-            path += [tuple(matrices.leg_path(problem.location_index(a),
-                                             problem.location_index(b)))
-                     for a, b in route_legs(problem, route)]
+        if legs is not None:
+            path += [tuple(legs[a, b]) for a, b in route_legs(problem, route)]
         events: list[tuple[int, int, Stop | None]] = [(s.start_s, 1, s) for s in route.stops]
         events += [(b.start_s, 0, None) for b in route.breaks]
         breaks = {b.start_s: b for b in route.breaks}
@@ -131,7 +121,7 @@ def _sheet(problem: Problem, routes: Sequence[Route], matrices: Matrices,
                                      cal.iso(pause.end_s), "", "", "", "", ""))
             else:
                 number += 1
-                rows.append(_row(problem, stop, number, contacts, notes))
+                rows.append(_row(problem, stop, number))
     first, last = min(routes, key=lambda r: r.start_s), max(routes, key=lambda r: r.end_s)
     start_loc = _location(problem, worker.start_location_id)
     end_loc = _location(problem, worker.end_location_id)
@@ -148,12 +138,12 @@ def _location(problem: Problem, location_id: str) -> Location:
     return problem.locations[problem.location_index(location_id)]
 
 
-def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Contact],
-         notes: Mapping[str, str]) -> SheetRow:
+def _row(problem: Problem, stop: Stop, number: int) -> SheetRow:
     cal = problem.calendar
     task = problem.task(stop.task_id)
     place = _location(problem, stop.location_id)
-    contact = contacts.get(task.client_id or "", Contact(name=task.client_id or ""))
+    client = problem.client(task.client_id) if task.client_id else None
+    contact = client.contact if client is not None else Contact()
     windows = (task.ride.dropoff_windows if task.ride is not None
                and stop.action is StopAction.DROPOFF else task.windows)
     window = next((w for w in windows if w.start_s <= stop.start_s <= w.end_s), None)
@@ -168,13 +158,14 @@ def _row(problem: Problem, stop: Stop, number: int, contacts: Mapping[str, Conta
                                           p.wheelchair)),
                   (p.escort, ngettext("{n} escort", "{n} escorts", p.escort)))
         needs.append(", ".join(text.format(n=n) for n, text in counts if n))
-    bring = notes.get(task.id) or notes.get(task.id.split("#")[0], "")
+    bring = task.note
     skills = "" if task.ride is not None else ", ".join(sorted(task.required_skills))
     return SheetRow(
         number=number, what=_(WHAT[(task.kind, stop.action)]), task=task.id,
         window=window_text(problem, window.start_s, window.end_s) if window else "",
         arrival=cal.hhmm(stop.arrival_s), start=cal.hhmm(stop.start_s), end=cal.hhmm(stop.end_s),
-        start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s), client=contact.name,
+        start_iso=cal.iso(stop.start_s), end_iso=cal.iso(stop.end_s),
+        client=client.name if client is not None else "",
         address=place.name or place.id, phone=contact.phone, needs="; ".join(needs),
         bring="; ".join(x for x in (skills, bring) if x),
         lat=place.lat, lon=place.lon)
@@ -197,17 +188,3 @@ def window_text(problem: Problem, start_s: int, end_s: int) -> str:
     if end == "24:00":
         return _("from {time}").format(time=start)
     return f"{start}–{end}"
-
-
-def contacts_from_scenario(scenario: ScenarioIn) -> dict[str, Contact]:
-    """Each client's sheet details (the address is the stop's location name). The health
-    note is left behind here."""
-    return {c.id: Contact(name=c.name or c.id, phone=c.phone, mobility=c.mobility,
-                          escort=c.escort)
-            for c in scenario.clients}
-
-
-def notes_from_scenario(scenario: ScenarioIn) -> dict[str, str]:
-    """Task and trip id -> the note for the worker (a series' sessions share theirs)."""
-    notes = {t.id: t.note for t in scenario.tasks if t.note}
-    return notes | {r.id: r.note for r in scenario.trips if r.note}

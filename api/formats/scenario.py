@@ -21,6 +21,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from api.convert.moments import aware_moment
+from api.convert.particulars import with_particulars
 from api.formats.scenario_errors import InputRefused as InputRefused
 from api.formats.scenario_errors import Refusal as Refusal
 from api.formats.scenario_errors import ScenarioError
@@ -107,7 +108,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
     """Build the domain problem; the matrix is indexed like `scenario.locations`."""
     try:
-        return _to_problem(scenario, matrix)
+        return with_particulars(_to_problem(scenario, matrix), scenario)
     except m.ProblemError as exc:
         raise ScenarioError(str(exc)) from None
 

@@ -5,7 +5,8 @@ The export gathers the client record, their tasks and trips, every stop of a sto
 plan that serves them, the planning jobs whose requests name them, and the audit log's
 entries about them. Erasure takes their personal data (name, address, phone, health
 note, task notes, home coordinates) out of the client record, their tasks, every plan
-document and every job's request and results (`api.formats.erasure`), in one
+document and every job's request and results (`api.formats.erasure`), and drops the
+stored readings of those plans and jobs (their legs end at the home), in one
 transaction; the rows, ids, times and kinds stay, so counts and reports do not change,
 and the audit log is kept whole. Erasing twice changes nothing more. A client with open
 tasks from today on, or named by an unfinished job, is refused (cancel those first):
@@ -112,6 +113,9 @@ def erase_client(session: Session, client_id: str, actor: str,
             if erased != value:
                 setattr(job, column, erased)
                 changed_jobs.add(job.id)
+        if job.reading is not None:  # its legs end at the home: dropped (see below)
+            job.reading = None
+            changed_jobs.add(job.id)
     changed_plans = 0
     for plan in plans:  # its document, or its job's scenario, changes: a new redaction
         erased = erase(plan.document, person)
@@ -119,6 +123,9 @@ def erase_client(session: Session, client_id: str, actor: str,
             plan.document = erased
             plan.redactions += 1
             changed_plans += 1
+            # the stored reading (legs to the home, the verdict on the plan as it was)
+            # goes too: the erased scenario no longer reads back, so nothing is drawn
+            plan.reading, plan.verdict = None, None
     session.flush()
     audit.record(session, actor, "client erase", f"clients/{client_id}")
     return {"client": client_id, "tasks": len(tasks), "plans": len(plans), "jobs": len(jobs),

@@ -155,12 +155,15 @@ def record_progress(session: Session, job_id: str, token: str, progress: dict[st
 
 
 def finish(session: Session, job_id: str, token: str, status: JobStatus, *,
-           plan: dict[str, Any] | None = None, error: str | None = None) -> bool:
-    """The run's result; False (nothing written) if the run lost its claim."""
+           plan: dict[str, Any] | None = None, error: str | None = None,
+           reading: dict[str, Any] | None = None) -> bool:
+    """The run's result (with `reading`: what the plan's outputs need from the road
+    graph); False (nothing written) if the run lost its claim."""
     result = session.execute(
         update(Job).where(Job.id == job_id, Job.run_token == token,
                           Job.status == JobStatus.RUNNING.value)
-        .values(status=status.value, plan=plan, error=error, finished_at=_now()))
+        .values(status=status.value, plan=plan, error=error, finished_at=_now(),
+                reading=reading))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -145,6 +145,9 @@ class Job(Base):
                                                  server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the plan's outputs need from the road graph, written by the job's process
+    # (api/services/reading.py); loaded only when asked for
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
 
 Index("ix_jobs_created", Job.created_at)
@@ -170,6 +173,11 @@ class PlanVersion(Base):
     # how many times a client's personal data was erased from `document` (and its job):
     # the one change a kept version ever sees; the servers' caches of plans key on it
     redactions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the independent checker's result on the plan as it is read ({"passed", "violations"})
+    # and what its outputs need from the road graph (api/services/reading.py); both None
+    # for a plan stored before migration 0007 (made on its first read) or after an erasure
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
 
 class AuditEntry(Base):

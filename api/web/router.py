@@ -10,17 +10,15 @@ for everyone: its script logs in at `POST /auth/token`, keeps the token in the t
 refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
 
 JSON:
-- `GET /plans/{plan_id}/streets`: the streets of the plan's town from the road network
-  (the map's base layer; no tile server needed);
+- `GET /plans/{plan_id}/streets`: the streets of the plan's town from the road network,
+  as the plan's stored reading keeps them (the map's base layer; no tile server needed);
 - `GET /plans/{plan_id}/days/{day}/view`: a day's KPIs, timeline rows, bases and the
   tasks left out with reasons and what would let them in (coordinators);
 - `GET /sweeps/jobs`: the sweep jobs (a planner's own; a coordinator's: everyone's).
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
-import json
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -35,19 +33,16 @@ from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
 from api.app.privacy import audited, reads_everyones
 from api.app.routers.jobs import JobPage, shown_job
-from api.app.routers.sheets import read_back
-from api.deliver import Rebuilt
 from api.jobs import SWEEP
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
 from api.render.words import N_, gettext, language, warning_text
+from api.services import published_plan
 from api.settings import Settings
 from api.store import jobs as job_store
-from api.store import plans as store
 from api.store.tables import User
 from api.store.users import Role
 from api.web.day_view import day_view
-from api.web.streets import streets_geojson, town_box
 
 HERE = Path(__file__).parent
 router = APIRouter(tags=["web page"])
@@ -122,26 +117,14 @@ def page(name: str, request: Request, settings: SettingsDep) -> HTMLResponse:
     return _page(request, settings, name, template, title)
 
 
-@lru_cache(maxsize=16)
-def _streets(found: Rebuilt) -> str:
-    problem = found.problem
-    paths = found.matrices.paths
-    if paths is None:
-        return json.dumps({"type": "FeatureCollection", "features": []})
-    bases = [(b.lat, b.lon) for b in (problem.locations[problem.location_index(w.start_location_id)]
-                                      for w in problem.workers)]
-    box = town_box([(p.lat, p.lon) for p in problem.locations], bases)
-    return json.dumps(streets_geojson(paths.network, box), separators=(",", ":"))
-
-
 @router.get("/plans/{plan_id}/streets", dependencies=[readers], response_class=Response,
             responses={**responses(401, 403, 404, 409, 422),
                        200: {"content": {"application/geo+json": {}}}},
             summary="The streets of a plan's town from the road network (a map's base)",
             operation_id="read_plan_streets")
 def streets(plan_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    found = read_back(session, settings, plan_id)
-    return Response(_streets(found), media_type="application/geo+json",
+    found = published_plan.read(session, plan_id, graph=settings.graph)
+    return Response(found.streets_json, media_type="application/geo+json",
                     headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -151,12 +134,12 @@ def streets(plan_id: str, session: SessionDep, settings: SettingsDep) -> Respons
             operation_id="read_day_view")
 def read_day_view(plan_id: str, day: date, session: SessionDep, settings: SettingsDep,
                   user: Annotated[User, coordinators]) -> dict[str, Any]:
-    found = read_back(session, settings, plan_id)
+    found = published_plan.read(session, plan_id, graph=settings.graph)
     dates = found.problem.calendar.dates
     if day not in dates:
         raise ApiError(422, f"day: {day} is not a day of plans/{plan_id} ({dates[0]} to "
                             f"{dates[-1]})")
-    replanning = store.document_of(session, plan_id).get("replanning")
+    replanning = found.document.get("replanning")
     view = day_view(found.problem, found.plan, day, replanning)
     audited(session, user, (c["id"] for c in view["choices"]["clients"]))  # names shown
     return {"plan_id": plan_id, "name": found.problem.name, "warning": warning_text(found.warning),

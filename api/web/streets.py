@@ -15,6 +15,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from geo.network import RoadNetwork, haversine_m
+from optimiser.model import Problem
 
 TOLERANCE_DEG = 0.00004  # ~3-4 m: the lines keep their shape at street zoom
 FAR_M = 8_000  # places farther than this from every base are out of town
@@ -36,6 +37,29 @@ def town_box(places: Sequence[tuple[float, float]], bases: Sequence[tuple[float,
 
 def streets_geojson(network: RoadNetwork, box: tuple[float, float, float, float]
                     ) -> dict[str, Any]:
+    return streets_document(street_lines(network, box))
+
+
+def streets_document(lines: Sequence[Sequence[Sequence[float]]]) -> dict[str, Any]:
+    """Street lines ([lon, lat] points) as the page's GeoJSON (one MultiLineString)."""
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"type": "streets", "lines": len(lines)},
+        "geometry": {"type": "MultiLineString", "coordinates": lines}}]}
+
+
+def plan_town_box(problem: Problem) -> tuple[float, float, float, float] | None:
+    """The town of a plan: around its workers' bases and the places near them (None
+    for a problem without workers)."""
+    bases = [(b.lat, b.lon) for b in (problem.locations[problem.location_index(
+        w.start_location_id)] for w in problem.workers)]
+    if not bases:
+        return None
+    return town_box([(p.lat, p.lon) for p in problem.locations], bases)
+
+
+def street_lines(network: RoadNetwork, box: tuple[float, float, float, float]
+                 ) -> list[list[list[float]]]:
+    """The network's streets inside `box`, joined and simplified, [lon, lat] rounded."""
     south, west, north, east = box
     n = network.node_count
     u, v = network.edge_keys // n, network.edge_keys % n
@@ -55,8 +79,5 @@ def streets_geojson(network: RoadNetwork, box: tuple[float, float, float, float]
     merged = shapely.line_merge(MultiLineString(lines)) if lines else MultiLineString()
     simple = shapely.simplify(merged, TOLERANCE_DEG, preserve_topology=False)
     parts = [simple] if isinstance(simple, LineString) else list(getattr(simple, "geoms", []))
-    coordinates = [[[round(x, 5), round(y, 5)] for x, y in part.coords]
-                   for part in parts if len(part.coords) >= 2]
-    return {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"type": "streets", "lines": len(coordinates)},
-        "geometry": {"type": "MultiLineString", "coordinates": coordinates}}]}
+    return [[[round(x, 5), round(y, 5)] for x, y in part.coords]
+            for part in parts if len(part.coords) >= 2]

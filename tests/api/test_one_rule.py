@@ -17,7 +17,6 @@ from api.formats.route_sheet import route_sheets
 from api.store.plans import routes_of
 from api.web.day_view import day_figures, day_routes
 from api.web.left_out import left_out_on
-from geo.matrix import Matrices
 from optimiser.calendar import Calendar
 from optimiser.kpi import kpis, plan_pes_share
 from optimiser.model import (
@@ -37,10 +36,6 @@ from tests.optimiser.tiny import STEP_S, H, bus, problem, task, trip, worker
 FIRST = date(2026, 11, 2)  # a Monday; Warsaw is UTC+1 all week
 CALENDAR = Calendar(FIRST, 2, "Europe/Warsaw")
 
-
-def _matrices(p: Problem) -> Matrices:
-    n = p.matrix.size
-    return Matrices(p.matrix.duration_s, p.matrix.distance_m, tuple(range(n)), (0.0,) * n)
 
 
 def _document(p: Problem, plan: Plan) -> dict:
@@ -63,7 +58,7 @@ def test_a_night_shift_route_belongs_to_the_day_its_shift_starts_in_every_output
     assert p.calendar.date_of(route.start_s) == FIRST.replace(day=3)  # leaves after midnight
     assert route_day(p, route) == FIRST
     assert day_routes(p, plan, FIRST) == [(0, route)]  # the day view
-    (sheet,) = route_sheets(p, plan, _matrices(p), {}, {})
+    (sheet,) = route_sheets(p, plan, None)
     assert sheet.day == FIRST  # the worker's sheet
     document = _document(p, plan)
     assert document["routes"][0]["day"] == FIRST.isoformat()

@@ -27,6 +27,7 @@ from api.formats.scenario_schema import ScenarioIn
 from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.service import PlannedScenario, plan_scenario
+from api.services.reading import leg_paths
 from api.store.plans import routes_of
 from api.web.day_view import day_view
 from optimiser.breaks import with_breaks_placed
@@ -34,6 +35,12 @@ from optimiser.check import check
 from optimiser.model import Plan, Problem, Route, StopAction, TaskKind
 from optimiser.params import SolveParams
 from tests.optimiser.break_checks import assert_not_needlessly_early
+
+
+def legs_of(planned: PlannedScenario, plan: Plan) -> dict[tuple[str, str],
+                                                        list[tuple[float, float]]]:
+    return leg_paths(planned.problem, plan, planned.matrices)
+
 
 DEMO = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "starachowice_day.json"
 
@@ -93,9 +100,9 @@ def test_breaks_on_the_demo_day_are_not_needlessly_at_the_start(demo: Demo) -> N
 
 
 def test_the_sheet_pdf_names_each_stops_place_and_time_in_time_order(demo: Demo) -> None:
-    _, scenario, planned, plan = demo
+    _, _, planned, plan = demo
     problem, cal = planned.problem, planned.problem.calendar
-    sheets = sheets_for(problem, plan, planned.matrices, scenario)
+    sheets = sheets_for(problem, plan, legs_of(planned, plan))
     assert len(sheets) == len({r.worker_id for r in plan.routes})  # one a worker's day
     for sheet in sheets:
         pdf = html_pdf(sheet_html(sheet))
@@ -112,9 +119,9 @@ def test_the_sheet_pdf_names_each_stops_place_and_time_in_time_order(demo: Demo)
 
 def test_the_sheet_csv_has_one_row_a_stop_or_break_with_its_place_in_time_order(
         demo: Demo) -> None:
-    _, scenario, planned, plan = demo
+    _, _, planned, plan = demo
     problem, cal = planned.problem, planned.problem.calendar
-    for sheet in sheets_for(problem, plan, planned.matrices, scenario):
+    for sheet in sheets_for(problem, plan, legs_of(planned, plan)):
         rows = list(csv.DictReader(io.StringIO(sheet_csv(sheet).decode("utf-8-sig")),
                                    delimiter=";"))
         expected = [item for r in _routes_of(problem, plan, sheet.worker_id)
@@ -126,9 +133,9 @@ def test_the_sheet_csv_has_one_row_a_stop_or_break_with_its_place_in_time_order(
 
 def test_the_phone_calendar_puts_each_stop_at_its_place_and_time_in_time_order(
         demo: Demo) -> None:
-    _, scenario, planned, plan = demo
+    _, _, planned, plan = demo
     problem, cal = planned.problem, planned.problem.calendar
-    for sheet in sheets_for(problem, plan, planned.matrices, scenario):
+    for sheet in sheets_for(problem, plan, legs_of(planned, plan)):
         events = Calendar.from_ical(worker_calendar([sheet])).walk("VEVENT")
         expected = [item for r in _routes_of(problem, plan, sheet.worker_id)
                     for item in _expected(problem, r)]
@@ -142,7 +149,7 @@ def test_the_phone_calendar_puts_each_stop_at_its_place_and_time_in_time_order(
 def test_the_geojson_puts_each_stop_at_its_place_and_time_in_time_order(demo: Demo) -> None:
     _, _, planned, plan = demo
     problem, cal = planned.problem, planned.problem.calendar
-    document = json.loads(json.dumps(plan_geojson(problem, plan, planned.matrices)))
+    document = json.loads(json.dumps(plan_geojson(problem, plan, legs_of(planned, plan))))
     for k, route in enumerate(plan.routes):
         features = [f for f in document["features"]
                     if f["properties"]["route"] == k and f["properties"]["type"] != "route"]
@@ -201,10 +208,10 @@ def test_the_timeline_data_names_each_stops_place_and_draws_breaks_in_time_order
 
 
 def test_a_trip_stop_away_from_home_is_never_shown_at_the_clients_home(demo: Demo) -> None:
-    _, scenario, planned, plan = demo
+    _, _, planned, plan = demo
     problem = planned.problem
     homes = {c.id: c.location_id for c in problem.clients}
-    rows = {(r.task, r.what): r for s in sheets_for(problem, plan, planned.matrices, scenario)
+    rows = {(r.task, r.what): r for s in sheets_for(problem, plan, legs_of(planned, plan))
             for r in s.stops}
     what = {StopAction.PICKUP: "odbiór", StopAction.DROPOFF: "wysiadanie"}
     away = [(s, problem.task(s.task_id)) for r in plan.routes for s in r.stops

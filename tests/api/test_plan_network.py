@@ -1,6 +1,7 @@
 """A plan read back on its own road network: where the network the plan names is looked
 for (`api.service.network_of_plan`), and a stored plan read back for the HTTP outputs
-(`api.deliver.rebuilt`) refusing another network."""
+(`api.services.published_plan.made_from_graph`, for a plan stored without a reading)
+refusing another network."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from api.deliver import rebuilt
 from api.service import NetworkMismatch, network_of_plan
+from api.services.published_plan import made_from_graph
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
@@ -63,8 +64,9 @@ def test_a_stored_plan_is_read_back_on_the_servers_network_when_it_is_the_plans(
         shared_file: Callable[[str], Path]) -> None:
     scenario, plan = two_workers
     graph = str(shared_file("osm/Chelm_map.graphml"))
-    found = rebuilt("test-plan-network-same", scenario, plan, graph=graph)
-    assert len(found.plan.routes) == 2 and found.sheets
+    found = made_from_graph("test-plan-network-same", scenario, plan, graph=graph)
+    assert len(found.reading.plan.routes) == 2 and found.reading.sheets
+    assert found.verdict["passed"] and found.material["legs"]
 
 
 def test_a_stored_plan_made_on_other_roads_is_not_read_back(
@@ -74,5 +76,5 @@ def test_a_stored_plan_made_on_other_roads_is_not_read_back(
     other = copy.deepcopy(plan)
     other["network"]["content_hash"] = "sha256:" + "1" * 64
     with pytest.raises(NetworkMismatch, match="but the server's road network"):
-        rebuilt("test-plan-network-other", scenario, other,
+        made_from_graph("test-plan-network-other", scenario, other,
                 graph=str(shared_file("osm/Chelm_map.graphml")))

@@ -25,6 +25,7 @@ from api.formats.scenario import parse_scenario
 from api.formats.scenario_schema import ScenarioIn
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.service import PlannedScenario, plan_scenario
+from api.services.reading import leg_paths
 from optimiser.model import Reason, Route, Stop
 from optimiser.params import SolveParams
 
@@ -67,10 +68,14 @@ def day(shared_file: Callable[[str], Path]) -> tuple[ScenarioIn, PlannedScenario
     return scenario, planned
 
 
+def _legs(planned: PlannedScenario) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    return leg_paths(planned.problem, planned.plan, planned.matrices)
+
+
 def test_the_pdf_sheet_lists_each_stop_in_order_with_polish_letters_intact(
         day: tuple[ScenarioIn, PlannedScenario]) -> None:
-    scenario, planned = day
-    [sheet] = sheets_for(planned.problem, planned.plan, planned.matrices, scenario)
+    _, planned = day
+    [sheet] = sheets_for(planned.problem, planned.plan, _legs(planned))
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
         html_pdf(sheet_html(sheet)))).pages)
     text = " ".join(text.split())
@@ -91,9 +96,8 @@ def test_the_pdf_sheet_lists_each_stop_in_order_with_polish_letters_intact(
 
 def test_nothing_written_carries_the_health_note(
         day: tuple[ScenarioIn, PlannedScenario], tmp_path: Path) -> None:
-    scenario, planned = day
-    written = write_outputs(planned.problem, planned.plan, planned.matrices, scenario,
-                            tmp_path)
+    _, planned = day
+    written = write_outputs(planned.problem, planned.plan, planned.matrices, tmp_path)
     assert {p.suffix for p in written} == {".html", ".pdf", ".csv", ".ics", ".geojson"}
     for path in written:
         text = (" ".join(p.extract_text() for p in PdfReader(path).pages)
@@ -110,8 +114,8 @@ def test_nothing_written_carries_the_health_note(
 
 def test_the_phone_calendar_gives_the_plans_local_times_across_the_dst_change(
         day: tuple[ScenarioIn, PlannedScenario]) -> None:
-    scenario, planned = day
-    sheets = sheets_for(planned.problem, planned.plan, planned.matrices, scenario)
+    _, planned = day
+    sheets = sheets_for(planned.problem, planned.plan, _legs(planned))
     events = [e for e in Calendar.from_ical(worker_calendar(sheets)).walk("VEVENT")
               if not str(e["summary"]).startswith("przerwa")]
     cal = planned.problem.calendar
@@ -131,7 +135,7 @@ def test_each_geojson_route_follows_the_roads_from_stop_to_stop(
         day: tuple[ScenarioIn, PlannedScenario]) -> None:
     _, planned = day
     problem, matrices = planned.problem, planned.matrices
-    document = json.loads(json.dumps(plan_geojson(problem, planned.plan, matrices)))
+    document = json.loads(json.dumps(plan_geojson(problem, planned.plan, _legs(planned))))
     assert document["type"] == "FeatureCollection"
     lines = [f for f in document["features"] if f["geometry"]["type"] == "LineString"]
     points = [f for f in document["features"] if f["properties"]["type"] == "stop"]
@@ -161,7 +165,7 @@ def test_each_geojson_route_follows_the_roads_from_stop_to_stop(
 
 def test_a_plan_that_breaks_a_rule_is_never_rendered(
         day: tuple[ScenarioIn, PlannedScenario], tmp_path: Path) -> None:
-    scenario, planned = day
+    _, planned = day
     route = planned.plan.routes[0]
     late = route.stops[0]
     broken_stop = Stop(late.task_id, late.location_id, late.arrival_s, late.start_s + 7200,
@@ -170,7 +174,7 @@ def test_a_plan_that_breaks_a_rule_is_never_rendered(
         route.worker_id, route.shift_index, route.start_s, route.end_s,
         (broken_stop, *route.stops[1:]), route.breaks),), unassigned=planned.plan.unassigned)
     with pytest.raises(UncheckedPlan, match="independent check"):
-        write_outputs(planned.problem, broken, planned.matrices, scenario, tmp_path)
+        write_outputs(planned.problem, broken, planned.matrices, tmp_path)
     assert not any(tmp_path.iterdir())
 
 

@@ -36,6 +36,7 @@ from api.app.privacy import (
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
 from api.formats.resources import ClientResource
+from api.services import published_plan
 from api.settings import Settings
 from api.store import audit, records
 from api.store import plans as store
@@ -125,6 +126,7 @@ def create_plan(body: PlanIn, session: SessionDep, response: Response,
     if job is None:
         raise ApiError(404, f"job_id: {body.job_id!r} is not a job")
     plan = store.plan_from_job(session, job, user.username)
+    published_plan.keep(session, plan, job)  # checked once, as it will be read
     session.commit()
     response.headers["Location"] = f"/plans/{plan.id}"
     return _public(plan)
@@ -162,10 +164,12 @@ def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
              operation_id="publish_plan")
 def publish_plan(plan_id: str, session: SessionDep,
                  user: Annotated[User, coordinators],
+                 settings: Annotated[Settings, Depends(get_settings)],
                  force: Annotated[bool, Query(description=(
                      "supersede also a plan published for these days after this draft "
                      "was made (without it: 409 naming that plan)"))] = False) -> PlanPublic:
     plan = store.get_plan(session, plan_id)
+    published_plan.make_sure(session, plan, graph=settings.graph)  # an older plan's reading
     store.publish(session, plan, user.username, force=force)
     session.commit()
     return _public(plan)

@@ -1,7 +1,8 @@
 """What people receive, over HTTP: route sheets, phone calendars, maps, the day overview.
 
-All are drawn from the *published* plan of a day, read back against the scenario
-snapshot of the job that made it (so what a worker gets is what was published).
+All are drawn from the *published* plan of a day, as it was read once and stored
+(`api.services.published_plan`: checked, with its legs and streets; so what a worker
+gets is what was published, and no read loads the road graph).
 - `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html|csv`: the worker's route
   sheet (the worker themself or a coordinator; the clients' reads are audited).
 - `GET /days/{day}/workers/{worker_id}/calendar`: that day as iCalendar.
@@ -33,22 +34,21 @@ from api.app.privacy import (
     sees_names,
 )
 from api.app.routers.calendar_links import LinkCreated, mint
-from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
+from api.deliver import file_name
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
-from api.formats.plan_document import PlanDocumentError
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import RouteSheet
-from api.formats.scenario import ScenarioError
 from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
+from api.services import published_plan
+from api.services.reading import PlanReading
 from api.settings import Settings
 from api.store import calendar_links
 from api.store import plans as store
-from api.store.tables import Job, User, Worker
+from api.store.tables import User, Worker
 from api.store.users import Role
-from geo.graph import GraphLoadError
 from optimiser.calendar import DEFAULT_TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -66,32 +66,21 @@ def _content(*types: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {t.split(";")[0]: {} for t in types}}}
 
 
-def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> Rebuilt:
+def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> PlanReading:
     plan_id = store.published_on(session, day)
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
     return read_back(session, settings, plan_id)
 
 
-def read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
-    """The stored plan `plan_id` read back against its job's scenario and checked (409 when
-    it cannot be); also the web page's map and day view read plans through it."""
-    plan = store.get_plan(session, plan_id)
-    job = session.get(Job, plan.job_id) if plan.job_id else None
-    if job is None:
-        raise ApiError(409, f"plans/{plan_id}: its job (and scenario) is gone")
-    try:
-        found = rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
-                        graph=settings.graph, redactions=plan.redactions)
-        found.sheets  # noqa: B018 (checks the plan once: nothing unchecked leaves)
-        return found
-    except (UncheckedPlan, PlanDocumentError, ScenarioError, GraphLoadError) as exc:
-        raise ApiError(409, f"plans/{plan_id}: cannot be read back against its scenario: "
-                            f"{exc}") from None
+def read_back(session: SessionDep, settings: Settings, plan_id: str) -> PlanReading:
+    """The stored plan `plan_id` as it was read and checked (409 when it cannot be drawn);
+    also the web page's map and day view read plans through it."""
+    return published_plan.read(session, plan_id, graph=settings.graph)
 
 
 def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
-           worker_id: str) -> tuple[Rebuilt, RouteSheet | None]:
+           worker_id: str) -> tuple[PlanReading, RouteSheet | None]:
     check_reads_worker(user, worker_id, "day")
     plan = _plan_of_day(session, settings, day)
     sheet = next((s for s in plan.sheets if s.worker_id == worker_id and s.day == day),
@@ -99,7 +88,7 @@ def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
     return plan, sheet
 
 
-def _audit(session: SessionDep, username: str, plan: Rebuilt, tasks: set[str]) -> None:
+def _audit(session: SessionDep, username: str, plan: PlanReading, tasks: set[str]) -> None:
     """The reads of the clients of `tasks` (their names, addresses, phones)."""
     audit_reads(session, username, (plan.problem.task(t).client_id for t in tasks))
 
@@ -123,8 +112,7 @@ def route_sheet(day: date, worker_id: str, session: SessionDep, settings: Settin
         _audit(session, user.username, plan, _tasks([sheet]))
         return Response(sheet_csv(sheet), media_type=CSV, headers={
             "Content-Disposition": f'attachment; filename="{file_name(worker_id)}-{day}.csv"'})
-    network = plan.matrices.paths.network if plan.matrices.paths is not None else None
-    html = sheet_html(sheet, map_png=route_map_png(sheet, network),
+    html = sheet_html(sheet, map_png=route_map_png(sheet, plan.streets),
                       timezone=plan.problem.calendar.timezone)
     _audit(session, user.username, plan, _tasks([sheet]))
     if format == "html":
@@ -179,7 +167,7 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
             continue
         try:
             plan = read_back(session, settings, plan_id)
-        except ApiError:  # a plan that cannot be read back: the other days still show
+        except published_plan.PlanNotReadable:  # the other days still show
             log.warning("calendar of %s: plans/%s cannot be read back", worker_id, plan_id)
             continue
         timezone = plan.problem.calendar.timezone
@@ -198,7 +186,7 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
             user: Annotated[User, readers]) -> Response:
     plan = read_back(session, settings, plan_id)
     names = sees_names(user)
-    document = plan_geojson(plan.problem, plan.plan, plan.matrices, names=names)
+    document = plan_geojson(plan.problem, plan.plan, plan.legs or {}, names=names)
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
                                                for s in r.stops})

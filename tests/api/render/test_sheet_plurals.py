@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from api.formats.route_sheet import route_sheets
 from api.render.words import use_language
-from geo.matrix import Matrices
 from optimiser.params import SolveParams
 from optimiser.solve import solve
 from tests.optimiser.tiny import H, bus, problem, trip, worker
@@ -18,13 +17,11 @@ def test_a_sheet_counts_seated_passengers_and_escorts_in_polish() -> None:
                 vehicles=(bus(seats=8),))
     plan = solve(p, params=SolveParams(time_limit_s=5, max_solutions=50))
     assert plan.unassigned == ()
-    n = len(p.locations)
-    matrices = Matrices(p.matrix.duration_s, p.matrix.distance_m, (0,) * n, (0.0,) * n)
-    (sheet,) = route_sheets(p, plan, matrices, {}, {})
+    (sheet,) = route_sheets(p, plan, None)
     needs = {r.task: r.needs for r in sheet.stops}
     assert needs["one"] == "1 siedzący"
     assert needs["two"] == "2 siedzące, 1 opiekun"
     assert needs["five"] == "5 siedzących"
     with use_language("en"):
-        (english,) = route_sheets(p, plan, matrices, {}, {})
+        (english,) = route_sheets(p, plan, None)
     assert {r.task: r.needs for r in english.stops}["two"] == "2 seated, 1 escort"

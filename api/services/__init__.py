@@ -1,0 +1,1 @@
+"""What the routers and the command line ask of Trasa, one idea per module."""
