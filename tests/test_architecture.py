@@ -88,3 +88,30 @@ def test_only_the_ortools_adapter_talks_to_ortools() -> None:
 def test_only_the_jit_adapter_talks_to_numba():
     users = {m for m in MODULES for t in imports(m) if t.split(".")[0] == "numba"}
     assert users == {"optimiser.sisr.jit"}
+
+
+def test_no_router_imports_another_router() -> None:
+    """Routers call services, the store and the app's shared modules; what two routers
+    share lives there, not in one of them."""
+    routers = {m for m in MODULES if m.startswith("api.app.routers.")}
+    borrowed = {f"{m} imports {t}" for m in routers for t in imports(m)
+                if t != m and (t in routers or t == "api.app.routers")}
+    assert routers and borrowed == set()
+
+
+def test_the_web_module_serves_pages_only() -> None:
+    """api/web answers HTML pages (and a redirect to them), out of the API document; the
+    JSON the pages read is the API's, in api/app/routers."""
+    from fastapi.responses import HTMLResponse, RedirectResponse
+    from fastapi.routing import APIRoute
+
+    from api.web import router as web
+
+    routes = [r for r in web.router.routes if isinstance(r, APIRoute)]
+    json_routes = {r.path for r in routes if r.include_in_schema or not (
+        r.response_class is HTMLResponse
+        or r.endpoint.__annotations__.get("return") is RedirectResponse)}
+    assert routes and json_routes == set()
+    assert {m for m in MODULES if m.startswith("api.web.")
+            for t in imports(m) if t == "api.app.routers" or t.startswith("api.app.routers.")
+            } == set()

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import MAX_OFFSET, ApiError, responses
-from api.app.privacy import audited, client_values, for_reader, scenario_of_plan
+from api.app.privacy import audited, client_values, for_reader
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
 from api.formats.resources import ClientResource
@@ -141,11 +141,10 @@ def list_plans(session: SessionDep, day: date | None = None, status: str | None 
             operation_id="read_plan")
 def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
               settings: Annotated[Settings, Depends(get_settings)]) -> PlanWithDocument:
-    plan = store.get_plan(session, plan_id)
-    document = plan.document
+    plan = store.get_plan(session, plan_id, with_document=False)
+    document = store.document_of(session, plan_id)
     audited(session, user, client_values(document))
-    document = for_reader(document, user, session, settings,
-                          scenario=scenario_of_plan(session, plan_id))
+    document = for_reader(document, user, session, settings, plan_id=plan_id)
     return PlanWithDocument(**_public(plan).model_dump(), document=document)
 
 

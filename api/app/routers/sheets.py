@@ -24,26 +24,24 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from api.app.calendar_link_views import LinkCreated, mint
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.privacy import for_reader, scenario_of_plan
-from api.app.routers.calendar_links import LinkCreated, mint
-from api.deliver import Rebuilt, UncheckedPlan, file_name, rebuilt
+from api.app.plan_reading import read_back
+from api.app.privacy import for_reader
+from api.deliver import Rebuilt, file_name
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
 from api.formats.overview import overview_html
-from api.formats.plan_document import PlanDocumentError
 from api.formats.route_map import route_map_png
 from api.formats.route_sheet import RouteSheet
-from api.formats.scenario import ScenarioError
 from api.formats.sheet_csv import sheet_csv
 from api.formats.sheet_html import html_pdf, sheet_html
 from api.settings import Settings
 from api.store import audit, calendar_links
 from api.store import plans as store
-from api.store.tables import Job, User, Worker
+from api.store.tables import User, Worker
 from api.store.users import Role
-from geo.graph import GraphLoadError
 from optimiser.calendar import DEFAULT_TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -66,23 +64,6 @@ def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> Rebuilt:
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
     return read_back(session, settings, plan_id)
-
-
-def read_back(session: SessionDep, settings: Settings, plan_id: str) -> Rebuilt:
-    """The stored plan `plan_id` read back against its job's scenario and checked (409 when
-    it cannot be); also the web page's map and day view read plans through it."""
-    plan = store.get_plan(session, plan_id)
-    job = session.get(Job, plan.job_id) if plan.job_id else None
-    if job is None:
-        raise ApiError(409, f"plans/{plan_id}: its job (and scenario) is gone")
-    try:
-        found = rebuilt(plan_id, job.request["scenario"], store.document_of(session, plan_id),
-                        graph=settings.graph, redactions=plan.redactions)
-        found.sheets  # noqa: B018 (checks the plan once: nothing unchecked leaves)
-        return found
-    except (UncheckedPlan, PlanDocumentError, ScenarioError, GraphLoadError) as exc:
-        raise ApiError(409, f"plans/{plan_id}: cannot be read back against its scenario: "
-                            f"{exc}") from None
 
 
 def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
@@ -201,8 +182,7 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
                                                for s in r.stops})
-    document = for_reader(document, user, session, settings,
-                          scenario=scenario_of_plan(session, plan_id))
+    document = for_reader(document, user, session, settings, plan_id=plan_id)
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
 
 
