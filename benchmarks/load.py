@@ -57,6 +57,12 @@ def _wait_job(api: httpx.Client, location: str, timeout_s: float = 300) -> dict:
     raise SystemExit(f"{location}: not finished after {timeout_s} s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used (user and system; Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -123,9 +129,13 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
                "--only-summary", "--reset-stats", "--loglevel", "ERROR"]
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as running:
+        time.sleep(ramp_s)  # the steady phase only, as the figures
+        cpu_before = cpu_seconds(server.pid)
         if args.profile is not None:
-            time.sleep(ramp_s)  # the steady phase only, as the figures
             record(server.pid, args.seconds, args.profile)
+        else:
+            time.sleep(args.seconds)
+        cpu = cpu_seconds(server.pid) - cpu_before
         out, err = running.communicate(timeout=args.seconds + ramp_s + 120)
     if running.returncode != 0:
         raise SystemExit(f"locust failed ({running.returncode}): {err[-2000:]}")
@@ -139,8 +149,11 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
         print(f"{row['Name']:<34} {row['Request Count']:>7} {row['Failure Count']:>6} "
               f"{row['50%']:>7} {row['99%']:>7}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
+    # the server's own CPU (its threads; the solve runs in another process) per request
+    served = int(total["Request Count"])  # counted from when all have joined, as the CPU
     print(f"load: clients={args.clients} p50_ms={total['50%']} p99_ms={total['99%']} "
-          f"errors={total['Failure Count']}")
+          f"errors={total['Failure Count']} server_cpu_ms_per_request="
+          f"{cpu * 1000 / max(served, 1):.2f}")
     if args.profile is not None:
         summary = summarise(raw_of(args.profile), requests=int(total["Request Count"]),
                             seconds=args.seconds)

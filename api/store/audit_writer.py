@@ -5,67 +5,90 @@ most reads are also writes; on SQLite each took the database's one write lock in
 transaction, and 50 readers queued for it in SQLite's busy handler, which sleeps in
 steps of up to 100 ms: half of a read's time went there (`benchmarks.load --profile`).
 
-A `GroupWriter` per database (and process) takes the rows that readers hand it, writes
-all that are waiting in one transaction on its own thread and commits; each reader waits
-for the commit that holds its rows, so no answer leaves before its audit rows are
-stored, and a failed write fails the request that made it, as before. The rows wait for
-no timer: a lone reader's rows are written at once, and while one transaction commits,
-the next readers' rows gather for the next one."""
+A `GroupWriter` per database (and process) writes the rows of all readers waiting in
+one transaction; each reader returns after the commit that holds its rows, so no answer
+leaves before its audit rows are stored, and a failed write fails the requests whose
+rows it held, as before. The rows wait for no timer and no other thread: a lone reader
+writes its rows at once itself, and while one transaction commits, the next readers'
+rows gather for the next one, which the first of them writes. In-process writers so
+queue on a lock that wakes the next at once, not in SQLite's busy handler."""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy import Engine, Table, insert
 
-IDLE_S = 30.0  # a writer's thread ends after this long without rows
 _WRITERS: dict[tuple[int, int, str], GroupWriter] = {}  # (process, engine, table) -> writer
 _WRITERS_LOCK = threading.Lock()
 
 
+class _Turn:
+    """One caller's rows and how their write ended: written, failed, or handed to this
+    caller to write (with the others waiting) as the next leader."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.ready = threading.Event()
+        self.lead = False
+        self.error: BaseException | None = None
+
+
 class GroupWriter:
-    """Inserts rows into `table` on `engine`, many callers' rows to a transaction."""
+    """Inserts rows into `table` on `engine`, many callers' rows to a transaction.
+
+    The first caller while none writes is the leader: it writes its rows at once, on its
+    own thread. Callers that come while a transaction is under way wait; when it ends,
+    the leader hands the lead to the first of them, who writes all the waiting rows in
+    one transaction (its own among them) and so on: each caller waits for at most the
+    transaction under way and its own."""
 
     def __init__(self, engine: Engine, table: Table) -> None:
         self.engine, self.table = engine, table
-        self._lock = threading.Condition()
-        self._waiting: list[tuple[Sequence[dict[str, Any]], Future[None]]] = []
-        self._running = False  # a thread is writing or waiting for rows
+        self._lock = threading.Lock()
+        self._waiting: list[_Turn] = []
+        self._writing = False
 
     def write(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Return once `rows` are committed; raise what the write raised."""
-        done: Future[None] = Future()
+        """Return once `rows` are committed; raise what their write raised."""
+        turn = _Turn(rows)
         with self._lock:
-            self._waiting.append((rows, done))
-            if self._running:
-                self._lock.notify()
-            else:  # the thread ends when idle: a test's many servers leave none behind
-                self._running = True
-                threading.Thread(target=self._run, daemon=True,
-                                 name=f"trasa-{self.table.name}-writer").start()
-        done.result()
+            self._waiting.append(turn)
+            lead = not self._writing
+            self._writing = True
+        if not lead:
+            turn.ready.wait()
+            if not turn.lead:
+                if turn.error is not None:
+                    raise turn.error
+                return
+        self._write_waiting()
+        if turn.error is not None:
+            raise turn.error
 
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                while not self._waiting:
-                    if not self._lock.wait(timeout=IDLE_S) and not self._waiting:
-                        self._running = False
-                        return
-                batch, self._waiting = self._waiting, []
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(insert(self.table), [r for rows, _ in batch for r in rows])
-            except BaseException as exc:  # noqa: BLE001 (each waiting request gets it)
-                for _, done in batch:
-                    done.set_exception(exc)
-            else:
-                for _, done in batch:
-                    done.set_result(None)
+    def _write_waiting(self) -> None:
+        """As the leader: write every waiting caller's rows, then hand the lead on."""
+        with self._lock:
+            batch, self._waiting = self._waiting, []
+        error: BaseException | None = None
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(self.table), [r for t in batch for r in t.rows])
+        except BaseException as exc:  # noqa: BLE001 (each caller of the batch gets it)
+            error = exc
+        for turn in batch:
+            turn.error = error
+            turn.ready.set()
+        with self._lock:
+            if not self._waiting:
+                self._writing = False
+                return
+            following = self._waiting[0]
+        following.lead = True
+        following.ready.set()
 
 
 def writer(engine: Engine, table: Table) -> GroupWriter:
