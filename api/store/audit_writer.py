@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, insert
 
+LEADER_ROUNDS = 3  # transactions a leader writes before it hands the lead on
 _WRITERS: dict[tuple[int, int, str], GroupWriter] = {}  # (process, engine, table) -> writer
 _WRITERS_LOCK = threading.Lock()
 
@@ -42,9 +43,10 @@ class GroupWriter:
 
     The first caller while none writes is the leader: it writes its rows at once, on its
     own thread. Callers that come while a transaction is under way wait; when it ends,
-    the leader hands the lead to the first of them, who writes all the waiting rows in
-    one transaction (its own among them) and so on: each caller waits for at most the
-    transaction under way and its own."""
+    the leader writes all the waiting rows in one more transaction, up to
+    `LEADER_ROUNDS` in all, then hands the lead to the first caller still waiting, who
+    writes the waiting rows (its own among them) and so on: a caller waits for at most
+    a few transactions, never for a timer or a thread of its own."""
 
     def __init__(self, engine: Engine, table: Table) -> None:
         self.engine, self.table = engine, table
@@ -70,22 +72,26 @@ class GroupWriter:
             raise turn.error
 
     def _write_waiting(self) -> None:
-        """As the leader: write every waiting caller's rows, then hand the lead on."""
+        """As the leader: write every waiting caller's rows, again while more come (up to
+        `LEADER_ROUNDS` transactions: a running thread writes sooner than a waiting one
+        wakes), then hand the lead on to the first caller still waiting."""
+        for _ in range(LEADER_ROUNDS):
+            with self._lock:
+                batch, self._waiting = self._waiting, []
+            error: BaseException | None = None
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(self.table), [r for t in batch for r in t.rows])
+            except BaseException as exc:  # noqa: BLE001 (each caller of the batch gets it)
+                error = exc
+            for turn in batch:
+                turn.error = error
+                turn.ready.set()
+            with self._lock:
+                if not self._waiting:
+                    self._writing = False
+                    return
         with self._lock:
-            batch, self._waiting = self._waiting, []
-        error: BaseException | None = None
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(self.table), [r for t in batch for r in t.rows])
-        except BaseException as exc:  # noqa: BLE001 (each caller of the batch gets it)
-            error = exc
-        for turn in batch:
-            turn.error = error
-            turn.ready.set()
-        with self._lock:
-            if not self._waiting:
-                self._writing = False
-                return
             following = self._waiting[0]
         following.lead = True
         following.ready.set()
