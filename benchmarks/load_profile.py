@@ -88,7 +88,7 @@ def summarise(raw: Path, *, requests: int, seconds: int, top: int = 15) -> str:
         for name in {_function(f) for f in frames if " (api/" in f and "api/cli/" not in f}:
             inclusive[name] += n
         leaves[_function(frames[-1])] += n
-    lines = [f"# {raw.name}: {total} samples of request threads over {seconds} s "
+    lines = [f"# py-spy: {total} samples of request threads over {seconds} s "
              f"(200 a second, blocked ones too), {requests} requests: "
              f"{per_request_ms:.1f} ms of thread time a request"]
 
