@@ -25,7 +25,8 @@ def record_reads(session: Session, username: str, resources: Iterable[str]) -> N
     if not rows:
         return
     engine = session.get_bind()
-    if isinstance(engine, Engine) and not _holds_write_lock(session):
+    if isinstance(engine, Engine) and engine.url.database not in (None, "", ":memory:") \
+            and not _holds_write_lock(session):  # (an in-memory database is a connection's)
         writer(engine, cast(Table, AuditEntry.__table__)).write(rows)
     else:  # one plain INSERT: these rows are never read back by the request
         session.execute(insert(AuditEntry), rows)
