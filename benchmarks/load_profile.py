@@ -48,6 +48,7 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("HTTP: uvicorn, sockets", ("uvicorn/", "h11/", "asyncio/selector_events.py")),
 )
 IDLE = ("Queue.get (queue.py", "EpollSelector.select (")  # a thread waiting for work
+IDLE_LOOP = "Runner.run (asyncio/runners.py"  # the event loop in C (uvloop's, or select)
 
 
 def _samples(raw: Path) -> list[tuple[list[str], int]]:
@@ -59,7 +60,8 @@ def _samples(raw: Path) -> list[tuple[list[str], int]]:
         thread = frames[0]
         if not ("AnyIO worker" in thread or "MainThread" in thread):
             continue  # the job runner's thread and the like
-        if any(idle in frame for frame in frames for idle in IDLE):
+        if any(idle in frame for frame in frames for idle in IDLE) \
+                or frames[-1].startswith(IDLE_LOOP):
             continue
         if len(frames) > 1:
             kept.append((frames[1:], int(count)))
