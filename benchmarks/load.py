@@ -9,6 +9,10 @@ one row per request kind and a last line
 `load: clients=50 p50_ms=X p99_ms=Y errors=N`.
 
     python -m benchmarks.load [--clients 50] [--seconds 30] [--spawn-rate 10]
+                              [--profile FILE]
+
+`--profile FILE` samples the server with py-spy during the steady phase (the bench
+extra) and writes where the request threads' time went (`benchmarks.load_profile`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import httpx
 from api.store.database import session_scope
 from api.store.users import Role, add_user
 from benchmarks.common import machine_line
+from benchmarks.load_profile import raw_of, record, summarise
 
 LOCUSTFILE = Path(__file__).with_name("locust_day.py")
 DAY = "2026-11-24"
@@ -52,12 +57,21 @@ def _wait_job(api: httpx.Client, location: str, timeout_s: float = 300) -> dict:
     raise SystemExit(f"{location}: not finished after {timeout_s} s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time process `pid` has used (user and system; Linux's /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--spawn-rate", type=float, default=10,
                         help="clients joining per second (counted once all have joined)")
+    parser.add_argument("--profile", type=Path, default=None, metavar="FILE",
+                        help="sample the server with py-spy while the clients read and write "
+                             "where a read's time went to FILE (and FILE.raw)")
     args = parser.parse_args(argv)
     print(machine_line(clients=args.clients, seconds=args.seconds,
                        spawn_rate=args.spawn_rate, database="sqlite",
@@ -109,12 +123,23 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
            "TRASA_LOAD_COORDINATOR_TOKEN": token["access_token"]}
     prefix = tmp / "locust"
     ramp_s = math.ceil(args.clients / args.spawn_rate)
-    locust = subprocess.run([str(Path(sys.executable).with_name("locust")), "-f", str(LOCUSTFILE),
-                    "--headless", "-u", str(args.clients), "-r", str(args.spawn_rate),
-                    "-t", f"{args.seconds + ramp_s}s", "--host", base, "--csv", str(prefix),
-                    "--only-summary", "--reset-stats", "--loglevel", "ERROR"],
-                   env=env, check=True, capture_output=True, text=True,
-                   timeout=args.seconds + ramp_s + 120)
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+               "-u", str(args.clients), "-r", str(args.spawn_rate),
+               "-t", f"{args.seconds + ramp_s}s", "--host", base, "--csv", str(prefix),
+               "--only-summary", "--reset-stats", "--loglevel", "ERROR"]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as running:
+        time.sleep(ramp_s)  # the steady phase only, as the figures
+        cpu_before = cpu_seconds(server.pid)
+        if args.profile is not None:
+            record(server.pid, args.seconds, args.profile)
+        else:
+            time.sleep(args.seconds)
+        cpu = cpu_seconds(server.pid) - cpu_before
+        out, err = running.communicate(timeout=args.seconds + ramp_s + 120)
+    if running.returncode != 0:
+        raise SystemExit(f"locust failed ({running.returncode}): {err[-2000:]}")
+    locust = subprocess.CompletedProcess(command, running.returncode, out, err)
     if os.environ.get("TRASA_LOAD_DEBUG"):
         print(locust.stdout[-3000:], locust.stderr[-3000:])
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
@@ -124,8 +149,16 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
         print(f"{row['Name']:<34} {row['Request Count']:>7} {row['Failure Count']:>6} "
               f"{row['50%']:>7} {row['99%']:>7}")
     total = next(r for r in rows if r["Name"] == "Aggregated")
+    # the server's own CPU (its threads; the solve runs in another process) per request
+    served = int(total["Request Count"])  # counted from when all have joined, as the CPU
     print(f"load: clients={args.clients} p50_ms={total['50%']} p99_ms={total['99%']} "
-          f"errors={total['Failure Count']}")
+          f"errors={total['Failure Count']} server_cpu_ms_per_request="
+          f"{cpu * 1000 / max(served, 1):.2f}")
+    if args.profile is not None:
+        summary = summarise(raw_of(args.profile), requests=int(total["Request Count"]),
+                            seconds=args.seconds)
+        args.profile.write_text(summary, encoding="utf-8")
+        print(f"profile: {args.profile} (raw stacks: {raw_of(args.profile)})")
     return 0
 
 

@@ -116,3 +116,30 @@ def test_no_module_is_longer_than_400_lines_unless_its_docstring_says_why() -> N
             and not _says_why_longer(p)}
     assert {m: n for m, n in long.items() if m not in STILL_LONG} == {}
     assert STILL_LONG - set(long) == set(), "split: remove them from STILL_LONG"
+
+
+def test_no_router_imports_another_router() -> None:
+    """Routers call services, the store and the app's shared modules; what two routers
+    share lives there, not in one of them."""
+    routers = {m for m in MODULES if m.startswith("api.app.routers.")}
+    borrowed = {f"{m} imports {t}" for m in routers for t in imports(m)
+                if t != m and (t in routers or t == "api.app.routers")}
+    assert routers and borrowed == set()
+
+
+def test_the_web_module_serves_pages_only() -> None:
+    """api/web answers HTML pages (and a redirect to them), out of the API document; the
+    JSON the pages read is the API's, in api/app/routers."""
+    from fastapi.responses import HTMLResponse, RedirectResponse
+    from fastapi.routing import APIRoute
+
+    from api.web import router as web
+
+    routes = [r for r in web.router.routes if isinstance(r, APIRoute)]
+    json_routes = {r.path for r in routes if r.include_in_schema or not (
+        r.response_class is HTMLResponse
+        or r.endpoint.__annotations__.get("return") is RedirectResponse)}
+    assert routes and json_routes == set()
+    assert {m for m in MODULES if m.startswith("api.web.")
+            for t in imports(m) if t == "api.app.routers" or t.startswith("api.app.routers.")
+            } == set()

@@ -20,6 +20,7 @@ from api.app.routers import (
     csv_io,
     events,
     jobs,
+    page_data,
     plans,
     records,
     reports,
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(sweeps.router)
     app.include_router(events.router)
+    app.include_router(page_data.router)
     app.include_router(web.router)
     web.mount_static(app)
 

@@ -74,10 +74,15 @@ def privacy(session: Session, settings: Settings,
 
 
 def for_reader(document: Any, user: tables.User, session: Session, settings: Settings, *,
-               scenario: Mapping[str, Any] | None = None) -> Any:
-    """`document` as `user` may see it: a planner's view, or the document itself."""
+               scenario: Mapping[str, Any] | None = None, plan_id: str | None = None) -> Any:
+    """`document` as `user` may see it: a planner's view, or the document itself. The
+    planner's view hides also the clients of `scenario`, or for a plan's document
+    (`plan_id`) those of its job's scenario snapshot (read only for a planner: it is the
+    largest row a plan has)."""
     if not is_planner(user):
         return document
+    if scenario is None and plan_id is not None:
+        scenario = scenario_of_plan(session, plan_id)
     return planner_view(document, privacy(session, settings, scenario))
 
 

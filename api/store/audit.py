@@ -5,19 +5,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from api.store.audit_writer import writer
 from api.store.tables import AuditEntry
 
 ACTION_LENGTH = 20  # the column's width
 
 
 def record_reads(session: Session, username: str, resources: Iterable[str]) -> None:
+    """`username` read `resources`: the rows are committed when this returns, in a
+    transaction shared with other requests' reads (`api.store.audit_writer`), not in
+    `session`'s. A session that holds SQLite's write lock (it wrote and has not
+    committed) writes them itself: the shared writer would wait for that lock."""
     rows = [{"username": username, "action": "read", "resource": r} for r in resources]
-    if rows:  # one plain INSERT: these rows are never read back by the request
+    if not rows:
+        return
+    engine = session.get_bind()
+    if isinstance(engine, Engine) and engine.url.database not in (None, "", ":memory:") \
+            and not _holds_write_lock(session):  # (an in-memory database is a connection's)
+        writer(engine, cast(Table, AuditEntry.__table__)).write(rows)
+    else:  # one plain INSERT: these rows are never read back by the request
         session.execute(insert(AuditEntry), rows)
+
+
+def _holds_write_lock(session: Session) -> bool:
+    """Whether `session` has begun writing on SQLite (whose driver begins a transaction
+    at the first write, not at a read)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return False
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    dbapi = session.connection().connection.dbapi_connection
+    return bool(getattr(dbapi, "in_transaction", True))
 
 
 def record(session: Session, username: str, action: str, resource: str) -> None:

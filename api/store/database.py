@@ -38,8 +38,10 @@ def engine_for(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             private_file(Path(path))  # people's records: the server user's alone
+        # A connection for every thread at once, kept: an overflow connection is closed
+        # after use, and opening one (with its pragmas) cost a busy server's reads.
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-                               pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW,
+                               pool_size=POOL_SIZE + POOL_OVERFLOW, max_overflow=POOL_OVERFLOW,
                                hide_parameters=True)
 
         @event.listens_for(engine, "connect")

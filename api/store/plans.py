@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from api.formats.plan_document import document_route_day
 from api.store.records import RecordError, RecordNotFound
@@ -54,8 +54,11 @@ def plan_from_job(session: Session, job: Job, username: str) -> PlanVersion:
     return plan
 
 
-def get_plan(session: Session, plan_id: str) -> PlanVersion:
-    plan = session.get(PlanVersion, plan_id)
+def get_plan(session: Session, plan_id: str, *, with_document: bool = True) -> PlanVersion:
+    """Plan version `plan_id`; without its document (`document_of` keeps one read per
+    process) unless `with_document` or already loaded."""
+    plan = session.get(PlanVersion, plan_id,
+                       options=() if with_document else (defer(PlanVersion.document),))
     if plan is None:
         raise RecordNotFound(f"plans/{plan_id}: no such plan")
     return plan

@@ -1,5 +1,6 @@
-"""The coordinator's web page: the pages (server-rendered, in Polish) and the JSON they
-need beyond the API.
+"""The coordinator's web page: the pages (server-rendered, in Polish) and their static
+files; the JSON they need beyond the rest of the API is served by
+api/app/routers/page_data.py (a plan's streets, a day's view) and the sweeps' router.
 
 Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 (coordinators), `/app/moj-dzien` a worker's own published day, `/app/analizy` plans'
@@ -8,46 +9,28 @@ a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`. A 
 for everyone: its script logs in at `POST /auth/token`, keeps the token in the tab's
 `sessionStorage`, asks `GET /auth/me` and shows only what that role may use (the API
 refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
-
-JSON:
-- `GET /plans/{plan_id}/streets`: the streets of the plan's town from the road network,
-  as the plan's stored reading keeps them (the map's base layer; no tile server needed);
-- `GET /plans/{plan_id}/days/{day}/view`: a day's KPIs, timeline rows, bases and the
-  tasks left out with reasons and what would let them in (coordinators);
-- `GET /sweeps/jobs`: the sweep jobs (a planner's own; a coordinator's: everyone's).
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlsplit
 
 import xstatic.pkg.leaflet as leaflet
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import MAX_OFFSET, ApiError, responses
-from api.app.privacy import audited, reads_everyones
-from api.app.routers.jobs import JobPage, shown_job
-from api.jobs import SWEEP
+from api.app.deps import get_settings
+from api.app.errors import ApiError
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
-from api.render.words import N_, gettext, language, warning_text
-from api.services import published_plan
+from api.render.words import N_, gettext, language
 from api.settings import Settings
-from api.store import jobs as job_store
-from api.store.tables import User
-from api.store.users import Role
-from api.web.day_view import day_view
 
 HERE = Path(__file__).parent
 router = APIRouter(tags=["web page"])
-coordinators = Depends(require(Role.COORDINATOR))
-readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 templates = Jinja2Templates(directory=HERE / "templates")
 render_jinja.install(templates.env)
@@ -58,7 +41,6 @@ PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
 # The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
 PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
-SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 
 
 def mount_static(app: FastAPI) -> None:
@@ -117,44 +99,3 @@ def page(name: str, request: Request, settings: SettingsDep) -> HTMLResponse:
     return _page(request, settings, name, template, title)
 
 
-@router.get("/plans/{plan_id}/streets", dependencies=[readers], response_class=Response,
-            responses={**responses(401, 403, 404, 409, 422),
-                       200: {"content": {"application/geo+json": {}}}},
-            summary="The streets of a plan's town from the road network (a map's base)",
-            operation_id="read_plan_streets")
-def streets(plan_id: str, session: SessionDep, settings: SettingsDep) -> Response:
-    found = published_plan.read(session, plan_id, graph=settings.graph)
-    return Response(found.streets_json, media_type="application/geo+json",
-                    headers={"Cache-Control": "private, max-age=3600"})
-
-
-@router.get("/plans/{plan_id}/days/{day}/view", dependencies=[coordinators],
-            responses=responses(401, 403, 404, 409, 422),
-            summary="A day of a plan for the day view: KPIs, timeline, bases, left out",
-            operation_id="read_day_view")
-def read_day_view(plan_id: str, day: date, session: SessionDep, settings: SettingsDep,
-                  user: Annotated[User, coordinators]) -> dict[str, Any]:
-    found = published_plan.read(session, plan_id, graph=settings.graph)
-    dates = found.problem.calendar.dates
-    if day not in dates:
-        raise ApiError(422, f"day: {day} is not a day of plans/{plan_id} ({dates[0]} to "
-                            f"{dates[-1]})")
-    replanning = found.document.get("replanning")
-    view = day_view(found.problem, found.plan, day, replanning)
-    audited(session, user, (c["id"] for c in view["choices"]["clients"]))  # names shown
-    return {"plan_id": plan_id, "name": found.problem.name, "warning": warning_text(found.warning),
-            "first_day": dates[0].isoformat(), "last_day": dates[-1].isoformat(), **view}
-
-
-@router.get("/sweeps/jobs", response_model=JobPage, dependencies=[readers],
-            responses=responses(401, 403, 422), summary="List sweep jobs",
-            operation_id="list_sweeps", tags=["sweeps"])
-def list_sweeps(session: SessionDep, user: Annotated[User, readers], settings: SettingsDep,
-                limit: Annotated[int, Query(ge=1, le=100)] = 20,
-                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
-    owner = None if reads_everyones(user) else user.username
-    rows, _ = job_store.list_jobs(session, owner, limit=SWEEPS_LISTED, offset=0)
-    sweeps = [j for j in rows if j.request.get("kind") == SWEEP]
-    return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)
-                          for j in sweeps[offset:offset + limit]],
-                   total=len(sweeps), limit=limit, offset=offset)

@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from api.app.calendar_link_views import LinkCreated, LinkPublic, mint, public
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.privacy import check_reads_worker, reads_everyones, reads_worker
-from api.app.schemas import UtcDatetime
+from api.app.privacy import reads_everyones, reads_worker
 from api.settings import Settings
 from api.store import calendar_links as store
 from api.store.calendar_links import MAX_DAYS
@@ -29,37 +29,6 @@ class LinkIn(BaseModel):
     days: int | None = Field(default=None, ge=1, le=MAX_DAYS,
                              description="how long it lasts (default: the server's "
                                          "TRASA_CALENDAR_LINK_DAYS)")
-
-
-class LinkPublic(BaseModel):
-    id: str
-    worker_id: str
-    created_by: str
-    created_at: UtcDatetime | None
-    expires_at: UtcDatetime
-    revoked_at: UtcDatetime | None
-
-
-class LinkCreated(LinkPublic):
-    url: str = Field(description="for the calendar app; the secret in it is shown only "
-                                 "this once")
-
-
-def public(row: CalendarLink) -> LinkPublic:
-    return LinkPublic(id=row.id, worker_id=row.worker_id, created_by=row.created_by,
-                      created_at=row.created_at, expires_at=row.expires_at,
-                      revoked_at=row.revoked_at)
-
-
-def mint(session: SessionDep, request: Request, settings: Settings, user: User,
-         worker_id: str, days: int | None) -> LinkCreated:
-    """A new stored link for `worker_id` (a worker: only their own), committed."""
-    check_reads_worker(user, worker_id, "calendar")
-    row, token = store.add_link(session, worker_id, user.username,
-                                days or settings.calendar_link_days)
-    session.commit()
-    url = request.url_for("subscribed_calendar", worker_id=f"{worker_id}.ics")
-    return LinkCreated(**public(row).model_dump(), url=f"{url}?token={token}")
 
 
 def _mine(user: User, row: CalendarLink) -> bool:

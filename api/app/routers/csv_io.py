@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from api.app.caps import over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
+from api.app.geocoded import located
 from api.app.privacy import audit_reads
-from api.app.routers.records import located
 from api.formats.csv_records import CsvError, CsvProblem, TooManyRows, read_csv, write_csv
 from api.settings import Settings
 from api.store import records

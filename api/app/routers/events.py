@@ -19,7 +19,8 @@ from pydantic import ConfigDict, Field
 from api.app.caps import refuse_over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.routers.jobs import JobPublic, enqueue, refuse_over_limit, refuse_when_full
+from api.app.job_intake import enqueue, refuse_over_limit, refuse_when_full
+from api.app.job_views import JobPublic
 from api.formats.events import EventsIn
 from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario, to_problem

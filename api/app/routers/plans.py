@@ -31,7 +31,6 @@ from api.app.privacy import (
     check_reads_worker,
     client_values,
     for_reader,
-    scenario_of_plan,
 )
 from api.app.schemas import UtcDatetime
 from api.formats.plan_document import name_places
@@ -150,11 +149,10 @@ def list_plans(session: SessionDep, day: date | None = None, status: str | None 
             operation_id="read_plan")
 def read_plan(plan_id: str, session: SessionDep, user: Annotated[User, readers],
               settings: Annotated[Settings, Depends(get_settings)]) -> PlanWithDocument:
-    plan = store.get_plan(session, plan_id)
-    document = plan.document
+    plan = store.get_plan(session, plan_id, with_document=False)
+    document = store.document_of(session, plan_id)
     audited(session, user, client_values(document))
-    document = for_reader(document, user, session, settings,
-                          scenario=scenario_of_plan(session, plan_id))
+    document = for_reader(document, user, session, settings, plan_id=plan_id)
     return PlanWithDocument(**_public(plan).model_dump(), document=document)
 
 

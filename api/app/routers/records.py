@@ -19,15 +19,14 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, create_model
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import MAX_OFFSET, ApiError, FieldError, etag, parse_if_match, responses
+from api.app.errors import MAX_OFFSET, ApiError, etag, parse_if_match, responses
+from api.app.geocoded import located
 from api.app.privacy import audited, for_reader, is_planner, pseudonym_filter
-from api.formats.resources import ClientResource
 from api.settings import Settings
 from api.store import records
 from api.store.records import Filters, Kind
 from api.store.tables import User
 from api.store.users import Role
-from geo.geocode import GeocodeError, geocode
 
 MAX_PAGE = 500
 # Kinds a planner may read (clients carry names, addresses, phones, health notes).
@@ -44,22 +43,6 @@ def _page_model(kind: Kind) -> type[BaseModel]:
 
 def _client_of(kind: Kind, body: dict[str, Any]) -> str | None:
     return str(body["id"]) if kind.name == "clients" else body.get("client")
-
-
-def located(body: Any, settings: Settings) -> Any:
-    """A client given by address only gets the coordinates of the address (online)."""
-    if not isinstance(body, ClientResource) or body.lat is not None:
-        return body
-    if not body.address.strip():
-        raise ApiError(422, "lat, lon: give the home's coordinates or its address",
-                       errors=[FieldError(field="body.lat", value=None,
-                                          message="no coordinates and no address")])
-    try:
-        lat, lon = geocode(body.address, cache_dir=settings.cache_dir)
-    except GeocodeError as exc:
-        raise ApiError(422, str(exc), errors=[FieldError(
-            field="body.address", value=body.address, message=str(exc))]) from None
-    return body.model_copy(update={"lat": lat, "lon": lon})
 
 
 def router_for(kind: Kind) -> APIRouter:

@@ -24,16 +24,16 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from api.app.calendar_link_views import LinkCreated, mint
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.plan_reading import read_back
 from api.app.privacy import (
     audit_reads,
     check_reads_worker,
     for_reader,
-    scenario_of_plan,
     sees_names,
 )
-from api.app.routers.calendar_links import LinkCreated, mint
 from api.deliver import file_name
 from api.formats.geojson import plan_geojson
 from api.formats.ics import worker_calendar
@@ -71,12 +71,6 @@ def _plan_of_day(session: SessionDep, settings: Settings, day: date) -> PlanRead
     if plan_id is None:
         raise ApiError(404, f"days/{day}: no published plan covers this day")
     return read_back(session, settings, plan_id)
-
-
-def read_back(session: SessionDep, settings: Settings, plan_id: str) -> PlanReading:
-    """The stored plan `plan_id` as it was read and checked (409 when it cannot be drawn);
-    also the web page's map and day view read plans through it."""
-    return published_plan.read(session, plan_id, graph=settings.graph)
 
 
 def _sheet(session: SessionDep, settings: Settings, user: User, day: date,
@@ -190,8 +184,7 @@ def geojson(plan_id: str, session: SessionDep, settings: SettingsDep,
     if names:
         _audit(session, user.username, plan, {s.task_id for r in plan.plan.routes
                                                for s in r.stops})
-    document = for_reader(document, user, session, settings,
-                          scenario=scenario_of_plan(session, plan_id))
+    document = for_reader(document, user, session, settings, plan_id=plan_id)
     return Response(json.dumps(document, ensure_ascii=False), media_type="application/geo+json")
 
 

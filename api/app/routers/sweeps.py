@@ -1,4 +1,5 @@
-"""What-if sweeps as jobs: `POST /sweeps/jobs` → 202 and `Location`; `GET` gives status,
+"""What-if sweeps as jobs: `POST /sweeps/jobs` → 202 and `Location`; `GET /sweeps/jobs`
+lists them (a planner's own; a coordinator's: everyone's); `GET` of one gives status,
 progress (variants done) and the rows so far; `DELETE` stops the variant under way
 within seconds and keeps the rows of those done. Rows name no client: planners read
 them as they are. The sweep runs on the server's road network, one variant after
@@ -12,24 +13,23 @@ that product may not pass TRASA_SWEEP_MAX_SECONDS; a sweep over any cap is refus
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, responses
-from api.app.routers.jobs import (
+from api.app.errors import MAX_OFFSET, ApiError, responses
+from api.app.job_intake import (
     MAX_TIME_LIMIT_S,
-    JobPublic,
     admitted,
     enqueue,
-    job_of,
-    shown_job,
-    stopped,
 )
+from api.app.job_views import JobPage, JobPublic, job_of, shown_job, stopped
+from api.app.privacy import reads_everyones
 from api.formats.resources import PlanningRequest
 from api.formats.scenario_schema import Seed
 from api.jobs import SWEEP
 from api.settings import Settings
+from api.store import jobs as store
 from api.store import tables
 from api.store.users import Role
 from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
@@ -37,6 +37,7 @@ from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
 router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
 MAX_SOLUTIONS = 2000
+SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 VARIANT_TIME_LIMIT_S = 60.0  # a sweep job's time per variant when the body names none
 EXAMPLE: dict[str, Any] = {
     "records": {"first_day": "2026-11-24"}, "seed": 0, "max_solutions": 100,
@@ -98,6 +99,21 @@ def refuse_over_caps(count: int, time_limit_s: float, settings: Settings) -> Non
                             f"{count * time_limit_s:g} s is over the server's cap of "
                             f"{settings.sweep_max_seconds:g} s a sweep "
                             "(TRASA_SWEEP_MAX_SECONDS)")
+
+
+@router.get("", response_model=JobPage, dependencies=[planners],
+            responses=responses(401, 403, 422), summary="List sweep jobs",
+            operation_id="list_sweeps")
+def list_sweeps(session: SessionDep, user: Annotated[tables.User, planners],
+                settings: Annotated[Settings, Depends(get_settings)],
+                limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> JobPage:
+    owner = None if reads_everyones(user) else user.username
+    rows, _ = store.list_jobs(session, owner, limit=SWEEPS_LISTED, offset=0)
+    sweeps = [j for j in rows if j.request.get("kind") == SWEEP]
+    return JobPage(items=[shown_job(j, user, session, settings, with_plan=False)
+                          for j in sweeps[offset:offset + limit]],
+                   total=len(sweeps), limit=limit, offset=offset)
 
 
 @router.get("/{job_id}", response_model=JobPublic, dependencies=[planners],
