@@ -52,6 +52,9 @@
   where a rule counts from today: the days a subscribed calendar shows, and the open
   tasks from today on that keep a client from being erased; default the real day in
   Poland. For tests and demonstrations, so that they do not depend on the clock.
+- `TRASA_AUDIT_REPEAT_S`: a person reading the same client again within this many
+  seconds is the same read, not written to the audit log again (default 60; 0 writes
+  every read).
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ class Settings(BaseSettings):
     sweep_max_variants: int = Field(default=50, ge=1)
     sweep_max_seconds: float = Field(default=3600.0, gt=0)
     today: date | None = None
+    audit_repeat_s: float = Field(default=60.0, ge=0)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

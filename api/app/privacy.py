@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from api.app.errors import ApiError
 from api.formats.pseudonyms import Privacy, client_values, planner_view
 from api.security import secret_key
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from api.store import audit, tables
 from api.store.users import Role
 
@@ -106,7 +106,8 @@ def audit_reads(session: Session, reader: str, clients: Iterable[str | None]) ->
     clients' personal data: logged and committed."""
     names = sorted({c for c in clients if c})
     if names:
-        audit.record_reads(session, reader, [f"clients/{c}" for c in names])
+        audit.record_reads(session, reader, [f"clients/{c}" for c in names],
+                           repeat_s=get_settings().audit_repeat_s)
         session.commit()
 
 

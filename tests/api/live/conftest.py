@@ -146,7 +146,8 @@ def start_server(database_url: str, tmp: Path, graph: Path, *, workers: bool = T
     env = {**os.environ, "DATABASE_URL": database_url, "TRASA_DATA_DIR": str(tmp),
            "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex, "TRASA_GRAPH": str(graph),
            "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
-           "TRASA_LOG_LEVEL": "INFO", "TRASA_TODAY": records_data.TODAY, **settings}
+           "TRASA_LOG_LEVEL": "INFO", "TRASA_TODAY": records_data.TODAY,
+           "TRASA_AUDIT_REPEAT_S": "0", **settings}
     srv = Server("", database_url, tmp, env)
     srv.start()
     return srv

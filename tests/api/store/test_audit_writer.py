@@ -94,3 +94,16 @@ def test_one_writer_per_database(url: str, tmp_path: Path) -> None:
     table = AuditEntry.__table__
     assert writer(engine_for(url), table) is writer(engine_for(url), table)  # type: ignore[arg-type]
     assert writer(engine_for(url), table) is not writer(engine_for(other), table)  # type: ignore[arg-type]
+
+
+def test_a_repeated_read_within_the_window_is_one_read(url: str) -> None:
+    for _ in range(3):  # a phone page polled: one row per person and resource
+        with sessions(url)() as session:
+            audit.record_reads(session, "worker", ["clients/c1", "clients/c1", "clients/c2"])
+    assert stored(url, "worker") == 2
+    with sessions(url)() as session:  # another person's read is their own
+        audit.record_reads(session, "coordinator", ["clients/c1"])
+    assert stored(url, "coordinator") == 1
+    with sessions(url)() as session:  # past the window, the read is written again
+        audit.record_reads(session, "worker", ["clients/c1"], repeat_s=0)
+    assert stored(url, "worker") == 3
