@@ -37,6 +37,7 @@ from api.app.routers.jobs import JobPage, shown_job
 from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
+from api.services.parameters import PAGE_TIME_LIMIT_S
 from api.settings import Settings
 from api.store import audit
 from api.store import jobs as job_store
@@ -56,7 +57,6 @@ PAGES = {"dzien": ("day.html.j2", "Plan dnia"), "moj-dzien": ("my_day.html.j2", 
          "analizy": ("analyses.html.j2", "Analizy"), "konto": ("account.html.j2", "Konto")}
 # The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
-PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
 SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
 
 
@@ -80,7 +80,7 @@ def plan_time_limit_s(settings: Settings) -> int:
     """The planning form's time limit: 30 s, or, where the server sets a solution budget
     (which then ends the search), the server's longest so that the clock does not."""
     limit = settings.job_time_limit_s if settings.job_max_solutions else min(
-        PLAN_TIME_LIMIT_S, settings.job_time_limit_s)
+        PAGE_TIME_LIMIT_S, settings.job_time_limit_s)
     return max(1, int(limit))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli.commands import main
+from api.cli.main import main
 from tests.conftest import SHARED
 
 PEOPLE = SHARED.parent / "examples" / "people"  # ../shared/examples/people

@@ -10,16 +10,8 @@ from typing import Any
 
 import pytest
 
-from api.sweep import (
-    Row,
-    SweepError,
-    monotonicity_flags,
-    read_sweep,
-    run_dask,
-    run_local,
-    run_serial,
-    run_sweep,
-)
+from api.sweep import Row, SweepError, read_sweep
+from api.sweep_runs import monotonicity_flags, run_dask, run_local, run_serial, run_sweep
 
 PLACES = [("baza", 51.1335, 23.4712), ("dom-1", 51.1398, 23.4851),
           ("dom-2", 51.1282, 23.4896), ("dom-3", 51.1361, 23.4603),

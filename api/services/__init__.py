@@ -1,0 +1,1 @@
+"""Services: what routers, commands and jobs ask of the program (parameters, ...)."""
