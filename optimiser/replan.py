@@ -150,17 +150,6 @@ class ReplanParams:
                 raise ValueError(f"{name}={getattr(self, name)} must be >= 0")
 
 
-def replan_solve(time_limit_s: float | None = None,
-                 max_solutions: int | None = None) -> SolveParams:
-    """The re-planning search every path asks for (the command line, the HTTP API, the
-    page): `ReplanParams`' defaults (a short greedy descent that stops when it stalls),
-    with the budget a request gives in place of theirs."""
-    solve = ReplanParams().solve
-    return dataclasses.replace(
-        solve, time_limit_s=time_limit_s or solve.time_limit_s,
-        max_solutions=max_solutions or solve.max_solutions)
-
-
 class ChangeKind(enum.StrEnum):
     ADDED = "added"  # the stop is new on this worker's day
     REMOVED = "removed"  # the stop left this worker's day (`reason` says where or why)

@@ -43,6 +43,9 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
     p.add_argument("--max-solutions", type=positive(int), default=None,
                    help="the search budget (default "
                         f"{default(Kind.REPLAN, 'max_solutions')} solutions)")
+    p.add_argument("--time-limit", type=positive(float), default=None,
+                   help="solver seconds at most (default "
+                        f"{default(Kind.REPLAN, 'time_limit_s'):g}, as over HTTP)")
     graph_option(p, of_plan=True)
     no_pdf_option(p)
     return p
@@ -64,7 +67,8 @@ def run(console: Console, args: argparse.Namespace) -> int:
     args.scenario = scenario_path
     scenario, prepared, _ = scenario_and_plan(console, args)
     document = mapping(read_plan_file(args.plan))
-    solve = solve_params(Kind.REPLAN, max_solutions=args.max_solutions)
+    solve = solve_params(Kind.REPLAN, time_limit_s=args.time_limit,
+                         max_solutions=args.max_solutions)
     with console.status("re-planning"):
         done = replan_document(read_scenario(scenario_path), prepared, document, events,
                                solve=solve, based_on=str(args.plan))

@@ -37,7 +37,7 @@ from api.app.routers.jobs import JobPage, shown_job
 from api.app.routers.sheets import read_back
 from api.deliver import Rebuilt
 from api.jobs import SWEEP
-from api.services.parameters import PAGE_TIME_LIMIT_S
+from api.services.parameters import PAGE_TIME_LIMIT_S, Kind, default
 from api.settings import Settings
 from api.store import audit
 from api.store import jobs as job_store
@@ -91,6 +91,7 @@ def _page(request: Request, settings: Settings, name: str, template: str,
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
         "job_max_solutions": settings.job_max_solutions,
         "time_limit_s": plan_time_limit_s(settings),
+        "replan_time_limit_s": f"{default(Kind.REPLAN, 'time_limit_s'):g}",
         "job_time_limit_s": max(1, int(settings.job_time_limit_s))})
     page.headers["Content-Security-Policy"] = page_policy(settings)
     page.headers["X-Content-Type-Options"] = "nosniff"
