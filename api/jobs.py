@@ -306,9 +306,7 @@ class JobRunner:
         return [p for p in self._procs if p.job_id is None]
 
     def _spawn(self) -> None:
-        # Not a daemon: a plan's searches side by side (`SolveParams.searches`) are
-        # processes of its own, which a daemon may not have; `stop` and `api.processes`
-        # end it with the server all the same.
+        # Not a daemon, which may have no processes: a plan's searches side by side.
         ours, theirs = self._context.Pipe()
         process = self._context.Process(target=_worker,
                                         args=(os.getpid(), theirs, self.graph),
