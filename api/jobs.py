@@ -41,6 +41,7 @@ from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario
 from api.processes import solver_process
 from api.service import plan_scenario, prepare
+from api.services.parameters import params_json, params_of
 from api.services.reading import material_or_none
 from api.store import jobs as store
 from api.store.database import session_scope
@@ -99,7 +100,7 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
         return _run_sweep(url, job_id, token, graph, request, claim)
     try:
         scenario = parse_scenario(request["scenario"], source="job scenario")
-        params = SolveParams(**request["params"])
+        params = params_of(request["params"])
         if request.get("kind") == REPLAN:
             plan, cancelled, reading = _replan(scenario, request, params, graph, on_progress,
                                                claim)
@@ -165,7 +166,8 @@ def _run_sweep(url: str, job_id: str, token: str, graph: str | None, request: di
     sweep keeps them and a run given back to the queue (`JobRunner._make_room`) or cut
     short by a server stop resumes after them."""
     from api.settings import get_settings
-    from api.sweep import Row, SweepIn, monotonicity_flags, run_until, sweep_of
+    from api.sweep import Row, SweepIn, sweep_of
+    from api.sweep_runs import monotonicity_flags, run_until
 
     with session_scope(url) as session:
         before = session.get(store.Job, job_id).plan  # type: ignore[union-attr]
@@ -311,10 +313,11 @@ class JobRunner:
         return [p for p in self._procs if p.job_id is None]
 
     def _spawn(self) -> None:
+        # Not a daemon, which may have no processes: a plan's searches side by side.
         ours, theirs = self._context.Pipe()
         process = self._context.Process(target=_worker,
                                         args=(os.getpid(), theirs, self.graph),
-                                        name="trasa-job", daemon=True)
+                                        name="trasa-job", daemon=False)
         process.start()
         theirs.close()
         self._procs.append(_Process(process, ours))
@@ -426,6 +429,4 @@ class JobRunner:
 
 def job_request(scenario: dict[str, Any], params: SolveParams) -> dict[str, Any]:
     """What a job row keeps: the whole scenario (a snapshot) and the solver parameters."""
-    return {"scenario": scenario, "params": {
-        "time_limit_s": params.time_limit_s, "max_solutions": params.max_solutions,
-        "stall_solutions": params.stall_solutions, "seed": params.seed, "searches": 1}}
+    return {"scenario": scenario, "params": params_json(params)}

@@ -20,6 +20,7 @@ from api.formats.plan_document import plan_document, read_plan
 from api.formats.scenario import to_problem
 from api.formats.scenario_schema import ScenarioIn
 from api.service import PreparedScenario
+from api.services.parameters import Kind, solve_params, solver_block
 from optimiser.check import check
 from optimiser.model import Plan, Problem
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
@@ -90,19 +91,15 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
     calendar = prepared.problem.calendar
     before = read_before(scenario, prepared.problem, document, events_in)
     situation = before.situation
-    params = ReplanParams(stability=events_in.stability, tolerance_s=60 * events_in.tolerance_min,
+    params = ReplanParams(solve=solve or solve_params(Kind.REPLAN),
+                          stability=events_in.stability, tolerance_s=60 * events_in.tolerance_min,
                           move_cost_s=60 * events_in.move_cost_min)
-    if solve is not None:
-        params = dataclasses.replace(params, solve=solve)
     out = replan(before.problem, before.published, situation.events, situation.now_s, params,
                  on_progress=on_progress, cancel=cancel)
     violations = check(out.problem, out.plan)
     new = plan_document(out.problem, out.plan, violations=violations,
                         network=document.get("network", {}),
-                        solver={"time_limit_s": params.solve.time_limit_s,
-                                "max_solutions": params.solve.max_solutions,
-                                "stall_solutions": params.solve.stall_solutions,
-                                "searches": 1, "seed": params.solve.seed})
+                        solver=solver_block(params.solve))
     new["replanning"] = replanning_block(
         calendar, situation.now_s, before.facts.merged(out.facts),
         before.added + situation.added, [change_json(calendar, c) for c in out.changes],

@@ -25,6 +25,7 @@ from api.formats.scenario import (
 )
 from api.formats.scenario_schema import ScenarioIn
 from api.render.words import N_
+from api.services.parameters import solver_block
 from api.settings import get_settings
 from geo.graph import GraphLoadError, load_graph, names_a_file, prepare_graph
 from geo.matrix import Matrices, UnreachableError, travel_matrices
@@ -85,10 +86,7 @@ class PlannedScenario:
         return plan_document(
             self.problem, self.plan, violations=self.violations,
             network=dataclasses.asdict(self.network),
-            solver={"time_limit_s": self.params.time_limit_s,
-                    "max_solutions": self.params.max_solutions,
-                    "stall_solutions": self.params.stall_solutions,
-                    "searches": self.params.searches, "seed": self.params.seed})
+            solver=solver_block(self.params))
 
 
 def load_network(scenario: ScenarioIn, *, base_dir: Path, graph: str | None = None,

@@ -17,6 +17,9 @@ the same (same stops in the same order, each within the tolerance of its old sta
 
     python -m benchmarks.replan [--events 50] [--seed 0] [--plan-max-solutions 300]
                                 [--stability 1] [--no-scratch]
+
+`--http` times re-planning over HTTP on the demo day instead, as the page does it, and
+compares its plan with `trasa replan`'s (`benchmarks.replan_http`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import time
 
 from api.formats.scenario import parse_scenario
 from api.service import plan_scenario
+from benchmarks import replan_http
 from benchmarks.common import REPO, machine_line
 from data.generate_week import SEED, START, build_towns
 from optimiser.check import check
@@ -106,14 +110,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0, help="seed of the events")
-    parser.add_argument("--plan-max-solutions", type=int, default=300,
-                        help="budget of the week's first plan")
+    parser.add_argument("--plan-max-solutions", type=int, default=None,
+                        help="budget of the first plan (default 300 for the week, 200 for "
+                             "the demo day of --http)")
     parser.add_argument("--no-scratch", action="store_true",
                         help="skip the from-scratch comparison (half the time)")
     parser.add_argument("--stability", type=int, default=ReplanParams.stability,
                         help="cost of a second a stop moves beyond the tolerance (0: none)")
+    replan_http.add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
+    if args.http:
+        args.plan_max_solutions = args.plan_max_solutions or 200
+        return replan_http.main(args)
+    args.plan_max_solutions = args.plan_max_solutions or 300
     params = ReplanParams(stability=args.stability)
     print(machine_line(events=args.events, seed=args.seed, stability=params.stability,
                        replan_max_solutions=params.solve.max_solutions,

@@ -17,9 +17,13 @@ worst plan.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import dataclasses
 import multiprocessing
 import queue
+import signal
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -29,6 +33,7 @@ from optimiser.kpi import rank
 from optimiser.model import Plan, Problem
 from optimiser.params import CancelSignal, Progress, ProgressCallback, SolveParams
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_S = 0.2  # how often the parent passes on progress and looks at the cancel signal
 
 
@@ -80,8 +85,13 @@ _shared: dict[str, Any] = {}  # in a worker process: the stop event and the prog
 
 
 def _share(stop: Any, progress: Any) -> None:
-    """Pool initializer: process-shared objects can only reach a worker when it starts."""
+    """Pool initializer: process-shared objects can only reach a worker when it starts.
+    On Linux the search also ends when the process that started it is killed (a
+    server's job process ended by its runner), instead of running out its time alone."""
     _shared.update(stop=stop, progress=progress)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _one(solver: Solver, problem: Problem, params: SolveParams, deadline: float) -> Plan:

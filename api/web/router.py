@@ -27,6 +27,7 @@ from api.app.errors import ApiError
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
 from api.render.words import N_, gettext, language
+from api.services.parameters import PAGE_TIME_LIMIT_S, Kind, default
 from api.settings import Settings
 
 HERE = Path(__file__).parent
@@ -40,7 +41,6 @@ PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
          "konto": ("account.html.j2", N_("Account"))}
 # The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
-PLAN_TIME_LIMIT_S = 30  # the planning form's time limit without a server's solution budget
 
 
 def mount_static(app: FastAPI) -> None:
@@ -63,7 +63,7 @@ def plan_time_limit_s(settings: Settings) -> int:
     """The planning form's time limit: 30 s, or, where the server sets a solution budget
     (which then ends the search), the server's longest so that the clock does not."""
     limit = settings.job_time_limit_s if settings.job_max_solutions else min(
-        PLAN_TIME_LIMIT_S, settings.job_time_limit_s)
+        PAGE_TIME_LIMIT_S, settings.job_time_limit_s)
     return max(1, int(limit))
 
 
@@ -75,6 +75,7 @@ def _page(request: Request, settings: Settings, name: str, template: str,
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
         "job_max_solutions": settings.job_max_solutions,
         "time_limit_s": plan_time_limit_s(settings),
+        "replan_time_limit_s": f"{default(Kind.REPLAN, 'time_limit_s'):g}",
         "job_time_limit_s": max(1, int(settings.job_time_limit_s))})
     page.headers["Content-Security-Policy"] = page_policy(settings)
     page.headers["X-Content-Type-Options"] = "nosniff"

@@ -35,11 +35,11 @@ from optimiser.replan.events import (
 )
 from optimiser.replan.facts import apply_facts
 from optimiser.replan.frozen import check_events
-from optimiser.replan.params import ReplanParams, replan_solve
+from optimiser.replan.params import ReplanParams
 from optimiser.replan.search import MIN_ANEW_S, replan
 
 __all__ = [
     "MIN_ANEW_S", "STOP_REPORTS", "Actual", "Change", "ChangeKind", "Event", "EventKind",
     "Facts", "ReplanError", "ReplanParams", "Replanned", "Unavailable", "apply_facts",
-    "check_events", "replan", "replan_solve", "same_route",
+    "check_events", "replan", "same_route",
 ]

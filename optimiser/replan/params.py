@@ -1,9 +1,8 @@
-"""The budget of a re-planning and the price of change, and the re-planning search
-every path (command line, HTTP API, page) asks for."""
+"""The budget of a re-planning and the price of change (the search every path asks for
+is built from these defaults by `api.services.parameters`)."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from optimiser.params import Metaheuristic, SolveParams
@@ -31,13 +30,3 @@ class ReplanParams:
             if getattr(self, name) < 0:
                 raise ValueError(f"{name}={getattr(self, name)} must be >= 0")
 
-
-def replan_solve(time_limit_s: float | None = None,
-                 max_solutions: int | None = None) -> SolveParams:
-    """The re-planning search every path asks for (the command line, the HTTP API, the
-    page): `ReplanParams`' defaults (a short greedy descent that stops when it stalls),
-    with the budget a request gives in place of theirs."""
-    solve = ReplanParams().solve
-    return dataclasses.replace(
-        solve, time_limit_s=time_limit_s or solve.time_limit_s,
-        max_solutions=max_solutions or solve.max_solutions)

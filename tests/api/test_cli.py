@@ -332,5 +332,6 @@ def test_the_entry_point_imports_no_command_so_spawned_searches_start_at_once():
         [sys.executable, "-c", "import sys, api.cli.main; print(' '.join(sys.modules))"],
         capture_output=True, text=True, check=True).stdout.split()
     assert "api.cli.main" in loaded
-    heavy = {"api.cli.commands", "optimiser", "geo", "weasyprint", "matplotlib", "osmnx"}
+    heavy = {"api.cli.common", "api.cli.plan", "optimiser", "geo", "weasyprint", "matplotlib",
+             "osmnx"}
     assert heavy.isdisjoint(loaded)

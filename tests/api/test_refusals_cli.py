@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli.commands import main
+from api.cli.main import main
 from tests.api.refusals_data import REFUSED, people_file
 
 

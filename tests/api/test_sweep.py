@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from api.sweep import (
-    Row,
-    SweepError,
-    monotonicity_flags,
-    read_sweep,
-    run_dask,
-    run_local,
-    run_serial,
-    run_sweep,
-)
+from api.sweep import Row, SweepError, read_sweep
+from api.sweep_runs import monotonicity_flags, run_dask, run_local, run_serial, run_sweep
 from tests.api.sweep_data import sweep_scenario
 
 

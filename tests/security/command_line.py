@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from api.cli.commands import main
+from api.cli.main import main
 from api.settings import get_settings
 from tests.api.live.conftest import Server
 

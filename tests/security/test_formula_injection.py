@@ -26,7 +26,8 @@ from api.formats.resources import ClientResource
 from api.formats.route_sheet import RouteSheet, SheetRow
 from api.formats.safe_cells import LEADS, csv_writer, unescape
 from api.formats.sheet_csv import sheet_csv
-from api.sweep import Row, write_tables
+from api.sweep import Row
+from api.sweep_runs import write_tables
 from tests.api.report_data import NOVEMBER
 
 EVIL = ('=HYPERLINK("http://x","y")', "@SUM(A1)", "+1+cmd|' /C calc'!A0", "-2+3",

@@ -9,7 +9,6 @@ cancelled request already begun) are refused at once with 422 naming the event.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
-import dataclasses
 from typing import Annotated, Any
 
 import numpy as np
@@ -26,12 +25,13 @@ from api.formats.plan_document import PlanDocumentError
 from api.formats.scenario import ScenarioError, parse_scenario, to_problem
 from api.jobs import REPLAN
 from api.replanning import check_events_of
+from api.services.parameters import Kind, default, params_json, solve_params
 from api.settings import Settings
 from api.store import plans as store
 from api.store import tables
 from api.store.users import Role
 from optimiser.model import TravelMatrix
-from optimiser.replan import ReplanError, replan_solve
+from optimiser.replan import ReplanError
 
 router = APIRouter(tags=["re-planning"])
 coordinators = Depends(require(Role.COORDINATOR))
@@ -43,11 +43,11 @@ EXAMPLE: dict[str, Any] = {"now": "10:05", "events": [
 class EventsBody(EventsIn):
     """The events (docs/replanning.md) and the search budget: a solution count, and at
     most `time_limit_s` (default 4 s, as `trasa replan`; at most the server's limit for
-    jobs). The search is the re-planning one of every path (`replan_solve`)."""
+    jobs). The search is the re-planning one of every path (`api.services.parameters`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               json_schema_extra={"examples": [EXAMPLE]})
-    max_solutions: int = Field(default=200, gt=0, le=5000)
+    max_solutions: int = Field(default=default(Kind.REPLAN, "max_solutions"), gt=0, le=5000)
     time_limit_s: float | None = Field(default=None, gt=0)
 
 
@@ -68,7 +68,8 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
     if job is None:
         raise ApiError(409, f"plans/{plan_id}: the plan has no job, so no scenario to "
                             "re-plan with")
-    solve = replan_solve(body.time_limit_s, body.max_solutions)
+    solve = solve_params(Kind.REPLAN, time_limit_s=body.time_limit_s,
+                         max_solutions=body.max_solutions)
     refuse_over_limit(solve.time_limit_s, settings)
     refuse_when_full(session, settings)
     snapshot = job.request["scenario"]
@@ -84,7 +85,6 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
         raise ApiError(422, str(exc)) from None
     except PlanDocumentError as exc:
         raise ApiError(409, f"plans/{plan_id}: its document does not read back: {exc}") from None
-    params = dataclasses.asdict(solve)
     return enqueue(session, request, response, user, {
         "kind": REPLAN, "scenario": snapshot, "plan_id": plan_id, "document": plan.document,
-        "events": events, "params": params}, "plans/jobs")
+        "events": events, "params": params_json(solve)}, "plans/jobs")

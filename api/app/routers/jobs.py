@@ -24,11 +24,11 @@ from api.app.privacy import reads_everyones
 from api.formats.resources import PlanningRequest
 from api.formats.scenario_schema import MAX_SOLUTIONS, Seed
 from api.jobs import job_request
+from api.services.parameters import MAX_SEARCHES, Kind, default, solve_params
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables
 from api.store.users import Role
-from optimiser.params import SolveParams
 
 router = APIRouter(prefix="/plans/jobs", tags=["planning jobs"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
@@ -40,16 +40,18 @@ EXAMPLE: dict[str, Any] = {"records": {"first_day": "2026-11-24", "days": 1},
 class JobIn(BaseModel):
     """Give `scenario` (a whole scenario document, see docs/scenario.md) or `records`.
     `max_solutions` and `seed` left out (or null) are the server's (TRASA_JOB_MAX_SOLUTIONS,
-    TRASA_JOB_SEED)."""
+    TRASA_JOB_SEED); the rest as `trasa plan` has them (`api.services.parameters`)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
     scenario: dict[str, Any] | None = None
     records: PlanningRequest | None = None
-    time_limit_s: float = Field(default=10.0, gt=0, le=MAX_TIME_LIMIT_S)
+    time_limit_s: float = Field(default=default(Kind.PLAN, "time_limit_s"), gt=0,
+                                le=MAX_TIME_LIMIT_S)
     max_solutions: int | None = Field(default=None, gt=0, le=MAX_SOLUTIONS)
-    stall_solutions: int | None = Field(default=SolveParams.stall_solutions, gt=0,
+    stall_solutions: int | None = Field(default=default(Kind.PLAN, "stall_solutions"), gt=0,
                                         le=MAX_SOLUTIONS)
     seed: Seed | None = None
+    searches: int = Field(default=default(Kind.PLAN, "searches"), ge=1, le=MAX_SEARCHES)
 
     @model_validator(mode="after")
     def _one_source(self) -> "JobIn":
@@ -66,11 +68,11 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
               settings: Annotated[Settings, Depends(get_settings)],
               user: Annotated[tables.User, planners]) -> JobPublic:
     scenario = admitted(body, session, settings, user)
-    params = SolveParams(
-        time_limit_s=body.time_limit_s,
-        seed=settings.job_seed if body.seed is None else body.seed,
-        max_solutions=body.max_solutions or settings.job_max_solutions,
-        stall_solutions=body.stall_solutions)
+    params = solve_params(Kind.PLAN, time_limit_s=body.time_limit_s, seed=body.seed,
+                          max_solutions=body.max_solutions,
+                          stall_solutions=body.stall_solutions, searches=body.searches,
+                          server_seed=settings.job_seed,
+                          server_max_solutions=settings.job_max_solutions)
     return enqueue(session, request, response, user,
                    job_request(scenario.model_dump(mode="json"), params), "plans/jobs")
 

@@ -28,6 +28,7 @@ from api.app.privacy import reads_everyones
 from api.formats.resources import PlanningRequest
 from api.formats.scenario_schema import Seed
 from api.jobs import SWEEP
+from api.services.parameters import SWEEP_JOB_TIME_LIMIT_S, Kind, default
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables
@@ -38,7 +39,6 @@ router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))
 MAX_SOLUTIONS = 2000
 SWEEPS_LISTED = 200  # the newest jobs looked through for sweeps
-VARIANT_TIME_LIMIT_S = 60.0  # a sweep job's time per variant when the body names none
 EXAMPLE: dict[str, Any] = {
     "records": {"first_day": "2026-11-24"}, "seed": 0, "max_solutions": 100,
     "time_limit_s": 60,
@@ -53,9 +53,10 @@ class SweepJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
     scenario: dict[str, Any] | None = None
     records: PlanningRequest | None = None
-    seed: Seed = 0
-    max_solutions: int = Field(default=200, gt=0, le=MAX_SOLUTIONS)
-    time_limit_s: float = Field(default=VARIANT_TIME_LIMIT_S, gt=0, le=MAX_TIME_LIMIT_S,
+    seed: Seed = default(Kind.SWEEP, "seed")
+    max_solutions: int = Field(default=default(Kind.SWEEP, "max_solutions"), gt=0,
+                               le=MAX_SOLUTIONS)
+    time_limit_s: float = Field(default=SWEEP_JOB_TIME_LIMIT_S, gt=0, le=MAX_TIME_LIMIT_S,
                                 description="solver seconds of each variant")
     templates: dict[str, TemplateIn]
     vary: dict[str, list[Copies]] = Field(min_length=1)

@@ -401,12 +401,11 @@
   $("event-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const now = $("event-now").value;
+    /* The re-planning search of every path (the server's defaults, as `trasa replan`):
+       the planning form's time and budget are a new plan's, not a re-planning's. */
     const body = {now: state.day + "T" + now + ":00" + state.view.utc_offset,
                   events: [eventOf($("event-kind").value, now)]};
-    const limit = Number($("time-limit").value) || 30;
-    body.time_limit_s = limit;
-    const solutions = Number($("max-solutions").value);
-    if (solutions) body.max_solutions = solutions;
+    const limit = Number($("event-form").dataset.timeLimit) || 4;
     let job;
     try {
       job = await json("/plans/" + state.plan.id + "/events", {method: "POST", json: body});

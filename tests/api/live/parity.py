@@ -1,12 +1,14 @@
 """What the path-parity tests share: the demo weekday's records posted to a live server,
-the command line's plan of the same file with given solve parameters, and the parts of
-two plans that must be equal (every stop, and the tasks left out)."""
+the command line's plan of the same file with given solve parameters (the others its
+defaults, which are every path's: `api.services.parameters`), and the parts of two
+plans that must be equal (every stop, and the tasks left out)."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +30,37 @@ def post_records(api: httpx.Client, scenario: ScenarioIn) -> None:
             assert answer.status_code == 201, (kind, answer.text)
 
 
-def plan_with_cli(scenario: Path, graph: Path, out: Path, *, seed: int, max_solutions: int,
-                  stall_solutions: int | None, time_limit_s: float) -> dict[str, Any]:
-    """`trasa plan SCENARIO` on `graph` with these parameters and one search (as a job
-    searches): its plan.json."""
+DEFAULT = "default"  # a parameter left to the command line's default
+
+
+def plan_with_cli(scenario: Path, graph: Path, out: Path, *, max_solutions: int,
+                  time_limit_s: float, seed: int | str = DEFAULT,
+                  stall_solutions: int | None | str = DEFAULT,
+                  searches: int | str = DEFAULT) -> dict[str, Any]:
+    """`trasa plan SCENARIO` on `graph` with these parameters (stall_solutions None:
+    never), the others left to its defaults: its plan.json."""
+    given = {"--seed": seed, "--stall-solutions": stall_solutions, "--searches": searches}
+    flags = [word for flag, value in given.items() if value != DEFAULT
+             for word in (flag, str(value or 0))]
     done = subprocess.run(
         [sys.executable, "-m", "api.cli.main", "plan", str(scenario), "--graph", str(graph),
-         "--seed", str(seed), "--max-solutions", str(max_solutions),
-         "--stall-solutions", str(stall_solutions or 0), "--time-limit", str(time_limit_s),
-         "--searches", "1", "--quiet", "--out", str(out)],
+         "--max-solutions", str(max_solutions), "--time-limit", str(time_limit_s), *flags,
+         "--quiet", "--out", str(out)],
         capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
     assert done.returncode == 0, done.stderr
     plan: dict[str, Any] = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     return plan
+
+
+def wait_job(api: httpx.Client, location: str, timeout_s: float = 600) -> dict[str, Any]:
+    """The job at `location` once it has ended (done, failed or cancelled)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = api.get(location).json()
+        if job["status"] in {"done", "failed", "cancelled"}:
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"{location}: not finished in {timeout_s} s")
 
 
 def stops(plan: dict[str, Any]) -> list[tuple[Any, ...]]:
@@ -53,3 +73,8 @@ def stops(plan: dict[str, Any]) -> list[tuple[Any, ...]]:
 def unserved(plan: dict[str, Any]) -> list[str]:
     """The tasks left out, in the plan's order."""
     return [u["task"] for u in plan["unassigned"]]
+
+
+def served(plan: dict[str, Any]) -> set[str]:
+    """The tasks served (a trip once)."""
+    return {s["task"] for route in plan["routes"] for s in route["stops"]}

@@ -18,8 +18,14 @@ import pytest
 from api.formats.scenario import read_scenario
 from api.formats.scenario_schema import ScenarioIn
 from tests.api.live.conftest import fresh_postgres, start_server
-from tests.api.live.jobs import FINISHED, wait_for
-from tests.api.live.parity import WEEKDAY, plan_with_cli, post_records, stops, unserved
+from tests.api.live.parity import (
+    WEEKDAY,
+    plan_with_cli,
+    post_records,
+    stops,
+    unserved,
+    wait_job,
+)
 
 SEED, MAX_SOLUTIONS, TIME_LIMIT_S = 3, 60, 300  # the budget stops the search, not the clock
 
@@ -51,8 +57,7 @@ def job_plan(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             "seed": SEED, "max_solutions": MAX_SOLUTIONS, "stall_solutions": None,
             "time_limit_s": TIME_LIMIT_S})
         assert answer.status_code == 202, answer.text
-        job = wait_for(api, answer.headers["Location"], lambda j: j["status"] in FINISHED,
-                    timeout_s=600)
+        job = wait_job(api, answer.headers["Location"], timeout_s=600)
         assert job["status"] == "done", job["error"]
         yield {**job["plan"], "_api": api}
 

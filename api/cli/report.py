@@ -1,0 +1,35 @@
+"""`trasa report PLAN... --month YYYY-MM`: the CUS's monthly report (CSV, XLSX, PDF)
+from plan files."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from api.cli.common import UsageError, read_plan_file
+from api.formats.report import monthly_report
+from api.render.words import cli_gettext
+
+
+def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help="the CUS's monthly report (CSV, XLSX, PDF) from plan files")
+    p.add_argument("plans", type=Path, nargs="+", help="plan.json files of the month")
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
+    return p
+
+
+def run(console: Console, args: argparse.Namespace) -> int:
+    from api.formats.report_files import write_report
+
+    documents = [(str(path), read_plan_file(path)) for path in args.plans]
+    try:
+        written = write_report(monthly_report(documents, args.month), args.out)
+    except OSError as exc:
+        raise UsageError(f"--out: cannot write the report into {str(args.out)!r}: "
+                         f"{exc.strerror or exc}") from None
+    console.print(cli_gettext("report for {month} written: {files}").format(
+        month=args.month, files=", ".join(str(p) for p in written)))
+    return 0
