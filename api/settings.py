@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_tasks: int = Field(default=1500, ge=1)
     max_import_rows: int = Field(default=2000, ge=1)
-    max_events: int = Field(default=200, ge=1, le=1000)  # api.formats.events.MAX_EVENTS
+    max_events: int = Field(default=200, ge=1, le=1000)  # api.convert.events.MAX_EVENTS
     sweep_max_variants: int = Field(default=50, ge=1)
     sweep_max_seconds: float = Field(default=3600.0, gt=0)
     today: date | None = None

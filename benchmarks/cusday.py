@@ -49,8 +49,8 @@ from typing import Any
 
 import numpy as np
 
-from api.formats.scenario import parse_scenario
-from api.service import prepare
+from api.convert.scenario import parse_scenario
+from api.services.planning import prepare
 from benchmarks.common import SHARED_DATA, machine_line
 from data.generate_cusday import build_cusday
 from optimiser.check import check

@@ -51,11 +51,11 @@ from zoneinfo import ZoneInfo
 
 import osmnx as ox
 
-from api.formats.records_scenario import scenario_from_records
-from api.formats.resources import PlanningRequest, records_from_scenario
-from api.formats.scenario import parse_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.service import plan_prepared, prepare
+from api.convert.records_scenario import scenario_from_records
+from api.convert.scenario import parse_scenario
+from api.schemas.records import PlanningRequest, records_from_scenario
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import plan_prepared, prepare
 from benchmarks.common import REPO, SHARED_DATA, machine_line
 from data.generate_cusday import build_cusday
 from geo.synthetic import grid_graph

@@ -31,8 +31,8 @@ import random
 import statistics
 import time
 
-from api.formats.scenario import parse_scenario
-from api.service import plan_scenario
+from api.convert.scenario import parse_scenario
+from api.services.planning import plan_scenario
 from benchmarks import replan_http
 from benchmarks.common import REPO, machine_line
 from data.generate_week import SEED, START, build_towns

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.sweep import read_sweep
-from api.sweep_runs import run_local, run_serial, run_sweep
+from api.services.sweep import read_sweep
+from api.services.sweep_runs import run_local, run_serial, run_sweep
 from benchmarks.common import machine_line
 from data.generate_week import SEED, START, build_towns
 

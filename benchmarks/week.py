@@ -1,7 +1,7 @@
 """The generated Starachowice week, planned end to end as a coordinator would plan it.
 
 Builds the scenario in memory (`data/generate_week.py`: `build_towns`, fixed
-seeds), plans it through `api.service.plan_scenario` (road network → matrices
+seeds), plans it through `api.services.planning.plan_scenario` (road network → matrices
 → one solve), re-checks the plan with `optimiser.check.check` and prints the
 machine, the network used, a table of key figures and one summary line:
 
@@ -35,8 +35,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from api.formats.scenario import parse_scenario
-from api.service import PlannedScenario, plan_scenario
+from api.convert.scenario import parse_scenario
+from api.services.planning import PlannedScenario, plan_scenario
 from benchmarks.common import REPO, machine_line, run_side_by_side
 from data.generate_week import SEED, START, build_towns
 from optimiser.check import check

@@ -22,15 +22,15 @@ PACKAGES = ("optimiser", "geo", "api", "data")
 ROOMS: dict[str, tuple[str, str, float, float]] = {
     "api.cli": ("api/cli", "one module per command", 0.5, 5),
     "api.web": ("api/web", "pages and static files", 2.0, 5),
-    "api.app": ("api/app", "FastAPI: routers per resource,\ndeps, errors, caps, logs", 3.5, 5),
-    "api.jobs": ("api/jobs", "job runner, solver processes", 5.0, 5),
-    "api.services": ("api/services", "plan, re-plan, sweep, the published\n"
-                     "plan read once, parameters, views", 2.75, 4),
+    "api.app": ("api/app", "FastAPI: routers per resource,\nprivacy, deps, errors, caps", 3.5, 5),
+    "api.jobs": ("api/jobs", "job runner, one job's run", 5.0, 5),
+    "api.services": ("api/services", "plan, re-plan, sweep, parameters,\n"
+                     "the published plan read once", 2.75, 4),
     "api.store": ("api/store", "SQLAlchemy tables, Alembic,\nrecords, plans, jobs, audit", 5.0, 4),
-    "api.render": ("api/render", "sheets, maps, ICS, GeoJSON,\noverview, report, words",
+    "api.render": ("api/render", "sheets, maps, ICS, GeoJSON, day\nview, overview, report, words",
                    1.0, 3),
-    "api.convert": ("api/convert", "schemas → domain", 2.75, 3),
-    "api.schemas": ("api/schemas", "scenario, records, events,\nplan document", 4.5, 3),
+    "api.convert": ("api/convert", "schemas → domain, plan document,\nevents, CSV", 2.75, 3),
+    "api.schemas": ("api/schemas", "scenario, records, responses,\na sweep's row", 4.5, 3),
     "api": ("api (shared)", "settings, passwords and tokens,\nprivate files", 5.6, 2.5),
     "optimiser": ("optimiser", "domain model, solve, check,\nreasons, KPIs", 1.5, 1.8),
     "optimiser.replan": ("optimiser/replan", "events, frozen past,\nre-plan search", 0.2, 1.0),

@@ -91,7 +91,7 @@ class RegionalModel:
     ``radius_m``: how far beyond the network a trip's pickup or drop-off may be, measured
     like ``outside_m`` (the straight distance to the nearest road node, so from the
     network's edge, not its centre); a scenario with a place farther away is refused
-    before planning (``api.formats.scenario.refuse_far_places``). The model itself does
+    before planning (``api.convert.scenario.refuse_far_places``). The model itself does
     not use it.
 
     These defaults are the single source of the model's defaults: the scenario

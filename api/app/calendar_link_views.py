@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.app.privacy import check_reads_worker
-from api.app.schemas import UtcDatetime
+from api.schemas.responses import UtcDatetime
 from api.settings import Settings
 from api.store import calendar_links as store
 from api.store.tables import CalendarLink, User

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.app.errors import ApiError, FieldError
-from api.formats.scenario_schema import ScenarioIn
+from api.schemas.scenario import ScenarioIn
 from api.settings import Settings
 
 

@@ -15,8 +15,8 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
-from api.formats.resources import RecordsError
-from api.formats.scenario import InputRefused, ScenarioError
+from api.convert.scenario import InputRefused, ScenarioError
+from api.schemas.records import RecordsError
 from api.services.published_plan import PlanNotReadable
 from api.store.plans import PlanConflict
 from api.store.records import (

@@ -4,7 +4,7 @@ online, cached): the records' routes and the CSV import take clients this way.""
 from typing import Any
 
 from api.app.errors import ApiError, FieldError
-from api.formats.resources import ClientResource
+from api.schemas.records import ClientResource
 from api.settings import Settings
 from geo.geocode import GeocodeError, geocode
 

@@ -13,11 +13,11 @@ from api.app.caps import refuse_too_many_tasks, tasks_in, tasks_in_document
 from api.app.errors import ApiError, FieldError
 from api.app.job_views import JobPublic, job_public
 from api.app.privacy import for_reader, is_planner
-from api.formats.records_scenario import scenario_from_records
-from api.formats.resources import RecordsError
-from api.formats.scenario import InputRefused, ScenarioError, parse_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.service import refuse_wrong_input
+from api.convert.records_scenario import scenario_from_records
+from api.convert.scenario import InputRefused, ScenarioError, parse_scenario
+from api.schemas.records import RecordsError
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import refuse_wrong_input
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import records, tables
@@ -49,7 +49,7 @@ def planners_scenario_of(body: Any, session: Any, settings: Settings,
 
 def scenario_of(body: Any, session: Any, settings: Settings) -> ScenarioIn:
     """The scenario a job body names, refused (422) before any job exists when it is wrong
-    input (`api.service.refuse_wrong_input`: a skill no worker has, more passengers than
+    input (`api.services.planning.refuse_wrong_input`: a skill no worker has, more passengers than
     any vehicle carries, a home far from every road of the server's network...)."""
     scenario = _scenario_of(body, session, settings)
     try:

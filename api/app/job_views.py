@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from api.app.errors import ApiError
 from api.app.privacy import audited, client_values, for_reader, is_planner, reads_everyones
-from api.app.schemas import UtcDatetime
-from api.jobs import REPLAN
+from api.jobs.run import REPLAN
+from api.schemas.responses import UtcDatetime
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables

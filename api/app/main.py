@@ -9,10 +9,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import log_privacy
-from api.app import errors
+from api.app import errors, log_privacy
 from api.app.body_cap import CapBodies
 from api.app.json_body import RefuseOddJson
+from api.app.log_privacy import route_words
+from api.app.login_throttle import LoginThrottle
 from api.app.routers import (
     auth,
     calendar_links,
@@ -28,9 +29,7 @@ from api.app.routers import (
     sweeps,
     users,
 )
-from api.jobs import JobRunner
-from api.log_privacy import route_words
-from api.login_throttle import LoginThrottle
+from api.jobs.runner import JobRunner
 from api.security import dummy_password_hash
 from api.services.reading import warm_up
 from api.settings import Settings

@@ -1,7 +1,7 @@
 """Answers as their reader may see them: each role's view of personal data, in one home.
 
 - A **planner** sees no one: every route a planner may call passes its answer through
-  `for_reader` (the one walk of `api.formats.pseudonyms.planner_view`), with what to hide
+  `for_reader` (the one walk of `api.services.pseudonyms.planner_view`), with what to hide
   read from the stored client records and, for a plan, its job's scenario snapshot; a
   planner reads no worker's day (`reads_worker`) and sees no names (`sees_names`).
 - A **worker** reads their own day, sheet and calendar only (`reads_worker`,
@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.app.errors import ApiError
-from api.formats.pseudonyms import Privacy, client_values, planner_view
 from api.security import secret_key
+from api.services.pseudonyms import Privacy, client_values, planner_view
 from api.settings import Settings, get_settings
 from api.store import audit, tables
 from api.store.users import Role

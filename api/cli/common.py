@@ -21,16 +21,16 @@ from typing import Any
 
 from rich.console import Console
 
-from api.formats.events import problem_as_happened
-from api.formats.plan_document import PlanDocumentError, read_plan
-from api.formats.report import ReportError
-from api.formats.resources import RecordsError
-from api.formats.scenario import ScenarioError, read_scenario
-from api.formats.scenario_schema import ScenarioIn
+from api.convert.events import problem_as_happened
+from api.convert.plan_document import PlanDocumentError, read_plan
+from api.convert.scenario import ScenarioError, read_scenario
+from api.render.report import ReportError
 from api.render.words import cli_gettext
-from api.service import NetworkInfo, PreparedScenario, prepare_for_plan
+from api.schemas.records import RecordsError
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import NetworkInfo, PreparedScenario, prepare_for_plan
+from api.services.sweep import SweepError
 from api.settings import get_settings
-from api.sweep import SweepError
 from geo.graph import GraphLoadError
 from geo.matrix import Matrices
 from optimiser.check import PlanRejected
@@ -47,7 +47,7 @@ Command = Callable[[Console, argparse.Namespace], int]
 # Bad input found by modules imported only by the commands that use them (WeasyPrint,
 # matplotlib, SQLAlchemy: seconds to import): an error of a module that is not loaded
 # cannot have been raised.
-LATE_ERRORS = (("api.deliver", "UncheckedPlan"), ("api.store.users", "UserError"),
+LATE_ERRORS = (("api.services.deliver", "UncheckedPlan"), ("api.store.users", "UserError"),
                ("api.store.records", "RecordError"))
 
 
@@ -121,7 +121,7 @@ def write_outputs(console: Console, problem: Problem, plan: Plan, matrices: Matr
                   out: Path, *, warning: str, pdf: bool,
                   workers: set[str] | None = None) -> None:
     """Route sheets, calendars and maps of a checked plan into `out`."""
-    from api.deliver import write_outputs as write
+    from api.services.deliver import write_outputs as write
 
     try:
         written = write(problem, plan, matrices, out, warning=warning, pdf=pdf,

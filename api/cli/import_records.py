@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from api.cli.common import UsageError, database_url
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -24,7 +24,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
 def run(console: Console, args: argparse.Namespace) -> int:
     """The file's records into the server's database, in one transaction; an id already
     stored refuses the whole file (exit 2)."""
-    from api.formats.resources import records_from_scenario
+    from api.schemas.records import records_from_scenario
     from api.store import records
     from api.store.database import session_scope, shown
 

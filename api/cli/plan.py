@@ -23,11 +23,11 @@ from api.cli.common import (
     write_outputs,
 )
 from api.cli.roster import print_roster, print_summary
-from api.formats.report import monthly_report
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
+from api.render.report import monthly_report
 from api.render.words import cli_gettext
-from api.service import plan_prepared, prepare
 from api.services.parameters import Kind, default, solve_params
+from api.services.planning import plan_prepared, prepare
 from data import DEMO_SCENARIOS, demo_scenario_path
 from optimiser import params as solve_progress
 
@@ -109,7 +109,7 @@ def run(console: Console, args: argparse.Namespace) -> int:
         write_outputs(console, planned.problem, planned.plan, planned.matrices,
                       args.out, warning=planned.network.warning, pdf=not args.no_pdf)
     if args.command == "demo":
-        from api.formats.report_files import write_report
+        from api.render.report_files import write_report
 
         report = monthly_report([(str(out_file), document)], scenario.date.strftime("%Y-%m"))
         written = write_report(report, args.out)

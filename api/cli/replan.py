@@ -25,7 +25,7 @@ from api.cli.common import (
     write_outputs,
 )
 from api.cli.roster import print_changes, print_summary
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
 from api.render.words import cli_gettext
 from api.services.parameters import Kind, default, solve_params
 
@@ -53,8 +53,8 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
 
 
 def run(console: Console, args: argparse.Namespace) -> int:
-    from api.formats.events import parse_events
-    from api.replanning import replan_document
+    from api.convert.events import parse_events
+    from api.services.replanning import replan_document
 
     raw = read_json(args.events, "events file")
     if isinstance(raw, dict) and args.now is not None:

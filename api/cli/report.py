@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 
 from api.cli.common import UsageError, read_plan_file
-from api.formats.report import monthly_report
+from api.render.report import monthly_report
 from api.render.words import cli_gettext
 
 
@@ -22,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
 
 
 def run(console: Console, args: argparse.Namespace) -> int:
-    from api.formats.report_files import write_report
+    from api.render.report_files import write_report
 
     documents = [(str(path), read_plan_file(path)) for path in args.plans]
     try:

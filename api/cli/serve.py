@@ -8,7 +8,7 @@ import secrets
 
 from rich.console import Console
 
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
 from api.settings import get_settings
 from data import demo_scenario_path
 
@@ -40,7 +40,7 @@ def run(console: Console, args: argparse.Namespace) -> int:
 
 def load_demo(args: argparse.Namespace) -> None:
     """The demo day's records and a coordinator account, unless the database has records."""
-    from api.formats.resources import records_from_scenario
+    from api.schemas.records import records_from_scenario
     from api.store import records
     from api.store.database import migrate, session_scope, shown
     from api.store.tables import User

@@ -1,6 +1,6 @@
 """`trasa sweep FILE`: what-ifs: plan every fleet and staffing variant of a sweep file
-(JSON or TOML), or of a scenario with `--vary`; rows, charts and a report (`api.sweep`,
-`api.sweep_runs`)."""
+(JSON or TOML), or of a scenario with `--vary`; rows, charts and a report (`api.services.sweep`,
+`api.services.sweep_runs`)."""
 
 from __future__ import annotations
 
@@ -48,9 +48,15 @@ def run(console: Console, args: argparse.Namespace) -> int:
     """Plan a sweep's variants, one line per finished variant. Ctrl-C stops the variants
     under way within seconds (they give no row) and exits 130; the rows done stay in
     `--out`, and the same command resumes from them."""
-    from api.formats.sweep_charts import sweep_report_html, write_charts
-    from api.sweep import read_sweep, sweep_from_options
-    from api.sweep_runs import SweepStopped, monotonicity_flags, run_dask, run_local, run_sweep
+    from api.render.sweep_charts import sweep_report_html, write_charts
+    from api.services.sweep import read_sweep, sweep_from_options
+    from api.services.sweep_runs import (
+        SweepStopped,
+        monotonicity_flags,
+        run_dask,
+        run_local,
+        run_sweep,
+    )
 
     if args.vary:
         spec = sweep_from_options(args.sweep_file, args.vary,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from api.formats.scenario_schema import ScenarioIn
+from api.schemas.scenario import ScenarioIn
 from optimiser.model import Problem
 from optimiser.people import Contact
 

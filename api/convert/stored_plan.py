@@ -7,10 +7,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from api.formats.events import problem_as_happened
-from api.formats.plan_document import read_plan
-from api.formats.scenario import parse_scenario, to_problem
-from api.formats.scenario_schema import ScenarioIn
+from api.convert.events import problem_as_happened
+from api.convert.plan_document import read_plan
+from api.convert.scenario import parse_scenario, to_problem
+from api.schemas.scenario import ScenarioIn
 from optimiser.model import Plan, Problem, TravelMatrix
 from optimiser.people import NetworkIdentity
 

@@ -89,7 +89,8 @@ def detail_text(detail: str) -> str:
 
 
 def flag_text(flag: str) -> str:
-    """A sweep's warning (`api.sweep.monotonicity_flags`, English) in the reader's language."""
+    """A sweep's warning (`api.services.sweep_runs.monotonicity_flags`, English) in the
+    reader's language."""
     if m := FLAG.fullmatch(flag):
         n = int(m["n"])
         return ngettext("{variant} leaves {n} mandatory task out, more than {other} with less "

@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from api.convert.plan_document import PlanDocumentError
+from api.convert.scenario import ScenarioError
 from api.convert.stored_plan import as_stored, problem_over, scenario_of
-from api.formats.plan_document import PlanDocumentError
-from api.formats.scenario import ScenarioError
-from api.formats.scenario_schema import ScenarioIn
-from api.service import prepare
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import prepare
 from api.services.reading import (
     PlanReading,
     material_of,
@@ -149,7 +149,7 @@ class Made:
 def made_from_graph(plan_id: str, snapshot: object, document: dict[str, Any], *,
                     graph: str | None) -> Made:
     """The slow way, once per plan: the road graph `graph` loaded (it must be the one the
-    plan records: `api.service.NetworkMismatch`), the matrices built, the plan checked."""
+    plan records: `api.services.planning.NetworkMismatch`), the matrices built, the plan checked."""
     scenario = scenario_of(snapshot, plan_id)
     network = document.get("network")
     recorded = network.get("content_hash") if isinstance(network, dict) else None

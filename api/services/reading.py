@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from api.formats.plan_document import PlanDocumentError
-from api.formats.route_map import route_map_png
-from api.formats.route_sheet import (
+from api.convert.plan_document import PlanDocumentError
+from api.render.route_map import route_map_png
+from api.render.route_sheet import (
     LatLon,
     Legs,
     RouteSheet,
@@ -37,8 +37,8 @@ from api.formats.route_sheet import (
     Streets,
     route_sheets,
 )
-from api.formats.sheet_html import sheet_html
-from api.web.streets import plan_town_box, street_lines, streets_document
+from api.render.sheet_html import sheet_html
+from api.render.streets import plan_town_box, street_lines, streets_document
 from geo.matrix import Matrices
 from optimiser.check import Violation
 from optimiser.kpi import route_legs

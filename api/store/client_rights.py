@@ -5,7 +5,7 @@ The export gathers the client record, their tasks and trips, every stop of a sto
 plan that serves them, the planning jobs whose requests name them, and the audit log's
 entries about them. Erasure takes their personal data (name, address, phone, health
 note, task notes, home coordinates) out of the client record, their tasks, every plan
-document and every job's request and results (`api.formats.erasure`), and drops the
+document and every job's request and results (`api.services.erasure`), and drops the
 stored readings of those plans and jobs (their legs end at the home), in one
 transaction; the rows, ids, times and kinds stay, so counts and reports do not change,
 and the audit log is kept whole. Erasing twice changes nothing more. A client with open
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.formats.erasure import ERASED, Personal, erase, mentions
+from api.services.erasure import ERASED, Personal, erase, mentions
 from api.store import audit, records, tables
 from api.store.jobs import FINISHED
 from api.store.records import RecordInUse

@@ -34,7 +34,7 @@ class JobStatus(StrEnum):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED)
-SWEEP_KIND = "sweep"  # `request["kind"]` of a sweep job (`api.jobs.SWEEP`)
+SWEEP_KIND = "sweep"  # `request["kind"]` of a sweep job (`api.jobs.run.SWEEP`)
 SWEEP_FORMAT = "trasa-sweep/1"  # a sweep job's `plan`: its rows
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session, defer
 
-from api.formats.plan_document import document_route_day
+from api.convert.plan_document import document_route_day
 from api.store.records import RecordError, RecordNotFound
 from api.store.tables import Job, PlanVersion
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.formats.resources import (
+from api.schemas.records import (
     ClientResource,
     ProviderResource,
     TaskResource,

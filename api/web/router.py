@@ -39,7 +39,7 @@ PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
          "moj-dzien": ("my_day.html.j2", N_("My day")),
          "analizy": ("analyses.html.j2", N_("Analyses")),
          "konto": ("account.html.j2", N_("Account"))}
-# The fixed words of the pages' paths, kept in an access log line (api/log_privacy.py).
+# The fixed words of the pages' paths, kept in an access log line (api/app/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from api.formats.csv_records import CsvError, read_csv, write_csv
-from api.formats.resources import records_from_scenario
-from api.formats.scenario import read_scenario
+from api.convert.csv_records import CsvError, read_csv, write_csv
+from api.convert.scenario import read_scenario
+from api.schemas.records import records_from_scenario
 
 
 def test_a_carriage_return_in_a_cell_ends_the_row_instead_of_crashing() -> None:

@@ -1,4 +1,4 @@
-"""Erasing one client from stored JSON (api/formats/erasure.py): their values go from
+"""Erasing one client from stored JSON (api/services/erasure.py): their values go from
 every place and every text, the other clients' stay, ids and times stay, and erasing
 again changes nothing."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.formats.erasure import ERASED, Personal, erase
+from api.services.erasure import ERASED, Personal, erase
 
 HOME = (51.135213, 23.468571)
 

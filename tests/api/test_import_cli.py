@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from api.formats.resources import records_from_scenario
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
+from api.schemas.records import records_from_scenario
 from api.store import records
 from api.store.database import migrate, session_scope
 from api.store.tables import Client, Provider, Task, Worker

@@ -10,13 +10,13 @@ from datetime import date
 import numpy as np
 import pytest
 
-from api.formats.overview import left_out
-from api.formats.plan_document import plan_document
-from api.formats.report import monthly_report
-from api.formats.route_sheet import route_sheets
+from api.convert.plan_document import plan_document
+from api.render.day_view import day_figures, day_routes
+from api.render.left_out import left_out_on
+from api.render.overview import left_out
+from api.render.report import monthly_report
+from api.render.route_sheet import route_sheets
 from api.store.plans import routes_of
-from api.web.day_view import day_figures, day_routes
-from api.web.left_out import left_out_on
 from optimiser.calendar import Calendar
 from optimiser.kpi import kpis, plan_pes_share
 from optimiser.model import (

@@ -18,18 +18,18 @@ import pytest
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from api.deliver import sheets_for
-from api.formats.geojson import plan_geojson
-from api.formats.ics import worker_calendar
-from api.formats.plan_document import name_places, plan_document
-from api.formats.scenario import parse_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.formats.sheet_csv import sheet_csv
-from api.formats.sheet_html import html_pdf, sheet_html
-from api.service import PlannedScenario, plan_scenario
+from api.convert.plan_document import name_places, plan_document
+from api.convert.scenario import parse_scenario
+from api.render.day_view import day_view
+from api.render.geojson import plan_geojson
+from api.render.ics import worker_calendar
+from api.render.sheet_csv import sheet_csv
+from api.render.sheet_html import html_pdf, sheet_html
+from api.schemas.scenario import ScenarioIn
+from api.services.deliver import sheets_for
+from api.services.planning import PlannedScenario, plan_scenario
 from api.services.reading import leg_paths
 from api.store.plans import routes_of
-from api.web.day_view import day_view
 from optimiser.breaks import with_breaks_placed
 from optimiser.check import check
 from optimiser.model import Plan, Problem, Route, StopAction, TaskKind

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from api.formats.overview import detail_pl
+from api.render.overview import detail_pl
 from optimiser.model import Priority
 from optimiser.params import SolveParams
 from optimiser.solve import solve

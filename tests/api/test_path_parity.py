@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from api.formats.records_scenario import scenario_from_records
-from api.formats.resources import (
+from api.convert.records_scenario import scenario_from_records
+from api.convert.scenario import read_scenario
+from api.schemas.records import (
     PlanningRequest,
     Resource,
     records_from_scenario,
 )
-from api.formats.scenario import read_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.service import prepare
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import prepare
 from optimiser.fingerprint import canonical_problem, problem_fingerprint
 from optimiser.model import Problem
 

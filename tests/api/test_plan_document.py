@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from api.formats.plan_document import PlanDocumentError, plan_document, read_plan
+from api.convert.plan_document import PlanDocumentError, plan_document, read_plan
 from optimiser.calendar import Calendar
 from optimiser.check import check
 from optimiser.model import LabourRules, Plan, Problem

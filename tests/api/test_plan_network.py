@@ -1,5 +1,5 @@
 """A plan read back on its own road network: where the network the plan names is looked
-for (`api.service.network_of_plan`), and a stored plan read back for the HTTP outputs
+for (`api.services.planning.network_of_plan`), and a stored plan read back for the HTTP outputs
 (`api.services.published_plan.made_from_graph`, for a plan stored without a reading)
 refusing another network."""
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from api.service import NetworkMismatch, network_of_plan
+from api.services.planning import NetworkMismatch, network_of_plan
 from api.services.published_plan import made_from_graph
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"

@@ -1,9 +1,9 @@
-"""The planner's view (api.formats.pseudonyms.planner_view) on documents of every shape:
+"""The planner's view (api.services.pseudonyms.planner_view) on documents of every shape:
 records, plan stops, GeoJSON, texts."""
 
 from __future__ import annotations
 
-from api.formats.pseudonyms import HIDDEN, HOME_AREA, Privacy, planner_view, pseudonym
+from api.services.pseudonyms import HIDDEN, HOME_AREA, Privacy, planner_view, pseudonym
 
 KEY = "k"
 HOME = (51.12912, 23.47913)

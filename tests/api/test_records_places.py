@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from api.formats.records_scenario import scenario_from_records
-from api.formats.resources import (
+from api.convert.records_scenario import scenario_from_records
+from api.convert.scenario import read_scenario
+from api.schemas.records import (
     Place,
     PlanningRequest,
     RecordsError,
     records_from_scenario,
 )
-from api.formats.scenario import read_scenario
-from api.formats.scenario_schema import ScenarioIn
+from api.schemas.scenario import ScenarioIn
 
 WEEKDAY = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "starachowice_day.json"
 DAY = date(2026, 11, 24)

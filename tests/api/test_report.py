@@ -20,14 +20,14 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from api.formats.plan_document import SERVICES, plan_document
-from api.formats.report import (
+from api.convert.plan_document import SERVICES, plan_document
+from api.render.report import (
     MonthlyReport,
     ReportError,
     monthly_report,
     period_seconds,
 )
-from api.formats.report_files import CSV_ENCODING, write_report
+from api.render.report_files import CSV_ENCODING, write_report
 from optimiser.calendar import Calendar
 from optimiser.model import Plan, Route, Stop, StopAction, TaskKind
 from tests.api.report_data import DST_DAY, NOVEMBER, WEEK_44, WEEK_46, plan

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.formats.scenario import ScenarioError, clock_seconds, parse_scenario, to_problem
+from api.convert.scenario import ScenarioError, clock_seconds, parse_scenario, to_problem
 from optimiser.calendar import Calendar
 from optimiser.model import Priority, Problem, TaskKind, TravelMatrix
 

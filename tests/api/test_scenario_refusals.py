@@ -1,5 +1,5 @@
 """Wrong input refused before solving: each rule on a small Chełm day, naming the field
-path and the value (`api.formats.scenario.refuse_unservable`, `refuse_far_places`)."""
+path and the value (`api.convert.scenario.refuse_unservable`, `refuse_far_places`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.formats.scenario import (
+from api.convert.scenario import (
     InputRefused,
     ScenarioError,
     parse_scenario,

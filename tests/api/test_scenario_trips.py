@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.formats.scenario import ScenarioError, parse_scenario, read_scenario, to_problem
+from api.convert.scenario import ScenarioError, parse_scenario, read_scenario, to_problem
 from optimiser.model import Passengers, Priority, Problem, TaskKind, TimeWindow, TravelMatrix
 
 H = 3600

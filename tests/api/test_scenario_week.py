@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.formats.scenario import ScenarioError, parse_scenario, to_problem
+from api.convert.scenario import ScenarioError, parse_scenario, to_problem
 from optimiser.model import Continuity, Problem, TimeWindow, TravelMatrix
 
 H = 3600

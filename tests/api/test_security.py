@@ -6,7 +6,6 @@ from __future__ import annotations
 import jwt
 import pytest
 
-from api.deliver import file_name
 from api.security import (
     ALGORITHM,
     CALENDAR_PREFIX,
@@ -17,6 +16,7 @@ from api.security import (
     split_api_key,
     split_secret,
 )
+from api.services.deliver import file_name
 from api.settings import Settings
 
 SETTINGS = Settings(secret_key="test-secret-key-of-this-test-0123456789")

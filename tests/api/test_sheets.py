@@ -17,14 +17,14 @@ from icalendar import Calendar
 from pypdf import PdfReader
 from shapely import Point, STRtree
 
-from api.deliver import UncheckedPlan, sheets_for, write_outputs
-from api.formats.geojson import plan_geojson
-from api.formats.ics import worker_calendar
-from api.formats.overview import REASON_PL, overview_html, route_segments
-from api.formats.scenario import parse_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.formats.sheet_html import html_pdf, sheet_html
-from api.service import PlannedScenario, plan_scenario
+from api.convert.scenario import parse_scenario
+from api.render.geojson import plan_geojson
+from api.render.ics import worker_calendar
+from api.render.overview import REASON_PL, overview_html, route_segments
+from api.render.sheet_html import html_pdf, sheet_html
+from api.schemas.scenario import ScenarioIn
+from api.services.deliver import UncheckedPlan, sheets_for, write_outputs
+from api.services.planning import PlannedScenario, plan_scenario
 from api.services.reading import leg_paths
 from optimiser.model import Reason, Route, Stop
 from optimiser.params import SolveParams

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from api.sweep import Row, SweepError, read_sweep
-from api.sweep_runs import monotonicity_flags, run_dask, run_local, run_serial, run_sweep
+from api.schemas.sweep_row import Row
+from api.services.sweep import SweepError, read_sweep
+from api.services.sweep_runs import monotonicity_flags, run_dask, run_local, run_serial, run_sweep
 from tests.api.sweep_data import sweep_scenario
 
 
@@ -100,7 +101,7 @@ def test_a_bad_sweep_file_names_the_field(sweep_file: Path, tmp_path: Path) -> N
 
 def test_the_frontier_holds_only_undominated_variants_and_the_report_shows_every_row(
         serial_rows: list[Row], tmp_path: Path) -> None:
-    from api.formats.sweep_charts import frontier, sweep_report_html, write_charts
+    from api.render.sweep_charts import frontier, sweep_report_html, write_charts
 
     best = frontier(serial_rows)
     assert best

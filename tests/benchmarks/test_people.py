@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from api.formats.scenario import parse_scenario
+from api.convert.scenario import parse_scenario
 from benchmarks.people import (
     DEMO,
     SCENARIOS,

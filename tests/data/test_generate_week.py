@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from api.formats.scenario import parse_scenario, to_problem
+from api.convert.scenario import parse_scenario, to_problem
 from data.generate_week import N_CLIENTS, build_week
 from optimiser.model import Continuity, Problem, ProviderKind, TravelMatrix
 

@@ -18,8 +18,8 @@ from typing import Any
 import osmnx as ox
 import pytest
 
-from api.formats.scenario import clock_seconds, parse_scenario
-from api.service import PlannedScenario, plan_scenario
+from api.convert.scenario import clock_seconds, parse_scenario
+from api.services.planning import PlannedScenario, plan_scenario
 from optimiser.calendar import Calendar
 from optimiser.check import check
 from optimiser.model import Reason

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from api.formats.scenario import read_scenario
-from api.service import PreparedScenario, prepare
+from api.convert.scenario import read_scenario
+from api.services.planning import PreparedScenario, prepare
 from optimiser.check import check
 from optimiser.model import Plan, Problem, Reason, StopAction, Task, Unassigned
 from optimiser.params import SolveParams

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from api.formats.scenario import parse_scenario
-from api.service import PlannedScenario, plan_scenario
+from api.convert.scenario import parse_scenario
+from api.services.planning import PlannedScenario, plan_scenario
 from optimiser.check import check
 from optimiser.kpi import kpis
 from optimiser.model import Continuity

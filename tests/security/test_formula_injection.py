@@ -19,15 +19,15 @@ import openpyxl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.formats.csv_records import read_csv, write_csv
-from api.formats.report import MonthlyReport, monthly_report
-from api.formats.report_files import CSV_ENCODING, write_report
-from api.formats.resources import ClientResource
-from api.formats.route_sheet import RouteSheet, SheetRow
-from api.formats.safe_cells import LEADS, csv_writer, unescape
-from api.formats.sheet_csv import sheet_csv
-from api.sweep import Row
-from api.sweep_runs import write_tables
+from api.convert.csv_records import read_csv, write_csv
+from api.convert.safe_cells import LEADS, csv_writer, unescape
+from api.render.report import MonthlyReport, monthly_report
+from api.render.report_files import CSV_ENCODING, write_report
+from api.render.route_sheet import RouteSheet, SheetRow
+from api.render.sheet_csv import sheet_csv
+from api.schemas.records import ClientResource
+from api.schemas.sweep_row import Row
+from api.services.sweep_runs import write_tables
 from tests.api.report_data import NOVEMBER
 
 EVIL = ('=HYPERLINK("http://x","y")', "@SUM(A1)", "+1+cmd|' /C calc'!A0", "-2+3",

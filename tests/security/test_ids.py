@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.formats.resources import records_from_scenario
-from api.formats.scenario import ScenarioError, parse_scenario, read_scenario
+from api.convert.scenario import ScenarioError, parse_scenario, read_scenario
+from api.schemas.records import records_from_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "scenarios" / "starachowice_week.json"

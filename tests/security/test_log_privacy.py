@@ -21,8 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from api.formats.resources import ClientResource
-from api.log_privacy import NoPersonalData
+from api.app.log_privacy import NoPersonalData
+from api.schemas.records import ClientResource
 from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import place

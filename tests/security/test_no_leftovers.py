@@ -103,7 +103,7 @@ def test_a_worker_whose_parent_died_before_it_looked_still_ends(tmp_path: Path) 
     mark = uuid.uuid4().hex
     late = ("import sys, time\n"
             "time.sleep(1.5)  # the parent is gone by now\n"
-            "from api.processes import exit_with_parent\n"
+            "from api.jobs.processes import exit_with_parent\n"
             "exit_with_parent(int(sys.argv[1]))\n"
             "time.sleep(120)\n")
     parent = ("import os, subprocess, sys\n"

@@ -1,6 +1,6 @@
 """Issue 27, row 12: a re-planning job once ended with "internal error, no plan". Random
 event sequences on the demo day (the Starachowice weekday, on its street grid), each
-re-planned the way a job does it (`api.replanning.replan_document`, the events as JSON),
+re-planned the way a job does it (`api.services.replanning.replan_document`, the events as JSON),
 either give a plan the independent checker passes or are refused with a message naming
 the event: never a plan the checker rejects, never an internal error.
 
@@ -21,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from api.formats.events import parse_events
-from api.formats.scenario import ScenarioError, parse_scenario
-from api.formats.scenario_schema import ScenarioIn
-from api.replanning import replan_document
-from api.service import PreparedScenario, plan_prepared, prepare
+from api.convert.events import parse_events
+from api.convert.scenario import ScenarioError, parse_scenario
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import PreparedScenario, plan_prepared, prepare
+from api.services.replanning import replan_document
 from optimiser.check import check
 from optimiser.params import SolveParams
 from optimiser.replan import ReplanError
@@ -192,7 +192,7 @@ def test_a_stop_finished_before_it_began_is_refused_naming_the_event(demo: Demo)
 def test_a_replan_job_whose_plan_fails_the_check_names_the_rules_and_keeps_the_plan() -> None:
     """What a re-planning job says when the checker rejects its plan (a solver bug): the
     rules and stops, and that no new version was made: the job has no plan to publish."""
-    from api.jobs import rejected_replan
+    from api.jobs.run import rejected_replan
     from optimiser.check import PlanRejected, Violation
 
     said = rejected_replan(PlanRejected([

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from api.formats.scenario import read_scenario
+from api.convert.scenario import read_scenario
 from api.services.parameters import Kind, default
 from tests.api.live.conftest import PASSWORD, Server, start_server
 from tests.api.live.parity import (

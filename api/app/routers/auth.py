@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 
 from api.app.deps import SessionDep, UserDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.schemas import UtcDatetime
-from api.login_throttle import LoginThrottle
+from api.app.login_throttle import LoginThrottle
+from api.schemas.responses import UtcDatetime
 from api.security import issue_token
 from api.settings import Settings
 from api.store import api_keys

@@ -1,4 +1,4 @@
-"""CSV import and export of clients, workers, tasks and trips (see api/formats/csv_records.py).
+"""CSV import and export of clients, workers, tasks and trips (see api/convert/csv_records.py).
 
 `POST /import/{kind}` with a CSV body imports every row or none: one bad row and the
 answer (422) lists every bad row with its column and value. Rows are new records; an
@@ -18,7 +18,7 @@ from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
 from api.app.geocoded import located
 from api.app.privacy import audit_reads
-from api.formats.csv_records import CsvError, CsvProblem, TooManyRows, read_csv, write_csv
+from api.convert.csv_records import CsvError, CsvProblem, TooManyRows, read_csv, write_csv
 from api.settings import Settings
 from api.store import records
 from api.store.records import RecordError

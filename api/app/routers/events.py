@@ -20,12 +20,12 @@ from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.job_intake import enqueue, refuse_over_limit, refuse_when_full
 from api.app.job_views import JobPublic
-from api.formats.events import EventsIn
-from api.formats.plan_document import PlanDocumentError
-from api.formats.scenario import ScenarioError, parse_scenario, to_problem
-from api.jobs import REPLAN
-from api.replanning import check_events_of
+from api.convert.events import EventsIn
+from api.convert.plan_document import PlanDocumentError
+from api.convert.scenario import ScenarioError, parse_scenario, to_problem
+from api.jobs.run import REPLAN
 from api.services.parameters import Kind, default, params_json, solve_params
+from api.services.replanning import check_events_of
 from api.settings import Settings
 from api.store import plans as store
 from api.store import tables

@@ -21,9 +21,9 @@ from api.app.job_intake import (
 )
 from api.app.job_views import JobPage, JobPublic, job_of, shown_job, stopped
 from api.app.privacy import reads_everyones
-from api.formats.resources import PlanningRequest
-from api.formats.scenario_schema import MAX_SOLUTIONS, Seed
-from api.jobs import job_request
+from api.jobs.runner import job_request
+from api.schemas.records import PlanningRequest
+from api.schemas.scenario import MAX_SOLUTIONS, Seed
 from api.services.parameters import MAX_SEARCHES, Kind, default, solve_params
 from api.settings import Settings
 from api.store import jobs as store

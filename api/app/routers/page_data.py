@@ -17,11 +17,11 @@ from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.plan_reading import read_back
 from api.app.privacy import audited
+from api.render.day_view import day_view
 from api.render.words import warning_text
 from api.settings import Settings
 from api.store.tables import User
 from api.store.users import Role
-from api.web.day_view import day_view
 
 router = APIRouter(tags=["web page"])
 coordinators = Depends(require(Role.COORDINATOR))

@@ -32,9 +32,9 @@ from api.app.privacy import (
     client_values,
     for_reader,
 )
-from api.app.schemas import UtcDatetime
-from api.formats.plan_document import name_places
-from api.formats.resources import ClientResource
+from api.convert.plan_document import name_places
+from api.schemas.records import ClientResource
+from api.schemas.responses import UtcDatetime
 from api.services import published_plan
 from api.settings import Settings
 from api.store import audit, records

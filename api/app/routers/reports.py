@@ -16,8 +16,8 @@ from fastapi import APIRouter, Depends, Response
 
 from api.app.deps import SessionDep, require
 from api.app.errors import ApiError, responses
-from api.formats.report import ReportError, month_days, monthly_report
-from api.formats.report_files import write_csv, write_pdf, write_xlsx
+from api.render.report import ReportError, month_days, monthly_report
+from api.render.report_files import write_csv, write_pdf, write_xlsx
 from api.store import plans as store
 from api.store.users import Role
 

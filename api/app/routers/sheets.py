@@ -34,15 +34,15 @@ from api.app.privacy import (
     for_reader,
     sees_names,
 )
-from api.deliver import file_name
-from api.formats.geojson import plan_geojson
-from api.formats.ics import worker_calendar
-from api.formats.overview import overview_html
-from api.formats.route_map import route_map_png
-from api.formats.route_sheet import RouteSheet
-from api.formats.sheet_csv import sheet_csv
-from api.formats.sheet_html import html_pdf, sheet_html
+from api.render.geojson import plan_geojson
+from api.render.ics import worker_calendar
+from api.render.overview import overview_html
+from api.render.route_map import route_map_png
+from api.render.route_sheet import RouteSheet
+from api.render.sheet_csv import sheet_csv
+from api.render.sheet_html import html_pdf, sheet_html
 from api.services import published_plan
+from api.services.deliver import file_name
 from api.services.reading import PlanReading
 from api.settings import Settings
 from api.store import calendar_links

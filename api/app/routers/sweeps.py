@@ -25,15 +25,15 @@ from api.app.job_intake import (
 )
 from api.app.job_views import JobPage, JobPublic, job_of, shown_job, stopped
 from api.app.privacy import reads_everyones
-from api.formats.resources import PlanningRequest
-from api.formats.scenario_schema import Seed
-from api.jobs import SWEEP
+from api.jobs.run import SWEEP
+from api.schemas.records import PlanningRequest
+from api.schemas.scenario import Seed
 from api.services.parameters import SWEEP_JOB_TIME_LIMIT_S, Kind, default
+from api.services.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables
 from api.store.users import Role
-from api.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
 
 router = APIRouter(prefix="/sweeps/jobs", tags=["sweeps"])
 planners = Depends(require(Role.COORDINATOR, Role.PLANNER))

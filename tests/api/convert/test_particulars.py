@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from api.formats.scenario import parse_scenario, to_problem
+from api.convert.scenario import parse_scenario, to_problem
 from optimiser.fingerprint import problem_fingerprint
 from optimiser.model import Problem, TravelMatrix
 from optimiser.people import Contact

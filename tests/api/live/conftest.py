@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from api.formats.resources import ProviderResource, WorkerResource
+from api.schemas.records import ProviderResource, WorkerResource
 from api.store import records, tables
 from api.store.database import migrate, session_scope
 from api.store.users import Role, add_user

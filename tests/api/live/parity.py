@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from api.formats.resources import records_from_scenario
-from api.formats.scenario_schema import ScenarioIn
+from api.schemas.records import records_from_scenario
+from api.schemas.scenario import ScenarioIn
 
 WEEKDAY = Path(__file__).resolve().parents[3] / "data" / "scenarios" / "starachowice_day.json"
 CLI_TIMEOUT_S = 900

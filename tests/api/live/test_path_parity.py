@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.formats.scenario import read_scenario
-from api.formats.scenario_schema import ScenarioIn
+from api.convert.scenario import read_scenario
+from api.schemas.scenario import ScenarioIn
 from tests.api.live.conftest import fresh_postgres, start_server
 from tests.api.live.parity import (
     WEEKDAY,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.formats.route_sheet import route_sheets
+from api.render.route_sheet import route_sheets
 from api.render.words import use_language
 from optimiser.params import SolveParams
 from optimiser.solve import solve

@@ -31,7 +31,7 @@ NAMES = re.compile(r"\b(Trasa|CUS)\b")  # the program's and the project's names
 READ_ATTRIBUTES = re.compile(r"\b(alt|title|aria-label|placeholder)\s*=\s*\"([^\"]*)\"")
 # Python literals with Polish letters that are data, not words shown in a language:
 DATA = {
-    ("api/formats/erasure.py", "[usunięto]"):
+    ("api/services/erasure.py", "[usunięto]"):
         "the marker stored in place of erased personal data (one value in every record)",
 }
 DATA_FILES = {"api/app/routers/csv_io.py": "an example CSV body in the OpenAPI document"}

@@ -20,7 +20,7 @@ from api.services.parameters import (
     params_of,
     solve_params,
 )
-from api.sweep import SweepIn
+from api.services.sweep import SweepIn
 from optimiser.params import Metaheuristic
 from optimiser.replan import ReplanParams
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import insert, select
 
-from api.formats.records_scenario import scenario_from_records
-from api.formats.resources import PlanningRequest
+from api.convert.records_scenario import scenario_from_records
+from api.schemas.records import PlanningRequest
 from api.store import records
 from api.store.database import engine_for, session_scope
 from api.store.tables import Client, Provider, Task, Worker

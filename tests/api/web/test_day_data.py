@@ -9,10 +9,10 @@ import dataclasses
 import networkx as nx
 import pytest
 
-from api.replanning import change_json
-from api.web.day_view import day_view
-from api.web.left_out import left_out_on
-from api.web.streets import streets_geojson, town_box
+from api.render.day_view import day_view
+from api.render.left_out import left_out_on
+from api.render.streets import streets_geojson, town_box
+from api.services.replanning import change_json
 from geo.graph import prepare_graph
 from geo.network import road_network
 from geo.synthetic import grid_graph

@@ -1,0 +1,1 @@
+"""Long work off the request: the job runner and its processes."""

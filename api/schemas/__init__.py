@@ -1,0 +1,1 @@
+"""The shapes at the edge: scenario, records, events, the plan document."""
