@@ -29,6 +29,8 @@ from optimiser.replan.params import ReplanParams
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
 
 MIN_ANEW_S = 0.5  # a plan made anew in less time rarely serves more
+MAX_ANEW_S = 1.0  # ... and given more, it did not serve more than the descent on the demo
+# day's sick-worker events, while a re-planning at the phone waited for it
 
 
 def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: int,
@@ -85,8 +87,8 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
             left = (deadline - time.monotonic()) / (len(days) - n)
             if left > MIN_ANEW_S and _outranked(part.problem, part.tasks, raw, state) and not (
                     watch.stop_requested()):
-                anew = search_fresh(model(), dataclasses.replace(budget, time_limit_s=left),
-                                    watch)
+                anew = search_fresh(model(), dataclasses.replace(
+                    budget, time_limit_s=min(left, MAX_ANEW_S)), watch)
                 if _served_rank(part.problem, anew) > _served_rank(part.problem, raw):
                     raw = anew
         else:

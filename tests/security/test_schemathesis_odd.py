@@ -11,6 +11,7 @@ ODD_INPUT_EXAMPLES (docs/security.md) and prints the case count of each role:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.live.conftest import Server, _database_url, start_server
+from tests.api.live.conftest import Server, fresh_postgres, start_server
 
 HOOKS = Path(__file__).with_name("odd_input_hooks.py")
 SEED = "270527"  # the same requests every run: a failure reproduces
@@ -52,10 +53,13 @@ def odd_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
                chelm_graph: Path) -> Iterator[Server]:
     """A server of its own (its jobs short): schemathesis adds and deletes records."""
     tmp = tmp_path_factory.mktemp(f"odd-{request.param}")
-    srv = start_server(_database_url(request.param, tmp, request), tmp, chelm_graph,
-                       TRASA_JOB_TIME_LIMIT_S="1", TRASA_JOB_QUEUE="4")
-    yield srv
-    srv.stop()
+    with contextlib.ExitStack() as own:  # its own PostgreSQL database, not the session's
+        url = (f"sqlite:///{tmp / 'trasa.db'}" if request.param == "sqlite"
+               else own.enter_context(fresh_postgres()))
+        srv = start_server(url, tmp, chelm_graph, TRASA_JOB_TIME_LIMIT_S="1",
+                           TRASA_JOB_QUEUE="4")
+        yield srv
+        srv.stop()
 
 
 # The coordinator last: its run may block, log out or re-password the other accounts

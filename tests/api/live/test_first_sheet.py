@@ -19,7 +19,7 @@ from api.store.database import engine_for
 from tests.api.live.conftest import Server
 from tests.api.live.records_data import client, put, visit
 
-DAY, OLDER_DAY = "2027-02-17", "2027-02-18"  # no other test plans these days
+DAY, OLDER_DAY = "2027-08-18", "2027-08-19"  # no other test plans in this month
 GRAPH_WORK = ("road graph loaded from", "travel matrices built for")
 
 
