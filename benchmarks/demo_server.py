@@ -33,7 +33,8 @@ class DemoServer:
         return f"sqlite:///{self.folder / 'trasa.db'}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on loopback no one listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -43,7 +44,7 @@ def _free_port() -> int:
 def demo_server(**settings: str) -> Iterator[DemoServer]:
     """The server, up and logged in; `settings` are extra environment variables."""
     with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("TRASA_") and k != "DATABASE_URL"}

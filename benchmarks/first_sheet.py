@@ -21,7 +21,6 @@ import argparse
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,16 +35,11 @@ from sqlalchemy import text
 from api.store.database import engine_for, session_scope
 from api.store.users import Role, add_user
 from benchmarks.common import machine_line
+from benchmarks.demo_server import free_port, wait_job
 
 DAY = "2026-11-24"
 WORKER, WORKER_PASSWORD = "sheet-worker", "first-sheet-password"
 GRAPH_WORK = ("road graph loaded from", "travel matrices built for")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -57,7 +51,7 @@ class DemoServer:
 
     def start(self) -> list[str]:
         """Start it; the first lines it printed (the demo's log-in, the first time)."""
-        self.base = f"http://127.0.0.1:{_free_port()}"
+        self.base = f"http://127.0.0.1:{free_port()}"
         log = open(self.folder / "server.log", "a")  # noqa: SIM115 (the process keeps it)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "api.cli.main", "serve", "--demo", "--port",
@@ -100,16 +94,6 @@ class DemoServer:
         return str(answer.json()["access_token"])
 
 
-def _wait_job(api: httpx.Client, location: str, timeout_s: float = 600) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job = api.get(location).json()
-        if job["status"] in {"done", "failed", "cancelled"}:
-            return dict(job)
-        time.sleep(0.3)
-    raise SystemExit(f"{location}: not finished after {timeout_s} s")
-
-
 def _timed_sheet(server: DemoServer, url: str) -> tuple[float, int]:
     """Seconds to the worker's sheet (a fresh log-in first) and the graph work done."""
     headers = {"Authorization": f"Bearer {server.token(WORKER, WORKER_PASSWORD)}"}
@@ -142,7 +126,7 @@ def _run(server: DemoServer, tmp: Path, max_solutions: int) -> dict[str, tuple[f
         raise SystemExit("the demo server printed no log-in")
     api = httpx.Client(base_url=server.base, timeout=120, headers={
         "Authorization": f"Bearer {server.token(login[1], login[2])}"})
-    job = _wait_job(api, api.post("/plans/jobs", json={
+    job = wait_job(api, api.post("/plans/jobs", json={
         "records": {"first_day": DAY}, "max_solutions": max_solutions}).headers["Location"])
     plan_id = api.post("/plans", json={"job_id": job["id"]}).json()["id"]
     if api.post(f"/plans/{plan_id}/publish").status_code != 200:

@@ -22,7 +22,6 @@ import csv
 import math
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,27 +33,12 @@ import httpx
 from api.store.database import session_scope
 from api.store.users import Role, add_user
 from benchmarks.common import machine_line
+from benchmarks.demo_server import free_port, wait_job
 from benchmarks.load_profile import raw_of, record, summarise
 
 LOCUSTFILE = Path(__file__).with_name("locust_day.py")
 DAY = "2026-11-24"
 WORKER_PASSWORD = "load-test-password"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_job(api: httpx.Client, location: str, timeout_s: float = 300) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        job = api.get(location).json()
-        if job["status"] in {"done", "failed", "cancelled"}:
-            return dict(job)
-        time.sleep(0.5)
-    raise SystemExit(f"{location}: not finished after {timeout_s} s")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -77,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
                        spawn_rate=args.spawn_rate, database="sqlite",
                        job_workers=1))
     with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("TRASA_") and k != "DATABASE_URL"}
@@ -106,7 +90,7 @@ def _run(args: argparse.Namespace, base: str, tmp: Path, server: subprocess.Pope
             time.sleep(0.2)
     api = httpx.Client(base_url=base, timeout=60,
                        headers={"Authorization": f"Bearer {token['access_token']}"})
-    job = _wait_job(api, api.post("/plans/jobs", json={
+    job = wait_job(api, api.post("/plans/jobs", json={
         "records": {"first_day": DAY}, "max_solutions": 200}).headers["Location"])
     plan_id = api.post("/plans", json={"job_id": job["id"]}).json()["id"]
     api.post(f"/plans/{plan_id}/publish")

@@ -103,9 +103,6 @@ def test_only_the_jit_adapter_talks_to_numba():
 
 MAX_LINES = 400
 WHY_LONGER = "Longer than 400 lines because"  # a docstring line that opens so says why
-# Modules over MAX_LINES still to be split; none since issue 28. An entry whose module is
-# short again fails the test.
-STILL_LONG: set[str] = set()
 
 
 def _lines(path: Path) -> int:
@@ -121,8 +118,7 @@ def test_no_module_is_longer_than_400_lines_unless_its_docstring_says_why() -> N
     paths = [p for package in (*PACKAGES, "benchmarks") for p in (ROOT / package).rglob("*.py")]
     long = {p.relative_to(ROOT).as_posix(): _lines(p) for p in paths if _lines(p) > MAX_LINES
             and not _says_why_longer(p)}
-    assert {m: n for m, n in long.items() if m not in STILL_LONG} == {}
-    assert STILL_LONG - set(long) == set(), "split: remove them from STILL_LONG"
+    assert long == {}
 
 
 def test_no_router_imports_another_router() -> None:
