@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,6 +45,7 @@ import httpx
 from api.store.database import migrate, session_scope
 from api.store.users import Role, add_user
 from benchmarks.common import SHARED_DATA, machine_line
+from benchmarks.demo_server import free_port
 from data.generate_cusday import build_cusday
 
 PASSWORD = "sweep-cancel-password"
@@ -71,12 +71,6 @@ def thousand_task_day(graph: Path | str, tasks: int = 1000, seed: int = 1) -> di
     return day
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _login(url: str, user: str) -> httpx.Client:
     api = httpx.Client(base_url=url, timeout=60)
     answer = api.post("/auth/token", data={"username": user, "password": PASSWORD})
@@ -91,7 +85,7 @@ def _serve(folder: Path, graph: Path) -> tuple[subprocess.Popen[bytes], str]:
     with session_scope(url) as session:
         add_user(session, "planner", PASSWORD, Role.PLANNER)
         add_user(session, "coordinator", PASSWORD, Role.COORDINATOR)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "TRASA_DATA_DIR": str(folder),
            "TRASA_GRAPH": str(graph), "TRASA_JOB_WORKERS": "1",
            "TRASA_JOB_TIME_LIMIT_S": str(VARIANT_TIME_LIMIT_S),
