@@ -58,8 +58,8 @@ def _person() -> Person:
                   address=f"ul. Niepowtarzalna {tag}",
                   phone=f"+48 501 {rnd.randint(100000, 999999)}",
                   health_note=f"alergia na {tag}", task_note=f"klucz u sąsiadki {tag}",
-                  lat=round(CENTRE[0] + 0.002 + _digits(rnd) / 1e6, 6),
-                  lon=round(CENTRE[1] - 0.003 + _digits(rnd) / 1e6, 6))
+                  lat=round(CENTRE[0] + 0.002 + _digits(rnd) / 1e7, 7),
+                  lon=round(CENTRE[1] - 0.003 + _digits(rnd) / 1e7, 7))
 
 
 _DRAWN: set[int] = set()  # every person of this session lives elsewhere: a value found
@@ -67,8 +67,9 @@ _DRAWN: set[int] = set()  # every person of this session lives elsewhere: a valu
 
 
 def _digits(rnd: random.Random) -> int:
-    """1..999 not ending in 0, so that a coordinate has all six decimals; never one drawn
-    before in this session."""
+    """1..999 not ending in 0, so that a coordinate has all seven decimals; never one drawn
+    before in this session. Seven, because other plans' stored readings hold the streets'
+    points to six decimals, and one of them once matched a home's longitude."""
     digits = rnd.choice([n for n in range(1, 1000) if n % 10 and n not in _DRAWN])
     _DRAWN.add(digits)
     return digits
