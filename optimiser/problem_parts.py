@@ -211,6 +211,10 @@ class Task:
     demand: int = 0  # generic load units taken from the worker's vehicle
     ride: Ride | None = None  # set for trips only
     note: str = field(default="", compare=False)  # for the worker: what to bring, where
+    # The window the client was promised (an accepted offer): the task's first stop (a
+    # visit's service, a trip's pickup) starts inside it, and the task is never left out.
+    # `optimiser.promises` narrows the windows to it; the checker holds every plan to it.
+    promise: TimeWindow | None = None
 
     @property
     def actions(self) -> tuple[StopAction, ...]:
