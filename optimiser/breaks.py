@@ -216,9 +216,9 @@ def with_breaks_placed(problem: Problem, plan: Plan) -> Plan:
     if tuple(placed) == plan.routes:
         return plan
     whole = dataclasses.replace(plan, routes=tuple(placed))
-    if not check(problem, whole):
+    if not check(problem, whole, promises=False):
         return whole
-    if check(problem, plan):
+    if check(problem, plan, promises=False):
         return plan  # broken already: not this module's to judge
     # A route re-timed around its break may meet another route's stop of the same client
     # (client_elsewhere): then its breaks move with every stop kept at its time.
@@ -228,7 +228,7 @@ def with_breaks_placed(problem: Problem, plan: Plan) -> Plan:
                                                              retime=False))):
             trial = dataclasses.replace(plan, routes=(*routes[:k], candidate,
                                                       *routes[k + 1:]))
-            violations = check(problem, trial)
+            violations = check(problem, trial, promises=False)
             if not violations:
                 routes[k] = candidate
                 break

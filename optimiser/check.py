@@ -3,26 +3,32 @@
 `check(problem, plan)` returns the list of violated hard rules; an empty list
 means the plan may leave the program. It imports nothing from the solver.
 
-The rules of one route are in `optimiser.check_route`; the rules across routes (each task
-served once, a client in one place at a time, trip pairs, working time, a shared bus,
-series) are here. `Violation` and `PlanRejected` live in `optimiser.violation` and are
-re-exported here.
+The rules of one route are in `optimiser.check_route`, the rule of promises in
+`optimiser.check_promises`; the rules across routes (each task served once, a client in
+one place at a time, trip pairs, working time, a shared bus, series) are here. `Violation`
+and `PlanRejected` live in `optimiser.violation` and are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+from optimiser.check_promises import PROMISE_RULE, promise_violations
 from optimiser.check_route import route_violations
 from optimiser.model import Continuity, Plan, Problem, Route, StopAction, Worker
 from optimiser.rules import route_day_index
 from optimiser.violation import PlanRejected, Violation
 
-__all__ = ["PlanRejected", "Violation", "check"]
+__all__ = ["PROMISE_RULE", "PlanRejected", "Violation", "check"]
 
 
-def check(problem: Problem, plan: Plan) -> list[Violation]:
+def check(problem: Problem, plan: Plan, *, promises: bool = True) -> list[Violation]:
+    """The hard rules `plan` breaks. `promises=False` leaves out the rule of promises
+    (`optimiser.check_promises`): the search checks its own plans so, since a promise it
+    could not keep is not its fault but a plan its caller must refuse to publish."""
     out: list[Violation] = []
+    if promises:
+        out += promise_violations(problem, plan)
     out += _each_task_served_once_or_reported(problem, plan)
     workers = {w.id: w for w in problem.workers}
     tasks = {t.id: t for t in problem.tasks}

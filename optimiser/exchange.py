@@ -1,6 +1,6 @@
 """Priority repair after the search: a left-out task goes in where a served task of lower
 rank (mandatory first, then priority) comes out, if the independent checker passes the
-changed plan.
+changed plan. A promised task (`Task.promise`) never comes out, for anything.
 
 The search has such moves too (OR-Tools' exchange operators), but a search stopped by
 its budget may leave one that pays. Tried on routes of visits and jobs without breaks
@@ -75,8 +75,9 @@ def one_exchange(problem: Problem, plan: Plan, left_out: list[str]) -> tuple[Pla
                                                    worker.shifts[route.shift_index]):
                 continue
             for victim in route.stops:
-                if _rank(problem.task(victim.task_id)) >= _rank(task):
-                    continue
+                held = problem.task(victim.task_id)
+                if held.promise is not None or _rank(held) >= _rank(task):
+                    continue  # a promised task never comes out, whatever goes in
                 rest = [s.task_id for s in route.stops if s is not victim]
                 for pos in range(len(rest) + 1):
                     changed = _route_with(problem, route, rest[:pos] + [task_id] + rest[pos:])
@@ -88,7 +89,7 @@ def one_exchange(problem: Problem, plan: Plan, left_out: list[str]) -> tuple[Pla
                     candidate = dataclasses.replace(plan, routes=routes, unassigned=tuple(
                         Unassigned(t.id, Reason.CAPACITY_EXHAUSTED) for t in problem.tasks
                         if t.id not in served))
-                    if not check(problem, candidate):
+                    if not check(problem, candidate, promises=False):
                         return candidate, task_id, victim.task_id
     return None
 

@@ -105,8 +105,9 @@ def rank(problem: Problem, plan: Plan) -> tuple[int, ...]:
 
 def rank_of(served: Iterable[Task], travel_s: int) -> tuple[int, ...]:
     """How good a plan is, as the planner ranks plans (larger is better), compared in order:
-    mandatory tasks served, then tasks served by priority from urgent down, then less travel."""
+    promised tasks served, then mandatory ones, then tasks served by priority from urgent
+    down, then less travel."""
     tasks = list(served)
     by_priority = Counter(t.priority for t in tasks)
-    return (sum(t.mandatory for t in tasks),
+    return (sum(t.promise is not None for t in tasks), sum(t.mandatory for t in tasks),
             *(by_priority[p] for p in sorted(Priority, reverse=True)), -travel_s)

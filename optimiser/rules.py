@@ -14,7 +14,7 @@
 - **The order of unserved tasks** (`unserved_rank`, `unserved_order`): mandatory first,
   then priority from urgent down, then the earliest window, then the id. Left-out lists
   are shown in this order, and a task gives way only to work of a higher rank
-  (`gives_way`, mandatory and priority only).
+  (`gives_way`: promised, mandatory and priority only).
 """
 
 from __future__ import annotations
@@ -145,9 +145,10 @@ def pes_share(routes: Iterable[tuple[bool, Sequence[Served]]], basis: Basis,
 # ----------------------------------------------------------------------------- unserved tasks
 
 
-def gives_way(task: Task) -> tuple[bool, Priority]:
-    """Which of two tasks gives way (the smaller): mandatory first, then priority."""
-    return task.mandatory, task.priority
+def gives_way(task: Task) -> tuple[bool, bool, Priority]:
+    """Which of two tasks gives way (the smaller): promised first, then mandatory, then
+    priority."""
+    return task.promise is not None, task.mandatory, task.priority
 
 
 def unserved_rank(task: Task) -> tuple[bool, int, int, str]:

@@ -89,9 +89,10 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
                 solver_status=status, stats=stats)
     tight = dataclasses.replace(plan, routes=tuple(tightened(problem, r) for r in routes))
     for candidate in (tight, plan):
-        if all(v.rule in REPAIRABLE and v.tasks for v in check(problem, candidate)):
+        if all(v.rule in REPAIRABLE and v.tasks
+               for v in check(problem, candidate, promises=False)):
             return with_breaks_placed(problem, repaired(problem, candidate))
-    raise PlanRejected(check(problem, plan))
+    raise PlanRejected(check(problem, plan, promises=False))
 
 
 def pair_of(problem: Problem, task: Task) -> str | None:
@@ -124,14 +125,14 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
 
     Anything else the checker finds is a solver bug and is raised, never written out."""
     for _ in range(len(problem.tasks) + 1):
-        violations = check(problem, plan)
+        violations = check(problem, plan, promises=False)
         if not violations:
             return plan
         fixable = [v for v in violations if v.rule in REPAIRABLE and v.tasks]
         if len(fixable) < len(violations):
             raise PlanRejected(violations)
-        victim = min(fixable[0].tasks, key=lambda t: (
-            problem.task(t).mandatory, problem.task(t).priority, -problem.task(t).service_s))
+        victim = min(fixable[0].tasks, key=lambda t: (  # a promised task last of all
+            problem.task(t).promise is not None, problem.task(t).mandatory, problem.task(t).priority, -problem.task(t).service_s))
         log.warning("removing task %s to respect the %s rule: %s", victim, fixable[0].rule,
                     fixable[0].message)
         routes = [_without(problem, r, victim) for r in plan.routes]
@@ -140,7 +141,7 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
             unassigned=(*plan.unassigned, Unassigned(
                 victim, REPAIR_REASON.get(fixable[0].rule, Reason.CAPACITY_EXHAUSTED),
                 f"removed to respect the {fixable[0].rule} rule")))
-    raise PlanRejected(check(problem, plan))
+    raise PlanRejected(check(problem, plan, promises=False))
 
 
 def _without(problem: Problem, route: Route, task_id: str) -> Route:

@@ -25,6 +25,7 @@ from api.convert.particulars import with_particulars
 from api.convert.scenario_errors import InputRefused as InputRefused
 from api.convert.scenario_errors import Refusal as Refusal
 from api.convert.scenario_errors import ScenarioError
+from api.convert.scenario_promises import Clock, with_promise
 from api.convert.scenario_refusals import refuse_far_places as refuse_far_places
 from api.convert.scenario_refusals import refuse_unservable as refuse_unservable
 from api.schemas.scenario import (
@@ -177,8 +178,13 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
             mandatory=t.mandatory, demand=t.demand,
         )
         if t.series is None:
-            tasks.append(task)
+            tasks.append(with_promise(task, t.promise, f"tasks[{i}].promise",
+                                      _clock(calendar), dates, dates[0]))
             continue
+        if t.promise is not None:
+            raise ScenarioError(f"tasks[{i}].promise: a series of {t.series.sessions} visits "
+                                f"cannot carry one promise ({t.id!r}); promise each visit as "
+                                "a task of its own")
         ids = tuple(f"{t.id}#{k + 1}" for k in range(t.series.sessions))
         tasks += [dataclasses.replace(task, id=session) for session in ids]
         series.append(m.Series(t.id, ids, t.series.min_gap_days,
@@ -248,8 +254,20 @@ def _job_days(task: TaskIn, i: int, dates: list[date]) -> frozenset[date]:
     return frozenset(d for d in dates if release <= d <= due)
 
 
+def _clock(calendar: Calendar) -> Clock:
+    return lambda text, field, on: clock_seconds(calendar, text, field, on=on)
+
+
 def _trip(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn, homes: dict[str, str]
           ) -> m.Task:
+    """A trip as the domain has it, under its promise if it has one."""
+    task = _trip_task(scenario, calendar, i, r, homes)
+    return with_promise(task, r.promise, f"trips[{i}].promise", _clock(calendar),
+                        list(calendar.dates), r.day or scenario.date, trip=True)
+
+
+def _trip_task(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn,
+               homes: dict[str, str]) -> m.Task:
     rules = scenario.trip_rules
     where = f"trips[{i}] of {r.id!r}"
     people = r.passengers

@@ -88,6 +88,16 @@ class WindowIn(Strict):
                                   "window on every such day of the horizon; default: the first")
 
 
+class PromiseIn(Strict):
+    """The window the client was promised: the task's first stop (a visit's or job's
+    service, a trip's pickup) starts inside it (docs/promises.md). HH:MM on `day` as a
+    window's times are (default: the first day; a trip's promise is on the trip's day)."""
+
+    start: str = Field(description="HH:MM local, or ISO 8601 date-time with offset")
+    end: str
+    day: date | Weekday | None = None
+
+
 class AbsenceIn(Strict):
     start: date
     end: date  # inclusive
@@ -163,6 +173,7 @@ class TaskIn(Strict):
     release_date: date | None = None  # a job: not before this day
     due_date: date | None = None  # a job: done by the end of this day
     note: str = Field(default="", max_length=500)  # for the worker: what to bring, where
+    promise: PromiseIn | None = None  # the window the client was promised: a hard rule
 
 
 class VehicleIn(Strict):
@@ -198,6 +209,7 @@ class TripIn(Strict):
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     mandatory: bool = False
     note: str = Field(default="", max_length=500)  # for the driver
+    promise: PromiseIn | None = None  # the pickup window the client was promised
 
 
 class TripRulesIn(Strict):

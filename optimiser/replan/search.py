@@ -104,7 +104,7 @@ def replan(problem: Problem, published: Plan, events: Sequence[Event], now_s: in
                          for t, a in lost for start in [state.times_of(t, a)[0]])
         raise ReplanError(f"events: what happened cannot be kept with every rule of the "
                           f"day: {told}; check the reported stops")
-    violations = check(full, plan)
+    violations = check(full, plan, promises=False)
     if violations:
         raise PlanRejected(violations)
     changes = tuple(changes_between(full, published, plan, state, params.tolerance_s))
@@ -183,11 +183,12 @@ def _finished(full: Problem, strict: Problem, state: PlanAtNow, raw_routes: list
                                                 for t in strict.tasks if t.id not in served))
     tight = dataclasses.replace(plan, routes=tuple(tightened(strict, r) for r in routes))
     for candidate in (tight, plan):
-        if all(v.rule in REPAIRABLE and v.tasks for v in check(strict, candidate)):
+        if all(v.rule in REPAIRABLE and v.tasks
+               for v in check(strict, candidate, promises=False)):
             plan = repaired(strict, candidate)
             break
     else:
-        raise PlanRejected(check(strict, plan))
+        raise PlanRejected(check(strict, plan, promises=False))
     served = {s.task_id for r in plan.routes for s in r.stops}
     planned_for = {t.id for t in strict.tasks}
     unassigned = []

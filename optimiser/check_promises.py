@@ -1,0 +1,46 @@
+"""The checker's rule of promises (`promise_broken`), independent of the model: every task
+with a `Task.promise` is served, and its first stop (a visit's or job's service, a trip's
+pickup) starts inside the promise. It reads `Task.promise` itself, never the windows the
+model was given (`optimiser.promises.promised` narrows them), so a model that got the
+narrowing wrong is still caught. `optimiser.check` applies it to every plan."""
+
+from __future__ import annotations
+
+from optimiser.model import Plan, Problem, Task
+from optimiser.violation import Violation
+
+PROMISE_RULE = "promise_broken"
+
+
+def promise_text(problem: Problem, task: Task) -> str:
+    """`10:00-11:00 on 2026-11-24`: a task's promise as the checker names it."""
+    assert task.promise is not None
+    calendar = problem.calendar
+    return (f"{calendar.hhmm(task.promise.start_s)}-{calendar.hhmm(task.promise.end_s)} "
+            f"on {calendar.date_of(task.promise.start_s).isoformat()}")
+
+
+def promise_violations(problem: Problem, plan: Plan) -> list[Violation]:
+    """A promised task left out, or its first stop starting outside its promise."""
+    tasks = {t.id: t for t in problem.tasks}
+    first: dict[str, int] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            task = tasks.get(stop.task_id)  # an unknown task: the checker's unknown_task
+            if task is not None and stop.action is task.actions[0]:
+                first.setdefault(stop.task_id, stop.start_s)
+    out: list[Violation] = []
+    for task in problem.tasks:
+        promise = task.promise
+        if promise is None:
+            continue
+        start = first.get(task.id)
+        if start is None:
+            out.append(Violation(PROMISE_RULE, f"task {task.id!r} is left out, but its client "
+                                               f"was promised {promise_text(problem, task)}"))
+        elif not promise.start_s <= start <= promise.end_s:
+            out.append(Violation(PROMISE_RULE, f"task {task.id!r} starts at "
+                                               f"{problem.calendar.hhmm(start)} ({start} s), "
+                                               f"outside its promise "
+                                               f"{promise_text(problem, task)}", (task.id,)))
+    return out
