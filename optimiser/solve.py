@@ -132,7 +132,8 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
         if len(fixable) < len(violations):
             raise PlanRejected(violations)
         victim = min(fixable[0].tasks, key=lambda t: (  # a promised task last of all
-            problem.task(t).promise is not None, problem.task(t).mandatory, problem.task(t).priority, -problem.task(t).service_s))
+            problem.task(t).promise is not None, problem.task(t).mandatory,
+            problem.task(t).priority, -problem.task(t).service_s))
         log.warning("removing task %s to respect the %s rule: %s", victim, fixable[0].rule,
                     fixable[0].message)
         routes = [_without(problem, r, victim) for r in plan.routes]

@@ -59,6 +59,15 @@ def document_route_day(route: Mapping[str, Any]) -> date:
     return date.fromisoformat(day if isinstance(day, str) else str(route["start"])[:10])
 
 
+def promise_json(problem: Problem, stop: Stop) -> dict[str, str] | None:
+    """The window promised for `stop` (the first stop of a promised task), else None."""
+    task = problem.task(stop.task_id)
+    if task.promise is None or stop.action is not task.actions[0]:
+        return None
+    iso = problem.calendar.iso
+    return {"start": iso(task.promise.start_s), "end": iso(task.promise.end_s)}
+
+
 class PlanDocumentError(ValueError):
     """A plan document that cannot be read; the message names the field and the value."""
 
@@ -101,6 +110,7 @@ def plan_document(problem: Problem, plan: Plan, *, violations: list[Violation],
                     "arrival": iso(s.arrival_s),
                     "start": iso(s.start_s),
                     "end": iso(s.end_s),
+                    "promise": promise_json(problem, s),
                 }
                 for s in route.stops
             ],

@@ -22,7 +22,7 @@ from datetime import date
 from api.render.words import N_, ngettext
 from api.render.words import gettext as _
 from optimiser.kpi import route_figures, route_legs
-from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, TaskKind
+from optimiser.model import Location, Plan, Problem, Route, Stop, StopAction, Task, TaskKind
 from optimiser.people import Contact
 from optimiser.rules import route_day
 
@@ -57,6 +57,7 @@ class SheetRow:
     bring: str  # skills and the task's note
     lat: float | None = None
     lon: float | None = None
+    promise: str = ""  # "obiecane 10:00–11:00": the window the client was promised
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,15 @@ def _row(problem: Problem, stop: Stop, number: int) -> SheetRow:
         client=client.name if client is not None else "",
         address=place.name or place.id, phone=contact.phone, needs="; ".join(needs),
         bring="; ".join(x for x in (skills, bring) if x),
-        lat=place.lat, lon=place.lon)
+        lat=place.lat, lon=place.lon, promise=_promise_text(problem, task, stop))
+
+
+def _promise_text(problem: Problem, task: Task, stop: Stop) -> str:
+    """"obiecane 10:00–11:00" beside the first stop of a promised task, else ""."""
+    if task.promise is None or stop.action is not task.actions[0]:
+        return ""
+    return _("promised {window}").format(
+        window=window_text(problem, task.promise.start_s, task.promise.end_s))
 
 
 def window_text(problem: Problem, start_s: int, end_s: int) -> str:

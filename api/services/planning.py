@@ -26,6 +26,7 @@ from api.convert.scenario import (
 from api.render.words import N_
 from api.schemas.scenario import ScenarioIn
 from api.services.parameters import solver_block
+from api.services.promises import refuse_broken_promises
 from api.settings import get_settings
 from geo.graph import GraphLoadError, load_graph, names_a_file, prepare_graph
 from geo.matrix import Matrices, UnreachableError, travel_matrices
@@ -265,7 +266,10 @@ def require_same_network(recorded: str, network: NetworkInfo, *, named: str) -> 
 def plan_prepared(prepared: PreparedScenario, *, params: SolveParams,
                   on_progress: ProgressCallback | None = None,
                   cancel: CancelSignal | None = None) -> PlannedScenario:
+    """Solve, check, and refuse (`api.services.promises.PromiseNotKept`) a plan that does
+    not keep every promise: such a plan never comes back to be written or stored."""
     plan = solve(prepared.problem, params=params, on_progress=on_progress, cancel=cancel)
+    refuse_broken_promises(prepared.problem, plan)
     violations = check(prepared.problem, plan)  # solve checked it too: this is the record
     return PlannedScenario(prepared.problem, plan, violations, prepared.network, params,
                            prepared.matrices)

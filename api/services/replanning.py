@@ -21,6 +21,7 @@ from api.convert.scenario import to_problem
 from api.schemas.scenario import ScenarioIn
 from api.services.parameters import Kind, solve_params, solver_block
 from api.services.planning import PreparedScenario
+from api.services.promises import refuse_broken_promises
 from optimiser.check import check
 from optimiser.model import Plan, Problem
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
@@ -87,7 +88,8 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
     """`document` (a plan of `scenario`, maybe re-planned before) after `events_in`.
 
     Raises `ScenarioError`/`ReplanError` naming the field for events that do not apply,
-    `PlanDocumentError` for a document that does not read back."""
+    `PlanDocumentError` for a document that does not read back, `PromiseNotKept` (a
+    `ScenarioError`) naming each promise the re-plan cannot keep and why."""
     calendar = prepared.problem.calendar
     before = read_before(scenario, prepared.problem, document, events_in)
     situation = before.situation
@@ -96,6 +98,7 @@ def replan_document(scenario: ScenarioIn, prepared: PreparedScenario,
                           move_cost_s=60 * events_in.move_cost_min)
     out = replan(before.problem, before.published, situation.events, situation.now_s, params,
                  on_progress=on_progress, cancel=cancel)
+    refuse_broken_promises(out.problem, out.plan, what="the re-plan")  # no new version
     violations = check(out.problem, out.plan)
     new = plan_document(out.problem, out.plan, violations=violations,
                         network=document.get("network", {}),
