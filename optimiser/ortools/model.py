@@ -73,7 +73,9 @@ class RoutingProblem(WorkerTimeRules):
                       for t in tasks for a in t.actions
                       for loc, service, windows in [t.leg(a)]]
         self.node_of = {(n.task.id, n.action): i for i, n in enumerate(self.nodes)}
-        places = sorted({p for w in problem.workers
+        # The bases of the shifts only: a base no shift starts or ends at (a worker absent
+        # all horizon) would be a node every solution must visit, a stop on no task.
+        places = sorted({p for w, _ in self.shifts
                          for p in (w.start_location_id, w.end_location_id)})
         self.node_location = [n.location for n in self.nodes] + [
             problem.location_index(p) for p in places]

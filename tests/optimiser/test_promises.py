@@ -23,7 +23,7 @@ from optimiser.params import SolveParams
 from optimiser.promises import promised
 from optimiser.promises_broken import broken_promises
 from optimiser.solve import solve
-from tests.optimiser.tiny import H, STEP_S, problem, task, worker
+from tests.optimiser.tiny import STEP_S, H, problem, task, worker
 
 NO_BREAKS = LabourRules(break_after_s=None)
 
@@ -123,3 +123,15 @@ def test_a_promise_no_one_can_keep_is_named_with_why() -> None:
     broken = broken_promises(day, plan)
     assert [(b.task_id, b.reason) for b in broken] == [("vow", "no_skilled_worker")]
     assert "10:00-11:00" in str(broken[0]) and "required skills" in str(broken[0])
+
+
+def test_the_only_skilled_worker_absent_all_day_breaks_the_promise_not_the_search() -> None:
+    # The physiotherapist has no shift (absent): their base is no stop for anyone else.
+    vow = promised(task("vow", 1, skills=("physio",)), TimeWindow(10 * H, 11 * H))
+    day = problem([worker("handy"), worker("physio", skills=("physio",), shifts=(),
+                                            base="p5")],
+                  [vow, task("fix", 2), task("fix2", 3)], rules=NO_BREAKS)
+    plan = solve(day, params=SolveParams(max_solutions=20, time_limit_s=30, searches=1))
+    assert {s.task_id for r in plan.routes for s in r.stops} == {"fix", "fix2"}
+    assert [(b.task_id, b.reason) for b in broken_promises(day, plan)] == [
+        ("vow", "no_availability")]
