@@ -54,6 +54,14 @@ def test_a_promise_that_does_not_fit_is_refused_naming_the_field(
     assert message in str(refused.value)
 
 
+def test_a_series_cannot_carry_one_promise() -> None:
+    raw = _scenario()
+    raw["days"] = 3
+    raw["tasks"][0]["series"] = {"sessions": 2}
+    with pytest.raises(ScenarioError, match=r"tasks\[0\]\.promise: a series of 2 visits"):
+        problem_without_travel(parse_scenario(raw))
+
+
 def test_a_trip_promise_narrows_its_pickup() -> None:
     raw = json.loads((REPO / "docs" / "examples" / "senior_bus.json").read_text("utf-8"))
     trip = raw["trips"][0]
