@@ -6,7 +6,8 @@ cumul at a task node is the service start; transit from a node is its service
 time plus the travel time to the next node. Optional tasks sit in a
 disjunction whose drop penalty grows by a factor of 100 per priority level,
 so serving by priority comes first and travel time second; a mandatory task
-outweighs every optional one and, among mandatory tasks, priority still counts.
+outweighs every optional one and, among mandatory tasks, priority still counts; a
+promised one outweighs ten mandatory ones.
 
 The rules of a worker's time (shifts, contract limits, rest, breaks, a shared bus) are
 in `optimiser.ortools.worker_time`; what re-planning asks
@@ -36,6 +37,10 @@ from optimiser.ortools.worker_time import WorkerTimeRules
 
 PRIORITY_WEIGHT = {p: 100 ** (p - Priority.LOW) for p in Priority}
 MANDATORY_WEIGHT = 100 ** len(Priority)
+# A promised task (mandatory too) outweighs ten mandatory ones of any priority: a larger
+# factor would let a day of boosted promises overflow the 64-bit objective. The search's
+# repair and the plan's ranking put promises strictly first (docs/promises.md).
+PROMISE_WEIGHT = 10 * MANDATORY_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,7 @@ class RoutingProblem(WorkerTimeRules):
         self.drop_penalty: dict[str, int] = {}
         for task in self.tasks:
             weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)
+            weight += PROMISE_WEIGHT if task.promise is not None else 0
             if task.id in self.boosted:  # kept as if one priority higher
                 weight *= PRIORITY_WEIGHT[Priority.NORMAL]
             penalty = base * weight * len(task.actions)

@@ -26,6 +26,7 @@ from optimiser.ortools.model_search import ModelSearch
 from optimiser.ortools.raw import RawRoute, RawSolution
 from optimiser.ortools.watch import Watch
 from optimiser.params import SolveParams
+from optimiser.rules import gives_way
 
 log = logging.getLogger(__name__)
 
@@ -191,9 +192,8 @@ def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
     left = [t for t in tasks if t.id not in served_ids]
     if not left or not served_ids or len(daywise.working_days(problem)) > 1:
         return solution  # (several days: repair_by_day trades by priority day by day)
-    lowest_served = min((t.mandatory, t.priority) for t in tasks if t.id in served_ids)
-    outranking = [(t.mandatory, t.priority) for t in left
-                  if (t.mandatory, t.priority) > lowest_served]
+    lowest_served = min(gives_way(t) for t in tasks if t.id in served_ids)
+    outranking = [gives_way(t) for t in left if gives_way(t) > lowest_served]
     if not outranking:
         return solution
     top = min(outranking)  # every task left out for a lower one is of this rank or higher
@@ -201,7 +201,7 @@ def priority_first(problem: Problem, tasks: list[Task], solution: RawSolution,
     # A client is in one place at a time: a served task of a client's that ranks below one
     # of theirs left out may be what holds them (a normal ride away all afternoon against
     # a high visit at home), so the rank-first plan goes without it.
-    rank = {t.id: (t.mandatory, t.priority) for t in tasks}
+    rank = {t.id: gives_way(t) for t in tasks}
     holding = {t.id for t in tasks if t.id in served_ids and t.client_id is not None and any(
         o.client_id == t.client_id and rank[o.id] > rank[t.id] for o in left)}
     first = [t for t in tasks if rank[t.id] >= top and t.id not in holding]

@@ -135,3 +135,16 @@ def test_the_only_skilled_worker_absent_all_day_breaks_the_promise_not_the_searc
     assert {s.task_id for r in plan.routes for s in r.stops} == {"fix", "fix2"}
     assert [(b.task_id, b.reason) for b in broken_promises(day, plan)] == [
         ("vow", "no_availability")]
+
+
+def test_a_promise_wins_its_slot_over_a_mandatory_urgent_task() -> None:
+    # Both need w1's only free hour, 9:00-10:00: the promise is kept, the urgent one waits.
+    vow = promised(task("vow", 1, service_s=H, windows=((9 * H, 10 * H),)),
+                   TimeWindow(9 * H, 9 * H))
+    urgent = task("urgent", 2, service_s=H, windows=((9 * H, 10 * H),),
+                  priority=Priority.URGENT, mandatory=True)
+    day = problem([worker(shifts=((8 * H + 1800, 10 * H + 1800),))], [urgent, vow],
+                  rules=NO_BREAKS)
+    plan = solve(day, params=SolveParams(max_solutions=50, time_limit_s=30, searches=1))
+    assert {s.task_id for r in plan.routes for s in r.stops} == {"vow"}
+    assert [u.task_id for u in plan.unassigned] == ["urgent"]
