@@ -2,7 +2,10 @@
 with a `Task.promise` is served, and its first stop (a visit's or job's service, a trip's
 pickup) starts inside the promise. It reads `Task.promise` itself, never the windows the
 model was given (`optimiser.promises.promised` narrows them), so a model that got the
-narrowing wrong is still caught. `optimiser.check` applies it to every plan."""
+narrowing wrong is still caught. A stop that began before a re-plan's now
+(`Problem.begun`) started when it did: a fact, not the plan's to keep, so its time is
+not held to the promise (a promise broken in fact is the coordinator's to tell the
+client). `optimiser.check` applies it to every plan."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ def promise_violations(problem: Problem, plan: Plan) -> list[Violation]:
         if start is None:
             out.append(Violation(PROMISE_RULE, f"task {task.id!r} is left out, but its client "
                                                f"was promised {promise_text(problem, task)}"))
-        elif not promise.start_s <= start <= promise.end_s:
+        elif task.id not in problem.begun and not promise.start_s <= start <= promise.end_s:
             out.append(Violation(PROMISE_RULE, f"task {task.id!r} starts at "
                                                f"{problem.calendar.hhmm(start)} ({start} s), "
                                                f"outside its promise "

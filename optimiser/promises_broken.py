@@ -54,7 +54,7 @@ def broken_promises(problem: Problem, plan: Plan) -> list[BrokenPromise]:
             continue
         promise = promise_text(problem, task)
         if task.id in first:
-            if not kept(task, first[task.id]):
+            if task.id not in problem.begun and not kept(task, first[task.id]):
                 at = problem.calendar.hhmm(first[task.id])
                 out.append(BrokenPromise(task.id, promise, OUTSIDE,
                                          f"served from {at}, outside the promise"))

@@ -14,11 +14,15 @@ from optimiser.replan.events import Actual, Facts, Unavailable, hits
 
 def apply_facts(problem: Problem, facts: Facts) -> Problem:
     """`problem` as it happened: cancelled tasks gone, shifts cut where their worker (or
-    the bus a driver takes) was off, reported stops at their real times and lengths, and
-    a shift that a late stop made longer ending when its worker is back."""
+    the bus a driver takes) was off, reported stops at their real times and lengths, a
+    shift that a late stop made longer ending when its worker is back, and a client's
+    no-show the end of that task's promise (it was met; nothing is left to keep)."""
     gone = set(facts.cancelled)
     actual = {(a.task_id, a.action): a for a in facts.actuals if not a.no_show}
-    tasks = tuple(_as_happened(t, actual) for t in problem.tasks if t.id not in gone)
+    # The worker came and the client was not there: the promise was met, not broken.
+    absent = {a.task_id for a in facts.actuals if a.no_show}
+    tasks = tuple(_as_happened(dataclasses.replace(t, promise=None) if t.id in absent else t,
+                               actual) for t in problem.tasks if t.id not in gone)
     tasks = tuple(dataclasses.replace(t, ride=dataclasses.replace(t.ride, return_of=None))
                   if t.ride is not None and t.ride.return_of in gone else t for t in tasks)
     series = tuple(dataclasses.replace(s, task_ids=kept) for s in problem.series

@@ -26,6 +26,7 @@ from optimiser.replan.events import Event, ReplanError
 from optimiser.replan.facts import apply_facts
 from optimiser.replan.frozen import PlanAtNow
 from optimiser.replan.params import ReplanParams
+from optimiser.rules import gives_way
 from optimiser.solve import REPAIRABLE, repaired, route_of, tightened
 
 MIN_ANEW_S = 0.5  # a plan made anew in less time rarely serves more
@@ -125,7 +126,7 @@ def _outranked(problem: Problem, offered: Sequence[Task], raw: RawSolution, stat
     is left out while a worker with its skills, or its client, has one of lower rank."""
     served = {t for r in raw.routes for t, _, _ in r.visits}
     served_before = {task_id for task_id, _ in state.stop_of}
-    rank = {t.id: (t.mandatory, int(t.priority)) for t in offered}
+    rank = {t.id: gives_way(t) for t in offered}
     for task in offered:
         if task.id in served or not (task.id in state.new_requests
                                      or task.id in served_before):

@@ -61,3 +61,30 @@ def test_a_promise_only_the_sick_worker_could_keep_is_named_with_why() -> None:
     assert "09:00-10:00" in str(broken[0]) and broken[0].reason != "outside_promise"
     assert [v.rule for v in check(out.problem, out.plan)] == ["promise_broken"]
     assert {"vow1", "vow2"} <= _served(out.plan)  # the others are still kept
+
+
+def test_a_promised_visit_that_began_late_is_a_fact_not_a_refusal() -> None:
+    # The worker started vow0 a minute past its promise: that happened; the re-plan goes
+    # on (the promise is broken in fact, not by the plan), the others stay kept.
+    day = _day(only_w1_speaks=False)
+    plan = solve(day, params=PLAN)
+    late = 10 * H + 60  # vow0 was promised 9:00-10:00
+    out = replan(day, plan, [Event(EventKind.STARTED, "vow0", at_s=late)], late + 60,
+                 BUDGET)
+    start = next(s.start_s for r in out.plan.routes for s in r.stops if s.task_id == "vow0")
+    assert start == late and "vow0" in out.problem.begun
+    assert broken_promises(out.problem, out.plan) == []
+    assert check(out.problem, out.plan) == []
+    assert {"vow1", "vow2"} <= _served(out.plan)
+
+
+def test_a_client_not_at_home_at_the_promised_time_is_a_fact_not_a_refusal() -> None:
+    day = _day(only_w1_speaks=False)
+    plan = solve(day, params=PLAN)
+    start = next(s.start_s for r in plan.routes for s in r.stops if s.task_id == "vow1")
+    out = replan(day, plan, [Event(EventKind.NO_SHOW, "vow1", at_s=start + 300)],
+                 start + 600, BUDGET)
+    assert "vow1" not in _served(out.plan)
+    assert [u.reason.value for u in out.plan.unassigned if u.task_id == "vow1"] == ["no_show"]
+    assert broken_promises(out.problem, out.plan) == []
+    assert check(out.problem, out.plan) == []
