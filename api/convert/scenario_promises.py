@@ -41,7 +41,7 @@ def promise_day(promise: PromiseIn, field: str, dates: list[date], default: date
     days = [d for d in dates if WEEKDAYS[d.weekday()] == promise.day]
     if len(days) != 1:
         raise ScenarioError(f"{field}.day: {promise.day!r} falls on {len(days)} days of the "
-                            "horizon; a promise is for one day (give its date)")
+                            "horizon; a promise is for one day of it")
     return days[0]
 
 

@@ -54,6 +54,21 @@ def test_a_promise_that_does_not_fit_is_refused_naming_the_field(
     assert message in str(refused.value)
 
 
+def test_a_week_promise_is_read_on_its_day_as_windows_are() -> None:
+    raw = _scenario({"start": "09:00", "end": "09:30", "day": "thu"})
+    raw["days"] = 3  # Tuesday to Thursday
+    raw["tasks"][0]["windows"] = [{"start": "09:00", "end": "11:00", "day": "daily"}]
+    problem = problem_without_travel(parse_scenario(raw))
+    task = problem.task("physio-01")
+    assert [problem.calendar.date_of(w.start_s).isoformat() for w in task.windows] == [
+        "2026-11-26"]
+    assert [problem.calendar.hhmm(w.start_s) + "-" + problem.calendar.hhmm(w.end_s)
+            for w in task.windows] == ["09:00-10:30"]
+    raw["tasks"][0]["promise"]["day"] = "fri"  # not in the horizon
+    with pytest.raises(ScenarioError, match=r"tasks\[0\]\.promise\.day: 'fri' falls on 0"):
+        problem_without_travel(parse_scenario(raw))
+
+
 def test_a_series_cannot_carry_one_promise() -> None:
     raw = _scenario()
     raw["days"] = 3
