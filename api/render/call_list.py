@@ -221,6 +221,6 @@ def _changes(before: Mapping[str, Any], row: CallRow) -> tuple[str, ...]:
         found.append("what")
     if sorted(str(w.get("window")) for w in was) != sorted(n["window"] for n in now):
         found.append("time")
-    if sorted(str(w.get("worker")) for w in was) != sorted(n["worker"] for n in now):
+    if {str(w.get("worker")) for w in was} != {n["worker"] for n in now}:
         found.append("worker")
     return tuple(found)

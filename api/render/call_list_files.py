@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from api.convert.safe_cells import csv_writer
 from api.render.call_list import CHANGES, MARKS, CallRow
@@ -15,6 +16,7 @@ from api.render.numbers import day_month, short_date, weekday
 from api.render.report_files import CSV_DIALECT, CSV_ENCODING
 from api.render.sheet_html import template
 from api.render.words import gettext as _
+from optimiser.calendar import DEFAULT_TIMEZONE
 
 
 def basis(row: CallRow) -> str:
@@ -60,6 +62,15 @@ def call_list_csv(rows: Sequence[CallRow]) -> bytes:
     for row in rows:
         writer.writerow(cells(row))
     return out.getvalue().encode(CSV_ENCODING)
+
+
+def stamp(moment: datetime | None) -> str:
+    """When a list was issued, as the printout says it, in Poland's time: "07.12.2026
+    04:08" (a database without time zones gives UTC)."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).strftime("%d.%m.%Y %H:%M")
 
 
 def call_list_html(rows: Sequence[CallRow], day: date, *, issued: str = "",

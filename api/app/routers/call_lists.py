@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Response
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
 from api.app.privacy import audited
-from api.render.call_list_files import call_list_csv, call_list_html, row_data
+from api.render.call_list_files import call_list_csv, call_list_html, row_data, stamp
 from api.render.sheet_html import html_pdf
 from api.services.call_lists import CallList, NoPublishedPlan, call_list, issue
 from api.settings import Settings
@@ -36,10 +36,6 @@ def _made(session: SessionDep, settings: Settings, user: User, day: date,
         raise ApiError(404, str(exc)) from None
     audited(session, user, made.clients)
     return issue(session, made, user.username) if issued else made
-
-
-def _stamp(moment: Any) -> str:
-    return moment.strftime("%d.%m.%Y %H:%M UTC") if moment is not None else ""
 
 
 def _json(made: CallList) -> dict[str, Any]:
@@ -83,7 +79,7 @@ def call_list_as_csv(day: date, session: SessionDep, settings: SettingsDep, user
 def call_list_as_pdf(day: date, session: SessionDep, settings: SettingsDep, user: UserDep,
                      issue: bool = False) -> Response:  # noqa: FBT001, FBT002
     made = _made(session, settings, user, day, issue)
-    html = call_list_html(made.rows, day, issued=_stamp(made.issued_at),
-                          last_issued=_stamp(made.last_issued_at))
+    html = call_list_html(made.rows, day, issued=stamp(made.issued_at),
+                          last_issued=stamp(made.last_issued_at))
     return Response(html_pdf(html), media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="telefony-{day}.pdf"'})

@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 
+from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, plan_day, wait_for
 from tests.api.live.records_data import client, put
 from tests.api.pdf_text import pdf_text
@@ -24,7 +29,7 @@ def _cells(data: bytes) -> list[list[str]]:
 
 def test_the_call_list_tells_each_client_when_and_who_and_marks_changes(
         coordinator: httpx.Client, planner: httpx.Client, worker: httpx.Client,
-        anna: list[str]) -> None:
+        anna: list[str], server: Server, tmp_path: Path) -> None:
     evil = f"c-{uuid.uuid4().hex[:8]}"
     put(coordinator, "/clients", {**client(evil, 2), "name": EVIL})
     clients = [*anna, evil]
@@ -94,6 +99,7 @@ def test_the_call_list_tells_each_client_when_and_who_and_marks_changes(
     assert rows[evil]["client"] == EVIL and rows[evil]["phone"] == "+48 600 100 200"
     assert "odwołan" in rows[evil]["message"]
     assert rows[anna[0]]["mark"] == "changed" and "what" in rows[anna[0]]["changes"]
+    assert "worker" not in rows[anna[0]]["changes"]  # Anna still
     assert [i["task"] for i in rows[anna[0]]["items"]][-1] == extra
     assert "2 wizyty" in rows[anna[0]]["message"]
 
@@ -101,5 +107,22 @@ def test_the_call_list_tells_each_client_when_and_who_and_marks_changes(
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = pdf_text(pdf.content)
     assert "Lista telefonów: środa 2 czerwca" in text
-    assert "odwołany" in text and "zmiana" in text and f"Zofia Wąsowska {anna[1]}" in text
+    assert "odwołany" in text and "zmiana" in text and "Zofia Wąsowska" in text
     assert "+48 600 100 200" in text and "planowane" in text
+
+    # the command line: the same list from the same database, written and issued
+    env = {**os.environ, "DATABASE_URL": server.database_url, "TRASA_TODAY": "2027-06-01",
+           "TRASA_DATA_DIR": str(tmp_path), "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "api.cli.main", "call-list", "--csv",
+                           str(tmp_path / "l.csv"), "--pdf", str(tmp_path / "l.pdf")],
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Wąsowska" in done.stdout and "odwołany" in done.stdout
+    assert "'+48 600 100 200" in (tmp_path / "l.csv").read_text(encoding="utf-8-sig")
+    assert "Lista telefonów" in pdf_text((tmp_path / "l.pdf").read_bytes())
+    now = coordinator.get(url).json()  # the command issued it: nothing changed since
+    assert now["last_issued_by"].startswith("cli") and all(r["mark"] == "" for r in now["rows"])
+    bad = subprocess.run([sys.executable, "-m", "api.cli.main", "call-list", "--day",
+                          "2030-01-01"], env=env, capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert bad.returncode == 2 and "no published plan" in bad.stderr
