@@ -20,9 +20,11 @@ def _day() -> tuple:
     anna = dataclasses.replace(worker("w-anna", skills=("physio",)), name="Anna Nowak")
     jan = dataclasses.replace(worker("w-jan", skills=("driving",), vehicle="bus"),
                               name="Jan Kowalski")
-    visit = dataclasses.replace(task("v1", 1, windows=((9 * H, 12 * H),), skills=("physio",)), client_id="c1",
-                                promise=TimeWindow(10 * H, 11 * H))
-    plain = dataclasses.replace(task("v2", 2, windows=((13 * H, 15 * H),), skills=("physio",)), client_id="c2")
+    physio = ("physio",)
+    visit = dataclasses.replace(task("v1", 1, windows=((9 * H, 12 * H),), skills=physio),
+                                client_id="c1", promise=TimeWindow(10 * H, 11 * H))
+    plain = dataclasses.replace(task("v2", 2, windows=((13 * H, 15 * H),), skills=physio),
+                                client_id="c2")
     ride = dataclasses.replace(trip("r1", 3, 4, pickup_windows=((8 * H, 9 * H),)),
                                client_id="c3")
     clients = tuple(Client(c, f"Klient {c}", "p1", Contact(phone="+48 600 000 00" + c[-1]))
