@@ -49,7 +49,8 @@
   const file = (ext) => "/days/" + $("day").value + "/call-list." + ext + "?issue=true";
   $("issue").addEventListener("click", async () => {
     try {
-      render(await json("/days/" + $("day").value + "/call-list", {method: "POST"}));
+      await json("/days/" + $("day").value + "/call-list", {method: "POST"});
+      await show($("day").value);  // marked against the list just issued: nothing, until a change
       say(t("The list is issued: the next one marks changes since now."));
     } catch (e) { say(t("Failed: {error}", {error: e.message}), true); }
   });

@@ -272,7 +272,7 @@
       const taken = [[...track.querySelectorAll(".seg.break")].map((b) => b.getBoundingClientRect())];
       const buttons = [...track.querySelectorAll(".stop")].map((b) => ({b, box: b.getBoundingClientRect()}))
         .sort((x, y) => x.box.left - y.box.left);
-      const clash = (box, boxes) => boxes.some((o) => box.left < o.right + 1 && o.left < box.right + 1);
+      const clash = (box, boxes) => boxes.some((o) => box.left < o.right - 0.5 && o.left < box.right - 0.5);  // touching is fine
       for (const {b, box} of buttons) {
         let lane = 0;
         while (taken[lane] && clash(box, taken[lane])) lane++;
