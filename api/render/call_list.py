@@ -164,6 +164,15 @@ def _clause(item: CallItem) -> str:
         start=item.start, end=item.end, who=item.who, what=item.what)
 
 
+def _short(item: CallItem) -> str:
+    """A clause of a day with several appointments, short: "10:00–11:00 Anna (fizjoterapia)"."""
+    if item.kind == TaskKind.TRIP.value:
+        return _("{start}–{end} the bus (driver {who}), {what}").format(
+            start=item.start, end=item.end, who=item.who, what=item.what)
+    return _("{start}–{end} {who} ({what})").format(start=item.start, end=item.end,
+                                                    who=item.who, what=item.what)
+
+
 def message(items: Sequence[CallItem], day: date, today: date) -> str:
     """The text for one client, under `MESSAGE_MAX` characters (a long day is cut short,
     ending "…")."""
@@ -178,7 +187,7 @@ def message(items: Sequence[CallItem], day: date, today: date) -> str:
         count = ngettext("{n} appointment", "{n} appointments", len(items)).format(
             n=len(items))
         head = _("Good morning, {when} you have {count}:").format(when=when, count=count)
-        head += "; ".join(" " + _clause(i) for i in items) + "."
+        head += ";".join(" " + _short(i) for i in items) + "."
     return _fit(head + closing)
 
 
