@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import xstatic.pkg.leaflet as leaflet
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -85,10 +85,9 @@ def _page(request: Request, settings: Settings, name: str, template: str,
 
 
 @router.get("/favicon.ico", include_in_schema=False)
-def favicon() -> FileResponse:
-    """The tab's icon where browsers look for it first (the pages also link the SVG)."""
-    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon",
-                        headers={"Cache-Control": "public, max-age=86400"})
+def favicon() -> RedirectResponse:
+    """Where browsers look for a tab's icon first: the page's own (the pages link it)."""
+    return RedirectResponse("/static/web/favicon.ico", status_code=301)
 
 
 @router.get("/", include_in_schema=False)

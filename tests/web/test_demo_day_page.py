@@ -110,25 +110,48 @@ def test_no_stop_hides_another_breaks_and_arrive_by_shown_as_they_are(
     expect(details).not_to_contain_text("Okno czasowe")
 
 
+WATCH = """() => {
+  window.seen = [];
+  const fetched = window.fetch;
+  window.fetch = async (...args) => {  // an observer: the page reads the same answer
+    const answer = await fetched(...args);
+    if (/\\/plans\\/jobs\\/[^/]+$/.test(String(args[0]))) {
+      const job = await answer.clone().json();
+      window.seen.push(["poll", job.status, JSON.stringify(job.progress)]);
+    }
+    return answer;
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    const label = document.getElementById("job-label");
+    if (label) new MutationObserver(() => window.seen.push(["label", label.textContent]))
+      .observe(label, {subtree: true, childList: true, characterData: true});
+  });
+}"""
+
+
 def test_the_progress_moves_while_a_job_runs(page: Page, web_server: Server) -> None:
+    """The search reports progress when it finds a better plan: between its reports (and
+    before the first) the page's seconds and bar still move."""
+    page.add_init_script(f"({WATCH})()")
     log_in(page, web_server.url, "coordinator", PASSWORD)
     expect(page).to_have_url(re.compile(r"/app/dzien"))
-    page.evaluate("""() => { window.seen = [];
-      const $ = (id) => document.getElementById(id);
-      new MutationObserver(() => window.seen.push([$('job-label').textContent,
-                                                   $('job-progress').value]))
-        .observe($('job'), {subtree: true, childList: true, characterData: true,
-                            attributes: true}); }""")
     page.get_by_label("Od dnia").fill(DAY)
     page.get_by_label("Najwięcej rozwiązań").fill(str(WATCHED))
     with page.expect_response(lambda r: r.url.endswith("/plans") and r.request.method == "POST",
                               timeout=600_000):
         page.get_by_role("button", name="Zaplanuj wybrane dni").click()
-    seen: list[list[Any]] = page.evaluate("window.seen")
-    running = [(label, value) for label, value in seen if "s z najwyżej" in label]
-    assert len({label for label, _ in running}) >= 3, seen  # it moved at least twice
-    values = [value for _, value in running]
-    assert values == sorted(values) and values[-1] > values[0], values
+    seen: list[list[str]] = page.evaluate("window.seen")
+    polls: list[tuple[list[str], str]] = []  # each poll's answer and the label it left
+    for event in seen:
+        if event[0] == "poll":
+            polls.append((event, polls[-1][1] if polls else ""))
+        elif polls:
+            polls[-1] = (polls[-1][0], event[1])
+    moved = sum(1 for (was, before), (now, after) in zip(polls, polls[1:], strict=False)
+                if now[1] == "running" and now == was and after != before
+                and "s z najwyżej" in after)  # the server said nothing new; the page moved
+    running = {e[1] for e in seen if e[0] == "label" and "s z najwyżej" in e[1]}
+    assert len(running) >= 3 and moved >= 2, seen
     expect(page.locator("#job-best")).to_contain_text("Zapisany jako szkic")
 
 
@@ -142,8 +165,9 @@ def test_the_tab_has_an_icon(page: Page, web_server: Server) -> None:
     for k in range(icons.count()):
         answer = page.request.get(web_server.url + str(icons.nth(k).get_attribute("href")))
         assert answer.status == 200 and answer.headers["content-type"].startswith("image/")
-    answer = page.request.get(web_server.url + "/favicon.ico")
-    assert answer.status == 200 and answer.headers["content-type"] == "image/x-icon"
+    answer = page.request.get(web_server.url + "/favicon.ico")  # where browsers look first
+    assert answer.status == 200 and answer.headers["content-type"].startswith("image/")
+    assert answer.body()[:4] == b"\x00\x00\x01\x00"  # an icon file
     assert missing == []
 
 
