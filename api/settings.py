@@ -55,6 +55,9 @@
 - `TRASA_AUDIT_REPEAT_S`: a person reading the same client again within this many
   seconds is the same read, not written to the audit log again (default 60; 0 writes
   every read).
+- `TRASA_CALL_WINDOW_MIN`: the call list's window around a planned (not promised) time,
+  in minutes: a client with no promise is told "between 9:45 and 10:45" for a visit
+  planned at 10:15 (default 60, 15..240).
 """
 
 from __future__ import annotations
@@ -104,6 +107,7 @@ class Settings(BaseSettings):
     sweep_max_seconds: float = Field(default=3600.0, gt=0)
     today: date | None = None
     audit_repeat_s: float = Field(default=60.0, ge=0)
+    call_window_min: int = Field(default=60, ge=15, le=240)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

@@ -17,6 +17,7 @@ from api.app.login_throttle import LoginThrottle
 from api.app.routers import (
     auth,
     calendar_links,
+    call_lists,
     client_rights,
     csv_io,
     events,
@@ -81,6 +82,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(plans.router)
     app.include_router(csv_io.router)
     app.include_router(sheets.router)
+    app.include_router(call_lists.router)
     app.include_router(reports.router)
     app.include_router(sweeps.router)
     app.include_router(events.router)

@@ -56,8 +56,10 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
         request = session.get(store.Job, job_id).request  # type: ignore[union-attr]
     claim = _Claim(url, job_id, token)
     last_write = [0.0]
+    found = [0]  # improving solutions so far (each call is one), for the page's progress
 
     def on_progress(p: Progress) -> None:
+        found[0] += 1
         now = time.monotonic()
         if now - last_write[0] < PROGRESS_EVERY_S:
             return
@@ -65,7 +67,7 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
         with session_scope(url) as session:
             store.record_progress(session, job_id, token, {
                 "elapsed_s": round(p.elapsed_s, 1), "served": p.served, "tasks": p.tasks,
-                "objective": p.objective})
+                "objective": p.objective, "solutions": found[0]})
 
     status, plan, error, reading = store.JobStatus.FAILED, None, None, None
     if request.get("kind") == SWEEP:

@@ -25,11 +25,12 @@ from typing import Any
 from api.render.changes import day_changes, mark_stops
 from api.render.left_out import KIND_PL, left_out_on
 from api.render.overview import LABELS, route_segments
+from api.render.route_sheet import window_text
 from api.render.streets import FAR_M
-from api.render.words import N_, Translated
+from api.render.words import N_, Translated, gettext
 from geo.network import haversine_m
 from optimiser.kpi import plan_pes_share, route_figures
-from optimiser.model import Plan, Priority, Problem, ProviderKind, Route
+from optimiser.model import Plan, Priority, Problem, ProviderKind, Route, Stop, StopAction
 from optimiser.rules import routes_on
 
 ACTION_PL = Translated({"serve": "", "pickup": N_("boarding"), "dropoff": N_("alighting")})
@@ -99,8 +100,26 @@ def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:
                 "end_min": (stop.end_s - midnight) / 60, "far": far,
                 "priority": task.priority.name.lower(),
                 "client_name": clients.get(task.client_id or "", ""), "address": place.name,
-                "lat": place.lat, "lon": place.lon})
+                "lat": place.lat, "lon": place.lon, **stop_window(problem, stop, midnight)})
     return sorted(rows.values(), key=lambda r: r["worker"])
+
+
+def stop_window(problem: Problem, stop: Stop, midnight: int) -> dict[str, Any]:
+    """What a stop is held to, as it is: a visit's or a pickup's `window` (the one its
+    start fell in, "" for all day), or a trip's drop-off `deadline` (the arrive-by time,
+    `HH:MM` and `deadline_min` after midnight; None for a drop-off due at no time). An
+    arrive-by is a deadline, not a window: arriving early is allowed."""
+    task = problem.task(stop.task_id)
+    windows = task.leg(stop.action)[2]
+    if stop.action is StopAction.DROPOFF:
+        due = next((w.end_s for w in windows if w.start_s <= stop.start_s <= w.end_s),
+                   windows[0].end_s if windows else None)
+        return {"window": "", "deadline": None if due is None else problem.calendar.hhmm(due),
+                "deadline_min": None if due is None else (due - midnight) / 60}
+    window = next((w for w in windows if w.start_s <= stop.start_s <= w.end_s), None)
+    text = window_text(problem, window.start_s, window.end_s) if window else ""
+    return {"window": "" if text == gettext("all day") else text, "deadline": None,
+            "deadline_min": None}
 
 
 def day_bases(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ class LeftOutTask:
     reason: str
     detail: str
     hint: str
+    deadline: str = ""  # a trip's arrive-by ("10:30"): when it must be there, not a window
 
 
 def who(task: Task) -> str:
@@ -131,5 +132,7 @@ def left_out_on(problem: Problem, plan: Plan, day: date) -> list[LeftOutTask]:
             priority=PRIORITY_PL[task.priority.name.lower()], mandatory=task.mandatory,
             client_name=clients.get(task.client_id or "", ""), address=place.name,
             windows=windows_pl(problem, task), reason=REASON_PL[item.reason],
-            detail=detail_pl(item.detail), hint=hint(problem, item)))
+            detail=detail_pl(item.detail), hint=hint(problem, item),
+            deadline=problem.calendar.hhmm(task.ride.dropoff_windows[0].end_s)
+            if task.ride is not None and task.ride.dropoff_windows else ""))
     return rows

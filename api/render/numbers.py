@@ -61,6 +61,11 @@ def weekday(day: date, lang: str | None = None) -> str:
     return format_date(day, format="EEEE", locale=lang or language())
 
 
+def day_month(day: date, lang: str | None = None) -> str:
+    """"8 grudnia" (the day and the month, as said in a sentence)."""
+    return format_date(day, format="d MMMM", locale=lang or language())
+
+
 def clock(moment: time | datetime, lang: str | None = None) -> str:
     """A time of day, 24-hour: "08:15"."""
     return format_time(moment, format="HH:mm", locale=lang or language())

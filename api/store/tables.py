@@ -191,3 +191,19 @@ class AuditEntry(Base):
     username: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     action: Mapped[str] = mapped_column(String(20))
     resource: Mapped[str] = mapped_column(String(300), index=True)
+
+
+class CallList(Base):
+    """A day's call list as it was issued (printed, downloaded, sent): who issued it,
+    when, the plan it was read from, and per client what they were told (task ids,
+    windows, workers' ids: `api.render.call_list.CallRow.issued`; no names or phones).
+    The next list of the day marks its rows against the last one issued."""
+
+    __tablename__ = "call_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    plan_id: Mapped[str] = mapped_column(String(36))
+    issued_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                server_default=func.now())
+    rows: Mapped[dict[str, Any]] = mapped_column(nullable=False)

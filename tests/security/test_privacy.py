@@ -65,7 +65,8 @@ def _planner_answers(planner: httpx.Client, who: People, job_url: str, plan_id: 
             "/clients", f"/clients/{who.clients[0]}", f"/tasks/{who.clients[0]}",
             f"/days/{DAY}/workers/{who.worker}", f"/days/{DAY}/workers/{who.worker}/sheet",
             f"/days/{DAY}/overview?format=html", f"/plans/{plan_id}/days/{DAY}/view",
-            "/export/clients", "/export/trips"]
+            "/export/clients", "/export/trips", "/app/telefony", f"/days/{DAY}/call-list",
+            f"/days/{DAY}/call-list.csv", f"/days/{DAY}/call-list.pdf"]
     for kind in ("tasks", "trips"):
         total = planner.get(f"/{kind}", params={"limit": 1}).json()["total"]
         gets += [f"/{kind}?limit=500&offset={k}" for k in range(0, total, 500)]
@@ -82,6 +83,10 @@ def test_no_answer_a_planner_gets_holds_personal_data(
     assert answers[f"/trips/{who.trips[1]}"].status_code == 200
     assert answers[f"/plans/{plan_id}/geojson"].status_code == 200
     assert answers[f"/reports/{MONTH}?format=xlsx"].status_code == 200
+    for path in (f"/days/{DAY}/call-list", f"/days/{DAY}/call-list.csv",
+                 f"/days/{DAY}/call-list.pdf"):
+        assert answers[path].status_code == 403, path  # names and phones: coordinators'
+    assert planner.post(f"/days/{DAY}/call-list").status_code == 403
     found = {path: bad for path, answer in answers.items()
              if (bad := leaks(_text(answer), personal, homes=not path.endswith("/streets")))}
     assert not found, found

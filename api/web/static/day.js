@@ -23,6 +23,7 @@
   async function loadDay(day, planId) {
     state.day = day;
     $("day").value = day;
+    $("call-list-link").href = "/app/telefony?day=" + day;
     const url = new URL(window.location.href);
     url.searchParams.set("day", day);
     if (planId) url.searchParams.set("plan", planId); else url.searchParams.delete("plan");
@@ -200,9 +201,19 @@
       for (const s of r.segments) {
         if (["visit", "job", "trip"].includes(s.kind)) continue;  // the stops are buttons
         const seg = el("span", {class: "seg " + s.kind, title: s.label + " " + s.from + "–" + s.to});
+        if (s.kind === "break") {  // at its real time and length, never under a stop
+          seg.setAttribute("role", "img");
+          seg.setAttribute("aria-label", s.label + " " + s.from + "–" + s.to);
+        }
         seg.style.left = at(s.start_min);
         seg.style.width = width(s.start_min, s.end_min);
         track.append(seg);
+      }
+      for (const s of r.stops.filter((x) => x.deadline_min !== null && x.deadline_min !== undefined)) {
+        const due = el("span", {class: "deadline", "aria-hidden": "true", "data-for": s.route + "-" + s.number,
+          title: t("arrive by {time}", {time: s.deadline})});
+        due.style.left = at(s.deadline_min);
+        track.append(due);
       }
       for (const s of r.stops) {
         const button = el("button", {type: "button", class: "stop " + colourClass(s.route) + " " + s.kind
@@ -243,12 +254,41 @@
     const inner = el("div", {class: "tl-inner"}, el("div", {class: "tl-row tl-top"},
       el("div", {class: "tl-head"}, el("small", {text: t("hour")})), scale), ...rows);
     $("timeline").replaceChildren(rows.length ? inner : el("p", {text: t("Nobody works this day.")}));
+    layOutLanes();
     $("timeline-legend").replaceChildren(...[["drive", t("driving")], ["wait", t("waiting")],
-      ["break", t("break")], ["idle", t("at the base / free")], ["visit", t("stop (numbered as on the map)")]]
+      ["break", t("break")], ["idle", t("at the base / free")], ["visit", t("stop (numbered as on the map)")],
+      ["deadline", t("a ride's arrive-by time")]]
       .map(([k, label]) => el("span", {class: "swatch seg-" + k}, label)));
     $("stop-details").replaceChildren(el("h3", {text: t("Stop details")}),
       el("p", {class: "hint", text: t("Choose a stop on the timeline or on the map (Tab, Enter).")}));
   }
+
+  /* Stops in lanes: a stop drawn wider than its time (a short pickup) would cover the
+     next one, so each goes to the first lane where it overlaps no stop and no break;
+     a track grows a lane at a time. A drop-off's arrive-by mark follows its stop. */
+  const LANE = 1.95;  // rem, one lane's height
+  function layOutLanes() {
+    for (const track of document.querySelectorAll("#timeline .tl-track")) {
+      const taken = [[...track.querySelectorAll(".seg.break")].map((b) => b.getBoundingClientRect())];
+      const buttons = [...track.querySelectorAll(".stop")].map((b) => ({b, box: b.getBoundingClientRect()}))
+        .sort((x, y) => x.box.left - y.box.left);
+      const clash = (box, boxes) => boxes.some((o) => box.left < o.right - 0.5 && o.left < box.right - 0.5);  // touching is fine
+      for (const {b, box} of buttons) {
+        let lane = 0;
+        while (taken[lane] && clash(box, taken[lane])) lane++;
+        (taken[lane] = taken[lane] || []).push(box);
+        b.style.top = (0.15 + lane * LANE) + "rem";
+        b.dataset.lane = String(lane);
+      }
+      for (const due of track.querySelectorAll(".deadline")) {
+        const stop = track.querySelector("[data-stop='" + due.dataset.for + "']");
+        due.style.top = (0.05 + Number(stop ? stop.dataset.lane : 0) * LANE) + "rem";
+      }
+      track.style.height = (2.1 + (taken.length - 1) * LANE) + "rem";
+    }
+  }
+  let resizing = null;
+  window.addEventListener("resize", () => { clearTimeout(resizing); resizing = setTimeout(layOutLanes, 150); });
 
   function selectStop(route, number, from) {
     const key = route + "-" + number;
@@ -276,6 +316,8 @@
         el("dt", {text: t("What")}), el("dd", {text: stop.kind_label + (stop.action ? " (" + stop.action + ")" : "") + ", " + t("request {task}", {task: stop.task})}),
         el("dt", {text: t("Client")}), el("dd", {text: stop.client_name || "—"}),
         el("dt", {text: t("Address")}), el("dd", {text: (stop.address || "—") + (stop.far ? " (" + t("out of town") + ")" : "")}),
+        ...(stop.deadline ? [el("dt", {text: t("Arrive by")}), el("dd", {class: "deadline-note", text: stop.deadline})]
+          : stop.window ? [el("dt", {text: t("Window")}), el("dd", {text: stop.window})] : []),
         el("dt", {text: t("Arrival")}), el("dd", {text: stop.arrival}),
         el("dt", {text: t("Service")}), el("dd", {text: stop.start + "–" + stop.end}),
         el("dt", {text: t("Priority")}), el("dd", {text: Trasa.PRIORITY_PL[stop.priority]}),
@@ -299,7 +341,8 @@
         el("strong", {text: item.client_name || item.task}),
         " · " + item.kind + ", " + t("priority {priority}", {priority: item.priority})
           + (item.mandatory ? ", " + t("mandatory") : "")
-          + " · " + t("windows {windows}", {windows: item.windows}) + " · " + item.task),
+          + " · " + t("windows {windows}", {windows: item.windows})
+          + (item.deadline ? " · " + t("arrive by {time}", {time: item.deadline}) : "") + " · " + item.task),
       el("dl", {},
         el("dt", {text: t("Why")}), el("dd", {class: "reason", text: item.reason}),
         ...(item.detail ? [el("dt", {text: t("Details")}), el("dd", {text: item.detail})] : []),
@@ -489,14 +532,25 @@
     $("job-progress").value = 0;
     $("job-label").textContent = title + ": " + t("queued…");
     $("job-best").textContent = "";
+    /* The search writes its progress when it finds a better plan, which may not happen
+       for many seconds: the clock runs here from when the job was seen running, so the
+       bar and the seconds move on between the search's reports. */
+    let runningSince = null;
     while (true) {
       await new Promise((r) => setTimeout(r, 700));
       try { job = await json("/plans/jobs/" + job.id); } catch (e) { failed(e); break; }
       const p = job.progress;
-      if (job.status === "running" && p) {
-        $("job-progress").value = Math.min(99, 100 * p.elapsed_s / limit);
-        $("job-label").textContent = title + ": " + t("running, {elapsed} s of at most {limit} s", {elapsed: Math.round(p.elapsed_s), limit});
-        $("job-best").textContent = nt("Best plan so far: served {served} of {n} request.", "Best plan so far: served {served} of {n} requests.", p.tasks, {served: p.served});
+      if (job.status === "running") {
+        if (runningSince === null) runningSince = performance.now() - 1000 * (p ? p.elapsed_s : 0);
+        const elapsed = Math.max(p ? p.elapsed_s : 0, (performance.now() - runningSince) / 1000);
+        $("job-progress").value = Math.min(99, 100 * elapsed / limit);
+        $("job-label").textContent = title + ": " + t("running, {elapsed} s of at most {limit} s", {elapsed: Math.round(elapsed), limit});
+        if (p) {
+          $("job-best").textContent = nt("Best plan so far: served {served} of {n} request.", "Best plan so far: served {served} of {n} requests.", p.tasks, {served: p.served})
+            + (p.solutions ? " " + nt("{n} better plan found.", "{n} better plans found.", p.solutions) : "");
+        } else {
+          $("job-best").textContent = t("Looking for a first plan…");
+        }
       }
       if (!["queued", "running"].includes(job.status)) break;
     }
