@@ -171,16 +171,13 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
     route_start = free
     place = limits.base
     stops: list[tuple[Leg, int, int, int]] = []
-    breaks: list[tuple[int, int]] = []
+    gaps: list[tuple[int, int, int]] = []  # (opens, closes, breaks) of gaps with breaks
     seats = wheel = load = 0
     boarded: dict[str, int] = {}
     dropped: dict[str, int] = {}
     for k, leg in enumerate(legs):
         paused = gap_breaks.get(k, 0)
-        for _ in range(paused):
-            breaks.append((free, free + break_s))
-            free += break_s
-        arrival = free + dur[place][leg.loc]
+        arrival = free + paused * break_s + dur[place][leg.loc]
         earliest = arrival if arrival > leg.lb else leg.lb
         if leg.after is not None and leg.after in dropped:
             earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
@@ -206,12 +203,14 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         wheel += leg.wheel
         if seats > limits.seats or wheel > limits.wheel or load > limits.capacity:
             return None, None, False
+        if paused:
+            gaps.append((free, start, paused))
         stops.append((leg, arrival, start, end))
         place, free = leg.loc, end
-    for _ in range(gap_breaks.get(len(legs), 0)):
-        breaks.append((free, free + break_s))
-        free += break_s
-    route_end = free + dur[place][limits.home]
+    paused = gap_breaks.get(len(legs), 0)
+    route_end = free + paused * break_s + dur[place][limits.home]
+    if paused:
+        gaps.append((free, route_end, paused))
     if boarded or route_end > limits.shift_end or route_end > limits.latest_end \
             or route_start < limits.earliest_start or route_start < limits.shift_start \
             or route_end - route_start > limits.work_left:
@@ -219,14 +218,32 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
     for a, b in limits.busy:
         if a < route_end and route_start < b:
             return None, None, False
-    cursor = route_start
-    for a, b in breaks:
-        if a - cursor > limits.break_after_s:
-            return None, None, True
-        cursor = b
-    if route_end - cursor > limits.break_after_s:
+    breaks = _placed(gaps, route_start, route_end, break_s, limits.break_after_s)
+    if breaks is None:
         return None, None, True
     return Timed(route_start, route_end, tuple(stops), tuple(breaks)), None, False
+
+
+def _placed(gaps: list[tuple[int, int, int]], start_s: int, end_s: int, break_s: int,
+            limit_s: int) -> list[tuple[int, int]] | None:
+    """Breaks in their gaps, each as late as the stretch of work before it allows (the
+    latest that keeps the labour rule leaves the most room after it), or None if no
+    stretch of work can be kept within `limit_s`. A break anywhere in its gap keeps the
+    checker's arithmetic: the gap holds the drive and the breaks either way."""
+    breaks: list[tuple[int, int]] = []
+    cursor = start_s
+    for opens, closes, count in gaps:
+        floor = opens
+        for i in range(count):
+            latest = closes - (count - i) * break_s
+            at = min(latest, cursor + limit_s) if limit_s < INF else floor
+            if at < floor:
+                return None
+            breaks.append((at, at + break_s))
+            cursor = floor = at + break_s
+    if end_s - cursor > limit_s:
+        return None
+    return breaks
 
 
 def _delay_pickup(legs: Sequence[Leg], task_id: str, by_s: int,
