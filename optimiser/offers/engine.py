@@ -24,7 +24,7 @@ from optimiser.offers.basis_plan import basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
 from optimiser.offers.search import Option, candidates, options
 from optimiser.offers.slots import Basis
-from optimiser.offers.timing import Leg, task_legs
+from optimiser.offers.timing import Leg
 from optimiser.promises import promised
 from optimiser.reasons import diagnose_alone
 
@@ -132,18 +132,18 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
           preferred_start_s: int | None) -> Offer | None:
     """The offer of `option` for the first task, the others inserted after it; None if
     one of them fits nowhere or the checker finds the plan wrong."""
-    basis, current = start, problem
+    basis = start
     promises: list[tuple[str, TimeWindow]] = []
     added, days = 0, list[int]()
     who = option.slot.worker
     for n, task in enumerate(tasks):
         if n > 0:
-            cands = candidates(current, task, settings.window_s, settings.step_s)
+            cands = candidates(problem, task, settings.window_s, settings.step_s)
             is_return = task.ride is not None and task.ride.return_of in {t.id for t in tasks}
             found = options(basis, task, cands,
-                            not_before=_not_before(current, basis.plan, task),
+                            not_before=_not_before(problem, basis.plan, task),
                             excluded_days=frozenset() if is_return else _series_days(
-                                current, basis.plan, task, days),
+                                problem, basis.plan, task, days),
                             preferred_worker=preferred_worker)
             if not found:
                 return None
@@ -156,20 +156,19 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
             promised_task = promised(task, window)
         except ProblemError:
             return None
-        current = _with_task(current, promised_task)
-        placed = Basis(current, basis.plan, basis.dur)
-        slot = next(s for s in placed.slots if s.key == option.slot.key)
+        placed = basis.derived(basis.plan, {**basis.promised, task.id: promised_task})
+        slot = placed.slot(option.slot.worker, option.slot.shift_index)
         timed, _ = placed.insert(slot, _legs_of(placed, promised_task), option.positions)
         if timed is None:
             return None
-        basis = Basis(current, placed.with_route(slot, timed), basis.dur)
+        basis = placed.derived(placed.with_route(slot, timed))
         promises.append((task.id, window))
         added += option.added_s
         days.append(option.candidate.day)
     new = {t.id for t in tasks}
     plan = dataclasses.replace(basis.plan, unassigned=tuple(
         u for u in basis.plan.unassigned if u.task_id not in new))
-    if check(current, plan):
+    if check(_with_tasks(problem, basis.promised), plan):
         return None
     order = {t: k for k, t in enumerate(t.id for t in tasks)}
     return Offer(tuple(sorted(promises, key=lambda p: order[p[0]])), who.id, who.vehicle_id,
@@ -177,11 +176,10 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
 
 
 def _legs_of(basis: Basis, task: Task) -> list[Leg]:
-    legs = task_legs(basis.problem, task)
+    legs = basis.task_legs(task)
     nb = _not_before(basis.problem, basis.plan, task)
     return [legs[0].bounded(max(legs[0].lb, nb), legs[0].ub), *legs[1:]]
 
 
-def _with_task(problem: Problem, task: Task) -> Problem:
-    return dataclasses.replace(problem, tasks=tuple(task if t.id == task.id else t
-                                                    for t in problem.tasks))
+def _with_tasks(problem: Problem, tasks: dict[str, Task]) -> Problem:
+    return dataclasses.replace(problem, tasks=tuple(tasks.get(t.id, t) for t in problem.tasks))

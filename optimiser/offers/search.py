@@ -75,16 +75,14 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
     for i, c in enumerate(cands):
         if c.day not in excluded_days and c.window.end_s >= not_before:
             groups.setdefault(c.wish, []).append(i)
-    for slot in basis.slots:
-        shift = slot.worker.shifts[slot.shift_index]
-        if not can_serve(problem, slot.worker, task, shift):
-            continue
+    for worker, index, shift in basis.shifts():
         mine = [(task.windows[w], idx) for w, idx in groups.items()
                 if task.windows[w].start_s < shift.end_s and task.windows[w].end_s
                 > shift.start_s]
-        if not mine:
+        if not mine or not can_serve(problem, worker, task, shift):
             continue
-        unpreferred = int(preferred_worker is not None and slot.worker.id != preferred_worker)
+        slot = basis.slot(worker, index)
+        unpreferred = int(preferred_worker is not None and worker.id != preferred_worker)
         for positions in _positions(len(slot.legs), len(legs)):
             for wish, idx in mine:
                 _try(basis, slot, legs, positions, wish, [cands[i] for i in idx], idx,
