@@ -45,8 +45,9 @@ class Option:
 
 def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list[Candidate]:
     """Windows of `window_s` starting every `step_s` (on the step grid) inside each wish
-    window, in which the first stop can start and still end inside the wish; a wish too
-    short for a whole window gives one window, its own span of starts."""
+    window, in which the first stop can start and still end inside the wish, and one at
+    each end of the wish where the grid leaves starts uncovered; a wish too short for a
+    whole window gives one window, its own span of starts."""
     out: list[Candidate] = []
     for i, wish in enumerate(task.windows):
         last = wish.end_s - task.service_s
@@ -57,9 +58,13 @@ def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list
                                  problem.day_of(wish.start_s)))
             continue
         t = -(-wish.start_s // step_s) * step_s
+        starts = [wish.start_s] if t > wish.start_s else []
         while t + window_s <= last:
-            out.append(Candidate(TimeWindow(t, t + window_s), i, problem.day_of(t)))
+            starts.append(t)
             t += step_s
+        if starts[-1] + window_s < last:
+            starts.append(last - window_s)
+        out += [Candidate(TimeWindow(t, t + window_s), i, problem.day_of(t)) for t in starts]
     return out
 
 

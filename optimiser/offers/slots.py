@@ -29,7 +29,6 @@ class Slot:
     route_index: int | None  # position in the basis plan's routes
     legs: tuple[Leg, ...]
     gap_breaks: dict[int, int]
-    fixed_start: int | None
     limits: Limits
     day: int
     travel_s: int  # the route's travel in the basis
@@ -107,12 +106,10 @@ class Basis:
         problem = self.problem
         shift = worker.shifts[index]
         gaps: dict[int, int] = {}
-        fixed = None
         if route is not None:
             for b in route.breaks:
                 gap = sum(1 for s in route.stops if s.end_s <= b.start_s)
                 gaps[gap] = gaps.get(gap, 0) + 1
-            fixed = route.start_s if gaps.get(0) else None
         day = problem.day_of(shift.start_s)
         others = [(r, self._day[j]) for j, r in enumerate(self.plan.routes)
                   if r.worker_id == worker.id and r.shift_index != index]
@@ -146,7 +143,7 @@ class Basis:
             break_s=rules.break_s,
             break_after_s=rules.break_after_s if rules.break_after_s is not None else INF,
             work_left=work_left, earliest_start=earliest, latest_end=latest, busy=busy)
-        return Slot(worker, index, k, tuple(legs), gaps, fixed, limits, day,
+        return Slot(worker, index, k, tuple(legs), gaps, limits, day,
                     self.travel(limits, legs))
 
     def travel(self, limits: Limits, legs: Sequence[Leg]) -> int:
@@ -163,21 +160,34 @@ class Basis:
     def insert(self, slot: Slot, new: Sequence[Leg], positions: Sequence[int]
                ) -> tuple[Timed | None, int]:
         """`slot`'s route with `new[i]` inserted before its original leg `positions[i]`
-        (positions non-decreasing): (timed route or None, travel it adds)."""
+        (positions non-decreasing): (timed route or None, travel it adds). The breaks of a
+        gap that gets new stops are taken before the next planned stop, else before the
+        new ones."""
+        legs, gaps = self._merged(slot, new, positions, late=True)
+        added = self.travel(slot.limits, legs) - slot.travel_s
+        timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+        if timed is None and any(slot.gap_breaks.get(p) for p in positions):
+            legs, gaps = self._merged(slot, new, positions, late=False)
+            timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+        return timed, added
+
+    @staticmethod
+    def _merged(slot: Slot, new: Sequence[Leg], positions: Sequence[int], *, late: bool
+                ) -> tuple[list[Leg], dict[int, int]]:
         legs: list[Leg] = []
         gaps: dict[int, int] = {}
         n = 0
         for k in range(len(slot.legs) + 1):
-            if slot.gap_breaks.get(k):
-                gaps[len(legs)] = slot.gap_breaks[k]  # the break stays after leg k - 1
+            if slot.gap_breaks.get(k) and not late:
+                gaps[len(legs)] = slot.gap_breaks[k]
             while n < len(new) and positions[n] == k:
                 legs.append(new[n])
                 n += 1
+            if slot.gap_breaks.get(k) and late:
+                gaps[len(legs)] = slot.gap_breaks[k]
             if k < len(slot.legs):
                 legs.append(slot.legs[k])
-        added = self.travel(slot.limits, legs) - slot.travel_s
-        timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits, slot.fixed_start)
-        return timed, added
+        return legs, gaps
 
     def with_route(self, slot: Slot, timed: Timed) -> Plan:
         """The basis plan with `slot`'s route replaced by `timed`."""

@@ -142,20 +142,18 @@ def _start_in(leg: Leg, earliest: int) -> int:
 
 
 def simulate(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-             limits: Limits, fixed_start: int | None = None) -> Timed | None:
+             limits: Limits) -> Timed | None:
     """`legs` timed with `gap_breaks[k]` breaks before leg k (see the module's notes), or
-    None where a rule fails. `fixed_start`: the route's start when it has a break
-    before its first stop (it then leaves as it did); else it leaves as late as its first
-    stop allows."""
-    return simulate_why(dur, legs, gap_breaks, limits, fixed_start)[0]
+    None where a rule fails. The route leaves as late as its first stop allows."""
+    return simulate_why(dur, legs, gap_breaks, limits)[0]
 
 
 def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-                 limits: Limits, fixed_start: int | None = None) -> tuple[Timed | None, bool]:
+                 limits: Limits) -> tuple[Timed | None, bool]:
     """`simulate`, and whether only the labour rule failed (breaks placed elsewhere
     might keep it)."""
     for _ in range(3):  # a too-long ride delays its pickup, then the walk starts again
-        timed, late, labour = _walk(dur, legs, gap_breaks, limits, fixed_start)
+        timed, late, labour = _walk(dur, legs, gap_breaks, limits)
         if late is None:
             return timed, labour
         legs = late
@@ -163,12 +161,9 @@ def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: 
 
 
 def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-          limits: Limits, fixed_start: int | None
-          ) -> tuple[Timed | None, list[Leg] | None, bool]:
+          limits: Limits) -> tuple[Timed | None, list[Leg] | None, bool]:
     break_s = limits.break_s
-    gap0 = gap_breaks.get(0, 0)
-    free = fixed_start if gap0 and fixed_start is not None else limits.shift_start
-    route_start = free
+    free = route_start = limits.shift_start
     place = limits.base
     stops: list[tuple[Leg, int, int, int]] = []
     gaps: list[tuple[int, int, int]] = []  # (opens, closes, breaks) of gaps with breaks
@@ -185,8 +180,8 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         if start < 0:
             return None, None, False
         end = start + leg.service_s
-        if k == 0 and not gap0:
-            route_start = start - dur[place][leg.loc]
+        if k == 0:  # leave as late as the first stop allows, breaks taken on the way
+            free = route_start = start - dur[place][leg.loc] - paused * break_s
             arrival = start
         if leg.action is StopAction.PICKUP:
             boarded[leg.task_id] = end
@@ -259,11 +254,10 @@ def _delay_pickup(legs: Sequence[Leg], task_id: str, by_s: int,
 
 
 def simulate_with_breaks(dur: Sequence[Sequence[int]], legs: Sequence[Leg],
-                         gap_breaks: dict[int, int], limits: Limits,
-                         fixed_start: int | None = None) -> Timed | None:
+                         gap_breaks: dict[int, int], limits: Limits) -> Timed | None:
     """`simulate`, and where the labour rule fails with the breaks where they are, the
     same number of breaks (at least one) in other gaps, middle gaps first."""
-    timed, labour = simulate_why(dur, legs, gap_breaks, limits, fixed_start)
+    timed, labour = simulate_why(dur, legs, gap_breaks, limits)
     if timed is not None or not labour or not legs:
         return timed
     count = max(1, sum(gap_breaks.values()))
@@ -275,7 +269,7 @@ def simulate_with_breaks(dur: Sequence[Sequence[int]], legs: Sequence[Leg],
         layout = dict.fromkeys(gaps, 1)
         if layout == gap_breaks:
             continue
-        timed = simulate(dur, legs, layout, limits, None)
+        timed = simulate(dur, legs, layout, limits)
         if timed is not None:
             return timed
     return None
