@@ -18,11 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 
+from optimiser.breaks import placed_breaks
 from optimiser.check import check
-from optimiser.model import Plan, Problem, ProblemError, Reason, StopAction, Task, TimeWindow
+from optimiser.model import (
+    Continuity,
+    Plan,
+    Problem,
+    ProblemError,
+    Reason,
+    StopAction,
+    Task,
+    TimeWindow,
+)
 from optimiser.offers.basis_plan import basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
-from optimiser.offers.search import Option, candidates, options
+from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
 from optimiser.offers.timing import Leg
 from optimiser.promises import promised
@@ -47,7 +57,8 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     cands = candidates(problem, first, settings.window_s, settings.step_s)
     found = options(start, first, cands, not_before=_not_before(problem, plan, first),
                     excluded_days=_series_days(problem, plan, first, []),
-                    preferred_worker=preferred_worker)
+                    preferred_worker=preferred_worker,
+                    only_worker=_series_worker(problem, plan, first))
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window
@@ -127,6 +138,15 @@ def _series_days(problem: Problem, plan: Plan, task: Task, days: list[int]) -> f
     return frozenset(d + k for d in taken for k in range(1 - gap, gap))
 
 
+def _series_worker(problem: Problem, plan: Plan, task: Task) -> str | None:
+    """The worker of the served sessions of `task`'s series if it requires one worker."""
+    series = next((s for s in problem.series if task.id in s.task_ids), None)
+    if series is None or series.continuity is not Continuity.REQUIRED:
+        return None
+    ids = set(series.task_ids) - {task.id}
+    return next((r.worker_id for r in plan.routes for s in r.stops if s.task_id in ids), None)
+
+
 def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
           settings: OfferSettings, preferred_worker: str | None,
           preferred_start_s: int | None) -> Offer | None:
@@ -140,11 +160,14 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
         if n > 0:
             cands = candidates(problem, task, settings.window_s, settings.step_s)
             is_return = task.ride is not None and task.ride.return_of in {t.id for t in tasks}
+            series = next((s for s in problem.series if task.id in s.task_ids), None)
             found = options(basis, task, cands,
                             not_before=_not_before(problem, basis.plan, task),
                             excluded_days=frozenset() if is_return else _series_days(
                                 problem, basis.plan, task, days),
-                            preferred_worker=preferred_worker)
+                            preferred_worker=preferred_worker or who.id,
+                            only_worker=who.id if series is not None and series.continuity
+                            is Continuity.REQUIRED else None)
             if not found:
                 return None
             option = min(found.values(), key=lambda o: (
@@ -168,7 +191,14 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
     new = {t.id for t in tasks}
     plan = dataclasses.replace(basis.plan, unassigned=tuple(
         u for u in basis.plan.unassigned if u.task_id not in new))
-    if check(_with_tasks(problem, basis.promised), plan):
+    made = _with_tasks(problem, basis.promised)
+    old_routes = {id(r) for r in start.plan.routes}
+    tidy = dataclasses.replace(plan, routes=tuple(
+        r if id(r) in old_routes else placed_breaks(made, r, retime=False)
+        for r in plan.routes))
+    if tidy != plan and not check(made, tidy):
+        plan = tidy
+    elif check(made, plan):
         return None
     order = {t: k for k, t in enumerate(t.id for t in tasks)}
     return Offer(tuple(sorted(promises, key=lambda p: order[p[0]])), who.id, who.vehicle_id,
@@ -178,7 +208,8 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
 def _legs_of(basis: Basis, task: Task) -> list[Leg]:
     legs = basis.task_legs(task)
     nb = _not_before(basis.problem, basis.plan, task)
-    return [legs[0].bounded(max(legs[0].lb, nb), legs[0].ub), *legs[1:]]
+    return [legs[0].bounded(max(legs[0].lb, nb), legs[0].ub, client_busy(basis, task)),
+            *legs[1:]]
 
 
 def _with_tasks(problem: Problem, tasks: dict[str, Task]) -> Problem:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from optimiser.model import Problem, Task, TimeWindow, can_serve
 from optimiser.offers.slots import Basis, Slot
 from optimiser.offers.timing import Leg, task_legs
+from optimiser.presence import occupied
 
 MAX_BETWEEN = 6  # planned stops between a new trip's pickup and its drop-off
 TRAVEL_TIE_S = 60  # added travel is compared in whole minutes: preferences break the tie
@@ -70,17 +71,22 @@ def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list
 
 def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int = 0,
             excluded_days: frozenset[int] = frozenset(),
-            preferred_worker: str | None = None) -> dict[int, Option]:
+            preferred_worker: str | None = None,
+            only_worker: str | None = None) -> dict[int, Option]:
     """The cheapest insertion of `task` for each candidate (index into `cands`) that has
-    one, its first stop starting no earlier than `not_before` and not on `excluded_days`."""
+    one, its first stop starting no earlier than `not_before` and not on `excluded_days`,
+    by `only_worker` if given."""
     problem = basis.problem
     legs = task_legs(problem, task, tuple((w.start_s, w.end_s) for w in task.windows))
+    legs[0] = legs[0].bounded(legs[0].lb, legs[0].ub, client_busy(basis, task))
     best: dict[int, Option] = {}
     groups: dict[int, list[int]] = {}
     for i, c in enumerate(cands):
         if c.day not in excluded_days and c.window.end_s >= not_before:
             groups.setdefault(c.wish, []).append(i)
     for worker, index, shift in basis.shifts():
+        if only_worker is not None and worker.id != only_worker:
+            continue
         mine = [(task.windows[w], idx) for w, idx in groups.items()
                 if task.windows[w].start_s < shift.end_s and task.windows[w].end_s
                 > shift.start_s]
@@ -93,6 +99,17 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
                 _try(basis, slot, legs, positions, wish, [cands[i] for i in idx], idx,
                      not_before, unpreferred, best)
     return best
+
+
+def client_busy(basis: Basis, task: Task) -> tuple[tuple[int, int], ...]:
+    """When the plan has the client of a visit or job at their home elsewhere or busy
+    (`optimiser.presence.occupied`): spans its service may not overlap. A trip's absence
+    is left to the checker."""
+    if task.client_id is None or task.ride is not None or (
+            task.location_id != basis.problem.client(task.client_id).location_id):
+        return ()
+    return tuple(sorted((a, b) for a, b, t in occupied(basis.problem, basis.plan,
+                                                          task.client_id) if t != task.id))
 
 
 def _positions(m: int, n: int) -> Iterator[tuple[int, ...]]:

@@ -42,24 +42,28 @@ class Leg:
     """One stop to time: `loc` is the location's matrix index, `windows` (start, end)
     pairs (empty: any time), `lb`/`ub` the earliest and latest start allowed."""
 
-    __slots__ = ("action", "after", "appointment_s", "demand", "lb", "loc", "location_id",
-                 "max_ride_s", "seats", "service_s", "task_id", "ub", "wheel", "windows")
+    __slots__ = ("action", "after", "appointment_s", "avoid", "demand", "lb", "loc",
+                 "location_id", "max_ride_s", "seats", "service_s", "task_id", "ub", "wheel",
+                 "windows")
 
     def __init__(self, task_id: str, action: StopAction, loc: int, location_id: str,
                  service_s: int, windows: tuple[tuple[int, int], ...], lb: int = 0,
                  ub: int = INF, *, demand: int = 0, seats: int = 0, wheel: int = 0,
                  max_ride_s: int = INF, after: str | None = None,
-                 appointment_s: int = 0) -> None:
+                 appointment_s: int = 0, avoid: tuple[tuple[int, int], ...] = ()) -> None:
         self.task_id, self.action, self.loc, self.location_id = task_id, action, loc, location_id
         self.service_s, self.windows, self.lb, self.ub = service_s, windows, lb, ub
         self.demand, self.seats, self.wheel, self.max_ride_s = demand, seats, wheel, max_ride_s
         self.after, self.appointment_s = after, appointment_s
+        self.avoid = avoid  # (start, end) the stop may not overlap: its client is elsewhere
 
-    def bounded(self, lb: int, ub: int) -> Leg:
+    def bounded(self, lb: int, ub: int, avoid: tuple[tuple[int, int], ...] | None = None
+                ) -> Leg:
         return Leg(self.task_id, self.action, self.loc, self.location_id, self.service_s,
                    self.windows, lb, ub, demand=self.demand, seats=self.seats,
                    wheel=self.wheel, max_ride_s=self.max_ride_s, after=self.after,
-                   appointment_s=self.appointment_s)
+                   appointment_s=self.appointment_s,
+                   avoid=self.avoid if avoid is None else avoid)
 
 
 def task_legs(problem: Problem, task: Task, windows: tuple[tuple[int, int], ...] | None = None
@@ -128,16 +132,22 @@ class Timed:
 
 
 def _start_in(leg: Leg, earliest: int) -> int:
-    """The earliest start >= `earliest` inside a window of `leg` and <= its `ub`, or -1."""
-    if earliest > leg.ub:
-        return -1
-    if not leg.windows:
-        return earliest
+    """The earliest start >= `earliest` inside a window of `leg`, <= its `ub` and clear
+    of its `avoid` spans, or -1."""
     service = leg.service_s
-    for a, b in leg.windows:
-        start = a if a > earliest else earliest
-        if start + service <= b:
-            return start if start <= leg.ub else -1
+    for _ in range(len(leg.avoid) + 1):
+        if earliest > leg.ub:
+            return -1
+        start = earliest
+        if leg.windows:
+            start = next((max(a, earliest) for a, b in leg.windows
+                          if max(a, earliest) + service <= b), -1)
+            if start < 0 or start > leg.ub:
+                return -1
+        clash = next((b for a, b in leg.avoid if a < start + service and start < b), None)
+        if clash is None:
+            return start
+        earliest = clash
     return -1
 
 
@@ -174,8 +184,11 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         paused = gap_breaks.get(k, 0)
         arrival = free + paused * break_s + dur[place][leg.loc]
         earliest = arrival if arrival > leg.lb else leg.lb
-        if leg.after is not None and leg.after in dropped:
-            earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
+        if leg.after is not None:
+            if leg.after in boarded:
+                return None, None, False  # a return before its outbound's drop-off
+            if leg.after in dropped:
+                earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
         start = _start_in(leg, earliest)
         if start < 0:
             return None, None, False

@@ -11,7 +11,16 @@ import pytest
 
 from optimiser.calendar import Calendar
 from optimiser.check import check
-from optimiser.model import DAY_S, Plan, Problem, Reason, Series, StopAction, TimeWindow
+from optimiser.model import (
+    DAY_S,
+    Client,
+    Plan,
+    Problem,
+    Reason,
+    Series,
+    StopAction,
+    TimeWindow,
+)
 from optimiser.offers import Offer, OfferSettings, find_offers, why_no_offer
 from optimiser.params import SolveParams
 from optimiser.promises import kept, promised
@@ -184,3 +193,26 @@ def test_a_long_day_takes_its_break() -> None:
     for offer in offers:
         assert_sound(p, None, offer)
         assert offer.plan.routes[0].breaks
+
+
+def test_a_visit_is_not_offered_while_its_client_is_away_on_a_trip() -> None:
+    # The client rides to p4 at 9:00 and back after a 2 h appointment: not at home then.
+    there = trip("out", 2, 4, pickup_windows=((9 * H, 9 * H + 600),))
+    back = trip("ret", 4, 2, pickup_windows=((9 * H, 16 * H),), return_of="out",
+                appointment_s=2 * H)
+    visit = task("new", 2, windows=((8 * H, 16 * H),))
+    there, back, visit = (dataclasses.replace(t, client_id="c1") for t in (there, back, visit))
+    driver = worker("d1", skills=("driving",), vehicle="bus")
+    p = problem([driver, worker("w1")], [there, back, visit], vehicles=(bus(),),
+                clients=(Client("c1", "c1", "p2"),))
+    basis = solved(problem([driver, worker("w1")], [there, back], vehicles=(bus(),),
+                           clients=(Client("c1", "c1", "p2"),)))
+    assert not basis.unassigned
+    stops = {(s.task_id, s.action): s for r in basis.routes for s in r.stops}
+    away = (stops[("out", StopAction.PICKUP)].start_s, stops[("ret", StopAction.DROPOFF)].end_s)
+    offers = find_offers(p, basis, ("new",), OfferSettings(count=5, window_s=1800))
+    assert len(offers) == 5
+    for offer in offers:
+        assert_sound(p, basis, offer)
+        start = first_starts(offer.plan)["new"]
+        assert start + 1800 <= away[0] or start >= away[1]
