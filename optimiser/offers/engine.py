@@ -35,6 +35,7 @@ from optimiser.offers.contract import Offer, OfferSettings
 from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
 from optimiser.offers.timing import Leg
+from optimiser.problem_parts import require
 from optimiser.promises import promised
 from optimiser.reasons import diagnose_alone
 
@@ -50,6 +51,10 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     tasks = _ordered(problem, new_ids)
     if not tasks:
         return ()
+    if basis is not None:
+        served = {s.task_id for r in basis.routes for s in r.stops}
+        twice = sorted(served & set(new_ids))
+        require(not twice, f"new_ids: {twice} already served by the basis plan")
     dur: list[list[int]] = problem.matrix.duration_s.tolist()
     plan = basis_plan(problem, basis, new_ids, dur)
     start = Basis(problem, plan, dur)
@@ -105,6 +110,9 @@ def why_no_offer(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...])
 
 def _ordered(problem: Problem, new_ids: tuple[str, ...]) -> list[Task]:
     """The new tasks, each outbound before its return."""
+    known = {t.id for t in problem.tasks}
+    unknown = [i for i in new_ids if i not in known]
+    require(not unknown, f"new_ids: unknown task ids {unknown}")
     tasks = [problem.task(i) for i in dict.fromkeys(new_ids)]
     ids = {t.id for t in tasks}
     return sorted(tasks, key=lambda t: t.ride is not None and t.ride.return_of in ids)

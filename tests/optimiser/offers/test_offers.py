@@ -16,6 +16,7 @@ from optimiser.model import (
     Client,
     Plan,
     Problem,
+    ProblemError,
     Reason,
     Series,
     StopAction,
@@ -216,3 +217,18 @@ def test_a_visit_is_not_offered_while_its_client_is_away_on_a_trip() -> None:
         assert_sound(p, basis, offer)
         start = first_starts(offer.plan)["new"]
         assert start + 1800 <= away[0] or start >= away[1]
+
+
+def test_a_request_naming_unknown_or_served_tasks_is_refused() -> None:
+    workers = [worker("w1")]
+    old = [task("a", 1)]
+    basis = solved(problem(workers, old))
+    p = problem(workers, [*old, task("new", 2)])
+    with pytest.raises(ProblemError, match="unknown task ids \\['nope'\\]"):
+        find_offers(p, basis, ("nope",))
+    with pytest.raises(ProblemError, match="\\['a'\\] already served"):
+        find_offers(p, basis, ("a",))
+    with pytest.raises(ProblemError, match="count=9"):
+        OfferSettings(count=9)
+    with pytest.raises(ProblemError, match="window_s=600"):
+        OfferSettings(window_s=600)
