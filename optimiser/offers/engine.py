@@ -11,7 +11,8 @@ that list, first at most one a day (spread over the horizon), then any window th
 not overlap one taken on its day; each is made: the first task inserted, the others
 inserted after it into the plan that holds it (each at its cheapest window, a return at
 its earliest), and the whole plan passes the independent checker (`optimiser.check`)
-with the new tasks promised their windows, or the offer is not made.
+with the new tasks promised their windows, or the offer is not made (after
+`MAX_REFUSED` such refusals the query ends with the offers it has).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ from optimiser.promises import promised
 from optimiser.reasons import diagnose_alone
 
 DEFAULT_SETTINGS = OfferSettings()
+# Offers the checker may refuse before the query gives up (each refusal costs a check).
+MAX_REFUSED = 12
 
 
 def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
@@ -75,7 +78,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     failed: set[int] = set()
     for spread in (True, False):
         for k, option in enumerate(ranked):
-            if len(offers) >= settings.count:
+            if len(offers) >= settings.count or len(failed) >= MAX_REFUSED:
                 break
             c = option.candidate
             if k in failed or any(t.candidate.day == c.day and (

@@ -161,14 +161,16 @@ class Basis:
                ) -> tuple[Timed | None, int]:
         """`slot`'s route with `new[i]` inserted before its original leg `positions[i]`
         (positions non-decreasing): (timed route or None, travel it adds). The breaks of a
-        gap that gets new stops are taken before the next planned stop, else before the
-        new ones."""
+        gap that gets new stops are taken before the next planned stop or before the new
+        ones, whichever ends the route earlier (it leaves the most room for more)."""
         legs, gaps = self._merged(slot, new, positions, late=True)
         added = self.travel(slot.limits, legs) - slot.travel_s
         timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
-        if timed is None and any(slot.gap_breaks.get(p) for p in positions):
+        if any(slot.gap_breaks.get(p) for p in positions):
             legs, gaps = self._merged(slot, new, positions, late=False)
-            timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+            other = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+            if other is not None and (timed is None or other.end_s < timed.end_s):
+                timed = other
         return timed, added
 
     @staticmethod

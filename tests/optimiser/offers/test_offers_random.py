@@ -47,7 +47,7 @@ def without(problem: Problem, plan: Plan, gone: set[str]) -> Plan:
         u for u in plan.unassigned if u.task_id not in gone))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(days_with_trips())
 def test_a_request_taken_out_of_a_plan_is_offered_again(problem: Problem) -> None:
     plan = solve(problem, params=SolveParams(time_limit_s=60, max_solutions=30))
