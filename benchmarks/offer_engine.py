@@ -7,7 +7,9 @@ served visit or job, a whole series, an outbound trip with its return; or a task
 plan left out) and the engine is asked for offers for them against the plan without
 them, the request's own windows as the caller's wishes. Each query is timed (the engine
 alone: no HTTP, no storage) and every offer it returns has passed the independent
-checker inside the engine. Prints one row per horizon and seed and one summary line:
+checker inside the engine. Prints one row per horizon and seed (requests taken out of
+the plan and answered / asked, the same for tasks the plan left out) and one summary
+line:
 
     offer_engine: day_p95_ms=… day_worst_ms=… week_p95_ms=… week_worst_ms=… answered_pct=…
 
@@ -51,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.ERROR)
     print(machine_line(size=args.size, queries=args.queries, max_solutions=args.max_solutions))
     print(f"{'horizon':>7} {'seed':>4} {'tasks':>5} {'routes':>6} {'queries':>7} | "
-          f"{'ms median':>9} {'p95':>7} {'worst':>7} | {'answered':>8} {'offers':>6}")
+          f"{'ms median':>9} {'p95':>7} {'worst':>7} | {'answered: out':>13} {'left':>6} "
+          f"{'offers':>6}")
     times: dict[str, list[float]] = {"day": [], "week": []}
     answered = asked = 0
     runs = [("day", int(s)) for s in args.day_seeds.split(",") if s]
@@ -62,11 +65,11 @@ def main(argv: list[str] | None = None) -> int:
                                                  max_solutions=args.max_solutions))
         ms, got, offers = _queries(problem, plan, args.queries, seed)
         times[horizon] += ms
-        answered += got
+        answered += got[0] + got[2]
         asked += len(ms)
         print(f"{horizon:>7} {seed:>4} {len(problem.tasks):>5} {len(plan.routes):>6} "
               f"{len(ms):>7} | {statistics.median(ms):>9.1f} {_p95(ms):>7.1f} {max(ms):>7.1f} | "
-              f"{got:>8} {offers:>6}")
+              f"{f'{got[0]}/{got[1]}':>13} {f'{got[2]}/{got[3]}':>6} {offers:>6}")
     parts = [f"{h}_p95_ms={_p95(v):.0f} {h}_worst_ms={max(v):.0f}"
              for h, v in times.items() if v]
     print(f"offer_engine: {' '.join(parts)} answered_pct={100 * answered / max(asked, 1):.0f}")
@@ -90,15 +93,17 @@ def _week(seed: int) -> Problem:
 
 
 def _queries(problem: Problem, plan: Plan, count: int, seed: int
-             ) -> tuple[list[float], int, int]:
-    """(ms per query, queries answered, offers made) for `count` requests."""
+             ) -> tuple[list[float], tuple[int, int, int, int], int]:
+    """(ms per query, (taken out and answered, taken out, left out and answered, left
+    out), offers made) for `count` requests."""
     rng = random.Random(seed)
     served = sorted({s.task_id for r in plan.routes for s in r.stops})
     left = sorted(u.task_id for u in plan.unassigned)
     picks = rng.sample(served, min(len(served), count - count // 4))
     picks += rng.sample(left, min(len(left), count - len(picks)))
     ms: list[float] = []
-    got = offers = 0
+    got = [0, 0, 0, 0]
+    offers = 0
     settings = OfferSettings(count=3)
     for task_id in picks:
         request = _request(problem, task_id, set(served))
@@ -106,9 +111,11 @@ def _queries(problem: Problem, plan: Plan, count: int, seed: int
         started = time.perf_counter()
         found = find_offers(problem, basis, request, settings)
         ms.append(1000 * (time.perf_counter() - started))
-        got += bool(found)
+        kind = 0 if task_id in served else 2
+        got[kind] += bool(found)
+        got[kind + 1] += 1
         offers += len(found)
-    return ms, got, offers
+    return ms, (got[0], got[1], got[2], got[3]), offers
 
 
 def _request(problem: Problem, task_id: str, served: set[str]) -> tuple[str, ...]:
