@@ -162,7 +162,8 @@ def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: 
                  limits: Limits) -> tuple[Timed | None, bool]:
     """`simulate`, and whether only the labour rule failed (breaks placed elsewhere
     might keep it)."""
-    for _ in range(3):  # a too-long ride delays its pickup, then the walk starts again
+    for _ in range(4):  # a too-long ride delays its pickup, a route that must leave later
+        # its first stop: then the walk starts again
         timed, late, labour = _walk(dur, legs, gap_breaks, limits)
         if late is None:
             return timed, labour
@@ -220,12 +221,19 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
     if paused:
         gaps.append((free, route_end, paused))
     if boarded or route_end > limits.shift_end or route_end > limits.latest_end \
-            or route_start < limits.earliest_start or route_start < limits.shift_start \
-            or route_end - route_start > limits.work_left:
+            or route_start < limits.shift_start:
         return None, None, False
-    for a, b in limits.busy:
-        if a < route_end and route_start < b:
+    # Too early for the daily rest, too long for the contract hours, or while another
+    # route drives the vehicle: leaving later may help, the first stop then starts later.
+    later = max(limits.earliest_start - route_start,
+                route_end - route_start - limits.work_left,
+                *(b - route_start for a, b in limits.busy if a < route_end and route_start < b))
+    if later > 0:
+        if not stops:
             return None, None, False
+        first = legs[0]
+        return None, [first.bounded(max(first.lb, stops[0][2] + later), first.ub),
+                      *legs[1:]], False
     breaks = _placed(gaps, route_start, route_end, break_s, limits.break_after_s)
     if breaks is None:
         return None, None, True

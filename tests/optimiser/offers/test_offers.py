@@ -221,9 +221,8 @@ def test_a_visit_is_not_offered_while_its_client_is_away_on_a_trip() -> None:
 
 def test_a_request_naming_unknown_or_served_tasks_is_refused() -> None:
     workers = [worker("w1")]
-    old = [task("a", 1)]
-    basis = solved(problem(workers, old))
-    p = problem(workers, [*old, task("new", 2)])
+    p = problem(workers, [task("a", 1), task("new", 2)])
+    basis = find_offers(p, None, ("a",))[0].plan  # a plan that serves "a"
     with pytest.raises(ProblemError, match="unknown task ids \\['nope'\\]"):
         find_offers(p, basis, ("nope",))
     with pytest.raises(ProblemError, match="\\['a'\\] already served"):
