@@ -85,8 +85,9 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                     spread or t.candidate.window.overlap_s(c.window) > 0
                     or t.candidate.window == c.window) for t in taken):
                 continue
-            offer = _made(problem, start, tasks, option, settings, preferred_worker,
-                          preferred_start_s)
+            offer = next((made for way in option.ways() if (made := _made(
+                problem, start, tasks, way, settings, preferred_worker,
+                preferred_start_s)) is not None), None)
             if offer is None:
                 failed.add(k)
                 continue

@@ -12,6 +12,7 @@ pushes the later stops further). Seconds throughout.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from optimiser.presence import occupied
 
 MAX_BETWEEN = 6  # planned stops between a new trip's pickup and its drop-off
 TRAVEL_TIE_S = 60  # added travel is compared in whole minutes: preferences break the tie
+ALTERNATIVES = 3  # insertions kept per candidate window
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,20 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Option:
-    """The cheapest insertion found for a candidate window."""
+    """The cheapest insertion found for a candidate window, and the next cheapest ones
+    (`others`, at most `ALTERNATIVES` - 1): when the request's later tasks find no room
+    beside the cheapest, the offer tries them."""
 
     candidate: Candidate
     slot: Slot
     positions: tuple[int, ...]
     added_s: int
     rank: tuple[int, int]  # (added travel in minutes, not the preferred worker)
+    others: tuple[Option, ...] = ()
+
+    def ways(self) -> tuple[Option, ...]:
+        """This insertion, then the others."""
+        return (dataclasses.replace(self, others=()), *self.others)
 
 
 def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list[Candidate]:
@@ -147,6 +156,10 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
             hi = mid
     for k in ok + later[:lo]:
         i = idx[k]
+        option = Option(group[k], slot, positions, added, rank)
         old = best.get(i)
-        if old is None or rank < old.rank:
-            best[i] = Option(group[k], slot, positions, added, rank)
+        if old is None:
+            best[i] = option
+            continue
+        ways = sorted((*old.ways(), option), key=lambda o: o.rank)[:ALTERNATIVES]
+        best[i] = dataclasses.replace(ways[0], others=tuple(ways[1:]))
