@@ -231,3 +231,21 @@ def test_a_request_naming_unknown_or_served_tasks_is_refused() -> None:
         OfferSettings(count=9)
     with pytest.raises(ProblemError, match="window_s=600"):
         OfferSettings(window_s=600)
+
+
+def test_a_return_asked_alone_comes_after_its_promised_outbound_and_the_appointment() -> None:
+    there = promised(trip("out", 1, 4, pickup_windows=((8 * H, 12 * H),)),
+                     TimeWindow(9 * H, 10 * H))
+    back = trip("ret", 4, 1, pickup_windows=((8 * H, 16 * H),), return_of="out",
+                appointment_s=3 * H)
+    drivers = [worker("d1", skills=("driving",), vehicle="bus1"),
+               worker("d2", skills=("driving",), vehicle="bus2")]
+    p = problem(drivers, [there, back], vehicles=(bus("bus1"), bus("bus2")))
+    offers = find_offers(p, None, ("ret",), OfferSettings(count=3))
+    assert len(offers) == 3
+    for offer in offers:
+        assert_sound(p, None, offer)
+        stops = {(s.task_id, s.action): s for r in offer.plan.routes for s in r.stops}
+        after = stops[("out", StopAction.DROPOFF)].end_s + 3 * H
+        assert stops[("ret", StopAction.PICKUP)].start_s >= after
+        assert offer.promises[0][1].end_s >= after
