@@ -12,7 +12,8 @@ not overlap one taken on its day; each is made: the first task inserted, the oth
 inserted after it into the plan that holds it (each at its cheapest window, a return at
 its earliest), and the whole plan passes the independent checker (`optimiser.check`)
 with the new tasks promised their windows, or the offer is not made (after
-`MAX_REFUSED` such refusals the query ends with the offers it has).
+`MAX_REFUSED` such refusals per new task the query ends with the offers it has). A
+return's last pickup bounds the outbound's candidate windows.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     plan = basis_plan(problem, basis, new_ids, dur)
     start = Basis(problem, plan, dur)
     first = tasks[0]
-    cands = candidates(problem, first, settings.window_s, settings.step_s)
+    latest = _latest_first_start(problem, tasks)
+    cands = [c for c in candidates(problem, first, settings.window_s, settings.step_s)
+             if c.window.start_s <= latest]
     found = options(start, first, cands, not_before=_not_before(problem, plan, first),
                     excluded_days=_series_days(problem, plan, first, []),
                     preferred_worker=preferred_worker,
@@ -78,7 +81,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     failed: set[int] = set()
     for spread in (True, False):
         for k, option in enumerate(ranked):
-            if len(offers) >= settings.count or len(failed) >= MAX_REFUSED:
+            if len(offers) >= settings.count or len(failed) >= MAX_REFUSED * len(tasks):
                 break
             c = option.candidate
             if k in failed or any(t.candidate.day == c.day and (
@@ -120,6 +123,20 @@ def _ordered(problem: Problem, new_ids: tuple[str, ...]) -> list[Task]:
     tasks = [problem.task(i) for i in dict.fromkeys(new_ids)]
     ids = {t.id for t in tasks}
     return sorted(tasks, key=lambda t: t.ride is not None and t.ride.return_of in ids)
+
+
+def _latest_first_start(problem: Problem, tasks: list[Task]) -> int:
+    """The latest the first task may start for the request's returns to fit after it:
+    each return's last pickup less the appointment, the drop-off and the direct ride."""
+    first = tasks[0]
+    latest = 1 << 60
+    for task in tasks[1:]:
+        if task.ride is None or task.ride.return_of != first.id or first.ride is None:
+            continue
+        ride = problem.travel_s(first.location_id, first.ride.dropoff_location_id)
+        latest = min(latest, max(w.end_s for w in task.windows) - task.service_s
+                     - task.ride.appointment_s - first.ride.alight_s - ride - first.service_s)
+    return latest
 
 
 def _distance(window: TimeWindow, preferred_s: int | None) -> int:
