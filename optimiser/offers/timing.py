@@ -186,10 +186,10 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         arrival = free + paused * break_s + dur[place][leg.loc]
         earliest = arrival if arrival > leg.lb else leg.lb
         if leg.after is not None:
-            if leg.after in boarded:
-                return None, None, False  # a return before its outbound's drop-off
             if leg.after in dropped:
                 earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
+            elif leg.after in boarded or any(x.task_id == leg.after for x in legs[k + 1:]):
+                return None, None, False  # a return before its outbound's drop-off
         start = _start_in(leg, earliest)
         if start < 0:
             return None, None, False
