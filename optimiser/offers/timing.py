@@ -162,13 +162,15 @@ def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: 
                  limits: Limits) -> tuple[Timed | None, bool]:
     """`simulate`, and whether only the labour rule failed (breaks placed elsewhere
     might keep it)."""
+    labour_seen = False
     for _ in range(4):  # a too-long ride delays its pickup, a route that must leave later
         # its first stop: then the walk starts again
         timed, late, labour = _walk(dur, legs, gap_breaks, limits)
         if late is None:
-            return timed, labour
+            return timed, labour or (timed is None and labour_seen)
+        labour_seen |= labour
         legs = late
-    return None, False
+    return None, labour_seen
 
 
 def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
@@ -236,6 +238,13 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
                       *legs[1:]], False
     breaks = _placed(gaps, route_start, route_end, break_s, limits.break_after_s)
     if breaks is None:
+        # Too long for its breaks whatever their places: leaving later may help.
+        count = sum(n for _, _, n in gaps)
+        excess = route_end - route_start - (count + 1) * limits.break_after_s - count * break_s
+        if excess > 0 and stops and count:
+            first = legs[0]
+            return None, [first.bounded(max(first.lb, stops[0][2] + excess), first.ub),
+                          *legs[1:]], True
         return None, None, True
     return Timed(route_start, route_end, tuple(stops), tuple(breaks)), None, False
 
