@@ -236,11 +236,14 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         first = legs[0]
         return None, [first.bounded(max(first.lb, stops[0][2] + later), first.ub),
                       *legs[1:]], False
-    breaks = _placed(gaps, route_start, route_end, break_s, limits.break_after_s)
+    breaks, first_excess = _placed(gaps, route_start, route_end, break_s,
+                                   limits.break_after_s)
     if breaks is None:
-        # Too long for its breaks whatever their places: leaving later may help.
+        # Too long for its breaks whatever their places, or too long before the first
+        # break can be taken: leaving later may help.
         count = sum(n for _, _, n in gaps)
-        excess = route_end - route_start - (count + 1) * limits.break_after_s - count * break_s
+        excess = max(first_excess, route_end - route_start
+                     - (count + 1) * limits.break_after_s - count * break_s)
         if excess > 0 and stops and count:
             first = legs[0]
             return None, [first.bounded(max(first.lb, stops[0][2] + excess), first.ub),
@@ -250,11 +253,13 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
 
 
 def _placed(gaps: list[tuple[int, int, int]], start_s: int, end_s: int, break_s: int,
-            limit_s: int) -> list[tuple[int, int]] | None:
+            limit_s: int) -> tuple[list[tuple[int, int]] | None, int]:
     """Breaks in their gaps, each as late as the stretch of work before it allows (the
     latest that keeps the labour rule leaves the most room after it), or None if no
-    stretch of work can be kept within `limit_s`. A break anywhere in its gap keeps the
-    checker's arithmetic: the gap holds the drive and the breaks either way."""
+    stretch of work can be kept within `limit_s`, with how much later the route would
+    have to start for its first stretch to be short enough (0: that is not what fails).
+    A break anywhere in its gap keeps the checker's arithmetic: the gap holds the drive
+    and the breaks either way."""
     breaks: list[tuple[int, int]] = []
     cursor = start_s
     for opens, closes, count in gaps:
@@ -263,12 +268,12 @@ def _placed(gaps: list[tuple[int, int, int]], start_s: int, end_s: int, break_s:
             latest = closes - (count - i) * break_s
             at = min(latest, cursor + limit_s) if limit_s < INF else floor
             if at < floor:
-                return None
+                return None, (floor - cursor - limit_s if cursor == start_s else 0)
             breaks.append((at, at + break_s))
             cursor = floor = at + break_s
     if end_s - cursor > limit_s:
-        return None
-    return breaks
+        return None, (end_s - cursor - limit_s if cursor == start_s else 0)
+    return breaks, 0
 
 
 def _delay_pickup(legs: Sequence[Leg], task_id: str, by_s: int,
