@@ -4,7 +4,8 @@ passes the independent checker and keeps everything the plan served.
 
 A served request fits where it was (the stops around it keep their times), so an engine
 whose re-timing were stricter than the checker would miss it, and one laxer than the
-checker would have its offers thrown out by the check inside the engine."""
+checker would have its offers thrown out by the check inside the engine. The examples
+are derandomized (the same 25 every run); benchmarks and longer runs explore more."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ def without(problem: Problem, plan: Plan, gone: set[str]) -> Plan:
         u for u in plan.unassigned if u.task_id not in gone))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(days_with_trips())
 def test_a_request_taken_out_of_a_plan_is_offered_again(problem: Problem) -> None:
     plan = solve(problem, params=SolveParams(time_limit_s=60, max_solutions=30))
