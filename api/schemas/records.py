@@ -18,7 +18,7 @@ Nothing here knows HTTP or the database.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -105,6 +105,18 @@ class WorkerResource(Resource):
     base_location: Id | None = None
 
 
+class PromiseRecord(Resource):
+    """The window a client was promised (HH:MM on the task's day): its first stop, a
+    visit's service or a trip's pickup, starts inside it in every later plan. Made by
+    accepting an offer (`by`, `at`), moved or withdrawn only by the explicit routes
+    (`/tasks/{id}/promise`); a plain replace of the record keeps it."""
+
+    start: str = Field(pattern=r"^\d\d:\d\d$")
+    end: str = Field(pattern=r"^\d\d:\d\d$")
+    by: str = ""
+    at: datetime | None = None
+
+
 class TaskResource(Resource):
     """A visit or a handyman job at a client's home on `day`; windows are HH:MM that day.
     A job may be done from `day` to `due_date`: a plan of any of those days includes it."""
@@ -122,6 +134,7 @@ class TaskResource(Resource):
     due_date: date | None = None  # a job: done by the end of this day (default: `day`)
     note: str = Field(default="", max_length=500)  # for the worker: what to bring
     status: TaskStatus = "open"
+    promise: PromiseRecord | None = None
 
 
 class Place(Resource):
@@ -154,6 +167,7 @@ class TripResource(Resource):
     mandatory: bool = False
     note: str = Field(default="", max_length=500)
     status: TaskStatus = "open"
+    promise: PromiseRecord | None = None
 
 
 class PlanningRequest(Resource):

@@ -1,0 +1,83 @@
+"""Offers of times that will be kept (docs/offers.md): `POST /offers` answers the best
+few windows for a new request (or a move, `moves`) at once, synchronously; `POST
+/offers/accept` stores the offer's task(s) with their promise (201), or answers 409 with
+fresh offers when the slot was taken meanwhile. Coordinators see workers' names;
+planners may ask for offers and see pseudonyms and no names, but only coordinators
+accept or move (it stores a client's request). Accepting a move replaces the promise
+and, when a published plan holds the task, starts its re-plan (`replan_job`)."""
+# No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from api.app.deps import SessionDep, get_settings, require
+from api.app.errors import ApiError, responses
+from api.app.offer_errors import answer_for, offer_errors
+from api.app.privacy import audited, sees_names
+from api.app.replan_intake import start_replan
+from api.schemas.offers import AcceptIn, Accepted, OfferRequest, OffersAnswer
+from api.services.offer_problem import record_of
+from api.services.offers import accept, find, read_token
+from api.services.parameters import Kind, default, solve_params
+from api.settings import Settings
+from api.store import plans, tables
+from api.store.users import Role
+
+router = APIRouter(tags=["offers"])
+readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
+coordinators = Depends(require(Role.COORDINATOR))
+
+
+@router.post("/offers", response_model=OffersAnswer, dependencies=[readers],
+             responses=responses(401, 403, 404, 422, body=True),
+             summary="Offer windows for a new request, or to move one",
+             operation_id="offer_windows")
+def offers(body: OfferRequest, session: SessionDep, user: Annotated[tables.User, readers],
+           settings: Annotated[Settings, Depends(get_settings)]) -> Any:
+    if body.moves is not None and not sees_names(user):
+        raise ApiError(403, "moves: only a coordinator moves a client's request")
+    with offer_errors(session, user, settings):
+        answer = find(session, settings, body, names=sees_names(user))
+    audited(session, user, [answer.client])
+    return answer_for(answer, user, session, settings)
+
+
+@router.post("/offers/accept", status_code=201, response_model=Accepted,
+             dependencies=[coordinators], responses=responses(401, 403, 409, 422, 429,
+                                                              body=True),
+             summary="Accept an offer: store the request with its promise",
+             operation_id="accept_offer")
+def accept_offer(body: AcceptIn, request: Request, response: Response, session: SessionDep,
+                 user: Annotated[tables.User, coordinators],
+                 settings: Annotated[Settings, Depends(get_settings)]) -> Accepted:
+    with offer_errors(session, user, settings):
+        payload = read_token(body.token, settings)
+        accepted = accept(session, settings, body.token, user.username, names=True)
+    moved = payload["request"].get("moves")
+    if moved is None:
+        session.commit()
+        return accepted
+    job = replan_moved(session, request, response, user, settings, moved, accepted)
+    return accepted.model_copy(update={"replan_job": job})
+
+
+def replan_moved(session: Any, request: Request, response: Response, user: tables.User,
+                 settings: Settings, task_id: str, accepted: Accepted) -> str | None:
+    """After a move: the published plan of the task's new day re-planned with the task
+    in it (a `cancelled` event of its old stop, the task back as a new request is not
+    needed: the re-plan reads the records' promise only when planned again), else the
+    move committed alone. The job's id, or None."""
+    day = accepted.tasks[0].day
+    plan_id = plans.published_on(session, day)
+    plan = plans.get_plan(session, plan_id) if plan_id else None
+    held = [] if plan is None else sorted({
+        s["task"] for r in plan.document.get("routes", []) for s in r.get("stops", [])
+        if record_of(s["task"]) == task_id})
+    if plan is None or not held:
+        session.commit()
+        return None
+    events = {"now": "00:00", "events": [{"kind": "cancelled", "task": t} for t in held]}
+    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"))
+    job = start_replan(session, request, response, user, plan, events, solve, settings)
+    return job.id

@@ -1,0 +1,129 @@
+"""The problem an offer is found in: the stored records of its days (the basis plan's
+tasks and every promise, not the rest of the open work: an offer must not drop what is
+served nor break a promise, and the engine plans nothing else), the request's tasks,
+travel over the server's road network, and the basis plan.
+
+The road graph is loaded once per process (`geo.graph.load_graph` keeps it); the travel
+matrices of a day's places are kept per process too (`_MATRICES`, the last few sets of
+places), so an offer query after the first of a day builds nothing but its problem."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from api.convert.offer_request import days_of
+from api.convert.plan_document import read_plan
+from api.convert.records_scenario import scenario_from_records
+from api.schemas.records import PlanningRequest, RecordsError
+from api.schemas.scenario import ScenarioIn
+from api.services.planning import build_matrices, identity_of, load_network, \
+    problem_without_travel
+from api.settings import Settings
+from api.store import plans, records
+from api.store.promises import promised_between
+from geo.matrix import Matrices
+from optimiser.model import Plan, Problem, TravelMatrix
+
+MATRICES_KEPT = 16
+_MATRICES: OrderedDict[tuple[Any, ...], Matrices] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, eq=False)
+class Basis:
+    """What an offer works against: `kind` published, draft or promises (no plan)."""
+
+    kind: str
+    plan_id: str | None
+    document: dict[str, Any] | None
+
+
+def basis_of(session: Session, first_day: date, days: int) -> Basis:
+    kind, plan = plans.basis_of(session, *days_of(first_day, days))
+    if plan is None:
+        return Basis(kind, None, None)
+    return Basis(kind, plan.id, plans.document_of(session, plan.id))
+
+
+def record_of(task_id: str) -> str:
+    """The record a problem's task comes from (a series session `ID#2`: `ID`)."""
+    return task_id.rpartition("#")[0] or task_id
+
+
+def horizon_scenario(session: Session, settings: Settings, first_day: date, days: int,
+                     basis: Basis, *, leave_out: frozenset[str] = frozenset()) -> ScenarioIn:
+    """The stored records of the days: every worker, the tasks of the basis plan that are
+    still open and every promised task (`leave_out`: a task being moved)."""
+    first, last = days_of(first_day, days)
+    wanted = {r.id for r in promised_between(session, first, last)}
+    if basis.document is not None:
+        wanted |= {record_of(s["task"]) for r in basis.document.get("routes", [])
+                   for s in r.get("stops", [])}
+    kinds = records.KINDS
+    tasks = records.all_resources(session, kinds["tasks"])
+    trips = records.all_resources(session, kinds["trips"])
+    open_ids = {t.id for t in [*tasks, *trips] if t.status == "open"
+                and t.day <= last and (t.due_date or t.day if hasattr(t, "due_date")
+                                       else t.day) >= first}
+    chosen = sorted((wanted & open_ids) - leave_out)
+    try:
+        return scenario_from_records(
+            PlanningRequest(first_day=first_day, days=days, task_ids=chosen),
+            providers=records.all_resources(session, kinds["providers"]),
+            clients=records.all_resources(session, kinds["clients"]),
+            vehicles=records.all_resources(session, kinds["vehicles"]),
+            workers=records.all_resources(session, kinds["workers"]),
+            tasks=tasks, trips=trips, network={"fallback_grid": settings.graph is None})
+    except ValidationError as exc:
+        raise RecordsError("the stored records do not make a valid scenario: " + "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )) from None
+
+
+def prepared_problem(scenario: ScenarioIn, graph: str | None) -> Problem:
+    """`scenario` as a problem over the road network, its matrices kept per process."""
+    problem = problem_without_travel(scenario)
+    g, network = load_network(scenario, base_dir=Path.cwd(), graph=graph)
+    regional = scenario.network.regional
+    key = (network.content_hash, scenario.network.access_speed_kph,
+           regional.model_dump_json(), tuple((x.id, x.lat, x.lon) for x in scenario.locations))
+    with _LOCK:
+        matrices = _MATRICES.get(key)
+        if matrices is not None:
+            _MATRICES.move_to_end(key)
+    if matrices is None:
+        matrices = build_matrices(scenario, g)
+        with _LOCK:
+            _MATRICES[key] = matrices
+            while len(_MATRICES) > MATRICES_KEPT:
+                _MATRICES.popitem(last=False)
+    return dataclasses.replace(problem, matrix=TravelMatrix(matrices.duration_s,
+                                                            matrices.distance_m),
+                               network=identity_of(network))
+
+
+def basis_plan(problem: Problem, basis: Basis) -> Plan | None:
+    """The basis plan's routes over `problem`: stops of tasks no longer in it (cancelled,
+    moved) left out, and routes of workers or shifts it no longer has."""
+    if basis.document is None:
+        return None
+    tasks = {t.id for t in problem.tasks}
+    shifts = {w.id: len(w.shifts) for w in problem.workers}
+    routes = []
+    for r in basis.document.get("routes", []):
+        stops = [s for s in r.get("stops", []) if s.get("task") in tasks]
+        if stops and r.get("shift", 0) < shifts.get(r.get("worker"), 0):
+            routes.append({**r, "stops": stops})
+    document = {**basis.document, "routes": routes,
+                "unassigned": [u for u in basis.document.get("unassigned", [])
+                               if u.get("task") in tasks]}
+    return read_plan(problem, document)
