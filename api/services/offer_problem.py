@@ -23,10 +23,9 @@ from sqlalchemy.orm import Session
 from api.convert.offer_request import days_of
 from api.convert.plan_document import read_plan
 from api.convert.records_scenario import scenario_from_records
-from api.schemas.records import PlanningRequest, RecordsError
+from api.schemas.records import PlanningRequest, RecordsError, WorkerResource
 from api.schemas.scenario import ScenarioIn
-from api.services.planning import build_matrices, identity_of, load_network, \
-    problem_without_travel
+from api.services.planning import build_matrices, identity_of, load_network, problem_without_travel
 from api.settings import Settings
 from api.store import plans, records
 from api.store.promises import promised_between
@@ -81,12 +80,23 @@ def horizon_scenario(session: Session, settings: Settings, first_day: date, days
             providers=records.all_resources(session, kinds["providers"]),
             clients=records.all_resources(session, kinds["clients"]),
             vehicles=records.all_resources(session, kinds["vehicles"]),
-            workers=records.all_resources(session, kinds["workers"]),
+            workers=[_within(w, first, last)
+                     for w in records.all_resources(session, kinds["workers"])],
             tasks=tasks, trips=trips, network={"fallback_grid": settings.graph is None})
     except ValidationError as exc:
         raise RecordsError("the stored records do not make a valid scenario: " + "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
         )) from None
+
+
+def _within(worker: WorkerResource, first: date, last: date) -> WorkerResource:
+    """`worker` with only the dated availability windows of these days (a window on
+    another date is not theirs to plan, and a scenario refuses it)."""
+    kept = [w for w in worker.availability
+            if not isinstance(w.day, date) or first <= w.day <= last]
+    if len(kept) == len(worker.availability):
+        return worker
+    return worker.model_copy(update={"availability": kept})
 
 
 def prepared_problem(scenario: ScenarioIn, graph: str | None) -> Problem:

@@ -29,8 +29,7 @@ from api.schemas.offers import (
     OfferRequest,
     OffersAnswer,
 )
-from api.schemas.records import ClientResource, Place, PromiseRecord, TaskResource, \
-    TripResource
+from api.schemas.records import ClientResource, Place, PromiseRecord, TaskResource, TripResource
 from api.security import secret_key
 from api.services.offer_problem import (
     basis_of,
@@ -147,7 +146,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     except ValueError as exc:
         raise BadOffer("client", str(exc)) from None
     problem = prepared_problem(full, settings.graph)
-    found = find_offers(problem, basis_plan(problem, basis), new_ids(request, query.base),
+    found = find_offers(problem, basis_plan(problem, basis), tuple(new_ids(request, query.base)),
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
                         preferred_start_s=_preferred(problem, request))
@@ -247,7 +246,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
                               step_s=STEP_S)
-        ok = bool(ids) and bool(find_offers(problem, basis_plan(problem, basis), ids, again))
+        ok = bool(ids) and bool(find_offers(problem, basis_plan(problem, basis), tuple(ids),
+                                            again))
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
@@ -286,10 +286,10 @@ def _store_move(session: Session, made: list[TaskResource | TripResource], usern
         update["windows"] = item.windows
     records.replace_record(session, kind, item.id, old.model_copy(update=update), row.version)
     was = row.body.get("promise") or {}
+    now = item.promise or PromiseRecord(start="00:00", end="00:00")
     audit.record(session, username, ACTION_MOVED, f"{kind.name}/{item.id}",
-                 detail=f"{was.get('start')}-{was.get('end')} -> {item.promise.start}-"
-                        f"{item.promise.end} on {item.day}"  # type: ignore[union-attr]
-                        + (f": {reason}" if reason else ""))
+                 detail=f"{was.get('start')}-{was.get('end')} -> {now.start}-{now.end} on "
+                        f"{item.day}" + (f": {reason}" if reason else ""))
 
 
 def moved_day(payload: dict[str, Any]) -> date:

@@ -16,7 +16,7 @@ from api.app.errors import ApiError, responses
 from api.app.offer_errors import answer_for, offer_errors
 from api.app.privacy import audited, sees_names
 from api.app.replan_intake import start_replan
-from api.schemas.offers import AcceptIn, Accepted, OfferRequest, OffersAnswer
+from api.schemas.offers import Accepted, AcceptIn, OfferRequest, OffersAnswer
 from api.services.offer_problem import record_of
 from api.services.offers import accept, find, read_token
 from api.services.parameters import Kind, default, solve_params

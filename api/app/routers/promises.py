@@ -21,9 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, etag, parse_if_match, responses
 from api.app.job_views import JobPublic
+from api.app.offer_errors import offer_errors
 from api.app.privacy import sees_names
 from api.app.replan_intake import start_replan
-from api.app.offer_errors import offer_errors
 from api.schemas.offers import HHMM, Accepted
 from api.services.offer_problem import record_of
 from api.services.offers import accept_payload
