@@ -54,8 +54,10 @@ def basis_of(session: Session, first_day: date, days: int) -> Basis:
 
 
 def record_of(task_id: str) -> str:
-    """The record a problem's task comes from (a series session `ID#2`: `ID`)."""
-    return task_id.rpartition("#")[0] or task_id
+    """The record a problem's task comes from (a series session `ID#2`: `ID`; a task a
+    move put back into its plan's re-plan, `ID~moved1`: `ID`)."""
+    task_id = task_id.rpartition("#")[0] or task_id
+    return task_id.split("~moved")[0]
 
 
 def horizon_scenario(session: Session, settings: Settings, first_day: date, days: int,

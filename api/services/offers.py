@@ -150,8 +150,8 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
                         preferred_start_s=_preferred(problem, request))
-    offers = [_offer_out(problem, query, basis.kind, k + 1, o, names, settings)
-              for k, o in enumerate(found)]
+    offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
+                        names, settings) for k, o in enumerate(found)]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
                         client=query.client_id, offers=offers)
 
@@ -187,13 +187,15 @@ def _windows(problem: Problem, offer: Offer) -> list[OfferedWindow]:
                           end=cal.hhmm(w.end_s)) for task_id, w in offer.promises]
 
 
-def _offer_out(problem: Problem, query: Query, basis: str, rank: int, offer: Offer,
-               names: bool, settings: Settings) -> OfferOut:
+def offer_out(problem: Problem, request: OfferRequest, base: str, client_id: str,
+              basis: str, rank: int, offer: Offer, names: bool, settings: Settings
+              ) -> OfferOut:
+    """An engine's offer as the answer shows it, with its signed token."""
     windows = _windows(problem, offer)
     worker = next((w for w in problem.workers if w.id == offer.worker_id), None)
     payload = {"aud": TOKEN_AUDIENCE, "exp": int(time.time()) + TOKEN_MINUTES * 60,
-               "request": query.request.model_dump(mode="json", exclude_none=True),
-               "base": query.base, "client": query.client_id, "basis": basis,
+               "request": request.model_dump(mode="json", exclude_none=True),
+               "base": base, "client": client_id, "basis": basis,
                "worker": offer.worker_id,
                "windows": [w.model_dump(mode="json") for w in windows]}
     token = jwt.encode(payload, secret_key(settings), algorithm="HS256")
@@ -246,18 +248,18 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
                               step_s=STEP_S)
-        ok = bool(ids) and bool(find_offers(problem, basis_plan(problem, basis), tuple(ids),
-                                            again))
+        found = find_offers(problem, basis_plan(problem, basis), tuple(ids),
+                            again) if ids else ()
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
                         ) from None
-    if not ok:
+    if not found:
         session.rollback()
         raise SlotTaken("token: the offered window is no longer possible (accepted by "
                         "someone else, or the plan changed); here are fresh offers",
                         _offers(session, settings, query, names=names))
-    return Accepted(tasks=windows, client=query.client_id, worker=payload["worker"])
+    return Accepted(tasks=windows, client=query.client_id, worker=found[0].worker_id)
 
 
 def _store_new(session: Session, query: Query, made: list[TaskResource | TripResource],

@@ -18,7 +18,7 @@ from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import client, provider, put, worker
 
-DAY = "2026-12-08"
+DAY = "2027-06-08"  # after the servers' today (records_data.TODAY)
 
 
 def _minutes(hhmm: str) -> int:
@@ -46,7 +46,7 @@ def _ask(api: httpx.Client, client_id: str, skill: str, day: str = DAY,
 
 def test_an_accepted_offer_is_stored_with_its_promise_and_plans_keep_it(
         coordinator: httpx.Client) -> None:
-    day = "2026-12-09"
+    day = "2027-06-09"
     skill, worker_id, client_id = _one_slot(coordinator, day, end="14:00")
     answer = _ask(coordinator, client_id, skill, day, count=2)
     assert answer.status_code == 200, answer.text
@@ -165,21 +165,44 @@ def test_withdrawing_and_moving_a_promise_are_audited_with_the_reason(
     assert entries["promise made"]["username"] == "coordinator"
 
 
-def test_cancelling_a_request_a_published_plan_holds_starts_a_replan(
-        coordinator: httpx.Client) -> None:
-    day = "2026-12-10"
-    skill, worker_id, client_id = _one_slot(coordinator, day, end="14:00")
-    offer = _ask(coordinator, client_id, skill, day).json()["offers"][0]
-    assert coordinator.post("/offers/accept", json={"token": offer["token"]}).status_code == 201
+def _published_with_promise(api: httpx.Client, day: str) -> tuple[str, dict[str, Any]]:
+    """A promised visit on `day` in the day's published plan: (task id, its offer)."""
+    skill, worker_id, client_id = _one_slot(api, day, end="14:00")
+    offer = _ask(api, client_id, skill, day).json()["offers"][0]
+    assert api.post("/offers/accept", json={"token": offer["token"]}).status_code == 201
     task_id = offer["windows"][0]["task"]
-    job = coordinator.post("/plans/jobs", json={
+    job = api.post("/plans/jobs", json={
         "records": {"first_day": day, "task_ids": [task_id], "worker_ids": [worker_id]},
         "max_solutions": 20})
-    done = wait_for(coordinator, job.headers["Location"], lambda j: j["status"] in FINISHED)
+    done = wait_for(api, job.headers["Location"], lambda j: j["status"] in FINISHED)
     assert done["status"] == "done", done["error"]
-    draft = coordinator.post("/plans", json={"job_id": done["id"]}).json()
-    published = coordinator.post(f"/plans/{draft['id']}/publish", params={"force": "true"})
+    draft = api.post("/plans", json={"job_id": done["id"]}).json()
+    published = api.post(f"/plans/{draft['id']}/publish", params={"force": "true"})
     assert published.status_code == 200, published.text
+    return task_id, offer
+
+
+def test_moving_a_promise_a_published_plan_holds_replans_it_at_the_new_time(
+        coordinator: httpx.Client) -> None:
+    task_id, _offer = _published_with_promise(coordinator, "2027-06-11")
+    etag = coordinator.get(f"/tasks/{task_id}").headers["ETag"]
+    moved = coordinator.put(f"/tasks/{task_id}/promise",
+                            json={"start": "12:00", "end": "12:30", "reason": "po obiedzie"},
+                            headers={"If-Match": etag})
+    assert moved.status_code == 200, moved.text
+    job_id = moved.json()["replan_job"]
+    assert job_id is not None
+    finished = wait_for(coordinator, f"/plans/jobs/{job_id}", lambda j: j["status"] in FINISHED)
+    assert finished["status"] == "done", finished["error"]
+    stops = [s for r in finished["plan"]["routes"] for s in r["stops"]
+             if s["task"].startswith(task_id)]
+    assert [s["task"] for s in stops] == [f"{task_id}~moved1"]
+    assert "12:00" <= stops[0]["start"][11:16] <= "12:30"
+
+
+def test_cancelling_a_request_a_published_plan_holds_starts_a_replan(
+        coordinator: httpx.Client) -> None:
+    task_id, _offer = _published_with_promise(coordinator, "2027-06-10")
     etag = coordinator.get(f"/tasks/{task_id}").headers["ETag"]
     cancelled = coordinator.post(f"/tasks/{task_id}/cancel", json={"reason": "odwołała"},
                                  headers={"If-Match": etag})

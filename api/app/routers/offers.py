@@ -13,15 +13,13 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
+from api.app.moves import replan_moved, stored_task
 from api.app.offer_errors import answer_for, offer_errors
 from api.app.privacy import audited, sees_names
-from api.app.replan_intake import start_replan
 from api.schemas.offers import Accepted, AcceptIn, OfferRequest, OffersAnswer
-from api.services.offer_problem import record_of
 from api.services.offers import accept, find, read_token
-from api.services.parameters import Kind, default, solve_params
 from api.settings import Settings
-from api.store import plans, tables
+from api.store import tables
 from api.store.users import Role
 
 router = APIRouter(tags=["offers"])
@@ -53,31 +51,11 @@ def accept_offer(body: AcceptIn, request: Request, response: Response, session: 
                  settings: Annotated[Settings, Depends(get_settings)]) -> Accepted:
     with offer_errors(session, user, settings):
         payload = read_token(body.token, settings)
+        moved = payload["request"].get("moves")
+        was = None if moved is None else stored_task(session, moved)
         accepted = accept(session, settings, body.token, user.username, names=True)
-    moved = payload["request"].get("moves")
-    if moved is None:
+    if was is None:
         session.commit()
         return accepted
-    job = replan_moved(session, request, response, user, settings, moved, accepted)
+    job = replan_moved(session, request, response, user, settings, was, accepted)
     return accepted.model_copy(update={"replan_job": job})
-
-
-def replan_moved(session: Any, request: Request, response: Response, user: tables.User,
-                 settings: Settings, task_id: str, accepted: Accepted) -> str | None:
-    """After a move: the published plan of the task's new day re-planned with the task
-    in it (a `cancelled` event of its old stop, the task back as a new request is not
-    needed: the re-plan reads the records' promise only when planned again), else the
-    move committed alone. The job's id, or None."""
-    day = accepted.tasks[0].day
-    plan_id = plans.published_on(session, day)
-    plan = plans.get_plan(session, plan_id) if plan_id else None
-    held = [] if plan is None else sorted({
-        s["task"] for r in plan.document.get("routes", []) for s in r.get("stops", [])
-        if record_of(s["task"]) == task_id})
-    if plan is None or not held:
-        session.commit()
-        return None
-    events = {"now": "00:00", "events": [{"kind": "cancelled", "task": t} for t in held]}
-    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"))
-    job = start_replan(session, request, response, user, plan, events, solve, settings)
-    return job.id

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, etag, parse_if_match, responses
 from api.app.job_views import JobPublic
+from api.app.moves import replan_moved, was_of
 from api.app.offer_errors import offer_errors
 from api.app.privacy import sees_names
 from api.app.replan_intake import start_replan
@@ -69,11 +70,12 @@ def _checked(session: Any, kind: KindName, record_id: str, if_match: str | None)
             dependencies=[coordinators], responses=responses(401, 403, 404, 409, 412, 422,
                                                               428, body=True),
             summary="Move the promise of a task or trip", operation_id="move_promise")
-def move(kind: KindName, record_id: str, body: MoveIn, session: SessionDep,
+def move(kind: KindName, record_id: str, body: MoveIn, request: Request, session: SessionDep,
          response: Response, user: Annotated[tables.User, coordinators],
          settings: Annotated[Settings, Depends(get_settings)],
          if_match: Annotated[str | None, Header()] = None) -> Accepted:
     row = _checked(session, kind, record_id, if_match)
+    was = was_of(row)
     length = _minutes(body.end) - _minutes(body.start)
     if not 30 <= length <= 120:
         raise ApiError(422, f"end: a promised window is 30 to 120 minutes long, not "
@@ -87,7 +89,8 @@ def move(kind: KindName, record_id: str, body: MoveIn, session: SessionDep,
     with offer_errors(session, user, settings):
         accepted = accept_payload(session, settings, payload, user.username,
                                   names=sees_names(user), reason=body.reason)
-    session.commit()
+    job = replan_moved(session, request, response, user, settings, was, accepted)
+    accepted = accepted.model_copy(update={"replan_job": job})
     response.headers["ETag"] = etag(records.get_record(session, records.KINDS[kind],
                                                        record_id).version)
     return accepted
