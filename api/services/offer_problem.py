@@ -123,12 +123,14 @@ def prepared_problem(scenario: ScenarioIn, graph: str | None) -> Problem:
                                network=identity_of(network))
 
 
-def basis_plan(problem: Problem, basis: Basis) -> Plan | None:
+def basis_plan(problem: Problem, basis: Basis, *, without: frozenset[str] = frozenset()
+               ) -> Plan | None:
     """The basis plan's routes over `problem`: stops of tasks no longer in it (cancelled,
-    moved) left out, and routes of workers or shifts it no longer has."""
+    moved) or in `without` (the tasks being offered) left out, and routes of workers or
+    shifts it no longer has."""
     if basis.document is None:
         return None
-    tasks = {t.id for t in problem.tasks}
+    tasks = {t.id for t in problem.tasks} - without
     shifts = {w.id: len(w.shifts) for w in problem.workers}
     routes = []
     for r in basis.document.get("routes", []):

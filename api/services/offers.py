@@ -146,7 +146,8 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     except ValueError as exc:
         raise BadOffer("client", str(exc)) from None
     problem = prepared_problem(full, settings.graph)
-    found = find_offers(problem, basis_plan(problem, basis), tuple(new_ids(request, query.base)),
+    ids = tuple(new_ids(request, query.base))
+    found = find_offers(problem, basis_plan(problem, basis, without=frozenset(ids)), ids,
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
                         preferred_start_s=_preferred(problem, request))
@@ -248,8 +249,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
                               step_s=STEP_S)
-        found = find_offers(problem, basis_plan(problem, basis), tuple(ids),
-                            again) if ids else ()
+        found = find_offers(problem, basis_plan(problem, basis, without=frozenset(ids)),
+                            tuple(ids), again) if ids else ()
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
