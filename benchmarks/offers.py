@@ -255,8 +255,11 @@ def final_and_replan(server: Server, first_day: str, days: int, budget: int,
         return kept, 0
     again = wait_job(server.api, events.headers["Location"], timeout_s=3600)
     if again["status"] != "done":
-        print(f"  re-plan {again['status']} (publishes nothing): {str(again.get('error'))[:300]}")
-        return kept, 0
+        error = str(again.get("error"))
+        print(f"  re-plan {again['status']} (publishes nothing): {error[:300]}")
+        # a re-plan that names the promise it cannot keep and publishes nothing keeps
+        # every promise of the published plan
+        return kept, kept if "promise" in error else 0
     return kept, kept_in(again["plan"], promised)
 
 
