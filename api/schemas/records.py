@@ -264,7 +264,7 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             id=t.id, kind=t.kind, client=str(t.client), day=day,
             duration_min=t.duration_min, windows=windows, skills=t.skills,
             priority=t.priority, mandatory=t.mandatory, series=t.series,
-            due_date=due, note=t.note))
+            due_date=due, note=t.note, promise=_promise(t.promise)))
     for r in scenario.trips:
         out["trips"].append(TripResource(
             id=r.id, client=str(r.client), day=r.day or scenario.date,
@@ -272,8 +272,16 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             pickup_window=r.pickup_window, arrive_by=r.arrive_by, passengers=r.passengers,
             max_ride_min=r.max_ride_min, return_of=r.return_of,
             appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory,
-            note=r.note))
+            note=r.note, promise=_promise(r.promise)))
     return out
+
+
+def _promise(window: WindowIn | None) -> PromiseRecord | None:
+    """A scenario's promise as a record's (HH:MM on the task's day)."""
+    if window is None:
+        return None
+    return PromiseRecord(start=window.start[11:16] if "T" in window.start else window.start,
+                         end=window.end[11:16] if "T" in window.end else window.end)
 
 
 def _keepable(ok: bool, field: str, value: object, why: str) -> None:

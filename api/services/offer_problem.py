@@ -23,7 +23,13 @@ from sqlalchemy.orm import Session
 from api.convert.offer_request import days_of
 from api.convert.plan_document import read_plan
 from api.convert.records_scenario import scenario_from_records
-from api.schemas.records import PlanningRequest, RecordsError, WorkerResource
+from api.schemas.records import (
+    PlanningRequest,
+    RecordsError,
+    TaskResource,
+    TripResource,
+    WorkerResource,
+)
 from api.schemas.scenario import ScenarioIn
 from api.services.planning import build_matrices, identity_of, load_network, problem_without_travel
 from api.settings import Settings
@@ -70,11 +76,14 @@ def horizon_scenario(session: Session, settings: Settings, first_day: date, days
         wanted |= {record_of(s["task"]) for r in basis.document.get("routes", [])
                    for s in r.get("stops", [])}
     kinds = records.KINDS
-    tasks = records.all_resources(session, kinds["tasks"])
-    trips = records.all_resources(session, kinds["trips"])
-    open_ids = {t.id for t in [*tasks, *trips] if t.status == "open"
-                and t.day <= last and (t.due_date or t.day if hasattr(t, "due_date")
-                                       else t.day) >= first}
+    ids = sorted(wanted - leave_out)
+    tasks = [TaskResource.model_validate(r.body)
+             for r in records.get_records(session, kinds["tasks"], ids)]
+    trips = [TripResource.model_validate(r.body)
+             for r in records.get_records(session, kinds["trips"], ids)]
+    open_ids = {t.id for t in tasks if t.status == "open" and t.day <= last
+                and (t.due_date or t.day) >= first}
+    open_ids |= {t.id for t in trips if t.status == "open" and first <= t.day <= last}
     chosen = sorted((wanted & open_ids) - leave_out)
     try:
         return scenario_from_records(

@@ -7,16 +7,22 @@ a planner asking for offers sees pseudonyms and no names."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import client, provider, put, worker
+from tests.security.command_line import trasa
 
 DAY = "2027-06-08"  # after the servers' today (records_data.TODAY)
 
@@ -243,3 +249,90 @@ def test_bad_offer_requests_are_refused_naming_the_field(coordinator: httpx.Clie
         assert field in answer.text, answer.text
     bad = coordinator.post("/offers/accept", json={"token": "not-a-token-at-all"})
     assert bad.status_code == 422 and "token" in bad.text
+
+
+def test_a_trip_with_its_return_for_a_new_client_is_offered_and_stored(
+        coordinator: httpx.Client) -> None:
+    day, tag = "2027-06-14", uuid.uuid4().hex[:8]
+    put(coordinator, "/providers", provider(f"cus-{tag}"))
+    put(coordinator, "/vehicles", {"id": f"bus-{tag}", "seats": 6, "wheelchair_places": 1})
+    put(coordinator, "/workers", {
+        **worker(f"d-{tag}", provider_id=f"cus-{tag}", skills=("driving",)),
+        "vehicle": f"bus-{tag}", "availability": [{"start": "07:00", "end": "15:00",
+                                                   "day": day}]})
+    home = client("x", 2)
+    answer = coordinator.post("/offers", json={
+        "kind": "trip", "first_day": day,
+        "new_client": {"name": "Jan Nowy", "phone": "+48 600 000 111",
+                       "address": home["address"], "lat": home["lat"], "lon": home["lon"]},
+        "dropoff": {"id": f"clinic-{tag}", "name": "Przychodnia", "lat": 51.1391,
+                    "lon": 23.4650},
+        "arrive_by": "10:30", "appointment_min": 60, "with_return": True})
+    assert answer.status_code == 200, answer.text
+    offer = answer.json()["offers"][0]
+    assert [w["task"].endswith("-back") for w in offer["windows"]] == [False, True]
+    out, back = offer["windows"]
+    # picked up before 10:30, back no earlier than the appointment's hour after that
+    assert out["end"] <= "10:30"
+    assert _minutes(back["end"]) >= _minutes(out["start"]) + 60
+    accepted = coordinator.post("/offers/accept", json={"token": offer["token"]})
+    assert accepted.status_code == 201, accepted.text
+    stored = coordinator.get(f"/trips/{back['task']}").json()
+    assert stored["return_of"] == out["task"] and stored["promise"]["start"] == back["start"]
+    assert stored["dropoff"]["lat"] == home["lat"]
+    new_client = coordinator.get(f"/clients/{stored['client']}").json()
+    assert new_client["name"] == "Jan Nowy"
+    etag = coordinator.get(f"/trips/{out['task']}").headers["ETag"]
+    cancelled = coordinator.post(f"/trips/{out['task']}/cancel", json={"reason": "zdrowy"},
+                                 headers={"If-Match": etag})
+    assert cancelled.status_code == 200, cancelled.text  # no published plan holds it
+    assert cancelled.json()["cancelled"] == [out["task"], back["task"]]
+    assert coordinator.get(f"/trips/{back['task']}").json()["status"] == "cancelled"
+
+
+def test_trasa_offer_on_the_records_of_a_day_accepts_an_offer(
+        server: Server, coordinator: httpx.Client, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    day = "2027-06-15"
+    skill, worker_id, client_id = _one_slot(coordinator, day, end="12:00")
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"kind": "visit", "client": client_id, "first_day": day,
+                                   "duration_min": 45, "skills": [skill]}), encoding="utf-8")
+    monkeypatch.setenv("TRASA_GRAPH", server.env["TRASA_GRAPH"])
+    ran = trasa(server, "offer", "--day", day, str(request), "--accept", "1")
+    assert ran.returncode == 0, ran.stderr
+    assert "1" in ran.stdout and worker_id in ran.stdout
+    page = coordinator.get("/tasks", params={"client": client_id}).json()
+    assert [t["promise"]["by"].startswith("cli") for t in page["items"]] == [True]
+    assert any(e["action"] == "promise made"
+               for e in _audit(coordinator, f"tasks/{page['items'][0]['id']}"))
+
+
+def test_trasa_offer_on_a_scenario_keeps_its_promises(tmp_path: Path,
+                                                      chelm_graph: Path) -> None:
+    home = client("x", 1)
+    scenario = {
+        "date": "2027-06-16", "network": {"source": str(chelm_graph)},
+        "locations": [{"id": "base", "lat": 51.1331, "lon": 23.4716},
+                      {"id": "home", "lat": home["lat"], "lon": home["lon"]}],
+        "providers": [{"id": "cus", "name": "CUS", "kind": "cus"}],
+        "clients": [{"id": "c1", "location": "home"}],
+        "workers": [{"id": "anna", "provider": "cus", "skills": ["physio"],
+                     "shifts": [{"start": "09:00", "end": "11:00"}],
+                     "start_location": "base"}],
+        "tasks": [{"id": "kept", "kind": "visit", "client": "c1", "duration_min": 45,
+                   "windows": [{"start": "09:00", "end": "11:00"}], "skills": ["physio"],
+                   "promise": {"start": "09:00", "end": "09:30"}}]}
+    (tmp_path / "scenario.json").write_text(json.dumps(scenario), encoding="utf-8")
+    (tmp_path / "request.json").write_text(json.dumps({
+        "kind": "visit", "client": "c1", "first_day": "2027-06-16", "duration_min": 45,
+        "skills": ["physio"], "window_min": 30, "count": 5}), encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-m", "api.cli.main", "offer",
+                          str(tmp_path / "scenario.json"), str(tmp_path / "request.json"),
+                          "--json"], capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stderr
+    offers = json.loads(ran.stdout)["offers"]
+    # the promised visit starts by 09:30 and lasts 45 minutes: no new visit can start
+    # before 09:45, so no offered window ends earlier
+    assert offers and all(o["windows"][0]["end"] >= "09:45" for o in offers), offers
+    assert len(offers) >= 2
