@@ -3,20 +3,21 @@ tasks and every promise, not the rest of the open work: an offer must not drop w
 served nor break a promise, and the engine plans nothing else), the request's tasks,
 travel over the server's road network, and the basis plan.
 
-The road graph is loaded once per process (`geo.graph.load_graph` keeps it); the travel
-matrices of a day's places are kept per process too (`_MATRICES`, the last few sets of
-places), so an offer query after the first of a day builds nothing but its problem."""
+The road graph is loaded and hashed once per process (`_network`); travel between the
+places offers meet is kept per process too (`_Atlas`: one matrix grown when a new place
+comes), so an offer query after the first builds nothing but its problem."""
 
 from __future__ import annotations
 
 import dataclasses
 import threading
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
@@ -30,16 +31,19 @@ from api.schemas.records import (
     TripResource,
     WorkerResource,
 )
-from api.schemas.scenario import ScenarioIn
-from api.services.planning import build_matrices, identity_of, load_network, problem_without_travel
+from api.schemas.scenario import LocationIn, ScenarioIn
+from api.services.planning import (
+    NetworkInfo,
+    build_matrices,
+    identity_of,
+    load_network,
+    problem_without_travel,
+)
 from api.settings import Settings
 from api.store import plans, records
 from api.store.promises import promised_between
-from geo.matrix import Matrices
 from optimiser.model import Plan, Problem, TravelMatrix
 
-MATRICES_KEPT = 16
-_MATRICES: OrderedDict[tuple[Any, ...], Matrices] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -110,26 +114,75 @@ def _within(worker: WorkerResource, first: date, last: date) -> WorkerResource:
     return worker.model_copy(update={"availability": kept})
 
 
-def prepared_problem(scenario: ScenarioIn, graph: str | None) -> Problem:
-    """`scenario` as a problem over the road network, its matrices kept per process."""
-    problem = problem_without_travel(scenario)
-    g, network = load_network(scenario, base_dir=Path.cwd(), graph=graph)
-    regional = scenario.network.regional
-    key = (network.content_hash, scenario.network.access_speed_kph,
-           regional.model_dump_json(), tuple((x.id, x.lat, x.lon) for x in scenario.locations))
+@dataclass(eq=False)
+class _Atlas:
+    """Travel between every place offers have met on one network (the places of the
+    stored clients and workers, and new callers' homes): one matrix, grown when a new
+    place comes, of which each offer's problem takes its places' rows and columns."""
+
+    places: dict[tuple[str, float, float], int]
+    duration_s: np.ndarray
+    distance_m: np.ndarray
+
+
+_NETWORKS: dict[tuple[str, str | None], tuple[Any, NetworkInfo]] = {}
+_ATLASES: dict[tuple[Any, ...], _Atlas] = {}
+
+
+def _network(scenario: ScenarioIn, graph: str | None) -> tuple[Any, NetworkInfo]:
+    """The server's road network and its identity, loaded and hashed once per process
+    (a synthetic grid, which depends on the places, is made each time)."""
+    if graph is None:
+        return load_network(scenario, base_dir=Path.cwd(), graph=None)
+    key = (str(Path.cwd()), graph)
     with _LOCK:
-        matrices = _MATRICES.get(key)
-        if matrices is not None:
-            _MATRICES.move_to_end(key)
-    if matrices is None:
-        matrices = build_matrices(scenario, g)
+        known = _NETWORKS.get(key)
+    if known is None:
+        known = load_network(scenario, base_dir=Path.cwd(), graph=graph)
         with _LOCK:
-            _MATRICES[key] = matrices
-            while len(_MATRICES) > MATRICES_KEPT:
-                _MATRICES.popitem(last=False)
-    return dataclasses.replace(problem, matrix=TravelMatrix(matrices.duration_s,
-                                                            matrices.distance_m),
-                               network=identity_of(network))
+            _NETWORKS[key] = known
+    return known
+
+
+def prepared_problem(scenario: ScenarioIn, graph: str | None,
+                     more_places: Callable[[], list[tuple[str, float, float]]] | None = None
+                     ) -> Problem:
+    """`scenario` as a problem over the road network, its travel taken from the
+    process's atlas of places (`_Atlas`; `more_places`: others worth having in it, the
+    stored clients' homes, so that a caller's home is usually there already)."""
+    problem = problem_without_travel(scenario)
+    g, network = _network(scenario, graph)
+    regional = scenario.network.regional
+    key = (network.content_hash, scenario.network.access_speed_kph, regional.model_dump_json())
+    wanted = [(x.id, x.lat, x.lon) for x in scenario.locations]
+    with _LOCK:
+        atlas = _ATLASES.get(key)
+    if atlas is None or any(p not in atlas.places for p in wanted):
+        known = list(atlas.places) if atlas is not None else []
+        more = more_places() if more_places is not None else []
+        union = list(dict.fromkeys([*known, *wanted, *more]))
+        union = [p for p in union if p[0] not in {q[0] for q in wanted} or p in wanted]
+        grown = scenario.model_copy(update={"locations": [
+            LocationIn(id=f"{k}:{p[0]}", lat=p[1], lon=p[2]) for k, p in enumerate(union)]})
+        matrices = build_matrices(grown, g)
+        atlas = _Atlas({p: k for k, p in enumerate(union)}, matrices.duration_s,
+                       matrices.distance_m)
+        with _LOCK:
+            _ATLASES[key] = atlas
+    rows = [atlas.places[p] for p in wanted]
+    return dataclasses.replace(
+        problem, matrix=TravelMatrix(atlas.duration_s[np.ix_(rows, rows)],
+                                     atlas.distance_m[np.ix_(rows, rows)]),
+        network=identity_of(network))
+
+
+def stored_homes(session: Session) -> Callable[[], list[tuple[str, float, float]]]:
+    """The stored clients' homes as places, read when asked (`prepared_problem`)."""
+    def homes() -> list[tuple[str, float, float]]:
+        return [(c.home_location or f"home:{c.id}", c.lat, c.lon)
+                for c in records.all_resources(session, records.KINDS["clients"])
+                if c.lat is not None and c.lon is not None]
+    return homes
 
 
 def basis_plan(problem: Problem, basis: Basis, *, without: frozenset[str] = frozenset()

@@ -36,6 +36,7 @@ from api.services.offer_problem import (
     basis_plan,
     horizon_scenario,
     prepared_problem,
+    stored_homes,
 )
 from api.settings import Settings
 from api.store import audit, plans, records
@@ -145,7 +146,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                             client_name=client_name, home=home)
     except ValueError as exc:
         raise BadOffer("client", str(exc)) from None
-    problem = prepared_problem(full, settings.graph)
+    problem = prepared_problem(full, settings.graph, stored_homes(session))
     ids = tuple(new_ids(request, query.base))
     found = find_offers(problem, basis_plan(problem, basis, without=frozenset(ids)), ids,
                         _settings(request, settings),
@@ -244,7 +245,7 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
         session.flush()
         basis = basis_of(session, request.first_day, request.days)
         scenario = horizon_scenario(session, settings, request.first_day, request.days, basis)
-        problem = prepared_problem(scenario, settings.graph)
+        problem = prepared_problem(scenario, settings.graph, stored_homes(session))
         ids = [t.id for t in problem.tasks if stored_id(t.id) in {r.id for r in made}
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
