@@ -227,13 +227,21 @@ def test_cancelling_a_request_a_published_plan_holds_starts_a_replan(
 def test_a_planner_asking_for_offers_sees_no_names(coordinator: httpx.Client,
                                                    planner: httpx.Client) -> None:
     skill, _worker_id, client_id = _one_slot(coordinator, DAY, end="16:00")
-    seen = _ask(planner, client_id, skill)
+    first = _ask(coordinator, client_id, skill).json()["offers"][0]
+    assert coordinator.post("/offers/accept", json={"token": first["token"]}).status_code == 201
+    alias = planner.get(f"/tasks/{first['windows'][0]['task']}").json()["client"]
+    assert alias != client_id
+    seen = _ask(planner, alias, skill)
     assert seen.status_code == 200, seen.text
     text = seen.text
     assert client_id not in text and "Wąsowska" not in text and "Żółtowska" not in text
-    assert all(o["worker_name"] is None for o in seen.json()["offers"])
+    assert seen.json()["client"] == alias
+    assert seen.json()["offers"] and all(o["worker_name"] is None
+                                         for o in seen.json()["offers"])
     offer = seen.json()["offers"][0]
     assert planner.post("/offers/accept", json={"token": offer["token"]}).status_code == 403
+    probe = _ask(planner, client_id, skill)  # a real id stands for no client
+    assert probe.status_code == 422 and client_id in probe.text
 
 
 def test_bad_offer_requests_are_refused_naming_the_field(coordinator: httpx.Client) -> None:

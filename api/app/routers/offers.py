@@ -2,7 +2,8 @@
 few windows for a new request (or a move, `moves`) at once, synchronously; `POST
 /offers/accept` stores the offer's task(s) with their promise (201), or answers 409 with
 fresh offers when the slot was taken meanwhile. Coordinators see workers' names;
-planners may ask for offers and see pseudonyms and no names, but only coordinators
+planners may ask for offers (naming the client by its pseudonym) and see pseudonyms and
+no names, but only coordinators
 accept or move (it stores a client's request). Accepting a move replaces the promise
 and, when a published plan holds the task, starts its re-plan (`replan_job`)."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
@@ -12,10 +13,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, responses
+from api.app.errors import ApiError, FieldError, responses
 from api.app.moves import replan_moved, stored_task
 from api.app.offer_errors import answer_for, offer_errors
-from api.app.privacy import audited, sees_names
+from api.app.privacy import audited, is_planner, pseudonym_filter, sees_names
 from api.schemas.offers import Accepted, AcceptIn, OfferRequest, OffersAnswer
 from api.services.offers import accept, find, read_token
 from api.settings import Settings
@@ -35,6 +36,14 @@ def offers(body: OfferRequest, session: SessionDep, user: Annotated[tables.User,
            settings: Annotated[Settings, Depends(get_settings)]) -> Any:
     if body.moves is not None and not sees_names(user):
         raise ApiError(403, "moves: only a coordinator moves a client's request")
+    if is_planner(user) and body.client is not None:
+        # a planner names the client by its pseudonym; a real id stands for no client
+        client = pseudonym_filter(body.client, session, settings)
+        if not client:
+            raise ApiError(422, f"client: {body.client!r} is not a client's pseudonym",
+                           errors=[FieldError(field="body.client", value=body.client,
+                                              message="not a client's pseudonym")])
+        body = body.model_copy(update={"client": client})
     with offer_errors(session, user, settings):
         answer = find(session, settings, body, names=sees_names(user))
     audited(session, user, [answer.client])
