@@ -15,7 +15,7 @@ import dataclasses
 from optimiser.model import Plan, Problem, Reason, Task, Unassigned, can_serve
 from optimiser.offers.search import MAX_BETWEEN
 from optimiser.offers.slots import Basis, Slot
-from optimiser.offers.timing import Timed, task_legs
+from optimiser.offers.timing import Timed
 
 NOT_IN_BASIS = "not in the plan the offer was made against"
 
@@ -33,14 +33,16 @@ def basis_plan(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                       key=lambda t: (t.ride is not None and t.ride.return_of is not None,
                                      t.promise.start_s if t.promise else 0, t.id))
     left: list[Unassigned] = []
+    basis_now = Basis(problem, plan, dur)
     for task in promised:
-        placed = cheapest(Basis(problem, plan, dur), task)
+        placed = cheapest(basis_now, task)
         if placed is None:
             left.append(Unassigned(task.id, Reason.CAPACITY_EXHAUSTED,
                                    "its promise cannot be kept in the plan"))
             continue
-        slot, timed, basis_now = placed
+        slot, timed, _ = placed
         plan = basis_now.with_route(slot, timed)
+        basis_now = basis_now.derived(plan)
     unassigned = [u for u in plan.unassigned if u.task_id not in new
                   and u.task_id not in {t.id for t in promised}]
     unassigned += left
@@ -53,7 +55,7 @@ def cheapest(basis: Basis, task: Task) -> tuple[Slot, Timed, Basis] | None:
     """The insertion of `task` (as it is: its windows, narrowed to its promise) that adds
     least travel, or None if it fits nowhere."""
     problem = basis.problem
-    legs = task_legs(problem, task)
+    legs = list(basis.task_legs(task))
     out = problem.task(task.ride.return_of) if task.ride and task.ride.return_of else None
     if out is not None and out.ride is not None:
         drop = next((s for r in basis.plan.routes for s in r.stops
@@ -62,9 +64,10 @@ def cheapest(basis: Basis, task: Task) -> tuple[Slot, Timed, Basis] | None:
             legs[0] = legs[0].bounded(drop.end_s + task.ride.appointment_s if task.ride
                                       else 0, legs[0].ub)
     best: tuple[int, Slot, Timed] | None = None
-    for slot in basis.slots:
-        if not can_serve(problem, slot.worker, task, slot.worker.shifts[slot.shift_index]):
+    for worker, index, shift in basis.shifts():
+        if not can_serve(problem, worker, task, shift):
             continue
+        slot = basis.slot(worker, index)
         m = len(slot.legs)
         for p in range(m + 1):
             for q in ([p] if len(legs) == 1 else range(p, min(m, p + MAX_BETWEEN) + 1)):

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from optimiser.model import Plan, Problem, Route, StopAction, Task, Worker
+from optimiser.model import Plan, Problem, Route, StopAction, Task, TimeWindow, Worker
 from optimiser.offers.timing import INF, Leg, Limits, Timed, simulate_with_breaks, task_legs
 from optimiser.rules import route_day_index
 
@@ -29,7 +29,6 @@ class Slot:
     route_index: int | None  # position in the basis plan's routes
     legs: tuple[Leg, ...]
     gap_breaks: dict[int, int]
-    fixed_start: int | None
     limits: Limits
     day: int
     travel_s: int  # the route's travel in the basis
@@ -40,43 +39,66 @@ class Slot:
 
 
 class Basis:
-    """The basis plan (routes and reported tasks) with its slots and travel lookups."""
+    """The basis plan (routes and reported tasks) with its slots, built when first asked
+    for, and travel lookups. `legs` caches each task's unbounded legs by the task object
+    (a basis made from another with one task promised shares the rest)."""
 
-    def __init__(self, problem: Problem, plan: Plan, dur: list[list[int]] | None = None
-                 ) -> None:
+    def __init__(self, problem: Problem, plan: Plan, dur: list[list[int]] | None = None,
+                 legs: dict[int, tuple[Task, list[Leg]]] | None = None,
+                 promised: dict[str, Task] | None = None) -> None:
         self.problem, self.plan = problem, plan
+        self.promised = promised or {}  # tasks of `problem` as promised since
         self.dur: list[list[int]] = dur if dur is not None else problem.matrix.duration_s.tolist()
-        self.slots = self._slots()
+        self.legs = legs if legs is not None else {}
+        self._built: dict[tuple[str, int], Slot] = {}
+        self._route_at = {(r.worker_id, r.shift_index): k for k, r in enumerate(plan.routes)}
+        self._day = [route_day_index(problem, r) for r in plan.routes]
+        self._where = {(s.task_id, s.action): (s, k) for k, r in enumerate(plan.routes)
+                       for s in r.stops}
+        self._returns = {t.ride.return_of: t for t in problem.tasks
+                         if t.ride is not None and t.ride.return_of is not None}
 
-    def _slots(self) -> list[Slot]:
-        problem, plan = self.problem, self.plan
-        by_key = {(r.worker_id, r.shift_index): k for k, r in enumerate(plan.routes)}
-        where = {(s.task_id, s.action): s for r in plan.routes for s in r.stops}
-        route_of_stop = {(s.task_id, s.action): k for k, r in enumerate(plan.routes)
-                         for s in r.stops}
-        returns = {t.ride.return_of: t for t in problem.tasks
-                   if t.ride is not None and t.ride.return_of is not None}
-        out = []
-        for worker in problem.workers:
-            for index, _ in enumerate(worker.shifts):
-                k = by_key.get((worker.id, index))
-                route = plan.routes[k] if k is not None else None
-                legs = [] if route is None else [
-                    self._leg(route, k, stop.task_id, stop.action, stop.start_s, where,
-                              route_of_stop, returns) for stop in route.stops]
-                out.append(self._slot(worker, index, k, route, legs))
-        return out
+    def derived(self, plan: Plan, promised: dict[str, Task] | None = None) -> Basis:
+        """A basis of `plan` sharing this one's problem, travel lookups and legs, with
+        `promised` tasks (default: this one's) standing for the problem's."""
+        return Basis(self.problem, plan, self.dur, self.legs,
+                     self.promised if promised is None else promised)
 
-    def _leg(self, route: Route, k: int | None, task_id: str, action: StopAction, start: int,
-             where: dict, route_of_stop: dict, returns: dict[str, Task]) -> Leg:
-        task = self.problem.task(task_id)
-        leg = next(x for x in task_legs(self.problem, task) if x.action is action)
+    def task(self, task_id: str) -> Task:
+        return self.promised.get(task_id) or self.problem.task(task_id)
+
+    def shifts(self) -> list[tuple[Worker, int, TimeWindow]]:
+        """(worker, shift index, shift) of every shift, a slot each."""
+        return [(w, i, s) for w in self.problem.workers for i, s in enumerate(w.shifts)]
+
+    def slot(self, worker: Worker, index: int) -> Slot:
+        """The slot of `worker`'s shift `index` (built once)."""
+        key = (worker.id, index)
+        found = self._built.get(key)
+        if found is None:
+            k = self._route_at.get(key)
+            route = self.plan.routes[k] if k is not None else None
+            legs = [] if route is None else [self._leg(k, stop.task_id, stop.action,
+                                                       stop.start_s) for stop in route.stops]
+            found = self._built[key] = self._slot(worker, index, k, route, legs)
+        return found
+
+    def task_legs(self, task: Task) -> list[Leg]:
+        """`timing.task_legs` of `task`, cached."""
+        cached = self.legs.get(id(task))
+        if cached is None or cached[0] is not task:
+            cached = self.legs[id(task)] = (task, task_legs(self.problem, task))
+        return cached[1]
+
+    def _leg(self, k: int | None, task_id: str, action: StopAction, start: int) -> Leg:
+        task = self.task(task_id)
+        leg = next(x for x in self.task_legs(task) if x.action is action)
         ub = INF
-        back = returns.get(task_id)
+        back = self._returns.get(task_id)
         if action is StopAction.DROPOFF and back is not None and back.ride is not None:
-            pickup = where.get((back.id, StopAction.PICKUP))
-            if pickup is not None and route_of_stop[(back.id, StopAction.PICKUP)] != k:
-                ub = pickup.start_s - back.ride.appointment_s - leg.service_s
+            pickup = self._where.get((back.id, StopAction.PICKUP))
+            if pickup is not None and pickup[1] != k:
+                ub = pickup[0].start_s - back.ride.appointment_s - leg.service_s
         return leg.bounded(start, ub)
 
     def _slot(self, worker: Worker, index: int, k: int | None, route: Route | None,
@@ -84,26 +106,23 @@ class Basis:
         problem = self.problem
         shift = worker.shifts[index]
         gaps: dict[int, int] = {}
-        fixed = None
         if route is not None:
             for b in route.breaks:
                 gap = sum(1 for s in route.stops if s.end_s <= b.start_s)
                 gaps[gap] = gaps.get(gap, 0) + 1
-            fixed = route.start_s if gaps.get(0) else None
         day = problem.day_of(shift.start_s)
-        others = [r for r in self.plan.routes
+        others = [(r, self._day[j]) for j, r in enumerate(self.plan.routes)
                   if r.worker_id == worker.id and r.shift_index != index]
         rules = problem.rules
         work_left = INF
         if worker.max_work_s is not None:
-            same_day = sum(r.work_s for r in others if route_day_index(problem, r) == day)
+            same_day = sum(r.work_s for r, d in others if d == day)
             work_left = worker.max_work_s - same_day
         if worker.max_week_s is not None:
-            work_left = min(work_left, worker.max_week_s - sum(r.work_s for r in others))
+            work_left = min(work_left, worker.max_week_s - sum(r.work_s for r, _ in others))
         earliest, latest = 0, INF
         if rules.rest_s is not None:
-            for r in others:
-                other_day = route_day_index(problem, r)
+            for r, other_day in others:
                 if other_day < day:
                     earliest = max(earliest, r.end_s + rules.rest_s)
                 elif other_day > day:
@@ -124,7 +143,7 @@ class Basis:
             break_s=rules.break_s,
             break_after_s=rules.break_after_s if rules.break_after_s is not None else INF,
             work_left=work_left, earliest_start=earliest, latest_end=latest, busy=busy)
-        return Slot(worker, index, k, tuple(legs), gaps, fixed, limits, day,
+        return Slot(worker, index, k, tuple(legs), gaps, limits, day,
                     self.travel(limits, legs))
 
     def travel(self, limits: Limits, legs: Sequence[Leg]) -> int:
@@ -141,21 +160,36 @@ class Basis:
     def insert(self, slot: Slot, new: Sequence[Leg], positions: Sequence[int]
                ) -> tuple[Timed | None, int]:
         """`slot`'s route with `new[i]` inserted before its original leg `positions[i]`
-        (positions non-decreasing): (timed route or None, travel it adds)."""
+        (positions non-decreasing): (timed route or None, travel it adds). The breaks of a
+        gap that gets new stops are taken before the next planned stop or before the new
+        ones, whichever ends the route earlier (it leaves the most room for more)."""
+        legs, gaps = self._merged(slot, new, positions, late=True)
+        added = self.travel(slot.limits, legs) - slot.travel_s
+        timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+        if any(slot.gap_breaks.get(p) for p in positions):
+            legs, gaps = self._merged(slot, new, positions, late=False)
+            other = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+            if other is not None and (timed is None or other.end_s < timed.end_s):
+                timed = other
+        return timed, added
+
+    @staticmethod
+    def _merged(slot: Slot, new: Sequence[Leg], positions: Sequence[int], *, late: bool
+                ) -> tuple[list[Leg], dict[int, int]]:
         legs: list[Leg] = []
         gaps: dict[int, int] = {}
         n = 0
         for k in range(len(slot.legs) + 1):
-            if slot.gap_breaks.get(k):
-                gaps[len(legs)] = slot.gap_breaks[k]  # the break stays after leg k - 1
+            if slot.gap_breaks.get(k) and not late:
+                gaps[len(legs)] = slot.gap_breaks[k]
             while n < len(new) and positions[n] == k:
                 legs.append(new[n])
                 n += 1
+            if slot.gap_breaks.get(k) and late:
+                gaps[len(legs)] = slot.gap_breaks[k]
             if k < len(slot.legs):
                 legs.append(slot.legs[k])
-        added = self.travel(slot.limits, legs) - slot.travel_s
-        timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits, slot.fixed_start)
-        return timed, added
+        return legs, gaps
 
     def with_route(self, slot: Slot, timed: Timed) -> Plan:
         """The basis plan with `slot`'s route replaced by `timed`."""

@@ -42,24 +42,28 @@ class Leg:
     """One stop to time: `loc` is the location's matrix index, `windows` (start, end)
     pairs (empty: any time), `lb`/`ub` the earliest and latest start allowed."""
 
-    __slots__ = ("action", "after", "appointment_s", "demand", "lb", "loc", "location_id",
-                 "max_ride_s", "seats", "service_s", "task_id", "ub", "wheel", "windows")
+    __slots__ = ("action", "after", "appointment_s", "avoid", "demand", "lb", "loc",
+                 "location_id", "max_ride_s", "seats", "service_s", "task_id", "ub", "wheel",
+                 "windows")
 
     def __init__(self, task_id: str, action: StopAction, loc: int, location_id: str,
                  service_s: int, windows: tuple[tuple[int, int], ...], lb: int = 0,
                  ub: int = INF, *, demand: int = 0, seats: int = 0, wheel: int = 0,
                  max_ride_s: int = INF, after: str | None = None,
-                 appointment_s: int = 0) -> None:
+                 appointment_s: int = 0, avoid: tuple[tuple[int, int], ...] = ()) -> None:
         self.task_id, self.action, self.loc, self.location_id = task_id, action, loc, location_id
         self.service_s, self.windows, self.lb, self.ub = service_s, windows, lb, ub
         self.demand, self.seats, self.wheel, self.max_ride_s = demand, seats, wheel, max_ride_s
         self.after, self.appointment_s = after, appointment_s
+        self.avoid = avoid  # (start, end) the stop may not overlap: its client is elsewhere
 
-    def bounded(self, lb: int, ub: int) -> Leg:
+    def bounded(self, lb: int, ub: int, avoid: tuple[tuple[int, int], ...] | None = None
+                ) -> Leg:
         return Leg(self.task_id, self.action, self.loc, self.location_id, self.service_s,
                    self.windows, lb, ub, demand=self.demand, seats=self.seats,
                    wheel=self.wheel, max_ride_s=self.max_ride_s, after=self.after,
-                   appointment_s=self.appointment_s)
+                   appointment_s=self.appointment_s,
+                   avoid=self.avoid if avoid is None else avoid)
 
 
 def task_legs(problem: Problem, task: Task, windows: tuple[tuple[int, int], ...] | None = None
@@ -128,34 +132,39 @@ class Timed:
 
 
 def _start_in(leg: Leg, earliest: int) -> int:
-    """The earliest start >= `earliest` inside a window of `leg` and <= its `ub`, or -1."""
-    if earliest > leg.ub:
-        return -1
-    if not leg.windows:
-        return earliest
+    """The earliest start >= `earliest` inside a window of `leg`, <= its `ub` and clear
+    of its `avoid` spans, or -1."""
     service = leg.service_s
-    for a, b in leg.windows:
-        start = a if a > earliest else earliest
-        if start + service <= b:
-            return start if start <= leg.ub else -1
+    for _ in range(len(leg.avoid) + 1):
+        if earliest > leg.ub:
+            return -1
+        start = earliest
+        if leg.windows:
+            start = next((max(a, earliest) for a, b in leg.windows
+                          if max(a, earliest) + service <= b), -1)
+            if start < 0 or start > leg.ub:
+                return -1
+        clash = next((b for a, b in leg.avoid if a < start + service and start < b), None)
+        if clash is None:
+            return start
+        earliest = clash
     return -1
 
 
 def simulate(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-             limits: Limits, fixed_start: int | None = None) -> Timed | None:
+             limits: Limits) -> Timed | None:
     """`legs` timed with `gap_breaks[k]` breaks before leg k (see the module's notes), or
-    None where a rule fails. `fixed_start`: the route's start when it has a break
-    before its first stop (it then leaves as it did); else it leaves as late as its first
-    stop allows."""
-    return simulate_why(dur, legs, gap_breaks, limits, fixed_start)[0]
+    None where a rule fails. The route leaves as late as its first stop allows."""
+    return simulate_why(dur, legs, gap_breaks, limits)[0]
 
 
 def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-                 limits: Limits, fixed_start: int | None = None) -> tuple[Timed | None, bool]:
+                 limits: Limits) -> tuple[Timed | None, bool]:
     """`simulate`, and whether only the labour rule failed (breaks placed elsewhere
     might keep it)."""
-    for _ in range(3):  # a too-long ride delays its pickup, then the walk starts again
-        timed, late, labour = _walk(dur, legs, gap_breaks, limits, fixed_start)
+    for _ in range(4):  # a too-long ride delays its pickup, a route that must leave later
+        # its first stop: then the walk starts again
+        timed, late, labour = _walk(dur, legs, gap_breaks, limits)
         if late is None:
             return timed, labour
         legs = late
@@ -163,33 +172,30 @@ def simulate_why(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: 
 
 
 def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[int, int],
-          limits: Limits, fixed_start: int | None
-          ) -> tuple[Timed | None, list[Leg] | None, bool]:
+          limits: Limits) -> tuple[Timed | None, list[Leg] | None, bool]:
     break_s = limits.break_s
-    gap0 = gap_breaks.get(0, 0)
-    free = fixed_start if gap0 and fixed_start is not None else limits.shift_start
-    route_start = free
+    free = route_start = limits.shift_start
     place = limits.base
     stops: list[tuple[Leg, int, int, int]] = []
-    breaks: list[tuple[int, int]] = []
+    gaps: list[tuple[int, int, int]] = []  # (opens, closes, breaks) of gaps with breaks
     seats = wheel = load = 0
     boarded: dict[str, int] = {}
     dropped: dict[str, int] = {}
     for k, leg in enumerate(legs):
         paused = gap_breaks.get(k, 0)
-        for _ in range(paused):
-            breaks.append((free, free + break_s))
-            free += break_s
-        arrival = free + dur[place][leg.loc]
+        arrival = free + paused * break_s + dur[place][leg.loc]
         earliest = arrival if arrival > leg.lb else leg.lb
-        if leg.after is not None and leg.after in dropped:
-            earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
+        if leg.after is not None:
+            if leg.after in boarded:
+                return None, None, False  # a return before its outbound's drop-off
+            if leg.after in dropped:
+                earliest = max(earliest, dropped[leg.after] + leg.appointment_s)
         start = _start_in(leg, earliest)
         if start < 0:
             return None, None, False
         end = start + leg.service_s
-        if k == 0 and not gap0:
-            route_start = start - dur[place][leg.loc]
+        if k == 0:  # leave as late as the first stop allows, breaks taken on the way
+            free = route_start = start - dur[place][leg.loc] - paused * break_s
             arrival = start
         if leg.action is StopAction.PICKUP:
             boarded[leg.task_id] = end
@@ -206,27 +212,54 @@ def _walk(dur: Sequence[Sequence[int]], legs: Sequence[Leg], gap_breaks: dict[in
         wheel += leg.wheel
         if seats > limits.seats or wheel > limits.wheel or load > limits.capacity:
             return None, None, False
+        if paused:
+            gaps.append((free, start, paused))
         stops.append((leg, arrival, start, end))
         place, free = leg.loc, end
-    for _ in range(gap_breaks.get(len(legs), 0)):
-        breaks.append((free, free + break_s))
-        free += break_s
-    route_end = free + dur[place][limits.home]
+    paused = gap_breaks.get(len(legs), 0)
+    route_end = free + paused * break_s + dur[place][limits.home]
+    if paused:
+        gaps.append((free, route_end, paused))
     if boarded or route_end > limits.shift_end or route_end > limits.latest_end \
-            or route_start < limits.earliest_start or route_start < limits.shift_start \
-            or route_end - route_start > limits.work_left:
+            or route_start < limits.shift_start:
         return None, None, False
-    for a, b in limits.busy:
-        if a < route_end and route_start < b:
+    # Too early for the daily rest, too long for the contract hours, or while another
+    # route drives the vehicle: leaving later may help, the first stop then starts later.
+    later = max(limits.earliest_start - route_start,
+                route_end - route_start - limits.work_left,
+                *(b - route_start for a, b in limits.busy if a < route_end and route_start < b))
+    if later > 0:
+        if not stops:
             return None, None, False
-    cursor = route_start
-    for a, b in breaks:
-        if a - cursor > limits.break_after_s:
-            return None, None, True
-        cursor = b
-    if route_end - cursor > limits.break_after_s:
+        first = legs[0]
+        return None, [first.bounded(max(first.lb, stops[0][2] + later), first.ub),
+                      *legs[1:]], False
+    breaks = _placed(gaps, route_start, route_end, break_s, limits.break_after_s)
+    if breaks is None:
         return None, None, True
     return Timed(route_start, route_end, tuple(stops), tuple(breaks)), None, False
+
+
+def _placed(gaps: list[tuple[int, int, int]], start_s: int, end_s: int, break_s: int,
+            limit_s: int) -> list[tuple[int, int]] | None:
+    """Breaks in their gaps, each as late as the stretch of work before it allows (the
+    latest that keeps the labour rule leaves the most room after it), or None if no
+    stretch of work can be kept within `limit_s`. A break anywhere in its gap keeps the
+    checker's arithmetic: the gap holds the drive and the breaks either way."""
+    breaks: list[tuple[int, int]] = []
+    cursor = start_s
+    for opens, closes, count in gaps:
+        floor = opens
+        for i in range(count):
+            latest = closes - (count - i) * break_s
+            at = min(latest, cursor + limit_s) if limit_s < INF else floor
+            if at < floor:
+                return None
+            breaks.append((at, at + break_s))
+            cursor = floor = at + break_s
+    if end_s - cursor > limit_s:
+        return None
+    return breaks
 
 
 def _delay_pickup(legs: Sequence[Leg], task_id: str, by_s: int,
@@ -242,11 +275,10 @@ def _delay_pickup(legs: Sequence[Leg], task_id: str, by_s: int,
 
 
 def simulate_with_breaks(dur: Sequence[Sequence[int]], legs: Sequence[Leg],
-                         gap_breaks: dict[int, int], limits: Limits,
-                         fixed_start: int | None = None) -> Timed | None:
+                         gap_breaks: dict[int, int], limits: Limits) -> Timed | None:
     """`simulate`, and where the labour rule fails with the breaks where they are, the
     same number of breaks (at least one) in other gaps, middle gaps first."""
-    timed, labour = simulate_why(dur, legs, gap_breaks, limits, fixed_start)
+    timed, labour = simulate_why(dur, legs, gap_breaks, limits)
     if timed is not None or not labour or not legs:
         return timed
     count = max(1, sum(gap_breaks.values()))
@@ -258,7 +290,7 @@ def simulate_with_breaks(dur: Sequence[Sequence[int]], legs: Sequence[Leg],
         layout = dict.fromkeys(gaps, 1)
         if layout == gap_breaks:
             continue
-        timed = simulate(dur, legs, layout, limits, None)
+        timed = simulate(dur, legs, layout, limits)
         if timed is not None:
             return timed
     return None
