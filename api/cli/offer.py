@@ -71,7 +71,7 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
     from api.convert.scenario import read_scenario
     from api.schemas.offers import OffersAnswer
     from api.services.offer_problem import Basis, basis_plan
-    from api.services.offers import STEP_S, offer_out
+    from api.services.offers import STEP_S, keeping, offer_out
     from api.services.planning import prepare
     from api.settings import get_settings
     from optimiser.offers import OfferSettings, find_offers
@@ -107,7 +107,7 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
                         wanted, preferred_worker=request.preferred_worker,
                         preferred_start_s=preferred)
     offers = [offer_out(problem, request, base, client_id, basis.kind, k + 1, o, True,
-                        settings) for k, o in enumerate(found)]
+                        settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, client=client_id,  # type: ignore[arg-type]
                         offers=offers).model_dump(mode="json")
 

@@ -153,9 +153,17 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         preferred_worker=request.preferred_worker,
                         preferred_start_s=_preferred(problem, request))
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
-                        names, settings) for k, o in enumerate(found)]
+                        names, settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
                         client=query.client_id, offers=offers)
+
+
+def keeping(problem: Problem, found: tuple[Offer, ...]) -> tuple[Offer, ...]:
+    """The offers whose plan serves every promised task of `problem` (an offer that would
+    leave a promise out is no offer: a promise already made comes first)."""
+    promised = {t.id for t in problem.tasks if t.promise is not None}
+    return tuple(o for o in found
+                 if promised <= {s.task_id for r in o.plan.routes for s in r.stops})
 
 
 def _home(client: ClientResource) -> Place | None:
@@ -250,8 +258,9 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
                               step_s=STEP_S)
-        found = find_offers(problem, basis_plan(problem, basis, without=frozenset(ids)),
-                            tuple(ids), again) if ids else ()
+        found = keeping(problem, find_offers(
+            problem, basis_plan(problem, basis, without=frozenset(ids)), tuple(ids),
+            again)) if ids else ()
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
