@@ -42,7 +42,7 @@ from api.settings import Settings
 from api.store import audit, plans, records
 from api.store.promises import ACTION_MADE, ACTION_MOVED, promise_of
 from api.store.records import RecordError, RecordNotFound
-from optimiser.model import Problem
+from optimiser.model import Plan, Problem
 from optimiser.offers import Offer, OfferSettings, find_offers
 
 TOKEN_AUDIENCE = "trasa-offer"
@@ -148,7 +148,10 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
         raise BadOffer("client", str(exc)) from None
     problem = prepared_problem(full, settings.graph, stored_homes(session))
     ids = tuple(new_ids(request, query.base))
-    found = find_offers(problem, basis_plan(problem, basis, without=frozenset(ids)), ids,
+    start = basis_plan(problem, basis, without=frozenset(ids))
+    if basis.document is None:
+        start = _LAST_PLANS.get(_promises_key(problem, request.first_day, request.days))
+    found = find_offers(problem, start, ids,
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
                         preferred_start_s=_preferred(problem, request))
@@ -156,6 +159,25 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         names, settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
                         client=query.client_id, offers=offers)
+
+
+# The plan of the last accepted offer of some days that have no plan (the basis is the
+# promises alone), by the promises it keeps: the next offer of those days starts from
+# it while the promises are the same, instead of placing every promise again.
+_LAST_PLANS: dict[tuple[Any, ...], Plan] = {}
+_LAST_PLANS_KEPT = 64
+
+
+def _promises_key(problem: Problem, first_day: date, days: int) -> tuple[Any, ...]:
+    return (first_day, days, problem.network.content_hash, frozenset(
+        (t.id, t.promise.start_s, t.promise.end_s) for t in problem.tasks
+        if t.promise is not None))
+
+
+def _remember(problem: Problem, first_day: date, days: int, plan: Plan) -> None:
+    if len(_LAST_PLANS) >= _LAST_PLANS_KEPT:
+        _LAST_PLANS.clear()
+    _LAST_PLANS[_promises_key(problem, first_day, days)] = plan
 
 
 def keeping(problem: Problem, found: tuple[Offer, ...]) -> tuple[Offer, ...]:
@@ -265,6 +287,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
         session.rollback()
         raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
                         ) from None
+    if found:
+        _remember(problem, request.first_day, request.days, found[0].plan)
     if not found:
         session.rollback()
         raise SlotTaken("token: the offered window is no longer possible (accepted by "
