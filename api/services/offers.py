@@ -168,10 +168,11 @@ _LAST_PLANS: dict[tuple[Any, ...], Plan] = {}
 _LAST_PLANS_KEPT = 64
 
 
-def _promises_key(problem: Problem, first_day: date, days: int) -> tuple[Any, ...]:
+def _promises_key(problem: Problem, first_day: date, days: int,
+                  leave: frozenset[str] = frozenset()) -> tuple[Any, ...]:
     return (first_day, days, problem.network.content_hash, frozenset(
         (t.id, t.promise.start_s, t.promise.end_s) for t in problem.tasks
-        if t.promise is not None))
+        if t.promise is not None and t.id not in leave))
 
 
 def _remember(problem: Problem, first_day: date, days: int, plan: Plan) -> None:
@@ -280,21 +281,29 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                or t.id in {r.id for r in made}]
         again = OfferSettings(count=1, window_s=_settings(request, settings).window_s,
                               step_s=STEP_S)
-        found = keeping(problem, find_offers(
-            problem, basis_plan(problem, basis, without=frozenset(ids)), tuple(ids),
-            again)) if ids else ()
+        start = basis_plan(problem, basis, without=frozenset(ids))
+        if basis.document is None:
+            start = _LAST_PLANS.get(_promises_key(problem, request.first_day, request.days,
+                                                  frozenset(ids)))
+        found = keeping(problem, find_offers(problem, start, tuple(ids), again)) if ids else ()
     except RecordError as exc:
         session.rollback()
-        raise SlotTaken(f"token: {exc}", _offers(session, settings, query, names=names)
-                        ) from None
+        raise SlotTaken(f"token: {exc}", _fresh(session, settings, query, names)) from None
     if found:
         _remember(problem, request.first_day, request.days, found[0].plan)
     if not found:
         session.rollback()
         raise SlotTaken("token: the offered window is no longer possible (accepted by "
                         "someone else, or the plan changed); here are fresh offers",
-                        _offers(session, settings, query, names=names))
+                        _fresh(session, settings, query, names))
     return Accepted(tasks=windows, client=query.client_id, worker=found[0].worker_id)
+
+
+def _fresh(session: Session, settings: Settings, query: Query, names: bool) -> OffersAnswer:
+    """Fresh offers after a refused accept, read in a session of their own (the caller's
+    transaction is rolled back, and may be a context that cannot begin again)."""
+    with Session(bind=session.get_bind()) as fresh:
+        return _offers(fresh, settings, query, names=names)
 
 
 def _store_new(session: Session, query: Query, made: list[TaskResource | TripResource],
