@@ -58,6 +58,10 @@
 - `TRASA_CALL_WINDOW_MIN`: the call list's window around a planned (not promised) time,
   in minutes: a client with no promise is told "between 9:45 and 10:45" for a visit
   planned at 10:15 (default 60, 15..240).
+- `TRASA_OFFER_COUNT`: how many offers `POST /offers` and `trasa offer` give when the
+  request names no `count`; default 3 (1..5).
+- `TRASA_OFFER_WINDOW_MIN`: the length of an offered window, in minutes, when the request
+  names no `window_min`; default 60 (30..120).
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ class Settings(BaseSettings):
     today: date | None = None
     audit_repeat_s: float = Field(default=60.0, ge=0)
     call_window_min: int = Field(default=60, ge=15, le=240)
+    offer_count: int = Field(default=3, ge=1, le=5)
+    offer_window_min: int = Field(default=60, ge=30, le=120)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

@@ -22,8 +22,10 @@ from api.app.routers import (
     csv_io,
     events,
     jobs,
+    offers,
     page_data,
     plans,
+    promises,
     records,
     reports,
     sheets,
@@ -86,6 +88,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(sweeps.router)
     app.include_router(events.router)
+    app.include_router(offers.router)
+    app.include_router(promises.router)
     app.include_router(page_data.router)
     app.include_router(web.router)
     web.mount_static(app)

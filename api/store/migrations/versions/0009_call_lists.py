@@ -5,16 +5,16 @@ the plan it was read from, who issued it and when, and per client what they were
 (task ids, windows, workers' ids; no names or phones), so that the next list of the day
 marks what changed since.
 
-Revision ID: 0010_call_lists
-Revises: 0007_plan_reading
+Revision ID: 0009_call_lists
+Revises: 0008_promises
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010_call_lists'
-down_revision = '0007_plan_reading'
+revision = '0009_call_lists'
+down_revision = '0008_promises'
 branch_labels = None
 depends_on = None
 
