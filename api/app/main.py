@@ -22,6 +22,7 @@ from api.app.routers import (
     events,
     jobs,
     page_data,
+    places,
     plans,
     records,
     reports,
@@ -85,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sweeps.router)
     app.include_router(events.router)
     app.include_router(page_data.router)
+    app.include_router(places.router)
     app.include_router(web.router)
     web.mount_static(app)
 
