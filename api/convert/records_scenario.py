@@ -73,7 +73,8 @@ def scenario_from_records(
     if request.worker_ids is not None:
         missing = set(request.worker_ids) - {w.id for w in staff}
         if missing:
-            raise RecordsError(f"worker_ids: {sorted(missing)} are not stored workers (or are retired)")
+            raise RecordsError(f"worker_ids: {sorted(missing)} are not stored workers "
+                               "(or are retired)")
     by_client = {c.id: c for c in clients}
     needed = sorted({t.client for t in visits} | {t.client for t in rides})
     places = _Places()
