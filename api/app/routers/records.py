@@ -2,7 +2,8 @@
 
 `GET /{kind}` (filters, `?q=` search as one types, `limit`/`offset`), `POST /{kind}`
 (201, `ETag`, `Location`), `GET /{kind}/{id}` (`ETag`), `PUT /{kind}/{id}` and
-`DELETE /{kind}/{id}` (both need `If-Match` with the ETag read: 428 without, 412 when someone changed it since).
+`DELETE /{kind}/{id}` (both need `If-Match` with the ETag read: 428 without, 412 when
+someone changed it since).
 Coordinators read and write; planners read what carries no personal data, and tasks
 and trips in the planner's view (`api.app.privacy`: pseudonyms, homes as areas, no
 notes; `?client=` takes a pseudonym). Every read of a record tied to a client by a
