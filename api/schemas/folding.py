@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 _NOT_DECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "ß": "ss", "đ": "d"})
 _SPACES = re.compile(r"\s+")
+_PHONE = re.compile(r"[\d\s+()./-]+")  # a query of digits and separators only
 MIN_DIGITS = 3  # a query with this many digits also matches phone numbers by digits
 
 
@@ -26,11 +27,13 @@ def digits(text: str) -> str:
 
 
 def matches(query: str, texts: Sequence[str], phones: Sequence[str] = ()) -> bool:
-    """Every word of `query` is found in one of `texts` (folded), or the query's digits
-    (`MIN_DIGITS` or more) are found in one of `phones`' digits."""
+    """Every word of `query` is found in one of `texts` (folded), or a query of digits
+    alone (`MIN_DIGITS` or more; spaces, dashes, a plus between) is found in one of
+    `phones`' digits."""
     words = folded(query).split(" ")
     haystack = " | ".join(folded(t) for t in texts)
     if all(w in haystack for w in words):
         return True
     wanted = digits(query)
-    return len(wanted) >= MIN_DIGITS and any(wanted in digits(p) for p in phones)
+    return (len(wanted) >= MIN_DIGITS and _PHONE.fullmatch(query.strip()) is not None
+            and any(wanted in digits(p) for p in phones))

@@ -5,11 +5,12 @@ client's home offline as the coordinator types: `find_streets("zabk")` gives
 
 Names are the graph's edge `name`s (OSM's, without "ul."); a street drawn as several
 edges is one entry whose point is the middle of the edge nearest the street's centre.
-Also `town_streets`: the network's street lines around the workers' bases, the records
-page's map base (no tile server needed)."""
+Also `town_streets`: the network's street lines of the town (the workers' bases and the
+clients' homes near them), the records page's map base (no tile server needed)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -89,9 +90,23 @@ def find_streets(source: str, query: str, *, cache_dir: Path | None = None,
     return (first + rest)[:limit]
 
 
+BOX_STEP = 0.01  # degrees: the map's box grows in steps, so that one new home rarely moves it
+
+
+def town_map_box(homes: list[tuple[float, float]], bases: list[tuple[float, float]]
+                 ) -> tuple[float, float, float, float]:
+    """The town (`api.render.streets.town_box`: the bases and the homes near them), its
+    edges rounded outwards to `BOX_STEP`."""
+    south, west, north, east = town_box(homes, bases)
+    return (round(math.floor(south / BOX_STEP) * BOX_STEP, 4),
+            round(math.floor(west / BOX_STEP) * BOX_STEP, 4),
+            round(math.ceil(north / BOX_STEP) * BOX_STEP, 4),
+            round(math.ceil(east / BOX_STEP) * BOX_STEP, 4))
+
+
 @lru_cache(maxsize=4)
-def town_streets(source: str, bases: tuple[tuple[float, float], ...],
+def town_streets(source: str, box: tuple[float, float, float, float],
                  cache_dir: Path | None = None) -> dict[str, Any]:
-    """The network's streets around `bases` as the page's GeoJSON (one MultiLineString)."""
+    """The network's streets inside `box` as the page's GeoJSON (one MultiLineString)."""
     network = road_network(load_graph(source, cache_dir=cache_dir))
-    return streets_document(street_lines(network, town_box([], list(bases))))
+    return streets_document(street_lines(network, box))

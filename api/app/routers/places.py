@@ -4,8 +4,8 @@ service's bases as the records page's map.
 
 - `GET /places/streets?q=`: street names matching `q` (diacritics ignored; prefix
   matches first), each with a point on the street; coordinators (who add clients);
-- `GET /places/map`: the streets around the workers' bases as GeoJSON (coordinators and
-  planners).
+- `GET /places/map`: the town's streets (around the workers' bases and the clients'
+  homes near them, the box rounded to 0.01°) as GeoJSON (coordinators and planners).
 
 Both answer 503 naming `TRASA_GRAPH` when no road network is configured or it cannot be
 read. Online geocoding of an address stays where it was (`api.app.geocoded`).
@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.services.street_names import MAX_STREETS, find_streets, town_streets
+from api.services.street_names import MAX_STREETS, find_streets, town_map_box, town_streets
 from api.settings import Settings
 from api.store.records import KINDS, all_resources
 from api.store.users import Role
@@ -55,16 +55,17 @@ def streets(settings: SettingsDep,
 @router.get("/map", dependencies=[readers], response_class=Response,
             responses={**responses(401, 403, 503),
                        200: {"content": {"application/geo+json": {}}}},
-            summary="The streets around the workers' bases (the records page's map)",
+            summary="The town's streets (the records page's map)",
             operation_id="read_places_map")
 def town_map(session: SessionDep, settings: SettingsDep) -> Response:
     graph = _graph(settings)
-    bases = tuple(sorted({(w.base_lat, w.base_lon)
-                          for w in all_resources(session, KINDS["workers"])}))
+    bases = [(w.base_lat, w.base_lon) for w in all_resources(session, KINDS["workers"])]
     if not bases:
         raise ApiError(503, "no workers stored: the map is drawn around the workers' bases")
+    homes = [(c.lat, c.lon) for c in all_resources(session, KINDS["clients"])
+             if c.lat is not None and c.lon is not None]
     try:
-        document = town_streets(graph, bases, settings.cache_dir)
+        document = town_streets(graph, town_map_box(homes, bases), settings.cache_dir)
     except GraphLoadError as exc:
         raise ApiError(503, f"TRASA_GRAPH: {exc}") from None
     return Response(json.dumps(document, separators=(",", ":")),

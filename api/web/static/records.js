@@ -164,7 +164,7 @@ const RecordsPage = {};
       if (after) after(saved);
     } catch (e) {
       if (!(e instanceof Trasa.ApiError)) throw e;
-      if (e.status === 412 || e.status === 428) { conflict(e.status); return; }
+      if (e.status === 412 || e.status === 428) { conflict(e.status); await loadList(); return; }
       if (e.status === 409 && /already exists/.test(e.message)) e.body.errors = [{field: "body.id", message: e.message}];
       const left = F.showErrors($("form-fields"), e.body.errors || []);
       $("form-error").textContent = e.status === 422 ? (left.length ? left.join(" ") : t("Correct the marked fields."))
