@@ -4,10 +4,10 @@ api/app/routers/page_data.py (a plan's streets, a day's view) and the sweeps' ro
 
 Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 (coordinators), `/app/moj-dzien` a worker's own published day, `/app/analizy` plans'
-KPIs and sweeps (planners and coordinators), `/app/kartoteka` the records and
-the intake of a telephone request (coordinators; planners read pseudonymised lists), `/app/konto` one's account (password;
-a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`. A page is the same
-for everyone: its script logs in at `POST /auth/token`, keeps the token in the tab's
+KPIs and sweeps (planners and coordinators), `/app/kartoteka` the records and the
+intake of a telephone request (coordinators; planners read pseudonymised lists),
+`/app/konto` one's account (password; a worker's calendar links; coordinators: the
+accounts); `/` leads to `/app/`. A page is the same for everyone: its script logs in at `POST /auth/token`, keeps the token in the tab's
 `sessionStorage`, asks `GET /auth/me` and shows only what that role may use (the API
 refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
 """
