@@ -9,7 +9,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-_NOT_DECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "ß": "ss", "đ": "d"})
+_NOT_DECOMPOSED = str.maketrans({"\u0142": "l", "\u0141": "l", "ø": "o", "ß": "ss", "đ": "d"})
 _SPACES = re.compile(r"\s+")
 _PHONE = re.compile(r"[\d\s+()./-]+")  # a query of digits and separators only
 MIN_DIGITS = 3  # a query with this many digits also matches phone numbers by digits

@@ -9,7 +9,8 @@ intake of a telephone request (coordinators; planners read pseudonymised lists),
 `/app/konto` one's account (password; a worker's calendar links; coordinators: the
 accounts); `/` leads to `/app/`. A page is the same for everyone: its script logs in
 at `POST /auth/token`, keeps the token in the tab's `sessionStorage`, asks
-`GET /auth/me` and shows only what that role may use (the API refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
+`GET /auth/me` and shows only what that role may use (the API refuses the rest
+anyway). Pages allow scripts, styles and requests from Trasa only.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 

@@ -80,8 +80,8 @@ def test_the_template_scan_finds_a_raw_word() -> None:
 STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`")
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 CATALOG_CALL = re.compile(r"\b(?:t|nt|tc)\(\s*$|\b(?:nt|tc)\(\s*\"[^\"]*\",\s*$")
-TECHNICAL = {"Bearer ", "Content-Type", "Authorization", "Enter", "Tab", "POST", "DELETE",
-             "GET", "Leaflet", "use strict"}  # HTTP, keys, the map library, the directive
+TECHNICAL = {"Bearer ", "Content-Type", "Authorization", "If-Match", "Enter", "Tab", "POST",
+             "DELETE", "GET", "Leaflet", "use strict"}  # HTTP, keys, the map library, the directive
 CLASSES = re.compile(r"(\bclass:|className\s*=|classList\.\w+\()\s*$")
 
 
