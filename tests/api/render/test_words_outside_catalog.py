@@ -33,6 +33,8 @@ READ_ATTRIBUTES = re.compile(r"\b(alt|title|aria-label|placeholder)\s*=\s*\"([^\
 DATA = {
     ("api/services/erasure.py", "[usunięto]"):
         "the marker stored in place of erased personal data (one value in every record)",
+    ("api/schemas/folding.py", "\u0142"): "a letter a search folds to l (Unicode keeps it whole)",
+    ("api/schemas/folding.py", "\u0141"): "the same letter's capital",
 }
 DATA_FILES = {"api/app/routers/csv_io.py": "an example CSV body in the OpenAPI document"}
 
