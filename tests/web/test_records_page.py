@@ -198,3 +198,25 @@ def test_a_planner_sees_pseudonyms_only_and_no_forms(
             clients = page.locator("#list tbody tr td:nth-child(3)").all_inner_texts()
             assert clients and not any(re.fullmatch(r"c\d\d", c) for c in clients), clients
             _shot(page, tmp_path, "records-planner")
+
+
+def test_the_intake_form_takes_the_caller_found_and_asks_for_a_trips_details(
+        page: Page, web_server: Server, tmp_path: Path) -> None:
+    _records(page, web_server, "coordinator")
+    page.get_by_label("Nazwisko, telefon lub adres — wpisuj, gdy mówi").fill("kolodziej")
+    found = page.locator("#caller-found li")
+    expect(found).to_have_count(1)
+    found.first.get_by_role("button", name="Przyjmij zgłoszenie").click()
+    expect(page.locator("#intake")).to_be_visible()
+    expect(page.locator("#records-panel")).to_be_hidden()
+    expect(page.get_by_label("Klient (nazwisko, telefon lub adres)")).to_have_value(
+        re.compile(r"^Jan Kołodziej · \+48 600 100 201"))
+    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_be_hidden()
+    page.get_by_label("Co", exact=True).select_option("trip-return")
+    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_be_visible()
+    expect(page.get_by_label("Czas trwania (minuty)")).to_be_hidden()
+    page.get_by_label("Cel (ulica lub miejsce)").fill("szpitaln")
+    page.locator("#in-dest-found").get_by_role("button", name="Szpitalna", exact=True).click()
+    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_have_value("Szpitalna")
+    page.get_by_label("Dojazd na").fill("10:30")
+    _shot(page, tmp_path, "records-intake")

@@ -50,6 +50,7 @@ const Intake = (() => {
     $("in-trip").hidden = !trip;
     $("in-work").querySelectorAll("input, select").forEach((x) => { x.closest("div").hidden = trip && x.id !== "in-worker"; });
     document.querySelector("[data-series]").hidden = kind !== "series";
+    $("in-days").closest("div").hidden = trip;  // a trip is offered on its one day
   }
 
   /* The request as `POST /offers` takes it (api/schemas/offers.py; docs/offers.md). */

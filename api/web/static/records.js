@@ -260,7 +260,7 @@ const RecordsPage = {};
     list.replaceChildren(...page.items.map((c) => el("li", {class: c.retired ? "retired" : null},
       el("strong", {text: c.name}), " ", el("span", {text: [c.phone, c.address].filter(Boolean).join(" · ")}), " ",
       el("button", {type: "button", class: "small quiet", text: t("Card"), onclick: () => { showTab("clients"); openEditor("clients", c.id); }}),
-      " ", el("button", {type: "button", class: "small", text: t("Take a request"), onclick: () => { showTab("intake"); window.Intake.pickClient(c); }}))));
+      " ", el("button", {type: "button", class: "small", text: t("Take a request"), onclick: () => { showTab("intake"); Intake.pickClient(c); }}))));
     if (!page.items.length) list.replaceChildren(el("li", {class: "hint", text: t("No client matches.")}));
   }
 
