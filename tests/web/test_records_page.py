@@ -220,3 +220,38 @@ def test_the_intake_form_takes_the_caller_found_and_asks_for_a_trips_details(
     expect(page.get_by_label("Cel (ulica lub miejsce)")).to_have_value("Szpitalna")
     page.get_by_label("Dojazd na").fill("10:30")
     _shot(page, tmp_path, "records-intake")
+
+
+def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
+        page: Page, web_server: Server, tmp_path: Path) -> None:
+    _records(page, web_server, "coordinator")
+    page.get_by_role("tab", name="Wizyty i zlecenia").click()
+    page.get_by_role("button", name="Dodaj wizytę lub zlecenie").click()
+    form = page.locator("#editor")
+    form.get_by_label("Identyfikator (puste: nadany sam)").fill("t-page")
+    form.get_by_label("Klient (identyfikator)").fill("c02")
+    form.get_by_label("Dzień", exact=True).fill("2026-11-26")
+    form.get_by_label("Czas trwania (minuty)").fill("30")
+    page.locator('[data-path="windows.0.start"]').fill("09:00")
+    page.locator('[data-path="windows.0.end"]').fill("11:00")
+    form.get_by_label("Umiejętności (po przecinku)").fill("physio")
+    page.get_by_role("button", name="Zapisz").click()
+    expect(page.locator("#status")).to_have_text("Zapisano.")
+    with closing(web_server.client("coordinator")) as api:
+        task = api.get("/tasks/t-page").json()
+    assert (task["client"], task["day"], task["duration_min"], task["windows"], task["skills"]
+            ) == ("c02", "2026-11-26", 30, [{"start": "09:00", "end": "11:00", "day": None}],
+                  ["physio"])
+
+    page.get_by_role("tab", name="Przejazdy").click()
+    page.get_by_role("button", name="Edytuj: r1", exact=True).click()
+    expect(form.get_by_label("Cel: nazwa")).to_have_value("Szpital Wojewódzki, Lublin")
+    form.get_by_label("Dojazd na").fill("10:00")
+    form.get_by_label("Opiekunowie").fill("1")
+    _shot(page, tmp_path, "records-trip")
+    page.get_by_role("button", name="Zapisz").click()
+    expect(page.locator("#status")).to_have_text("Zapisano.")
+    with closing(web_server.client("coordinator")) as api:
+        trip = api.get("/trips/r1").json()
+    assert trip["arrive_by"] == "10:00" and trip["passengers"]["escort"] == 1
+    assert trip["dropoff"]["name"] == "Szpital Wojewódzki, Lublin" and trip["pickup"] is None

@@ -12,7 +12,7 @@ const RecordsPage = {};
   const $ = (id) => document.getElementById(id);
   const me = await Trasa.session(["coordinator", "planner"]);
   const editor = me.role === "coordinator";
-  const state = {kind: null, lists: {providers: {}, vehicles: {}}, record: null, seq: 0,
+  const state = {kind: null, lists: {providers: {}, vehicles: {}}, clients: {}, record: null, seq: 0,
                  map: null, marker: null, streets: null, afterSave: null};
   const TITLE = {clients: t("Clients"), workers: t("Workers"), vehicles: t("Vehicles"),
                  tasks: t("Visits and jobs"), trips: t("Trips")};
@@ -23,6 +23,7 @@ const RecordsPage = {};
   const PREFIX = {clients: "k-", workers: "p-", vehicles: "poj-", tasks: "z-", trips: "przejazd-"};
   const shift = (w) => (w.day && w.day !== "daily" ? (F.WEEKDAY_PL[w.day] || Trasa.dayPl(w.day)) + " " : "")
     + w.start + "–" + w.end;
+  const clientName = (id) => (state.clients[id] ? state.clients[id] + " (" + id + ")" : id);
   const place = (p) => (p ? p.name || (p.lat + ", " + p.lon) : t("home"));
   const COLUMNS = {
     clients: [[t("Name"), (r) => r.name], [t("Phone"), (r) => r.phone], [t("Address"), (r) => r.address],
@@ -31,11 +32,11 @@ const RecordsPage = {};
               [t("Skills"), (r) => (r.skills || []).join(", ")], [t("Shifts"), (r) => (r.availability || []).map(shift).join("; ")],
               [t("Absences"), (r) => (r.absences || []).map((a) => Trasa.dayPl(a.start) + "–" + Trasa.dayPl(a.end)).join("; ")]],
     vehicles: [[t("Name"), (r) => r.name || r.id], [t("Seats"), (r) => r.seats], [t("Wheelchair places"), (r) => r.wheelchair_places]],
-    tasks: [[t("Id"), (r) => r.id], [t("Kind"), (r) => F.TASK_KIND[r.kind]], [t("Client"), (r) => r.client],
+    tasks: [[t("Id"), (r) => r.id], [t("Kind"), (r) => F.TASK_KIND[r.kind]], [t("Client"), (r) => clientName(r.client)],
             [t("Day"), (r) => Trasa.dayPl(r.day)], [t("Windows"), (r) => r.windows.map(shift).join("; ")],
             [t("Minutes"), (r) => r.duration_min], [t("Priority"), (r) => Trasa.PRIORITY_PL[r.priority]],
             [t("Status"), (r) => F.STATUS[r.status]]],
-    trips: [[t("Id"), (r) => r.id], [t("Client"), (r) => r.client], [t("Day"), (r) => Trasa.dayPl(r.day)],
+    trips: [[t("Id"), (r) => r.id], [t("Client"), (r) => clientName(r.client)], [t("Day"), (r) => Trasa.dayPl(r.day)],
             [t("From"), (r) => place(r.pickup)], [t("To"), (r) => place(r.dropoff)],
             [t("Arrive by"), (r) => r.arrive_by || "—"], [t("Status"), (r) => F.STATUS[r.status]]],
   };
@@ -49,6 +50,7 @@ const RecordsPage = {};
     for (const [id, name] of Object.entries(state.lists.providers)) select.append(el("option", {value: id, text: name}));
     if (editor) {
       const clients = await json("/clients?limit=500");
+      state.clients = Object.fromEntries(clients.items.map((c) => [c.id, c.name]));
       document.body.append(el("datalist", {id: "client-ids"},
         ...clients.items.map((c) => el("option", {value: c.id, text: c.name}))));
     }
