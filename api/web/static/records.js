@@ -135,6 +135,7 @@ const RecordsPage = {};
     retire.textContent = {clients: body.retired ? t("Bring back") : t("Retire"), workers: body.retired ? t("Bring back") : t("Retire"),
                           vehicles: t("Delete"), tasks: t("Cancel the visit or job"), trips: t("Cancel the trip")}[kind];
     $("editor").hidden = false;
+    $("editor").scrollIntoView({block: "nearest"});  // below the list on a phone
     if (kind === "clients") initMap(body);
     const first = $("form-fields").querySelector("input, select, textarea");
     if (first) first.focus();
