@@ -221,6 +221,20 @@ def test_the_intake_form_takes_the_caller_found_and_asks_for_a_trips_details(
     page.get_by_label("Dojazd na").fill("10:30")
     _shot(page, tmp_path, "records-intake")
 
+    # a caller not yet on the records: added first, then back to the intake with them
+    page.get_by_role("button", name="Nowy klient: najpierw go dodaj").click()
+    form = page.locator("#editor")
+    expect(form).to_be_visible()
+    form.get_by_label("Imię i nazwisko", exact=True).fill("Genowefa Pigwa")
+    form.get_by_label("Telefon", exact=True).fill("+48 603 000 111")
+    form.get_by_label("Adres", exact=True).fill("ul. Szpitalna 5")
+    form.get_by_label("Szerokość geograficzna", exact=True).fill("51.144")
+    form.get_by_label("Długość geograficzna", exact=True).fill("23.4558")
+    form.get_by_role("button", name="Zapisz").click()
+    expect(page.locator("#intake")).to_be_visible()
+    expect(page.get_by_label("Klient (nazwisko, telefon lub adres)")).to_have_value(
+        "Genowefa Pigwa · +48 603 000 111")
+
 
 def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
         page: Page, web_server: Server, tmp_path: Path) -> None:
