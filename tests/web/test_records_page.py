@@ -269,3 +269,4 @@ def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
         trip = api.get("/trips/r1").json()
     assert trip["arrive_by"] == "10:00" and trip["passengers"]["escort"] == 1
     assert trip["dropoff"]["name"] == "Szpital Wojewódzki, Lublin" and trip["pickup"] is None
+
