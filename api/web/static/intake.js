@@ -131,8 +131,9 @@ const Intake = (() => {
   async function accept(offer) {
     try {
       const done = await json("/offers/accept", {method: "POST", json: {token: offer.token}});
-      $("offers").replaceChildren(el("li", {class: "accepted", text: t("Accepted: {day}, {window}. Tell the caller the promised time.",
-        {day: Trasa.dayPl(offer.day), window: windowsText(offer)})}));
+      $("offers").replaceChildren(el("li", {class: "accepted"}, t("Accepted: {day}, {window}. Tell the caller the promised time.",
+        {day: Trasa.dayPl(offer.day), window: windowsText(offer)}), " ",
+        el("a", {href: "/app/dzien?day=" + offer.day, text: t("The day's plan")})));
       say(t("Accepted."));
       return done;
     } catch (e) {
