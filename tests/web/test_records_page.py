@@ -4,41 +4,21 @@ of a phone number and by a street typed without Polish letters, adds a client by
 picking a street name from the road network, edits a worker's shift and retires them;
 a 422 stands beside its field in Polish; an edit made stale by someone else is refused
 with a clear message; a planner sees pseudonyms only and no forms. Each step is checked
-against the server over HTTP too. Screenshots go to `tmp_path` (and to
-$TRASA_TEST_PICTURES when set, to look at)."""
+against the server over HTTP too (the intake: test_intake_page.py)."""
 
 from __future__ import annotations
 
-import os
 import re
 from contextlib import closing
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.api.live.conftest import PASSWORD, Server
-from tests.web.browser import log_in
+from tests.api.live.conftest import Server
 from tests.web.chelm_day import NAMES
+from tests.web.records_page import CALLER, open_records, shot
 
 CHELM = (51.10, 51.17, 23.40, 23.54)  # south, north, west, east: the road network's town
-
-
-def _shot(page: Page, tmp_path: Path, name: str) -> Path:
-    path = tmp_path / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
-    keep = os.environ.get("TRASA_TEST_PICTURES")
-    if keep:
-        Path(keep).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=Path(keep) / f"{name}.png", full_page=True)
-    assert path.stat().st_size > 10_000
-    return path
-
-
-def _records(page: Page, server: Server, username: str) -> None:
-    log_in(page, server.url, username, PASSWORD)
-    page.get_by_role("link", name="Kartoteka").click()
-    expect(page).to_have_url(re.compile(r"/app/kartoteka"))
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
 
 
 def test_a_coordinator_finds_the_caller_by_phone_and_by_a_street_typed_without_accents(
@@ -48,8 +28,8 @@ def test_a_coordinator_finds_the_caller_by_phone_and_by_a_street_typed_without_a
             "id": "c-zabkowska", "name": "Alicja Nowak", "address": "ul. Ząbkowska 7",
             "phone": "+48 511 222 333", "lat": 51.1302, "lon": 23.4711})
         assert answer.status_code == 201, answer.text
-    _records(page, web_server, "coordinator")
-    caller = page.get_by_label("Nazwisko, telefon lub adres — wpisuj, gdy mówi")
+    open_records(page, web_server, "coordinator")
+    caller = page.get_by_label(CALLER)
     found = page.locator("#caller-found li")
 
     caller.fill("100 205")  # part of +48 600 100 205, as the caller reads it out
@@ -63,7 +43,7 @@ def test_a_coordinator_finds_the_caller_by_phone_and_by_a_street_typed_without_a
 
     caller.fill("wasowska")  # a name, folded the same way
     expect(found.first).to_contain_text("Zofia Wąsowska")
-    _shot(page, tmp_path, "records-caller")
+    shot(page, tmp_path, "records-caller")
 
     # the list's own search works the same way, over the API's ?q=
     page.get_by_label("Szukaj", exact=True).fill("ZĄBKOWSKA")
@@ -75,7 +55,7 @@ def test_a_coordinator_finds_the_caller_by_phone_and_by_a_street_typed_without_a
 
 def test_a_coordinator_adds_a_client_by_picking_a_street_of_the_road_network(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
+    open_records(page, web_server, "coordinator")
     page.get_by_role("button", name="Dodaj klienta").click()
     page.get_by_label("Imię i nazwisko", exact=True).fill("Bożena Krawczyk")
     page.get_by_label("Telefon", exact=True).fill("+48 602 333 444")
@@ -86,7 +66,7 @@ def test_a_coordinator_adds_a_client_by_picking_a_street_of_the_road_network(
     address.fill("ul. Lwowska 12")
     expect(page.get_by_label("Szerokość geograficzna", exact=True)).not_to_have_value("")
     expect(page.locator("#client-map .leaflet-marker-icon")).to_have_count(1)
-    _shot(page, tmp_path, "records-new-client")
+    shot(page, tmp_path, "records-new-client")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#status")).to_have_text("Zapisano.")
     expect(page.locator("#editor-title")).to_contain_text("Bożena Krawczyk")
@@ -102,13 +82,13 @@ def test_a_coordinator_adds_a_client_by_picking_a_street_of_the_road_network(
 
 def test_a_coordinator_edits_a_workers_shift_and_retires_them(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
+    open_records(page, web_server, "coordinator")
     page.get_by_role("tab", name="Pracownicy").click()
     page.get_by_role("button", name="Edytuj: Marek Grabowski").click()
     shift = page.locator('[data-path="availability.0.end"]')
     expect(shift).to_have_value("16:00")
     shift.fill("17:30")
-    _shot(page, tmp_path, "records-worker")
+    shot(page, tmp_path, "records-worker")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#status")).to_have_text("Zapisano.")
     expect(page.locator("#list")).to_contain_text("08:00–17:30")
@@ -129,7 +109,7 @@ def test_a_coordinator_edits_a_workers_shift_and_retires_them(
 
 def test_a_field_the_api_refuses_is_marked_beside_it_in_polish(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
+    open_records(page, web_server, "coordinator")
     page.get_by_role("tab", name="Pojazdy").click()
     page.get_by_role("button", name="Dodaj pojazd").click()
     page.get_by_label("Nazwa", exact=True).fill("Bus zbyt duży")
@@ -150,14 +130,14 @@ def test_a_field_the_api_refuses_is_marked_beside_it_in_polish(
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#r-phone-error")).to_have_text("Najwyżej 40 znaków.")
     expect(page.locator("#r-phone")).to_be_focused()
-    _shot(page, tmp_path, "records-422")
+    shot(page, tmp_path, "records-422")
     with closing(web_server.client("coordinator")) as api:
         assert api.get("/clients", params={"q": "Zbyt Długi"}).json()["total"] == 0
 
 
 def test_an_edit_someone_else_made_stale_is_refused_with_a_clear_message(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
+    open_records(page, web_server, "coordinator")
     page.get_by_role("tab", name="Pojazdy").click()
     page.get_by_role("button", name="Edytuj: Bus dla seniora").click()
     expect(page.get_by_label("Miejsca siedzące", exact=True)).to_have_value("6")
@@ -171,7 +151,7 @@ def test_an_edit_someone_else_made_stale_is_refused_with_a_clear_message(
     conflict = page.locator("#conflict")
     expect(conflict).to_be_visible()
     expect(conflict).to_contain_text("Ktoś zmienił ten rekord w międzyczasie")
-    _shot(page, tmp_path, "records-conflict")
+    shot(page, tmp_path, "records-conflict")
     with closing(web_server.client("coordinator")) as api:
         bus = api.get("/vehicles/bus").json()
     assert bus["seats"] == 7 and bus["wheelchair_places"] == 1  # nothing overwritten
@@ -182,7 +162,7 @@ def test_an_edit_someone_else_made_stale_is_refused_with_a_clear_message(
 
 def test_a_planner_sees_pseudonyms_only_and_no_forms(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "planner")
+    open_records(page, web_server, "planner")
     expect(page.get_by_role("tab", name="Klienci")).to_be_hidden()
     expect(page.get_by_role("tab", name="Przyjmij zgłoszenie")).to_be_hidden()
     expect(page.locator("#caller")).to_be_hidden()
@@ -197,48 +177,12 @@ def test_a_planner_sees_pseudonyms_only_and_no_forms(
         if tab == "Wizyty i zlecenia":
             clients = page.locator("#list tbody tr td:nth-child(3)").all_inner_texts()
             assert clients and not any(re.fullmatch(r"c\d\d", c) for c in clients), clients
-            _shot(page, tmp_path, "records-planner")
-
-
-def test_the_intake_form_takes_the_caller_found_and_asks_for_a_trips_details(
-        page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
-    page.get_by_label("Nazwisko, telefon lub adres — wpisuj, gdy mówi").fill("kolodziej")
-    found = page.locator("#caller-found li")
-    expect(found).to_have_count(1)
-    found.first.get_by_role("button", name="Przyjmij zgłoszenie").click()
-    expect(page.locator("#intake")).to_be_visible()
-    expect(page.locator("#records-panel")).to_be_hidden()
-    expect(page.get_by_label("Klient (nazwisko, telefon lub adres)")).to_have_value(
-        re.compile(r"^Jan Kołodziej · \+48 600 100 201"))
-    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_be_hidden()
-    page.get_by_label("Co", exact=True).select_option("trip-return")
-    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_be_visible()
-    expect(page.get_by_label("Czas trwania (minuty)")).to_be_hidden()
-    page.get_by_label("Cel (ulica lub miejsce)").fill("szpitaln")
-    page.locator("#in-dest-found").get_by_role("button", name="Szpitalna", exact=True).click()
-    expect(page.get_by_label("Cel (ulica lub miejsce)")).to_have_value("Szpitalna")
-    page.get_by_label("Dojazd na").fill("10:30")
-    _shot(page, tmp_path, "records-intake")
-
-    # a caller not yet on the records: added first, then back to the intake with them
-    page.get_by_role("button", name="Nowy klient: najpierw go dodaj").click()
-    form = page.locator("#editor")
-    expect(form).to_be_visible()
-    form.get_by_label("Imię i nazwisko", exact=True).fill("Genowefa Pigwa")
-    form.get_by_label("Telefon", exact=True).fill("+48 603 000 111")
-    form.get_by_label("Adres", exact=True).fill("ul. Szpitalna 5")
-    form.get_by_label("Szerokość geograficzna", exact=True).fill("51.144")
-    form.get_by_label("Długość geograficzna", exact=True).fill("23.4558")
-    form.get_by_role("button", name="Zapisz").click()
-    expect(page.locator("#intake")).to_be_visible()
-    expect(page.get_by_label("Klient (nazwisko, telefon lub adres)")).to_have_value(
-        "Genowefa Pigwa · +48 603 000 111")
+            shot(page, tmp_path, "records-planner")
 
 
 def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
         page: Page, web_server: Server, tmp_path: Path) -> None:
-    _records(page, web_server, "coordinator")
+    open_records(page, web_server, "coordinator")
     page.get_by_role("tab", name="Wizyty i zlecenia").click()
     page.get_by_role("button", name="Dodaj wizytę lub zlecenie").click()
     form = page.locator("#editor")
@@ -262,7 +206,7 @@ def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
     expect(form.get_by_label("Cel: nazwa")).to_have_value("Szpital Wojewódzki, Lublin")
     form.get_by_label("Dojazd na").fill("10:00")
     form.get_by_label("Opiekunowie").fill("1")
-    _shot(page, tmp_path, "records-trip")
+    shot(page, tmp_path, "records-trip")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#status")).to_have_text("Zapisano.")
     with closing(web_server.client("coordinator")) as api:
