@@ -55,6 +55,10 @@
 - `TRASA_AUDIT_REPEAT_S`: a person reading the same client again within this many
   seconds is the same read, not written to the audit log again (default 60; 0 writes
   every read).
+- `TRASA_OFFER_COUNT`: how many offers `POST /offers` and `trasa offer` give when the
+  request names no `count`; default 3 (1..5).
+- `TRASA_OFFER_WINDOW_MIN`: the length of an offered window, in minutes, when the request
+  names no `window_min`; default 60 (30..120).
 """
 
 from __future__ import annotations
@@ -104,6 +108,8 @@ class Settings(BaseSettings):
     sweep_max_seconds: float = Field(default=3600.0, gt=0)
     today: date | None = None
     audit_repeat_s: float = Field(default=60.0, ge=0)
+    offer_count: int = Field(default=3, ge=1, le=5)
+    offer_window_min: int = Field(default=60, ge=30, le=120)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

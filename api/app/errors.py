@@ -55,20 +55,25 @@ TITLES = {400: "Bad request", 401: "Not logged in", 403: "Not allowed", 404: "No
 
 
 def problem(status: int, detail: str, *, errors: list[FieldError] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            extra: dict[str, Any] | None = None) -> JSONResponse:
+    """The problem document; `extra`: members beside the standard ones (a 409 of an
+    offer carries fresh offers)."""
     body = Problem(title=TITLES.get(status, "Error"), status=status, detail=detail,
                    errors=errors or [])
-    return JSONResponse(body.model_dump(), status_code=status, media_type=PROBLEM_JSON,
-                        headers=headers)
+    return JSONResponse({**(extra or {}), **body.model_dump()}, status_code=status,
+                        media_type=PROBLEM_JSON, headers=headers)
 
 
 class ApiError(Exception):
     """Raised by routes: becomes a problem-details answer."""
 
     def __init__(self, status: int, detail: str, *, errors: list[FieldError] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None,
+                 extra: dict[str, Any] | None = None) -> None:
         super().__init__(detail)
         self.status, self.detail, self.errors, self.headers = status, detail, errors, headers
+        self.extra = extra
 
 
 def responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
@@ -89,7 +94,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return problem(exc.status, exc.detail, errors=exc.errors, headers=exc.headers)
+        return problem(exc.status, exc.detail, errors=exc.errors, headers=exc.headers,
+                       extra=exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -21,9 +21,11 @@ from api.app.routers import (
     csv_io,
     events,
     jobs,
+    offers,
     page_data,
     places,
     plans,
+    promises,
     records,
     reports,
     sheets,
@@ -85,6 +87,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(reports.router)
     app.include_router(sweeps.router)
     app.include_router(events.router)
+    app.include_router(offers.router)
+    app.include_router(promises.router)
     app.include_router(page_data.router)
     app.include_router(places.router)
     app.include_router(web.router)

@@ -9,12 +9,13 @@ it different coordinates are refused (`RecordsError`). The records themselves ar
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from api.schemas.records import (
     ClientResource,
     PlanningRequest,
+    PromiseRecord,
     ProviderResource,
     RecordsError,
     TaskResource,
@@ -164,7 +165,8 @@ def _task(t: TaskResource, request: PlanningRequest) -> dict[str, Any]:
     out: dict[str, Any] = {"id": t.id, "kind": t.kind, "client": t.client,
                            "duration_min": t.duration_min, "windows": windows,
                            "skills": t.skills, "priority": t.priority,
-                           "mandatory": t.mandatory, "series": t.series, "note": t.note}
+                           "mandatory": t.mandatory, "series": t.series, "note": t.note,
+                           "promise": _promise(t.promise, t.day)}
     if t.kind == "job":
         out["release_date"] = t.day
         last_day = request.first_day + timedelta(days=request.days - 1)
@@ -177,4 +179,14 @@ def _trip(r: TripResource, pickup: str | None, dropoff: str) -> dict[str, Any]:
             "pickup_window": r.pickup_window, "arrive_by": r.arrive_by,
             "passengers": r.passengers, "max_ride_min": r.max_ride_min,
             "return_of": r.return_of, "appointment_min": r.appointment_min,
-            "priority": r.priority, "mandatory": r.mandatory, "note": r.note}
+            "priority": r.priority, "mandatory": r.mandatory, "note": r.note,
+            "promise": _promise(r.promise, r.day)}
+
+
+def _promise(promise: PromiseRecord | None, day: date) -> dict[str, Any] | None:
+    """A stored promise as the scenario's window on the task's day: the scenario's
+    `to_problem` makes the task promised (`optimiser.promises.promised`), so every plan,
+    re-plan and week plan from records keeps it."""
+    if promise is None:
+        return None
+    return {"start": promise.start, "end": promise.end, "day": day}

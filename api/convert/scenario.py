@@ -37,6 +37,7 @@ from api.schemas.scenario import (
 )
 from optimiser import model as m
 from optimiser.calendar import Calendar
+from optimiser.promises import promised
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -176,6 +177,12 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
             required_skills=frozenset(t.skills), priority=m.Priority[t.priority.upper()],
             mandatory=t.mandatory, demand=t.demand,
         )
+        if t.promise is not None:
+            if t.series is not None:
+                raise ScenarioError(f"tasks[{i}].promise of {t.id!r}: a series is promised "
+                                    "one visit at a time (store its visits as tasks)")
+            task = promised(task, _promise(calendar, t.promise, t.release_date or dates[0],
+                                           f"tasks[{i}].promise"))
         if t.series is None:
             tasks.append(task)
             continue
@@ -248,8 +255,27 @@ def _job_days(task: TaskIn, i: int, dates: list[date]) -> frozenset[date]:
     return frozenset(d for d in dates if release <= d <= due)
 
 
+def _promise(calendar: Calendar, window: WindowIn, day: date, field: str) -> m.TimeWindow:
+    """A promise's window in seconds: HH:MM on its own `day`, else on `day`."""
+    on = window.day if isinstance(window.day, date) else day
+    start = clock_seconds(calendar, window.start, f"{field}.start", on=on)
+    end = clock_seconds(calendar, window.end, f"{field}.end", on=on)
+    if end <= start:
+        raise ScenarioError(f"{field}: end {window.end!r} is not after start {window.start!r}")
+    return m.TimeWindow(start, end)
+
+
 def _trip(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn, homes: dict[str, str]
           ) -> m.Task:
+    task = _trip_task(scenario, calendar, i, r, homes)
+    if r.promise is None:
+        return task
+    return promised(task, _promise(calendar, r.promise, r.day or scenario.date,
+                                   f"trips[{i}].promise"))
+
+
+def _trip_task(scenario: ScenarioIn, calendar: Calendar, i: int, r: TripIn,
+               homes: dict[str, str]) -> m.Task:
     rules = scenario.trip_rules
     where = f"trips[{i}] of {r.id!r}"
     people = r.passengers

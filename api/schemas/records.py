@@ -18,7 +18,7 @@ Nothing here knows HTTP or the database.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -110,6 +110,18 @@ class WorkerResource(Resource):
     retired: bool = False
 
 
+class PromiseRecord(Resource):
+    """The window a client was promised (HH:MM on the task's day): its first stop, a
+    visit's service or a trip's pickup, starts inside it in every later plan. Made by
+    accepting an offer (`by`, `at`), moved or withdrawn only by the explicit routes
+    (`/tasks/{id}/promise`); a plain replace of the record keeps it."""
+
+    start: str = Field(pattern=r"^\d\d:\d\d$")
+    end: str = Field(pattern=r"^\d\d:\d\d$")
+    by: str = ""
+    at: datetime | None = None
+
+
 class TaskResource(Resource):
     """A visit or a handyman job at a client's home on `day`; windows are HH:MM that day.
     A job may be done from `day` to `due_date`: a plan of any of those days includes it."""
@@ -127,6 +139,7 @@ class TaskResource(Resource):
     due_date: date | None = None  # a job: done by the end of this day (default: `day`)
     note: str = Field(default="", max_length=500)  # for the worker: what to bring
     status: TaskStatus = "open"
+    promise: PromiseRecord | None = None
 
 
 class Place(Resource):
@@ -159,6 +172,7 @@ class TripResource(Resource):
     mandatory: bool = False
     note: str = Field(default="", max_length=500)
     status: TaskStatus = "open"
+    promise: PromiseRecord | None = None
 
 
 class PlanningRequest(Resource):
@@ -255,7 +269,7 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             id=t.id, kind=t.kind, client=str(t.client), day=day,
             duration_min=t.duration_min, windows=windows, skills=t.skills,
             priority=t.priority, mandatory=t.mandatory, series=t.series,
-            due_date=due, note=t.note))
+            due_date=due, note=t.note, promise=_promise(t.promise)))
     for r in scenario.trips:
         out["trips"].append(TripResource(
             id=r.id, client=str(r.client), day=r.day or scenario.date,
@@ -263,8 +277,16 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             pickup_window=r.pickup_window, arrive_by=r.arrive_by, passengers=r.passengers,
             max_ride_min=r.max_ride_min, return_of=r.return_of,
             appointment_min=r.appointment_min, priority=r.priority, mandatory=r.mandatory,
-            note=r.note))
+            note=r.note, promise=_promise(r.promise)))
     return out
+
+
+def _promise(window: WindowIn | None) -> PromiseRecord | None:
+    """A scenario's promise as a record's (HH:MM on the task's day)."""
+    if window is None:
+        return None
+    return PromiseRecord(start=window.start[11:16] if "T" in window.start else window.start,
+                         end=window.end[11:16] if "T" in window.end else window.end)
 
 
 def _keepable(ok: bool, field: str, value: object, why: str) -> None:

@@ -163,6 +163,9 @@ class TaskIn(Strict):
     release_date: date | None = None  # a job: not before this day
     due_date: date | None = None  # a job: done by the end of this day
     note: str = Field(default="", max_length=500)  # for the worker: what to bring, where
+    # the window the client was promised (an accepted offer): the service starts inside
+    # it; HH:MM on `day` (default: the release date, else the first day)
+    promise: WindowIn | None = None
 
 
 class VehicleIn(Strict):
@@ -198,6 +201,7 @@ class TripIn(Strict):
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
     mandatory: bool = False
     note: str = Field(default="", max_length=500)  # for the driver
+    promise: WindowIn | None = None  # the pickup starts inside it (HH:MM on `day`)
 
 
 class TripRulesIn(Strict):

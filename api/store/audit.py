@@ -71,12 +71,14 @@ def _holds_write_lock(session: Session) -> bool:
     return bool(getattr(dbapi, "in_transaction", True))
 
 
-def record(session: Session, username: str, action: str, resource: str) -> None:
-    """One change: `action` (e.g. "user disable", "client erase") on `resource`."""
+def record(session: Session, username: str, action: str, resource: str, *,
+           detail: str | None = None) -> None:
+    """One change: `action` (e.g. "user disable", "client erase") on `resource`, with
+    `detail` (the reason a promise was withdrawn or moved)."""
     if len(action) > ACTION_LENGTH:
         raise ValueError(f"action: {action!r} is longer than {ACTION_LENGTH} characters")
     session.execute(insert(AuditEntry), [{"username": username, "action": action,
-                                          "resource": resource}])
+                                          "resource": resource, "detail": detail}])
 
 
 def entries(session: Session, *, username: str | None, resource: str | None,

@@ -117,12 +117,35 @@ def _lock_publishing(session: Session, plan: PlanVersion) -> None:
     PostgreSQL: a transaction-scoped advisory lock (released at commit or rollback).
     SQLite: a write (an update that changes nothing), which takes the database's write
     lock; the transaction's reads that follow see every publish committed before it."""
+    lock_plans(session, plan.id)
+
+
+def lock_plans(session: Session, plan_id: str = "") -> None:
+    """The publishing lock, for the rest of the transaction: publishing a plan and
+    accepting an offer (which re-checks against the promises and the plan) take turns.
+    PostgreSQL: the advisory lock; SQLite: an update of `plan_id`'s row (none: of no
+    row) that changes nothing, which takes the database's write lock."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PUBLISH_LOCK})
     else:
-        session.execute(update(PlanVersion).where(PlanVersion.id == plan.id)
+        session.execute(update(PlanVersion).where(PlanVersion.id == plan_id)
                         .values(status=PlanVersion.status)
                         .execution_options(synchronize_session=False))
+
+
+def basis_of(session: Session, first_day: date, last_day: date
+             ) -> tuple[str, PlanVersion | None]:
+    """The plan an offer for these days works against: the published one that covers
+    exactly them, else their latest draft; ("promises", None) when there is neither."""
+    published = session.scalar(select(PlanVersion).where(
+        PlanVersion.status == PlanStatus.PUBLISHED.value, PlanVersion.first_day == first_day,
+        PlanVersion.last_day == last_day))
+    if published is not None:
+        return "published", published
+    draft = session.scalar(select(PlanVersion).where(
+        PlanVersion.status == PlanStatus.DRAFT.value, PlanVersion.first_day == first_day,
+        PlanVersion.last_day == last_day).order_by(PlanVersion.created_at.desc()).limit(1))
+    return ("draft", draft) if draft is not None else ("promises", None)
 
 
 def list_plans(session: Session, *, day: date | None, status: str | None, limit: int,

@@ -76,6 +76,9 @@ class Task(_Record, Base):
     day: Mapped[date] = mapped_column(Date, index=True)
     client_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
+    # the body holds a promise (migration 0008): an offer reads every promise of its days
+    promised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                           index=True)
 
 
 class User(Base):
@@ -191,3 +194,4 @@ class AuditEntry(Base):
     username: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     action: Mapped[str] = mapped_column(String(20))
     resource: Mapped[str] = mapped_column(String(300), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)  # the reason a promise changed

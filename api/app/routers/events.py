@@ -11,27 +11,20 @@ cancelled request already begun) are refused at once with 422 naming the event.
 
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import ConfigDict, Field
 
 from api.app.caps import refuse_over_cap
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.job_intake import enqueue, refuse_over_limit, refuse_when_full
 from api.app.job_views import JobPublic
+from api.app.replan_intake import start_replan
 from api.convert.events import EventsIn
-from api.convert.plan_document import PlanDocumentError
-from api.convert.scenario import ScenarioError, parse_scenario, to_problem
-from api.jobs.run import REPLAN
-from api.services.parameters import Kind, default, params_json, solve_params
-from api.services.replanning import check_events_of
+from api.services.parameters import Kind, default, solve_params
 from api.settings import Settings
 from api.store import plans as store
 from api.store import tables
 from api.store.users import Role
-from optimiser.model import TravelMatrix
-from optimiser.replan import ReplanError
 
 router = APIRouter(tags=["re-planning"])
 coordinators = Depends(require(Role.COORDINATOR))
@@ -64,27 +57,8 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
     refuse_over_cap("body.events", len(body.events), settings.max_events, "events",
                     "TRASA_MAX_EVENTS")
     plan = store.get_plan(session, plan_id)
-    job = session.get(tables.Job, plan.job_id) if plan.job_id else None
-    if job is None:
-        raise ApiError(409, f"plans/{plan_id}: the plan has no job, so no scenario to "
-                            "re-plan with")
     solve = solve_params(Kind.REPLAN, time_limit_s=body.time_limit_s,
                          max_solutions=body.max_solutions)
-    refuse_over_limit(solve.time_limit_s, settings)
-    refuse_when_full(session, settings)
-    snapshot = job.request["scenario"]
     events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions", "time_limit_s"},
                              exclude_none=True)
-    scenario = parse_scenario(snapshot, source="the plan's scenario")
-    n = len(scenario.locations)
-    zero = np.zeros((n, n), dtype=np.int64)
-    try:  # what can be refused without the road network, at once
-        check_events_of(scenario, to_problem(scenario, TravelMatrix(zero, zero)),
-                        plan.document, EventsIn.model_validate(events))
-    except (ReplanError, ScenarioError) as exc:
-        raise ApiError(422, str(exc)) from None
-    except PlanDocumentError as exc:
-        raise ApiError(409, f"plans/{plan_id}: its document does not read back: {exc}") from None
-    return enqueue(session, request, response, user, {
-        "kind": REPLAN, "scenario": snapshot, "plan_id": plan_id, "document": plan.document,
-        "events": events, "params": params_json(solve)}, "plans/jobs")
+    return start_replan(session, request, response, user, plan, events, solve, settings)

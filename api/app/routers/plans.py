@@ -100,6 +100,7 @@ class AuditPublic(BaseModel):
     username: str
     action: str
     resource: str
+    detail: str | None = None
 
 
 class AuditPage(BaseModel):
@@ -215,5 +216,6 @@ def audit_log(session: SessionDep, username: str | None = None, resource: str | 
     rows, total = audit.entries(session, username=username, resource=resource, since=since,
                                 limit=limit, offset=offset)
     return AuditPage(items=[AuditPublic(at=r.at, username=r.username, action=r.action,
-                                        resource=r.resource) for r in rows],
+                                        resource=r.resource, detail=r.detail)
+                           for r in rows],
                      total=total, limit=limit, offset=offset)

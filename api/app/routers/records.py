@@ -20,11 +20,12 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import BaseModel, create_model
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import MAX_OFFSET, ApiError, etag, parse_if_match, responses
+from api.app.errors import MAX_OFFSET, ApiError, FieldError, etag, parse_if_match, responses
 from api.app.geocoded import located
 from api.app.privacy import audited, for_reader, is_planner, pseudonym_filter
 from api.settings import Settings
 from api.store import records
+from api.store.promises import PromiseChange, keep_promise
 from api.store.records import Filters, Kind
 from api.store.tables import User
 from api.store.users import Role
@@ -34,6 +35,8 @@ MAX_PAGE = 500
 PLANNER_READS = frozenset({"providers", "vehicles", "workers", "tasks", "trips"})
 # Kinds whose every read goes to the audit log (as a read of the clients they name).
 PERSONAL = frozenset({"clients", "tasks", "trips"})
+# Kinds whose records carry a promise, which a plain write cannot change (api.store.promises).
+PROMISING = frozenset({"tasks", "trips"})
 
 
 def _page_model(kind: Kind) -> type[BaseModel]:
@@ -91,6 +94,11 @@ def router_for(kind: Kind) -> APIRouter:
                  summary=f"Add a {kind.singular}", operation_id=f"create_{kind.singular}")
     def create(body: schema, session: SessionDep, response: Response,
                settings: Annotated[Settings, Depends(get_settings)]) -> Any:
+        if getattr(body, "promise", None) is not None:
+            raise ApiError(422, "promise: a promise is made by accepting an offer "
+                                "(POST /offers/accept), not by adding a record",
+                           errors=[FieldError(field="body.promise", value=None,
+                                              message="made by accepting an offer")])
         row = records.create_record(session, kind, located(body, settings))
         session.commit()  # stored before the answer leaves
         response.headers["ETag"] = etag(row.version)
@@ -119,6 +127,12 @@ def router_for(kind: Kind) -> APIRouter:
         if body.id != record_id:
             raise ApiError(422, f"id: {body.id!r} differs from the path's {record_id!r} "
                                 "(an id cannot change)")
+        if kind.name in PROMISING:
+            try:
+                body = keep_promise(session, kind.name, record_id, body)
+            except PromiseChange as exc:
+                raise ApiError(422, str(exc), errors=[FieldError(
+                    field="body.promise", value=None, message=str(exc))]) from None
         row = records.replace_record(session, kind, record_id, located(body, settings),
                                      version)
         session.commit()
