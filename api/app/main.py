@@ -24,6 +24,7 @@ from api.app.routers import (
     jobs,
     offers,
     page_data,
+    places,
     plans,
     promises,
     records,
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(offers.router)
     app.include_router(promises.router)
     app.include_router(page_data.router)
+    app.include_router(places.router)
     app.include_router(web.router)
     web.mount_static(app)
 

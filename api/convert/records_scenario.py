@@ -69,12 +69,13 @@ def scenario_from_records(
         if missing:
             raise RecordsError(f"task_ids: {sorted(missing)} are not open tasks of "
                                f"{request.first_day}..{last_day}")
-    staff = [w for w in workers
-             if request.worker_ids is None or w.id in set(request.worker_ids)]
+    staff = [w for w in workers if not w.retired
+             and (request.worker_ids is None or w.id in set(request.worker_ids))]
     if request.worker_ids is not None:
         missing = set(request.worker_ids) - {w.id for w in staff}
         if missing:
-            raise RecordsError(f"worker_ids: {sorted(missing)} are not stored workers")
+            raise RecordsError(f"worker_ids: {sorted(missing)} are not stored workers "
+                               "(or are retired)")
     by_client = {c.id: c for c in clients}
     needed = sorted({t.client for t in visits} | {t.client for t in rides})
     places = _Places()

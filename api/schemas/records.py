@@ -70,6 +70,9 @@ class ClientResource(Resource):
     mobility: Literal["walks", "seated", "wheelchair"] = "walks"
     escort: bool = False
     health_note: str = Field(default="", max_length=2000)
+    # no longer served: kept (with the tasks and plans that name them) but off the lists
+    # a coordinator picks from; a record with history cannot be deleted
+    retired: bool = False
     # the home's location id in a scenario (default `home:ID`); a scenario file's id
     # kept by `trasa import`, so the day built back from records names it the same
     home_location: Id | None = None
@@ -104,6 +107,8 @@ class WorkerResource(Resource):
     # the base's location id in a scenario (default `base:ID`): workers sharing a base
     # (a scenario file's `cus-majowka`) share one location
     base_location: Id | None = None
+    # left the service: kept for the plans that name them, planned no more
+    retired: bool = False
 
 
 class PromiseRecord(Resource):

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from api.schemas.folding import matches
 from api.schemas.records import (
     ClientResource,
     ProviderResource,
@@ -115,6 +116,32 @@ class Filters:
     status: str | None = None
     client: str | None = None
     kind: str | None = None
+    q: str | None = None  # every kind: see `searched_texts`
+
+
+def _place_name(place: Any) -> str:
+    return str(place.get("name", "")) if isinstance(place, dict) else ""
+
+
+def searched_texts(kind_name: str, body: dict[str, Any], *, ids_only: bool = False
+                   ) -> tuple[list[str], list[str]]:
+    """The texts of a record `?q=` looks in, and its phone numbers (matched by digits):
+    a client's name, address and phone; a worker's name, base and skills; a task's
+    client, kind and note; a trip's client and places. `ids_only`: the record's id and
+    nothing else (a planner's search of tasks and trips names no one)."""
+    ident = [str(body.get("id", ""))]
+    if ids_only:
+        return ident, []
+    texts = {
+        "clients": [body.get("name", ""), body.get("address", "")],
+        "workers": [body.get("name", ""), body.get("base_name", ""),
+                    *body.get("skills", []), body.get("provider", "")],
+        "tasks": [body.get("client", ""), body.get("kind", ""), body.get("note", "")],
+        "trips": [body.get("client", ""), _place_name(body.get("pickup")),
+                  _place_name(body.get("dropoff")), body.get("note", "")],
+    }.get(kind_name, [body.get("name", "")])
+    phones = [body.get("phone", "")] if kind_name == "clients" else []
+    return ident + [str(t) for t in texts], phones
 
 
 def _select(kind: Kind) -> Any:
@@ -124,11 +151,13 @@ def _select(kind: Kind) -> Any:
     return query
 
 
-def list_records(session: Session, kind: Kind, filters: Filters, *, limit: int, offset: int
-                 ) -> tuple[Sequence[Any], int]:
-    """One page of `kind`'s records in id order, and how many match in all."""
+def list_records(session: Session, kind: Kind, filters: Filters, *, limit: int, offset: int,
+                 ids_only: bool = False) -> tuple[Sequence[Any], int]:
+    """One page of `kind`'s records in id order, and how many match in all. A search
+    (`filters.q`) reads the kind's matching rows and keeps those `searched_texts`
+    (`ids_only`: their ids) match: a town's records are thousands, not millions."""
     for name, value in dataclasses.asdict(filters).items():
-        if value is not None and name not in kind.filters:
+        if value is not None and name != "q" and name not in kind.filters:
             raise BadFilter(name, value, f"{name}: {kind.name} cannot be filtered by {name} "
                                          f"(they can by: {', '.join(kind.filters) or 'nothing'})")
     query = _select(kind)
@@ -145,6 +174,11 @@ def list_records(session: Session, kind: Kind, filters: Filters, *, limit: int, 
         query = query.where(table.client_id == filters.client)
     if filters.kind is not None:
         query = query.where(table.kind == filters.kind)
+    if filters.q is not None and filters.q.strip():
+        found = [row for row in session.scalars(query.order_by(table.id))
+                 if matches(filters.q, *searched_texts(kind.name, row.body,
+                                                       ids_only=ids_only))]
+        return found[offset:offset + limit], len(found)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(table.id).limit(limit).offset(offset)).all()
     return rows, total

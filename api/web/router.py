@@ -4,12 +4,14 @@ api/app/routers/page_data.py (a plan's streets, a day's view) and the sweeps' ro
 
 Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 (coordinators), `/app/moj-dzien` a worker's own published day, `/app/analizy` plans'
-KPIs and sweeps (planners and coordinators), `/app/telefony` the call list of a day
-(coordinators), `/app/konto` one's account (password;
-a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`. A page is the same
-for everyone: its script logs in at `POST /auth/token`, keeps the token in the tab's
-`sessionStorage`, asks `GET /auth/me` and shows only what that role may use (the API
-refuses the rest anyway). Pages allow scripts, styles and requests from Trasa only.
+KPIs and sweeps (planners and coordinators), `/app/kartoteka` the records and the
+intake of a telephone request (coordinators; planners read pseudonymised lists),
+`/app/telefony` the call list of a day (coordinators), `/app/konto` one's account
+(password; a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`.
+A page is the same for everyone: its script logs in at `POST /auth/token`, keeps the
+token in the tab's `sessionStorage`, asks `GET /auth/me` and shows only what that role
+may use (the API refuses the rest anyway). Pages allow scripts, styles and requests from
+Trasa only.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
@@ -39,6 +41,7 @@ render_jinja.install(templates.env)
 PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
          "moj-dzien": ("my_day.html.j2", N_("My day")),
          "analizy": ("analyses.html.j2", N_("Analyses")),
+         "kartoteka": ("records.html.j2", N_("Records")),
          "konto": ("account.html.j2", N_("Account")),
          "telefony": ("call_list.html.j2", N_("Call list"))}
 # The fixed words of the pages' paths, kept in an access log line (api/app/log_privacy.py).

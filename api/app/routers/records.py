@@ -1,8 +1,9 @@
 """Master data and tasks: one router per kind, all alike.
 
-`GET /{kind}` (filters, `limit`/`offset`), `POST /{kind}` (201, `ETag`, `Location`),
-`GET /{kind}/{id}` (`ETag`), `PUT /{kind}/{id}` and `DELETE /{kind}/{id}` (both need
-`If-Match` with the ETag read: 428 without, 412 when someone changed it since).
+`GET /{kind}` (filters, `?q=` search as one types, `limit`/`offset`), `POST /{kind}`
+(201, `ETag`, `Location`), `GET /{kind}/{id}` (`ETag`), `PUT /{kind}/{id}` and
+`DELETE /{kind}/{id}` (both need `If-Match` with the ETag read: 428 without, 412 when
+someone changed it since).
 Coordinators read and write; planners read what carries no personal data, and tasks
 and trips in the planner's view (`api.app.privacy`: pseudonyms, homes as areas, no
 notes; `?client=` takes a pseudonym). Every read of a record tied to a client by a
@@ -72,12 +73,17 @@ def router_for(kind: Kind) -> APIRouter:
                   description="tasks, trips (a planner gives the pseudonym)")] = None,
               kind_: Annotated[str | None, Query(alias="kind",
                                                  description="tasks: visit or job")] = None,
+              q: Annotated[str | None, Query(max_length=100, description=(
+                  "search as one types: words found in a client's name, address or "
+                  "phone (digits), a worker's name, base or skills, a vehicle's name, "
+                  "a task's or trip's client, places or note; diacritics ignored; "
+                  "a planner's search of tasks and trips looks at their ids"))] = None,
               ) -> Any:
         if client is not None and is_planner(user):
             client = pseudonym_filter(client, session, settings)
         rows, total = records.list_records(
-            session, kind, Filters(day_from, day_to, provider, status, client, kind_),
-            limit=limit, offset=offset)
+            session, kind, Filters(day_from, day_to, provider, status, client, kind_, q),
+            limit=limit, offset=offset, ids_only=is_planner(user) and kind.name in PERSONAL)
         if kind.name in PERSONAL:
             audited(session, user, [_client_of(kind, r.body) for r in rows])
         items = for_reader([r.body for r in rows], user, session, settings)

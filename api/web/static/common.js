@@ -64,8 +64,10 @@ const Trasa = (() => {
 
   function keepToken(value) { sessionStorage.setItem(KEY, value); }
 
+  /* An answer other than 2xx: its status, the problem's detail and the whole problem
+     (`body.errors`: the fields a 422 names; a 409 of offers brings fresh ones). */
   class ApiError extends Error {
-    constructor(status, detail) { super(detail); this.status = status; }
+    constructor(status, detail, body) { super(detail); this.status = status; this.body = body || {}; }
   }
 
   async function call(path, options = {}) {
@@ -79,8 +81,9 @@ const Trasa = (() => {
     if (answer.status === 401) { logOut(); return new Promise(() => {}); }  // to the log-in
     if (!answer.ok) {
       let detail = answer.statusText;
-      try { detail = (await answer.json()).detail || detail; } catch (e) { /* not JSON */ }
-      throw new ApiError(answer.status, detail);
+      let body = {};
+      try { body = await answer.json(); detail = body.detail || detail; } catch (e) { /* not JSON */ }
+      throw new ApiError(answer.status, detail, body);
     }
     return answer;
   }

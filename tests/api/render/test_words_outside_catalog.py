@@ -33,6 +33,8 @@ READ_ATTRIBUTES = re.compile(r"\b(alt|title|aria-label|placeholder)\s*=\s*\"([^\
 DATA = {
     ("api/services/erasure.py", "[usunięto]"):
         "the marker stored in place of erased personal data (one value in every record)",
+    ("api/schemas/folding.py", "\u0142"): "a letter a search folds to l (Unicode keeps it whole)",
+    ("api/schemas/folding.py", "\u0141"): "the same letter's capital",
 }
 DATA_FILES = {"api/app/routers/csv_io.py": "an example CSV body in the OpenAPI document"}
 
@@ -80,8 +82,8 @@ def test_the_template_scan_finds_a_raw_word() -> None:
 STRING = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`")
 COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 CATALOG_CALL = re.compile(r"\b(?:t|nt|tc)\(\s*$|\b(?:nt|tc)\(\s*\"[^\"]*\",\s*$")
-TECHNICAL = {"Bearer ", "Content-Type", "Authorization", "Enter", "Tab", "POST", "DELETE",
-             "GET", "Leaflet", "use strict"}  # HTTP, keys, the map library, the directive
+TECHNICAL = {"Bearer ", "Content-Type", "Authorization", "If-Match", "Enter", "Tab", "POST",
+             "DELETE", "GET", "Leaflet", "use strict"}  # HTTP, keys, the map library, the directive
 CLASSES = re.compile(r"(\bclass:|className\s*=|classList\.\w+\()\s*$")
 
 
