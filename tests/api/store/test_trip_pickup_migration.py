@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import JSON, column, insert, select, table
 
 from api.convert.records_scenario import scenario_from_records
 from api.schemas.records import PlanningRequest
@@ -44,6 +44,11 @@ def _trip(trip_id: str, dropoff: dict[str, Any], **more: Any) -> dict[str, Any]:
                      "max_ride_min": None, "return_of": None, **more}}
 
 
+# The tasks table as it was before 0004 (the model's has columns added since).
+OLD_TASKS = table("tasks", *(column(name) for name in (
+    "id", "kind", "day", "client_id", "status", "version")), column("body", JSON))
+
+
 def _old_records(url: str) -> None:
     """Records as the code before 0004 wrote them (no pickup anywhere)."""
     with engine_for(url).begin() as connection:
@@ -58,7 +63,7 @@ def _old_records(url: str) -> None:
             "availability": [{"start": "07:00", "end": "15:00"}], "base_lat": 51.04,
             "base_lon": 21.08, "vehicle": None}}])
         # the return sorts before its outbound, so the migration cannot rely on id order
-        connection.execute(insert(Task), [
+        connection.execute(insert(OLD_TASKS), [
             _trip("a-back", HOME, return_of="z-kielce", appointment_min=90),
             _trip("z-kielce", KIELCE, arrive_by="09:30"),
             _trip("pharmacy", {"name": "Apteka", "lat": 51.06, "lon": 21.06})])
