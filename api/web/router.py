@@ -75,7 +75,8 @@ def plan_time_limit_s(settings: Settings) -> int:
 def _page(request: Request, settings: Settings, name: str, template: str,
           title: str) -> HTMLResponse:
     page = templates.TemplateResponse(request, template, {
-        "page": name, "title": gettext(title), "leaflet_version": leaflet.VERSION,
+        "page": name, "title": gettext(title), "today": settings.day_today().isoformat(),
+        "leaflet_version": leaflet.VERSION,
         "lang": language(), "script_words": script_words(language()),
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
         "job_max_solutions": settings.job_max_solutions,

@@ -69,7 +69,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     found = options(start, first, cands, not_before=_not_before(problem, plan, first),
                     excluded_days=_series_days(problem, plan, first, []),
                     preferred_worker=preferred_worker,
-                    only_worker=_series_worker(problem, plan, first))
+                    only_worker=_series_worker(problem, plan, first), step_s=settings.step_s)
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window
@@ -196,7 +196,7 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
                                 problem, basis.plan, task, days),
                             preferred_worker=preferred_worker or who.id,
                             only_worker=who.id if series is not None and series.continuity
-                            is Continuity.REQUIRED else None)
+                            is Continuity.REQUIRED else None, step_s=settings.step_s)
             if not found:
                 return None
             option = min(found.values(), key=lambda o: (

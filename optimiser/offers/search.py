@@ -24,6 +24,10 @@ from optimiser.presence import occupied
 MAX_BETWEEN = 6  # planned stops between a new trip's pickup and its drop-off
 TRAVEL_TIE_S = 60  # added travel is compared in whole minutes: preferences break the tie
 ALTERNATIVES = 3  # insertions kept per candidate window
+# A window opens at most this long (or one step of the grid, if longer) before the
+# earliest start the route allows: "between 7:15 and 8:15" is no offer when nobody can
+# come before 8:05.
+OPEN_BEFORE_S = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list
 def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int = 0,
             excluded_days: frozenset[int] = frozenset(),
             preferred_worker: str | None = None,
-            only_worker: str | None = None) -> dict[int, Option]:
+            only_worker: str | None = None, step_s: int = OPEN_BEFORE_S) -> dict[int, Option]:
     """The cheapest insertion of `task` for each candidate (index into `cands`) that has
     one, its first stop starting no earlier than `not_before` and not on `excluded_days`,
     by `only_worker` if given."""
@@ -106,7 +110,7 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
         for positions in _positions(len(slot.legs), len(legs)):
             for wish, idx in mine:
                 _try(basis, slot, legs, positions, wish, [cands[i] for i in idx], idx,
-                     not_before, unpreferred, best)
+                     not_before, unpreferred, best, max(OPEN_BEFORE_S, step_s))
     return best
 
 
@@ -132,8 +136,10 @@ def _positions(m: int, n: int) -> Iterator[tuple[int, ...]]:
 
 def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
          wish: TimeWindow, group: list[Candidate], idx: list[int], not_before: int,
-         unpreferred: int, best: dict[int, Option]) -> None:
-    """Record the feasible candidates of one wish window at one insertion position."""
+         unpreferred: int, best: dict[int, Option], open_before_s: int) -> None:
+    """Record the feasible candidates of one wish window at one insertion position: a
+    window that holds the earliest start and opens at most `open_before_s` before it, or
+    that opens later and still fits."""
 
     def fits(lb: int, ub: int) -> tuple[int | None, int]:
         bounded = [legs[0].bounded(max(lb, not_before), ub), *legs[1:]]
@@ -144,7 +150,8 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
     if earliest is None:
         return
     rank = (round(added / TRAVEL_TIE_S), unpreferred)
-    ok = [k for k, c in enumerate(group) if c.window.start_s <= earliest <= c.window.end_s]
+    ok = [k for k, c in enumerate(group)
+          if 0 <= earliest - c.window.start_s <= open_before_s and earliest <= c.window.end_s]
     later = [k for k, c in enumerate(group) if c.window.start_s > earliest]
     lo, hi = 0, len(later)  # later[:lo] fit, later[hi:] do not
     while lo < hi:

@@ -14,6 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.api.live.conftest import Server
+from tests.api.live.jobs import FINISHED, wait_for
 from tests.web.records_page import CALLER, open_records, shot
 
 WEDNESDAY = "2027-06-02"  # the day after the live servers' today (TRASA_TODAY)
@@ -100,3 +101,52 @@ def test_a_coordinator_takes_a_call_gets_offers_and_accepts_one(
                 if t["duration_min"] == JOB_MIN]
     assert sorted(t["client"] for t in jobs) == ["c02", "c05"], jobs
     assert all(t.get("promise") for t in jobs) and jobs[0]["day"] != jobs[1]["day"], jobs
+
+
+def test_an_accepted_offer_is_on_the_plan_and_on_tomorrows_call_list(
+        page: Page, web_server: Server, tmp_path: Path) -> None:
+    """A visit booked on the phone for tomorrow: once the day is planned and published
+    (stopped by solution count), the day view shows the client's stop inside the promised
+    window, and tomorrow's call list (the page's default day) tells the client that
+    window as promised."""
+    open_records(page, web_server, "coordinator")
+    page.get_by_label(CALLER).fill("mazur")
+    page.locator("#caller-found li").first.get_by_role(
+        "button", name="Przyjmij zgłoszenie").click()
+    intake = page.locator("#intake")
+    intake.get_by_label("Co", exact=True).select_option("visit")
+    intake.get_by_label("Od dnia").fill(WEDNESDAY)
+    intake.get_by_label("Zakres").select_option("1")
+    intake.get_by_label("Czas trwania (minuty)").fill("45")
+    intake.get_by_label("Umiejętności (po przecinku)").fill("physio")
+    intake.get_by_role("button", name="Znajdź terminy").click()
+    offers = page.locator("#offers li.offer")
+    expect(offers.first).to_be_visible(timeout=60_000)
+    offers.first.get_by_role("button", name=re.compile("^Przyjmij")).click()
+    expect(page.locator("#offers li.accepted")).to_contain_text("Przyjęto: ")
+    with closing(web_server.client("coordinator")) as api:
+        visit = next(t for t in api.get("/tasks", params={
+            "client": "c03", "day_from": WEDNESDAY, "day_to": WEDNESDAY}).json()["items"]
+            if t.get("promise"))
+        promise = visit["promise"]
+        job = api.post("/plans/jobs", json={"records": {"first_day": WEDNESDAY},
+                                            "max_solutions": 30})
+        assert job.status_code == 202, job.text
+        done = wait_for(api, job.headers["Location"], lambda j: j["status"] in FINISHED)
+        assert done["status"] == "done", done["error"]
+        plan = api.post("/plans", json={"job_id": done["id"]}).json()["id"]
+        assert api.post(f"/plans/{plan}/publish").status_code == 200
+
+    page.goto(f"{web_server.url}/app/dzien?day={WEDNESDAY}")
+    stop = page.locator(".tl-track .stop[title*='Stanisław Mazur']")
+    expect(stop).to_have_count(1)
+    start = re.search(r"(\d\d:\d\d)–", stop.get_attribute("title") or "").group(1)
+    assert promise["start"] <= start <= promise["end"], (start, promise)
+    shot(page, tmp_path, "intake-on-the-plan")
+
+    page.goto(f"{web_server.url}/app/telefony")  # tomorrow by default
+    row = page.locator("#calls tbody tr.call", has_text="Stanisław Mazur")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"{promise['start']}–{promise['end']} (obiecane)")
+    expect(row.locator("td.message")).to_contain_text(promise["start"])
+    shot(page, tmp_path, "intake-on-the-call-list")

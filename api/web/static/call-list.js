@@ -59,5 +59,6 @@
   $("list-csv").addEventListener("click", () => Trasa.download(file("csv"), "telefony-" + $("day").value + ".csv")
     .then(() => show($("day").value)).catch((e) => say(t("Failed: {error}", {error: e.message}), true)));
   $("day-form").addEventListener("submit", (e) => { e.preventDefault(); show($("day").value); });
-  await show(params.get("day") || Trasa.addDays(Trasa.isoDay(new Date()), 1));
+  // tomorrow by the server's calendar (TRASA_TODAY), not the browser's clock
+  await show(params.get("day") || Trasa.addDays(document.body.dataset.today, 1));
 })();

@@ -249,3 +249,17 @@ def test_a_return_asked_alone_comes_after_its_promised_outbound_and_the_appointm
         after = stops[("out", StopAction.DROPOFF)].end_s + 3 * H
         assert stops[("ret", StopAction.PICKUP)].start_s >= after
         assert offer.promises[0][1].end_s >= after
+
+
+def test_no_window_opens_long_before_anyone_can_come() -> None:
+    """A wish from 6:00 on a day whose only worker starts at 8:00 (and must travel): no
+    offered window opens more than a quarter hour before the first stop could start, so
+    a caller is never told "between 7:15 and 8:15" for a visit that starts after 8."""
+    p = problem([worker("w1")], [task("new", 3, windows=((6 * H, 14 * H),))])
+    offers = find_offers(p, None, ("new",), OfferSettings(count=5))
+    assert offers
+    earliest = min(first_starts(o.plan)["new"] for o in offers)
+    assert earliest > 8 * H  # the route leaves at 8:00 and travels first
+    for offer in offers:
+        assert_sound(p, None, offer)
+        assert offer.promises[0][1].start_s >= earliest - 15 * 60, offer.promises
