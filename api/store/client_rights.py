@@ -60,6 +60,9 @@ def export_client(session: Session, client_id: str, actor: str) -> dict[str, Any
              for stop in route.get("stops", []) if stop.get("client") == client_id]
     jobs = [{"id": job.id, "status": job.status, "created_at": _iso(job.created_at)}
             for job in _jobs(session, client_id)]
+    told = [{"day": calls.day.isoformat(), "issued_at": _iso(calls.issued_at),
+             "issued_by": calls.issued_by, **calls.rows[client_id]}
+            for calls in _call_lists(session, client_id)]
     resource = f"clients/{client_id}"
     audit.record(session, actor, "client export", resource)
     return {
@@ -68,9 +71,16 @@ def export_client(session: Session, client_id: str, actor: str) -> dict[str, Any
         "tasks": [task.body for task in _tasks(session, client_id)],
         "plan_stops": stops,
         "jobs": jobs,
+        "call_lists": told,
         "audit": [{"at": _iso(e.at), "username": e.username, "action": e.action,
                    "resource": e.resource} for e in audit.about(session, resource)],
     }
+
+
+def _call_lists(session: Session, client_id: str) -> list[tables.CallList]:
+    """The issued call lists that told the client something (`api.render.call_list`)."""
+    return [calls for calls in session.scalars(select(tables.CallList).order_by(
+        tables.CallList.issued_at)) if client_id in (calls.rows or {})]
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -126,6 +136,8 @@ def erase_client(session: Session, client_id: str, actor: str,
             # the stored reading (legs to the home, the verdict on the plan as it was)
             # goes too: the erased scenario no longer reads back, so nothing is drawn
             plan.reading, plan.verdict = None, None
+    for calls in _call_lists(session, client_id):  # what they were told: theirs alone
+        calls.rows = {k: v for k, v in calls.rows.items() if k != client_id}
     session.flush()
     audit.record(session, actor, "client erase", f"clients/{client_id}")
     return {"client": client_id, "tasks": len(tasks), "plans": len(plans), "jobs": len(jobs),

@@ -139,6 +139,8 @@ def test_a_client_is_exported_then_erased_everywhere_but_the_statistics_stay(
     task_ids = [t["id"] for t in coordinator.get("/tasks", params={"client": person.id}
                                                  ).json()["items"]]
     pseudonym = planner.get(f"/tasks/{task_ids[0]}").json()["client"]
+    issued = coordinator.post(f"/days/{day}/call-list")  # the client is told their times
+    assert issued.status_code < 300, issued.text
 
     exported = coordinator.get(f"/clients/{person.id}/export")
     assert exported.status_code == 200, exported.text
@@ -149,6 +151,7 @@ def test_a_client_is_exported_then_erased_everywhere_but_the_statistics_stay(
     assert {s["plan_id"] for s in held["plan_stops"]} == {plan_id}
     assert len([s for s in held["plan_stops"] if s["plan_id"] == plan_id]) == 2
     assert any(e["resource"] == f"clients/{person.id}" for e in held["audit"])
+    assert [sorted(c["tasks"]) for c in held["call_lists"]] == [sorted(task_ids)]
     assert exported.headers["content-type"].startswith("application/json")
 
     stops_before = _stops(coordinator.get(f"/plans/{plan_id}").json()["document"], person.id)
@@ -177,6 +180,7 @@ def test_a_client_is_exported_then_erased_everywhere_but_the_statistics_stay(
     assert [(s["task"], s["start"], s["end"], s["service"]) for s in stops_after] == [
         (s["task"], s["start"], s["end"], s["service"]) for s in stops_before]
     assert planner.get(f"/tasks/{task_ids[0]}").json()["client"] == pseudonym
+    assert coordinator.get(f"/clients/{person.id}/export").json()["call_lists"] == []
     log = coordinator.get("/audit", params={"resource": f"clients/{person.id}",
                                             "limit": 500}).json()["items"]
     assert {"read", "client export", "client erase"} <= {e["action"] for e in log}
