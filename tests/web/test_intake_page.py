@@ -39,7 +39,7 @@ def test_the_intake_form_takes_the_caller_found_and_asks_for_a_trips_details(
     page.get_by_label("Cel (ulica lub miejsce)").fill("szpitaln")
     page.locator("#in-dest-found").get_by_role("button", name="Szpitalna", exact=True).click()
     expect(page.get_by_label("Cel (ulica lub miejsce)")).to_have_value("Szpitalna")
-    page.get_by_label("Dojazd na").fill("10:30")
+    page.get_by_label("Na miejscu najpóźniej").fill("10:30")
     shot(page, tmp_path, "records-intake")
 
     # a caller not yet on the records: added first, then back to the intake with them

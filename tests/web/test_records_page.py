@@ -204,7 +204,7 @@ def test_a_coordinator_adds_a_visit_and_moves_a_trips_arrival(
     page.get_by_role("tab", name="Przejazdy").click()
     page.get_by_role("button", name="Edytuj: r1", exact=True).click()
     expect(form.get_by_label("Cel: nazwa")).to_have_value("Szpital Wojewódzki, Lublin")
-    form.get_by_label("Dojazd na").fill("10:00")
+    form.get_by_label("Na miejscu najpóźniej").fill("10:00")
     form.get_by_label("Opiekunowie").fill("1")
     shot(page, tmp_path, "records-trip")
     page.get_by_role("button", name="Zapisz").click()
