@@ -62,9 +62,6 @@
   request names no `count`; default 3 (1..5).
 - `TRASA_OFFER_WINDOW_MIN`: the length of an offered window, in minutes, when the request
   names no `window_min`; default 60 (30..120).
-- `TRASA_OFFER_REPACK_SOLUTIONS`: when no offer fits a day that has no plan yet (the
-  promises alone), the promises are planned anew once with a search stopped after this
-  many solutions (at most 1 s), and the offers sought again; default 40, 0: never.
 """
 
 from __future__ import annotations
@@ -117,7 +114,6 @@ class Settings(BaseSettings):
     call_window_min: int = Field(default=60, ge=15, le=240)
     offer_count: int = Field(default=3, ge=1, le=5)
     offer_window_min: int = Field(default=60, ge=30, le=120)
-    offer_repack_solutions: int = Field(default=40, ge=0, le=10_000)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

@@ -44,9 +44,6 @@ from api.store.promises import ACTION_MADE, ACTION_MOVED, promise_of
 from api.store.records import RecordError, RecordNotFound
 from optimiser.model import Plan, Problem
 from optimiser.offers import Offer, OfferSettings, find_offers
-from optimiser.offers.repack import repacked
-
-REPACK_MAX_S = 1.0  # the clock's cap on packing the promises anew (a count stops it first)
 
 TOKEN_AUDIENCE = "trasa-offer"
 TOKEN_MINUTES = 30
@@ -154,20 +151,12 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     start = basis_plan(problem, basis, without=frozenset(ids))
     if basis.document is None:
         start = _LAST_PLANS.get(_promises_key(problem, request.first_day, request.days))
-    found = keeping(problem, find_offers(problem, start, ids, _settings(request, settings),
-                                         preferred_worker=request.preferred_worker,
-                                         preferred_start_s=_preferred(problem, request)))
-    if not found and basis.document is None and settings.offer_repack_solutions:
-        # no room between the promises as placed so far: place them anew, once
-        packed = repacked(problem, ids, max_solutions=settings.offer_repack_solutions,
-                          time_limit_s=REPACK_MAX_S)
-        if packed is not None:
-            found = keeping(problem, find_offers(
-                problem, packed, ids, _settings(request, settings),
-                preferred_worker=request.preferred_worker,
-                preferred_start_s=_preferred(problem, request)))
+    found = find_offers(problem, start, ids,
+                        _settings(request, settings),
+                        preferred_worker=request.preferred_worker,
+                        preferred_start_s=_preferred(problem, request))
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
-                        names, settings) for k, o in enumerate(found)]
+                        names, settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
                         client=query.client_id, offers=offers)
 
