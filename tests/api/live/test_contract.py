@@ -38,7 +38,10 @@ def test_no_server_error_no_schema_break_no_undocumented_status(small_server: Se
          "--checks", "not_a_server_error,status_code_conformance,"
                      "response_schema_conformance,content_type_conformance",
          "--max-examples", EXAMPLES_PER_OPERATION, "--seed", SCHEMATHESIS_SEED,
-         "--workers", "2"], capture_output=True, text=True, timeout=600)
+         # one worker: two threads of hypothesis describing lambdas at once tripped
+         # CPython 3.11's "AST constructor recursion depth mismatch" (a runtime error of
+         # the tool, not of Trasa); its threads share one GIL, so little is lost
+         "--workers", "1"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-6000:] + small_server.log()
     assert " passed" in run.stdout and "failures" not in run.stdout.split("SUMMARY")[-1]
 
