@@ -20,7 +20,6 @@ line:
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import random
 import statistics
@@ -32,11 +31,10 @@ from api.services.planning import prepare
 from benchmarks.common import REPO, SHARED_DATA, machine_line
 from data.generate_cusday import build_cusday
 from data.generate_week import build_week
-from optimiser.model import Plan, Problem, Route
+from optimiser.model import Plan, Problem
 from optimiser.offers import OfferSettings, find_offers
-from optimiser.ortools.raw import RawRoute
 from optimiser.params import SolveParams
-from optimiser.solve import route_of, solve
+from optimiser.solve import plan_without, solve
 
 CHELM = SHARED_DATA / "osm" / "Chelm_map.graphml"
 
@@ -107,7 +105,7 @@ def _queries(problem: Problem, plan: Plan, count: int, seed: int
     settings = OfferSettings(count=3)
     for task_id in picks:
         request = _request(problem, task_id, set(served))
-        basis = _without(problem, plan, request)
+        basis = plan_without(problem, plan, request)
         started = time.perf_counter()
         found = find_offers(problem, basis, request, settings)
         ms.append(1000 * (time.perf_counter() - started))
@@ -131,25 +129,6 @@ def _request(problem: Problem, task_id: str, served: set[str]) -> tuple[str, ...
             return tuple(sorted((task_id, pair), key=lambda t: problem.task(t).ride is not None
                                 and problem.task(t).ride.return_of is not None))  # type: ignore[union-attr]
     return (task_id,)
-
-
-def _without(problem: Problem, plan: Plan, request: tuple[str, ...]) -> Plan:
-    """`plan` with the request's tasks neither served nor reported."""
-    gone = set(request)
-    routes: list[Route] = []
-    for route in plan.routes:
-        if not any(s.task_id in gone for s in route.stops):
-            routes.append(route)
-            continue
-        kept = tuple((s.task_id, s.action, s.start_s) for s in route.stops
-                     if s.task_id not in gone)
-        if kept:
-            routes.append(route_of(problem, RawRoute(
-                route.worker_id, route.shift_index, route.start_s, route.end_s, kept,
-                tuple((b.start_s, b.end_s) for b in route.breaks))))
-    return dataclasses.replace(plan, routes=tuple(routes), unassigned=tuple(
-        u for u in plan.unassigned if u.task_id not in gone))
-
 
 
 if __name__ == "__main__":

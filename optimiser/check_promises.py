@@ -23,8 +23,8 @@ def promise_text(problem: Problem, task: Task) -> str:
             f"on {calendar.date_of(task.promise.start_s).isoformat()}")
 
 
-def promise_violations(problem: Problem, plan: Plan) -> list[Violation]:
-    """A promised task left out, or its first stop starting outside its promise."""
+def first_starts(problem: Problem, plan: Plan) -> dict[str, int]:
+    """When each served task's first stop (a service, a pickup) starts in `plan`."""
     tasks = {t.id: t for t in problem.tasks}
     first: dict[str, int] = {}
     for route in plan.routes:
@@ -32,6 +32,12 @@ def promise_violations(problem: Problem, plan: Plan) -> list[Violation]:
             task = tasks.get(stop.task_id)  # an unknown task: the checker's unknown_task
             if task is not None and stop.action is task.actions[0]:
                 first.setdefault(stop.task_id, stop.start_s)
+    return first
+
+
+def promise_violations(problem: Problem, plan: Plan) -> list[Violation]:
+    """A promised task left out, or its first stop starting outside its promise."""
+    first = first_starts(problem, plan)
     out: list[Violation] = []
     for task in problem.tasks:
         promise = task.promise

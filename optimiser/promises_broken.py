@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimiser.check_promises import promise_text
+from optimiser.check_promises import first_starts, promise_text
 from optimiser.model import REASON_TEXT, Plan, Problem, Task, Unassigned
 from optimiser.promises import kept
 from optimiser.reasons import diagnose_alone, lost_to_others
@@ -43,11 +43,7 @@ class PromisesBroken(Exception):
 def broken_promises(problem: Problem, plan: Plan) -> list[BrokenPromise]:
     """Each promise `plan` does not keep (the checker's `promise_broken`), with why."""
     why_out = {u.task_id: u for u in plan.unassigned}
-    first: dict[str, int] = {}
-    for route in plan.routes:
-        for stop in route.stops:
-            if stop.action is problem.task(stop.task_id).actions[0]:
-                first.setdefault(stop.task_id, stop.start_s)
+    first = first_starts(problem, plan)
     out: list[BrokenPromise] = []
     for task in problem.tasks:
         if task.promise is None:

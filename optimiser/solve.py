@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
+from collections.abc import Collection
 
 from optimiser.breaks import with_breaks_placed
 from optimiser.check import PlanRejected, check
@@ -136,7 +137,7 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
             problem.task(t).priority, -problem.task(t).service_s))
         log.warning("removing task %s to respect the %s rule: %s", victim, fixable[0].rule,
                     fixable[0].message)
-        routes = [_without(problem, r, victim) for r in plan.routes]
+        routes = [route_without(problem, r, {victim}) for r in plan.routes]
         plan = dataclasses.replace(
             plan, routes=tuple(tightened(problem, r) for r in routes if r.stops),
             unassigned=(*plan.unassigned, Unassigned(
@@ -145,15 +146,25 @@ def repaired(problem: Problem, plan: Plan) -> Plan:
     raise PlanRejected(check(problem, plan, promises=False))
 
 
-def _without(problem: Problem, route: Route, task_id: str) -> Route:
-    """The route minus the task's stops, re-timed like a fresh solver route."""
-    if all(s.task_id != task_id for s in route.stops):
+def route_without(problem: Problem, route: Route, gone: Collection[str]) -> Route:
+    """The route minus the stops of the tasks `gone`, re-timed like a fresh solver route
+    (the route itself when it has none of them)."""
+    if all(s.task_id not in gone for s in route.stops):
         return route
     raw = RawRoute(route.worker_id, route.shift_index, route.start_s, route.end_s,
                    tuple((s.task_id, s.action, s.start_s) for s in route.stops
-                         if s.task_id != task_id),
+                         if s.task_id not in gone),
                    tuple((b.start_s, b.end_s) for b in route.breaks))
     return route_of(problem, raw)
+
+
+def plan_without(problem: Problem, plan: Plan, gone: Collection[str]) -> Plan:
+    """`plan` with the tasks `gone` neither served nor reported (a request taken out of
+    a plan, to be asked for again)."""
+    routes = (route_without(problem, r, gone) for r in plan.routes)
+    return dataclasses.replace(plan, routes=tuple(r for r in routes if r.stops),
+                               unassigned=tuple(u for u in plan.unassigned
+                                                if u.task_id not in gone))
 
 
 def tightened(problem: Problem, route: Route) -> Route:

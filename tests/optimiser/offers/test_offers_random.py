@@ -14,13 +14,12 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 
 from optimiser.check import check
-from optimiser.model import Plan, Problem
+from optimiser.model import Problem
 from optimiser.offers import OfferSettings, find_offers
-from optimiser.ortools.raw import RawRoute
 from optimiser.params import SolveParams
 from optimiser.promises import promised
-from optimiser.solve import route_of, solve
-from tests.optimiser.test_random_trips import days_with_trips
+from optimiser.solve import plan_without, solve
+from tests.optimiser.random_days import days_with_trips
 
 
 def request_of(problem: Problem, task_id: str) -> tuple[str, ...]:
@@ -35,19 +34,6 @@ def request_of(problem: Problem, task_id: str) -> tuple[str, ...]:
     return tuple(sorted(ids, key=lambda t: problem.task(t).ride.return_of is not None))  # type: ignore[union-attr]
 
 
-def without(problem: Problem, plan: Plan, gone: set[str]) -> Plan:
-    routes = []
-    for route in plan.routes:
-        kept = tuple((s.task_id, s.action, s.start_s) for s in route.stops
-                     if s.task_id not in gone)
-        if kept:
-            routes.append(route_of(problem, RawRoute(
-                route.worker_id, route.shift_index, route.start_s, route.end_s, kept,
-                tuple((b.start_s, b.end_s) for b in route.breaks))))
-    return dataclasses.replace(plan, routes=tuple(routes), unassigned=tuple(
-        u for u in plan.unassigned if u.task_id not in gone))
-
-
 @settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(days_with_trips())
@@ -60,7 +46,7 @@ def test_a_request_taken_out_of_a_plan_is_offered_again(problem: Problem) -> Non
         if asked & set(request) or not set(request) <= served:
             continue
         asked |= set(request)
-        basis = without(problem, plan, set(request))
+        basis = plan_without(problem, plan, set(request))
         offers = find_offers(problem, basis, request, OfferSettings(count=2, window_s=1800))
         assert offers, f"{request} was served, but gets no offer"
         for offer in offers:
