@@ -42,6 +42,7 @@ from typing import Any
 
 import httpx
 
+from api.settings import Settings
 from benchmarks.common import SHARED_DATA, machine_line
 from benchmarks.demo_server import free_port, wait_job
 
@@ -158,7 +159,8 @@ def _store_master_data(url: str, scenario: dict[str, Any]) -> None:
 
 
 class Server:
-    def __init__(self, folder: Path, graph: Path, scenario: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, graph: Path, scenario: dict[str, Any],
+                 window_min: int) -> None:
         self.url = f"sqlite:///{folder / 'trasa.db'}"
         _store_master_data(self.url, scenario)
         port = free_port()
@@ -167,7 +169,8 @@ class Server:
                if not k.startswith("TRASA_") and k != "DATABASE_URL"}
         env.update(DATABASE_URL=self.url, TRASA_DATA_DIR=str(folder), TRASA_GRAPH=str(graph),
                    TRASA_SECRET_KEY=uuid.uuid4().hex, TRASA_JOB_WORKERS="1",
-                   TRASA_TODAY="2026-01-01", TRASA_JOB_TIME_LIMIT_S="3600")
+                   TRASA_TODAY="2026-01-01", TRASA_JOB_TIME_LIMIT_S="3600",
+                   TRASA_OFFER_WINDOW_MIN=str(window_min))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "api.cli.main", "serve", "--port", str(port)], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -282,11 +285,11 @@ def baseline(server: Server, scenario: dict[str, Any], budget: int,
 
 
 def run_one(horizon: str, seed: int, scenario: dict[str, Any], graph: Path, days: int,
-            budget: int) -> Run:
+            budget: int, window_min: int) -> Run:
     requests = requests_of(scenario, days)
     random.Random(seed).shuffle(requests)
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp), graph, scenario)
+        server = Server(Path(tmp), graph, scenario, window_min)
         try:
             latencies, served, promised = replay(server, requests)
             count = sum(len(w) for w in promised.values())
@@ -344,8 +347,11 @@ def main() -> None:
     parser.add_argument("--max-solutions", type=int, default=300)
     parser.add_argument("--skip-week", action="store_true")
     parser.add_argument("--skip-day", action="store_true")
+    parser.add_argument("--window-min", type=int,
+                        default=Settings.model_fields["offer_window_min"].default,
+                        help="the offered windows' length (TRASA_OFFER_WINDOW_MIN)")
     args = parser.parse_args()
-    print(machine_line(max_solutions=args.max_solutions))
+    print(machine_line(max_solutions=args.max_solutions, window_min=args.window_min))
     from data.generate_cusday import build_cusday
     from data.generate_week import build_week
 
@@ -354,7 +360,8 @@ def main() -> None:
         for seed in (int(s) for s in args.day_seeds.split(",")):
             scenario = build_cusday(CHELM, tasks=args.day_tasks, seed=seed)
             scenario["network"] = {"fallback_grid": False}
-            runs.append(run_one("day", seed, scenario, CHELM, 1, args.max_solutions))
+            runs.append(run_one("day", seed, scenario, CHELM, 1, args.max_solutions,
+                                args.window_min))
             print_runs(runs[-1:])
     if not args.skip_week:
         with tempfile.TemporaryDirectory() as tmp:
@@ -363,7 +370,7 @@ def main() -> None:
                 graph = week_graph(scenario, Path(tmp))
                 scenario["network"] = {"fallback_grid": False}
                 runs.append(run_one("week", seed, scenario, graph, args.week_days,
-                                    args.max_solutions))
+                                    args.max_solutions, args.window_min))
                 print_runs(runs[-1:])
     print()
     print_runs(runs)

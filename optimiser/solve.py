@@ -4,7 +4,8 @@ Tasks nobody could do even alone are reported straight away; the rest go to
 the routing search (`optimiser.ortools.search`). The routes are rebuilt from
 the search's sequence and start times, every dropped task gets a reason, and
 the plan must pass the independent checker before it is returned, with the
-run's statistics (time, solutions, improvements, cancelled or not).
+run's statistics (time, solutions, improvements, cancelled or not). A promised task the
+search left out is put back where its promise still fits (`optimiser.offers.rescue`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from optimiser.model import (
     Task,
     Unassigned,
 )
+from optimiser.offers.rescue import keep_promises
 from optimiser.ortools.raw import RawRoute
 from optimiser.ortools.search import priority_first, solve_horizon
 from optimiser.ortools.watch import Watch
@@ -92,7 +94,8 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
     for candidate in (tight, plan):
         if all(v.rule in REPAIRABLE and v.tasks
                for v in check(problem, candidate, promises=False)):
-            return with_breaks_placed(problem, repaired(problem, candidate))
+            return keep_promises(problem, with_breaks_placed(problem, repaired(problem,
+                                                                               candidate)))
     raise PlanRejected(check(problem, plan, promises=False))
 
 

@@ -44,6 +44,11 @@ def pickup_id(trip_id: str) -> str:
     return f"pickup:{trip_id}"
 
 
+def _promised_first(item: TaskResource | TripResource) -> tuple[bool, str, str]:
+    made = item.promise.at.isoformat() if item.promise and item.promise.at else ""
+    return item.promise is None, made, item.id
+
+
 def scenario_from_records(
         request: PlanningRequest, *, providers: Sequence[ProviderResource],
         clients: Sequence[ClientResource], vehicles: Sequence[VehicleResource],
@@ -62,8 +67,10 @@ def scenario_from_records(
         return (item.status == "open" and item.day <= last_day and until >= request.first_day
                 and (chosen_ids is None or item.id in chosen_ids))
 
-    visits = [t for t in tasks if wanted(t)]
-    rides = [t for t in trips if wanted(t)]
+    # Promised work in the order it was promised: packing promises in that order
+    # repeats how the offers fitted them (`optimiser.offers.basis_plan`).
+    visits = sorted((t for t in tasks if wanted(t)), key=_promised_first)
+    rides = sorted((t for t in trips if wanted(t)), key=_promised_first)
     if chosen_ids is not None:
         missing = chosen_ids - {t.id for t in visits} - {t.id for t in rides}
         if missing:

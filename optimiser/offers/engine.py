@@ -32,7 +32,7 @@ from optimiser.model import (
     Task,
     TimeWindow,
 )
-from optimiser.offers.basis_plan import basis_plan
+from optimiser.offers.basis_plan import ORDERS, basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
 from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
@@ -60,16 +60,26 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
         twice = sorted(served & set(new_ids))
         require(not twice, f"new_ids: {twice} already served by the basis plan")
     dur: list[list[int]] = problem.matrix.duration_s.tolist()
-    plan = basis_plan(problem, basis, new_ids, dur)
-    start = Basis(problem, plan, dur)
     first = tasks[0]
     latest = _latest_first_start(problem, tasks)
     cands = [c for c in candidates(problem, first, settings.window_s, settings.step_s)
              if c.window.start_s <= latest]
-    found = options(start, first, cands, not_before=_not_before(problem, plan, first),
-                    excluded_days=_series_days(problem, plan, first, []),
-                    preferred_worker=preferred_worker,
-                    only_worker=_series_worker(problem, plan, first), step_s=settings.step_s)
+    # Against the promises alone, the plan they are packed in is ours to choose: when the
+    # first packing leaves the request no room, the others (`ORDERS`) are tried.
+    tried: list[Plan] = []
+    for orders in (ORDERS,) if basis is not None else (ORDERS, *((o,) for o in ORDERS)):
+        plan = basis_plan(problem, basis, new_ids, dur, orders)
+        if plan in tried or (tried and _leaves_promise_out(problem, plan)):
+            continue
+        tried.append(plan)
+        start = Basis(problem, plan, dur)
+        found = options(start, first, cands, not_before=_not_before(problem, plan, first),
+                        excluded_days=_series_days(problem, plan, first, []),
+                        preferred_worker=preferred_worker,
+                        only_worker=_series_worker(problem, plan, first),
+                        step_s=settings.step_s)
+        if found:
+            break
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window
@@ -97,6 +107,11 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
             taken.append(option)
             offers.append((order(option), offer))
     return tuple(offer for _, offer in sorted(offers, key=lambda x: x[0]))
+
+
+def _leaves_promise_out(problem: Problem, plan: Plan) -> bool:
+    out = {u.task_id for u in plan.unassigned}
+    return any(t.promise is not None and t.id in out for t in problem.tasks)
 
 
 def why_no_offer(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...]) -> Reason:
