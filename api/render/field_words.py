@@ -7,8 +7,8 @@ from __future__ import annotations
 from api.render.words import N_, Translated
 
 REJECTIONS = Translated({
-    "other_worker": N_("This stop is on another worker's route. Nothing was saved for "
-                       "you; call the coordinator if you did it."),
+    "other_worker": N_("This stop is on another worker's route, so your press was not "
+                       "counted. Call the coordinator if you did it."),
     "not_on_route": N_("This stop is not on your route for that day. Call the "
                        "coordinator if you did it."),
     "withdrawn": N_("This stop was withdrawn before you pressed the button. Call the "
@@ -20,8 +20,8 @@ REJECTIONS = Translated({
 })
 
 OUTCOMES = Translated({
-    "done": N_("done"),
-    "started": N_("started"),
+    "done": N_("confirmed done"),
+    "started": N_("started, not finished"),
     "absent": N_("client absent"),
     "not_done": N_("not done"),
     "unconfirmed": N_("unconfirmed"),
