@@ -43,6 +43,7 @@ class FieldDay:
     plan_id: str
     planned: list[Planned]
     actuals: dict[str, Actual]
+    accepted: dict[str, list[FieldAction]]  # each task's accepted actions, pressed order
     rejected: list[FieldAction]
     closed_by: str | None
     closed_at: datetime | None
@@ -59,7 +60,12 @@ def field_day(session: Session, day: date) -> FieldDay:
         raise NoPublishedPlan(f"days/{day}: no published plan covers this day")
     planned = planned_of(plan_store.document_of(session, plan_id), day)
     closure = store.closure(session, day)
-    return FieldDay(day, plan_id, planned, store.actuals(session, [p.task_id for p in planned]),
+    tasks = [p.task_id for p in planned]
+    accepted: dict[str, list[FieldAction]] = {}
+    for row in store.actions_of(session, tasks):
+        if row.status == store.ACCEPTED:
+            accepted.setdefault(row.task_id, []).append(row)
+    return FieldDay(day, plan_id, planned, store.actuals(session, tasks), accepted,
                     list(store.rejected_on(session, day)),
                     closure.closed_by if closure else None,
                     store.utc(closure.at) if closure else None)
@@ -94,7 +100,7 @@ def planned_of(document: dict[str, Any], day: date) -> list[Planned]:
 
 def rows(made: FieldDay) -> list[dict[str, Any]]:
     """Each planned task as JSON: planned times, the actual (outcome `unconfirmed` and no
-    times when nothing was pressed), the outcome in words."""
+    times when nothing was pressed), the outcome in words, the accepted presses."""
     out = []
     for p in made.planned:
         actual = made.actuals.get(p.task_id, Actual(p.task_id, Outcome.UNCONFIRMED))
@@ -106,18 +112,22 @@ def rows(made: FieldDay) -> list[dict[str, Any]]:
                        "start": actual.start.isoformat() if actual.start else None,
                        "end": actual.end.isoformat() if actual.end else None,
                        "delivered_s": actual.delivered_s, "reason": actual.reason,
-                       "corrected": actual.corrected}})
+                       "corrected": actual.corrected},
+            "actions": [_action(r) for r in made.accepted.get(p.task_id, [])]})
     return out
+
+
+def _action(row: FieldAction) -> dict[str, Any]:
+    return {"key": row.key, "worker": row.worker_id, "kind": row.kind,
+            "phone_at": store.utc(row.phone_at).isoformat(),
+            "server_at": store.utc(row.server_at).isoformat(), "note": row.note,
+            "reason": row.reason}
 
 
 def rejected_rows(made: FieldDay) -> list[dict[str, Any]]:
     """The day's rejected actions as JSON, with the reason in words."""
-    return [{"key": r.key, "task": r.task_id, "worker": r.worker_id, "kind": r.kind,
-             "phone_at": store.utc(r.phone_at).isoformat(),
-             "server_at": store.utc(r.server_at).isoformat(), "note": r.note,
-             "reason": r.reason, "rejected_why": r.rejected_why,
-             "message": REJECTIONS.get(r.rejected_why or "", "")}
-            for r in made.rejected]
+    return [{**_action(r), "task": r.task_id, "rejected_why": r.rejected_why,
+             "message": REJECTIONS.get(r.rejected_why or "", "")} for r in made.rejected]
 
 
 def counts(made: FieldDay) -> dict[str, int]:

@@ -84,6 +84,8 @@ def read_actuals(day: date, session: SessionDep, settings: SettingsDep,
     if is_planner(user):
         for row in answer["tasks"]:
             row["worker_name"], row["actual"]["reason"] = "", ""
+            for action in row["actions"]:
+                action["note"], action["reason"] = "", ""
         for row in answer["rejected"]:
             row["note"], row["reason"] = "", ""
         answer["closed_by"] = None
