@@ -26,3 +26,13 @@ OUTCOMES = Translated({
     "not_done": N_("not done"),
     "unconfirmed": N_("unconfirmed"),
 })
+
+# the columns of `trasa actuals` (and any table of a day planned against actual)
+HEADINGS = Translated({
+    "task": N_("task"),
+    "worker": N_("worker"),
+    "planned": N_("planned"),
+    "actual": N_("actual"),
+    "outcome": N_("outcome"),
+    "corrected": N_("corrected"),
+})

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session
@@ -16,8 +15,9 @@ from sqlalchemy.orm import Session
 from api.services.field_actions import Press, judge, receive
 from api.store import actuals as store
 from api.store.database import engine_for, migrate, sessions
-from api.store.tables import PlanVersion, Task
+from api.store.tables import Task
 from optimiser.actuals import ActionKind
+from tests.api.field_data import publish, route, utc
 from tests.api.live.conftest import fresh_postgres
 
 DAY = date(2027, 10, 4)
@@ -43,32 +43,6 @@ def session(url: str) -> Iterator[Session]:
         yield opened
 
 
-def _utc(day: date, hh: int, mm: int = 0) -> datetime:
-    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=UTC)
-
-
-def _route(worker: str, day: date, *tasks: tuple[str, str]) -> dict[str, Any]:
-    return {"worker": worker, "day": day.isoformat(), "start": f"{day}T08:00:00+02:00",
-            "stops": [{"task": t, "kind": k, "start": f"{day}T09:00:00+02:00",
-                       "end": f"{day}T09:30:00+02:00"} for t, k in tasks]}
-
-
-def _publish(session: Session, day: date, at: datetime, *routes: dict[str, Any],
-             supersede: str | None = None) -> str:
-    plan_id = str(uuid.uuid4())
-    if supersede is not None:
-        old = session.get(PlanVersion, supersede)
-        assert old is not None
-        old.status, old.superseded_by = "superseded", plan_id
-        session.flush()
-    session.add(PlanVersion(id=plan_id, first_day=day, last_day=day, status="published",
-                            document={"routes": list(routes), "unassigned": []},
-                            created_by="coordinator", published_by="coordinator",
-                            created_at=at, published_at=at))
-    session.commit()
-    return plan_id
-
-
 def _press(task: str, kind: ActionKind, at: datetime) -> Press:
     return Press(str(uuid.uuid4()), task, kind, at)
 
@@ -80,59 +54,59 @@ def _tag() -> str:
 def test_a_re_plan_published_later_does_not_void_a_press_made_before(
         session: Session) -> None:
     day, t = DAY, f"t-{_tag()}"
-    first = _publish(session, day, _utc(day, 6), _route("w-anna", day, (t, "visit")))
-    _publish(session, day, _utc(day, 10), _route("w-piotr", day, (t, "visit")),
+    first = publish(session, day, utc(day, 6), route("w-anna", day, (t, "visit")))
+    publish(session, day, utc(day, 10), route("w-piotr", day, (t, "visit")),
              supersede=first)
-    assert judge(session, "w-anna", _press(t, ActionKind.ARRIVED, _utc(day, 9))) == (day, None)
-    assert judge(session, "w-anna", _press(t, ActionKind.DONE, _utc(day, 11))) == (
+    assert judge(session, "w-anna", _press(t, ActionKind.ARRIVED, utc(day, 9))) == (day, None)
+    assert judge(session, "w-anna", _press(t, ActionKind.DONE, utc(day, 11))) == (
         day, "other_worker")
-    assert judge(session, "w-piotr", _press(t, ActionKind.DONE, _utc(day, 11))) == (day, None)
+    assert judge(session, "w-piotr", _press(t, ActionKind.DONE, utc(day, 11))) == (day, None)
 
 
 def test_a_stop_withdrawn_before_the_press_is_refused_as_withdrawn(session: Session) -> None:
     day, t, kept = DAY + timedelta(days=1), f"t-{_tag()}", f"k-{_tag()}"
-    first = _publish(session, day, _utc(day, 6),
-                     _route("w-anna", day, (t, "visit"), (kept, "visit")))
-    _publish(session, day, _utc(day, 10), _route("w-anna", day, (kept, "visit")),
+    first = publish(session, day, utc(day, 6),
+                     route("w-anna", day, (t, "visit"), (kept, "visit")))
+    publish(session, day, utc(day, 10), route("w-anna", day, (kept, "visit")),
              supersede=first)
-    assert judge(session, "w-anna", _press(t, ActionKind.ARRIVED, _utc(day, 9)))[1] is None
-    assert judge(session, "w-anna", _press(t, ActionKind.DONE, _utc(day, 11)))[1] == \
+    assert judge(session, "w-anna", _press(t, ActionKind.ARRIVED, utc(day, 9)))[1] is None
+    assert judge(session, "w-anna", _press(t, ActionKind.DONE, utc(day, 11)))[1] == \
         "withdrawn"
     cancelled = f"x-{_tag()}"
-    _publish(session, day + timedelta(days=1), _utc(day, 6),
-             _route("w-anna", day + timedelta(days=1), (cancelled, "visit")))
+    publish(session, day + timedelta(days=1), utc(day, 6),
+             route("w-anna", day + timedelta(days=1), (cancelled, "visit")))
     session.add(Task(id=cancelled, version=1, body={}, kind="visit",
                      day=day + timedelta(days=1), status="cancelled"))
     session.commit()  # cancelled now, before a press on a later day
     assert judge(session, "w-anna", _press(cancelled, ActionKind.ARRIVED,
-                                           _utc(day + timedelta(days=1), 9)))[1] == "withdrawn"
+                                           utc(day + timedelta(days=1), 9)))[1] == "withdrawn"
 
 
 def test_the_button_must_fit_the_stop_and_a_night_shift_keeps_its_day(
         session: Session) -> None:
     day, ride, visit = DAY + timedelta(days=5), f"r-{_tag()}", f"v-{_tag()}"
-    _publish(session, day, _utc(day, 6), _route("w-anna", day, (ride, "trip"), (ride, "trip"),
+    publish(session, day, utc(day, 6), route("w-anna", day, (ride, "trip"), (ride, "trip"),
                                                 (visit, "visit")))
-    assert judge(session, "w-anna", _press(ride, ActionKind.PICKED_UP, _utc(day, 9)))[1] is None
-    assert judge(session, "w-anna", _press(ride, ActionKind.ARRIVED, _utc(day, 9)))[1] == \
+    assert judge(session, "w-anna", _press(ride, ActionKind.PICKED_UP, utc(day, 9)))[1] is None
+    assert judge(session, "w-anna", _press(ride, ActionKind.ARRIVED, utc(day, 9)))[1] == \
         "kind_mismatch"
-    assert judge(session, "w-anna", _press(visit, ActionKind.PICKED_UP, _utc(day, 9)))[1] == \
+    assert judge(session, "w-anna", _press(visit, ActionKind.PICKED_UP, utc(day, 9)))[1] == \
         "kind_mismatch"
-    after_midnight = _utc(day, 23, 30)  # 01:30 the next day in Warsaw
+    after_midnight = utc(day, 23, 30)  # 01:30 the next day in Warsaw
     assert judge(session, "w-anna", _press(visit, ActionKind.DONE, after_midnight)) == (
         day, None)
-    unknown = judge(session, "w-anna", _press("t-never", ActionKind.DONE, _utc(day, 12)))
+    unknown = judge(session, "w-anna", _press("t-never", ActionKind.DONE, utc(day, 12)))
     assert unknown == (day, "not_on_route")
 
 
 def test_a_closed_day_refuses_and_a_repeated_key_answers_what_it_answered_first(
         session: Session) -> None:
     day, t = DAY + timedelta(days=7), f"t-{_tag()}"
-    _publish(session, day, _utc(day, 6), _route("w-anna", day, (t, "visit")))
-    before = _press(t, ActionKind.ARRIVED, _utc(day, 7))
+    publish(session, day, utc(day, 6), route("w-anna", day, (t, "visit")))
+    before = _press(t, ActionKind.ARRIVED, utc(day, 7))
     (first,) = receive(session, "w-anna", [before])
     store.close_day(session, day, "coordinator")
-    late = _press(t, ActionKind.DONE, _utc(day, 8))
+    late = _press(t, ActionKind.DONE, utc(day, 8))
     judged = receive(session, "w-anna", [before, late, late])
     assert [(j.row.status, j.row.rejected_why, j.repeated) for j in judged] == [
         ("accepted", None, True), ("rejected", "day_closed", False),
