@@ -8,10 +8,10 @@ else: an unknown field (a location, say) is refused, never stored."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, model_validator
 
 from api.schemas.scenario import Id, Strict
 from optimiser.actuals import ActionKind, Outcome
@@ -23,6 +23,22 @@ KM_MAX = 10_000_000
 Key = Annotated[str, Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$",
                            description="the phone's idempotency key (a UUID)")]
 Text = Annotated[str, Field(max_length=NOTE_MAX)]
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _sane(moment: datetime) -> datetime:
+    """A time between 2000 and 2100: a phone clock gone wild is refused, not stored (and
+    the far ends of the calendar overflow when moved into another zone)."""
+    try:
+        inside = EARLIEST <= moment.astimezone(UTC) < LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise ValueError(f"{moment.isoformat()} is not between {EARLIEST:%Y} and {LATEST:%Y}")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_sane)]
 
 
 class ActionIn(Strict):
@@ -31,7 +47,7 @@ class ActionIn(Strict):
     key: Key
     task_id: Id
     kind: ActionKind
-    phone_at: AwareDatetime
+    phone_at: Moment
     note: Text = ""
     reason: Annotated[str, Field(max_length=REASON_MAX)] = ""
 
@@ -61,8 +77,8 @@ class CorrectionIn(Strict):
     day: date  # the day whose published plan holds the task
     task_id: Id
     outcome: Literal["done", "started", "absent", "not_done", "unconfirmed"]
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)]
 
     @model_validator(mode="after")

@@ -158,17 +158,21 @@ def close_day(session: Session, day: date, by: str) -> tuple[DayClosure, bool]:
 
 def set_odometer(session: Session, vehicle_id: str, day: date, start_km: int,
                  end_km: int | None, by: str) -> OdometerReading:
-    """Record (or replace) a bus's odometer of `day` (committed, audited)."""
-    row = session.get(OdometerReading, (vehicle_id, day))
-    if row is None:
-        row = OdometerReading(vehicle_id=vehicle_id, day=day)
-        session.add(row)
-    row.start_km, row.end_km, row.by, row.at = start_km, end_km, by, datetime.now(UTC)
-    session.flush()
+    """Record (or replace) a bus's odometer of `day` (committed, audited): one upsert, so
+    two writes at once leave one row, the later one's."""
+    values = {"vehicle_id": vehicle_id, "day": day, "start_km": start_km, "end_km": end_km,
+              "by": by, "at": datetime.now(UTC)}
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(OdometerReading).values(**values)
+    session.execute(insert.on_conflict_do_update(
+        index_elements=["vehicle_id", "day"],
+        set_={k: v for k, v in values.items() if k not in ("vehicle_id", "day")}))
     audit.record(session, by, "odometer set", f"vehicles/{vehicle_id}/days/{day}",
                  detail=f"{start_km}..{end_km if end_km is not None else ''} km")
     session.commit()
-    return row
+    return session.scalars(select(OdometerReading).where(
+        OdometerReading.vehicle_id == vehicle_id, OdometerReading.day == day)
+        .execution_options(populate_existing=True)).one()
 
 
 def odometer(session: Session, vehicle_id: str, day: date) -> OdometerReading | None:

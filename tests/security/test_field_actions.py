@@ -159,6 +159,7 @@ def test_a_mixed_batch_answers_each_press_and_odd_input_names_its_field(
     naive = {**_press(days.anna[0], "done", "09:40"), "phone_at": "2027-09-06T09:40:00"}
     for odd, field in ((naive, "body[0].phone_at"),
                        ({**fine, "key": "x"}, "body[0].key"),
+                       ({**fine, "phone_at": "9999-12-31T23:59:00-12:00"}, "body[0].phone_at"),
                        ({**fine, "lat": 51.13}, "body[0].lat"),
                        ({**fine, "kind": "teleported"}, "body[0].kind"),
                        ({**fine, "note": "x" * 201}, "body[0].note")):

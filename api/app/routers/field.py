@@ -114,7 +114,8 @@ def correct_actual(body: CorrectionIn, session: SessionDep,
 
 
 @router.post("/days/{day}/close", dependencies=[coordinators],
-             responses=responses(401, 403, 422),
+             responses={201: {"description": "Closed now (200: closed already)"},
+                        **responses(401, 403, 422)},
              summary="Close a day: no more presses from phones (corrections still allowed)",
              operation_id="close_field_day")
 def close_day(day: Day, session: SessionDep, response: Response,
