@@ -64,12 +64,13 @@ def add_action(session: Session, action: NewAction) -> tuple[FieldAction, bool]:
         "status": REJECTED if action.rejected_why else ACCEPTED,
         "rejected_why": action.rejected_why}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(dialect.insert(FieldAction).values(**values)
+    inserted = session.scalars(dialect.insert(FieldAction).values(**values)
                                .on_conflict_do_nothing(index_elements=["key"])
-                               .returning(FieldAction.id)).scalar()
-    row = session.scalars(select(FieldAction).where(FieldAction.key == action.key)
-                          .execution_options(populate_existing=True)).one()
-    return row, inserted is not None
+                               .returning(FieldAction)).first()
+    if inserted is not None:
+        return inserted, True
+    return session.scalars(select(FieldAction).where(FieldAction.key == action.key)
+                           .execution_options(populate_existing=True)).one(), False
 
 
 def as_action(row: FieldAction) -> Action:
