@@ -131,6 +131,25 @@ def correct(session: Session, task_id: str, outcome: Outcome, start: datetime | 
     return row
 
 
+def erase_texts(session: Session, task_ids: Iterable[str], erased: str) -> int:
+    """A client's erasure (RODO art. 17): the notes and reasons of the presses on their
+    tasks blanked, and the reasons of corrections of them replaced by `erased`; the
+    rows, kinds and times stay (counts do not change). How many rows changed (flushed)."""
+    changed = 0
+    for row in actions_of(session, task_ids):
+        if row.note or row.reason:
+            row.note, row.reason = "", ""
+            changed += 1
+    wanted = list(dict.fromkeys(task_ids))
+    for fix in session.scalars(select(ActualCorrection).where(
+            ActualCorrection.task_id.in_(wanted))) if wanted else []:
+        if fix.reason != erased:
+            fix.reason = erased
+            changed += 1
+    session.flush()
+    return changed
+
+
 def closure(session: Session, day: date) -> DayClosure | None:
     return session.get(DayClosure, day)
 

@@ -21,7 +21,7 @@ from api.store.database import session_scope
 from api.store.tables import FieldAction
 from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, wait_for
-from tests.api.live.records_data import CENTRE, place, put
+from tests.api.live.records_data import CENTRE, client, place, put
 
 ANNA_DAY, PIOTR_DAY, CLOSED_DAY = "2027-09-06", "2027-09-07", "2027-09-08"  # Mon-Wed
 NOTE = "klucz u sąsiadki spod 4"
@@ -64,6 +64,7 @@ def days(server: Server) -> Iterator[Days]:
     """The three days published (one plan), with each task on its worker's route."""
     tag = uuid.uuid4().hex[:6]
     coordinator = server.client("coordinator")
+    put(coordinator, "/clients", client(f"c0-{tag}", 0))  # a stored client, to erase
     answer = coordinator.post("/plans/jobs", json={"scenario": _scenario(tag),
                                                    "max_solutions": 5})
     assert answer.status_code == 202, answer.text
@@ -258,3 +259,18 @@ def test_the_odometer_from_a_coordinator_or_the_buss_driver(
     assert set_.status_code == 200 and set_.json()["km"] == 87
     assert coordinator.put(f"/field/odometer/no-bus/{ANNA_DAY}",
                            json={"start_km": 1}).status_code == 404
+
+
+def test_a_clients_erasure_takes_the_notes_of_presses_on_their_tasks(
+        days: Days, worker: httpx.Client, coordinator: httpx.Client) -> None:
+    client_id = days.anna_clients[0]  # of days.anna[0], which has presses with NOTE
+    worker.post("/field/actions", json=[_press(days.anna[0], "done", "09:55", note=NOTE)])
+    export = coordinator.get(f"/clients/{client_id}/export")
+    assert export.status_code == 200, export.text
+    assert NOTE in {a["note"] for a in export.json()["field_actions"]}
+    erased = coordinator.post(f"/clients/{client_id}/erase")
+    assert erased.status_code == 200, erased.text
+    assert NOTE not in coordinator.get("/field/actuals", params={"day": ANNA_DAY}).text
+    after = coordinator.get(f"/clients/{client_id}/export").json()["field_actions"]
+    assert after and all(a["note"] == "" for a in after)
+    assert _actual(coordinator, ANNA_DAY, days.anna[0])["outcome"] == "done"  # counts stay
