@@ -21,7 +21,7 @@ read per process and version); a version's index of stops is kept beside it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,12 +73,13 @@ class Judged:
 def receive(session: Session, worker_id: str, presses: Sequence[Press]) -> list[Judged]:
     """Judge and store each press once (a key stored before: its stored row), committed."""
     stored = store.stored_actions(session, (p.key for p in presses))
+    seen = Seen()  # a phone's queue is mostly one day: read its plans and closure once
     out: list[Judged] = []
     for press in presses:
         if press.key in stored:
             out.append(Judged(stored[press.key], repeated=True))
             continue
-        day, why = judge(session, worker_id, press)
+        day, why = judge(session, worker_id, press, seen)
         row, inserted = store.add_action(session, store.NewAction(
             press.key, press.task_id, worker_id, press.kind.value, day, press.phone_at,
             press.note, press.reason, why))
@@ -88,17 +89,35 @@ def receive(session: Session, worker_id: str, presses: Sequence[Press]) -> list[
     return out
 
 
-def judge(session: Session, worker_id: str, press: Press) -> tuple[date, str | None]:
+@dataclass
+class Seen:
+    """What one batch has read already: the plan versions of each pair of days, and
+    which days are closed (neither changes inside the batch's transaction)."""
+
+    versions: dict[date, list[_Version]] = field(default_factory=dict)
+    closed: dict[date, bool] = field(default_factory=dict)
+
+    def closed_on(self, session: Session, day: date) -> bool:
+        if day not in self.closed:
+            self.closed[day] = day in store.closed_days(session, [day])
+        return self.closed[day]
+
+
+def judge(session: Session, worker_id: str, press: Press, seen: Seen | None = None
+          ) -> tuple[date, str | None]:
     """The day `press` belongs to and why it is rejected (None: accepted)."""
+    seen = seen if seen is not None else Seen()
     local = press.phone_at.astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
     days = [local, local - timedelta(days=1)]
-    versions = _versions(session, days)
+    if local not in seen.versions:
+        seen.versions[local] = _versions(session, days)
+    versions = seen.versions[local]
     theirs: tuple[date, str] | None = None  # another worker's: (day, worker)
     withdrawn: date | None = None
     for day in days:
         current, earlier = _in_force(versions, day, press.phone_at)
         for _worker, kind in _placed(session, current, press.task_id, day, worker_id):
-            if day in store.closed_days(session, [day]):
+            if seen.closed_on(session, day):
                 return day, "day_closed"
             if _cancelled_before(session, press.task_id, press.phone_at):
                 return day, "withdrawn"
@@ -108,7 +127,7 @@ def judge(session: Session, worker_id: str, press: Press) -> tuple[date, str | N
             theirs = (day, others[0][0])
         if withdrawn is None and _placed(session, earlier, press.task_id, day, worker_id):
             withdrawn = day
-    if local in store.closed_days(session, [local]):
+    if seen.closed_on(session, local):
         return local, "day_closed"
     if theirs is not None:
         return theirs[0], "other_worker"
