@@ -19,9 +19,10 @@ from sqlalchemy import func, select
 
 from api.store.database import session_scope
 from api.store.tables import FieldAction
-from tests.api.live.conftest import Server
+from tests.api.live.conftest import PASSWORD, WORKERS_PROVIDER, Server
 from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import CENTRE, client, place, put
+from tests.api.live.records_data import worker as worker_record
 
 ANNA_DAY, PIOTR_DAY, CLOSED_DAY = "2027-09-06", "2027-09-07", "2027-09-08"  # Mon-Wed
 NOTE = "klucz u sąsiadki spod 4"
@@ -248,7 +249,7 @@ def test_two_phones_sending_one_key_at_once_store_it_once(
 
 
 def test_the_odometer_from_a_coordinator_or_the_buss_driver(
-        coordinator: httpx.Client, worker: httpx.Client) -> None:
+        coordinator: httpx.Client, worker: httpx.Client, server: Server) -> None:
     bus = f"bus-{uuid.uuid4().hex[:6]}"
     put(coordinator, "/vehicles", {"id": bus, "name": "Bus", "seats": 8})
     url = f"/field/odometer/{bus}/{ANNA_DAY}"
@@ -259,6 +260,18 @@ def test_the_odometer_from_a_coordinator_or_the_buss_driver(
     assert set_.status_code == 200 and set_.json()["km"] == 87
     assert coordinator.put(f"/field/odometer/no-bus/{ANNA_DAY}",
                            json={"start_km": 1}).status_code == 404
+    tag = bus.removeprefix("bus-")  # a driver of this bus, and their account
+    put(coordinator, "/workers", {**worker_record(f"w-drv-{tag}", provider_id=WORKERS_PROVIDER),
+                                  "vehicle": bus})
+    made = coordinator.post("/users", json={"username": f"drv-{tag}", "password": PASSWORD,
+                                            "role": "worker", "worker_id": f"w-drv-{tag}"})
+    assert made.status_code == 201, made.text
+    driver = server.client(f"drv-{tag}")
+    by_driver = driver.put(url, json={"start_km": 1000, "end_km": 1090})
+    driver.close()
+    assert by_driver.status_code == 200 and by_driver.json()["by"] == f"drv-{tag}"
+    audit = coordinator.get("/audit", params={"resource": f"vehicles/{bus}/days/{ANNA_DAY}"})
+    assert [e["username"] for e in audit.json()["items"]] == [f"drv-{tag}", "coordinator"]
 
 
 def test_a_clients_erasure_takes_the_notes_of_presses_on_their_tasks(
