@@ -21,6 +21,7 @@ from api.app.routers import (
     client_rights,
     csv_io,
     events,
+    field,
     jobs,
     offers,
     page_data,
@@ -93,6 +94,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(promises.router)
     app.include_router(page_data.router)
     app.include_router(places.router)
+    app.include_router(field.router)
     app.include_router(web.router)
     web.mount_static(app)
 

@@ -17,7 +17,7 @@ from typing import Any
 COMMANDS = {"plan": "plan", "demo": "plan", "check": "check", "sheets": "sheets",
             "serve": "serve", "import": "import_records", "users": "users", "links": "links",
             "clients": "clients", "report": "report", "sweep": "sweep", "replan": "replan",
-            "call-list": "call_list",
+            "call-list": "call_list", "actuals": "actuals",
             "offer": "offer"}
 
 

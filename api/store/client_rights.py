@@ -2,15 +2,16 @@
 its erasure on request (art. 17).
 
 The export gathers the client record, their tasks and trips, every stop of a stored
-plan that serves them, the planning jobs whose requests name them, and the audit log's
-entries about them. Erasure takes their personal data (name, address, phone, health
-note, task notes, home coordinates) out of the client record, their tasks, every plan
-document and every job's request and results (`api.services.erasure`), and drops the
-stored readings of those plans and jobs (their legs end at the home), in one
-transaction; the rows, ids, times and kinds stay, so counts and reports do not change,
-and the audit log is kept whole. Erasing twice changes nothing more. A client with open
-tasks from today on, or named by an unfinished job, is refused (cancel those first):
-their route sheets are still needed."""
+plan that serves them, the planning jobs whose requests name them, the phones' presses
+on their tasks, and the audit log's entries about them. Erasure takes their personal
+data (name, address, phone, health note, task notes, home coordinates, the notes of the
+phones' presses on their tasks) out of the client record, their tasks, the field's
+actions and corrections, every plan document and every job's request and results
+(`api.services.erasure`), and drops the stored readings of those plans and jobs (their
+legs end at the home), in one transaction; the rows, ids, times and kinds stay, so
+counts and reports do not change, and the audit log is kept whole. Erasing twice
+changes nothing more. A client with open tasks from today on, or named by an unfinished
+job, is refused (cancel those first): their route sheets are still needed."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.services.erasure import ERASED, Personal, erase, mentions
-from api.store import audit, records, tables
+from api.store import actuals, audit, records, tables
 from api.store.jobs import FINISHED
 from api.store.records import RecordInUse
 from optimiser.calendar import DEFAULT_TIMEZONE
@@ -72,6 +73,11 @@ def export_client(session: Session, client_id: str, actor: str) -> dict[str, Any
         "plan_stops": stops,
         "jobs": jobs,
         "call_lists": told,
+        "field_actions": [{"task_id": a.task_id, "worker_id": a.worker_id, "kind": a.kind,
+                           "phone_at": _iso(a.phone_at), "note": a.note, "reason": a.reason,
+                           "status": a.status} for a in actuals.actions_of(
+                               session, _task_ids(_tasks(session, client_id),
+                                                  _plans(session, client_id), client_id))],
         "audit": [{"at": _iso(e.at), "username": e.username, "action": e.action,
                    "resource": e.resource} for e in audit.about(session, resource)],
     }
@@ -81,6 +87,14 @@ def _call_lists(session: Session, client_id: str) -> list[tables.CallList]:
     """The issued call lists that told the client something (`api.render.call_list`)."""
     return [calls for calls in session.scalars(select(tables.CallList).order_by(
         tables.CallList.issued_at)) if client_id in (calls.rows or {})]
+
+
+def _task_ids(tasks: list[tables.Task], plans: list[tables.PlanVersion], client_id: str
+              ) -> list[str]:
+    """The client's task ids: their records' and their stops' in plans (a scenario's)."""
+    return sorted({t.id for t in tasks} | {
+        stop["task"] for plan in plans for route in plan.document.get("routes", [])
+        for stop in route.get("stops", []) if stop.get("client") == client_id})
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -138,6 +152,7 @@ def erase_client(session: Session, client_id: str, actor: str,
             plan.reading, plan.verdict = None, None
     for calls in _call_lists(session, client_id):  # what they were told: theirs alone
         calls.rows = {k: v for k, v in calls.rows.items() if k != client_id}
+    actuals.erase_texts(session, _task_ids(tasks, plans, client_id), ERASED)
     session.flush()
     audit.record(session, actor, "client erase", f"clients/{client_id}")
     return {"client": client_id, "tasks": len(tasks), "plans": len(plans), "jobs": len(jobs),

@@ -211,3 +211,60 @@ class CallList(Base):
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
                                                 server_default=func.now())
     rows: Mapped[dict[str, Any]] = mapped_column(nullable=False)
+
+
+class FieldAction(Base):
+    """One press on a worker's phone (`optimiser.actuals.Action`), stored exactly once by
+    the phone's idempotency `key`: accepted, or rejected with `rejected_why` (a reason
+    code of `api.services.field_actions`) and kept so coordinators see it. `day`: the
+    day of the route it was judged against (else the phone's day). No location."""
+
+    __tablename__ = "field_actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    task_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    worker_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    phone_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    server_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reason: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    status: Mapped[str] = mapped_column(String(10))  # accepted | rejected
+    rejected_why: Mapped[str | None] = mapped_column(String(30))
+
+
+class ActualCorrection(Base):
+    """A coordinator's correction of a task's actual: it replaces what the phone's
+    actions fold to (the latest correction wins); every one is kept and audited."""
+
+    __tablename__ = "actual_corrections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(String(200))
+    by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class DayClosure(Base):
+    """A day a coordinator closed: workers' actions for it are rejected from then on."""
+
+    __tablename__ = "day_closures"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    closed_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OdometerReading(Base):
+    """A bus's odometer at the start and end of a day (kilometres), for the report."""
+
+    __tablename__ = "odometer_readings"
+    vehicle_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    start_km: Mapped[int] = mapped_column(Integer)
+    end_km: Mapped[int | None] = mapped_column(Integer)
+    by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
