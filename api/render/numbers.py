@@ -51,9 +51,10 @@ def long_date(day: date, lang: str | None = None) -> str:
 
 
 def short_date(day: date, lang: str | None = None) -> str:
-    """"06.12.2026" (Polish), "12/6/26" (English)."""
-    return format_date(day, format="short" if (lang or language()) != "pl" else "dd.MM.yyyy",
-                       locale=lang or language())
+    """"06.12.2026" (Polish and Ukrainian), "12/6/26" (English)."""
+    lang = lang or language()
+    return format_date(day, format="dd.MM.yyyy" if lang in ("pl", "uk") else "short",
+                       locale=lang)
 
 
 def weekday(day: date, lang: str | None = None) -> str:
