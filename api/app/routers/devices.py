@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from api.app.deps import SessionDep, get_settings, require
-from api.app.errors import ApiError, responses
+from api.app.errors import ApiError, FieldError, responses
 from api.app.login_throttle import LoginThrottle
 from api.schemas.responses import UtcDatetime
 from api.security import issue_token
 from api.settings import Settings
 from api.store import devices as store
+from api.store.records import BadReference
 from api.store.tables import Device, User
 from api.store.users import Role
 
@@ -79,7 +80,11 @@ def _public(row: Device) -> DevicePublic:
              operation_id="create_device")
 def create_device(username: str, body: DeviceIn, session: SessionDep, request: Request,
                   response: Response, user: Annotated[User, coordinators]) -> DeviceCreated:
-    row, secret = store.issue(session, username, body.label, actor=user.username)
+    try:
+        row, secret = store.issue(session, username, body.label, actor=user.username)
+    except BadReference as exc:  # the account is named in the path, not the body
+        raise ApiError(422, str(exc), errors=[FieldError(
+            field="path.username", value=username, message=str(exc))]) from None
     session.commit()
     response.headers["Location"] = f"/users/{username}/devices/{row.id}"
     base = str(request.base_url).rstrip("/")
