@@ -172,6 +172,8 @@ def test_a_user_chooses_their_language(server: Server, worker: httpx.Client) -> 
         secret_holder = server.client("coordinator")
         secret = _pair(secret_holder)["secret"]
         assert _trade(server, secret).json()["language"] == "uk"  # the phone learns it
+        accounts = {u["username"]: u for u in secret_holder.get("/users").json()}
+        assert accounts["worker"]["language"] == "uk"  # coordinators see it
         secret_holder.close()
     finally:
         assert worker.patch("/auth/me", json={"language": "pl"}).status_code == 200
