@@ -29,7 +29,8 @@ def test_a_ukrainian_worker_reads_sheets_and_calendars_in_ukrainian(
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
             text = pdf_text(pdf.content)
             for word in ("Маршрутний лист", "середа", "09.06.2027", "візит", "Прибуття",
-                         "Від–до", "Клієнт, адреса, телефон", "Повернення", "сторінка 1 з 1"):
+                         "Від–до", "Клієнт, адреса, телефон", "Повернення", " км, ",
+                         " хв", "сторінка 1 з 1"):
                 assert word in text, (word, text[:400])
             assert "Karta trasy" not in text and "wizyta" not in text
             for client_id in anna:
