@@ -60,10 +60,16 @@ def secret_key(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-def issue_token(settings: Settings, username: str, role: str, version: int) -> str:
+def issue_token(settings: Settings, username: str, role: str, version: int, *,
+                minutes: int | None = None, device: str | None = None) -> str:
+    """A log-in token for `minutes` (default `TRASA_TOKEN_MINUTES`); a paired phone's
+    names its `device` (`dev`), for the record."""
     now = datetime.now(UTC)
-    claims = {"sub": username, "role": role, "ver": version, "iat": now,
-              "exp": now + timedelta(minutes=settings.token_minutes)}
+    claims: dict[str, object] = {
+        "sub": username, "role": role, "ver": version, "iat": now,
+        "exp": now + timedelta(minutes=minutes or settings.token_minutes)}
+    if device is not None:
+        claims["dev"] = device
     return jwt.encode(claims, secret_key(settings), algorithm=ALGORITHM)
 
 
@@ -82,7 +88,7 @@ def read_token(settings: Settings, token: str) -> tuple[str, int]:
     return str(claims["sub"]), version
 
 
-API_KEY_PREFIX = "trasa"
+API_KEY_PREFIX = "trasa"  # an API key; a paired phone's secret is `dev_…` (store.devices)
 CALENDAR_PREFIX = "cal"
 
 

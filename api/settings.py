@@ -62,6 +62,11 @@
   request names no `count`; default 3 (1..5).
 - `TRASA_OFFER_WINDOW_MIN`: the length of an offered window, in minutes, when the request
   names no `window_min`; default 60 (30..120).
+- `TRASA_DEVICE_TOKEN_MINUTES`: how long the log-in token a paired phone gets for its
+  device credential (`POST /auth/device`) lasts; default 15. A revoked phone, or one of
+  a disabled account, gets no new token, so it stops within this time at the latest.
+  Failed trades count against `TRASA_LOGIN_*` as failed log-ins do (per device id and
+  per address, apart from the password log-ins' counts).
 """
 
 from __future__ import annotations
@@ -114,6 +119,7 @@ class Settings(BaseSettings):
     call_window_min: int = Field(default=60, ge=15, le=240)
     offer_count: int = Field(default=3, ge=1, le=5)
     offer_window_min: int = Field(default=60, ge=30, le=120)
+    device_token_minutes: int = Field(default=15, ge=1, le=480)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

@@ -6,7 +6,10 @@ name, or `TRASA_LOGIN_FAILURES_PER_ADDRESS` from one address, within the last
 right password too, until the oldest failure leaves the window. A successful log-in
 forgets the account's failures (the address keeps its own). The counts live in the
 server's memory: one `trasa serve` process; several servers behind one address would
-need a shared storage (`limits` speaks Redis, Memcached, MongoDB)."""
+need a shared storage (`limits` speaks Redis, Memcached, MongoDB).
+
+A paired phone's trade of its device secret (`POST /auth/device`) has a throttle of its
+own (`prefix="device"`), with the same limits: per device id and per address."""
 
 from __future__ import annotations
 
@@ -29,12 +32,12 @@ class LoginThrottle:
         default_factory=lambda: MovingWindowRateLimiter(MemoryStorage()))
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LoginThrottle:
+    def from_settings(cls, settings: Settings, prefix: str = "login") -> LoginThrottle:
         window = settings.login_window_s
         return cls(RateLimitItemPerSecond(settings.login_failures_per_account, window,
-                                          namespace="login-account"),
+                                          namespace=f"{prefix}-account"),
                    RateLimitItemPerSecond(settings.login_failures_per_address, window,
-                                          namespace="login-address"))
+                                          namespace=f"{prefix}-address"))
 
     def retry_after(self, username: str, address: str) -> int | None:
         """Seconds to wait when the account or the address has used up its failures;

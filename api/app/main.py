@@ -20,6 +20,7 @@ from api.app.routers import (
     call_lists,
     client_rights,
     csv_io,
+    devices,
     events,
     field,
     jobs,
@@ -73,11 +74,13 @@ def create_app(settings: Settings) -> FastAPI:
                               "Errors are RFC 9457 problem details; see docs/api.md.")
     app.state.settings = settings
     app.state.login_throttle = LoginThrottle.from_settings(settings)
+    app.state.device_throttle = LoginThrottle.from_settings(settings, prefix="device")
     errors.install(app)
     app.add_middleware(RefuseOddJson)
     app.add_middleware(CapBodies, max_bytes=settings.max_body_bytes)  # outermost: first
     app.include_router(auth.router)
     app.include_router(users.router)
+    app.include_router(devices.router)
     app.include_router(calendar_links.router)
     app.include_router(client_rights.router)
     for kind in KINDS.values():

@@ -4,7 +4,8 @@
 templates, the page scripts; the keywords below) into `api/locale/trasa.pot`, then
 updates each language's `.po` from it (new msgids come in untranslated, gone ones go).
 The same as the two pybabel commands in docs/words.md. `--check` changes nothing and
-exits 1 when the `.pot` is not what the code says or a language lacks a translation.
+exits 1 when the `.pot` is not what the code says or a language lacks a translation
+(Polish: of every msgid; Ukrainian: of every word a worker reads, `WORKER_FILES`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -48,11 +49,33 @@ def msgids(catalog: Catalog) -> set[tuple[str | None, str]]:
     return {(m.context, str(m.id[0] if m.pluralizable else m.id)) for m in catalog if m.id}
 
 
+# What a worker reads: the phone page (with the base page, the log-in and the pairing
+# page, their scripts and titles), the route sheets (PDF, HTML, CSV, the map) and the
+# calendar. A language in PARTIAL needs a translation of every msgid used there; Polish,
+# of every msgid.
+WORKER_FILES = frozenset({
+    "api/web/static/my-day.js", "api/web/static/common.js", "api/web/static/login.js",
+    "api/web/static/pair.js", "api/web/templates/base.html.j2",
+    "api/web/templates/my_day.html.j2", "api/web/templates/login.html.j2",
+    "api/web/templates/pair.html.j2", "api/web/router.py",
+    "api/render/route_sheet.py", "api/render/sheet_csv.py", "api/render/sheet_html.py",
+    "api/render/templates/route_sheet.html.j2", "api/render/route_map.py",
+    "api/render/ics.py"})
+PARTIAL = {"uk": WORKER_FILES}
+
+
+def required(language: str, message: Message) -> bool:
+    """Whether `language` must translate `message` (every msgid, or a worker's)."""
+    scope = PARTIAL.get(language)
+    return scope is None or any(path in scope for path, _ in message.locations)
+
+
 def untranslated(language: str) -> list[str]:
-    """The msgids of `language`'s `.po` without a (complete) translation, or fuzzy."""
+    """The msgids `language` must translate (`required`) without a (complete)
+    translation, or fuzzy."""
     with po_path(language).open("rb") as po:
         catalog = read_po(po, locale=language)
-    return [str(m.id) for m in catalog if m.id and (
+    return [str(m.id) for m in catalog if m.id and required(language, m) and (
         m.fuzzy or not (all(m.string or ()) if m.pluralizable else m.string))]
 
 

@@ -2,7 +2,8 @@
 
 Polish: a decimal comma and a space between thousands ("1,5 km", "1 234,5"), dates
 "6 grudnia 2026" or "06.12.2026", weekdays "niedziela", times "08:15" (24-hour).
-English reads "1.5 km", "December 6, 2026". The language is the current one
+Ukrainian: "1,5 км", "6 грудня 2026 р.", "06.12.2026", "неділя". English reads
+"1.5 km", "December 6, 2026". The language is the current one
 (`api.render.words.use_language`).
 """
 
@@ -12,6 +13,7 @@ from datetime import date, datetime, time
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
 
 from api.render.words import language
 
@@ -33,8 +35,9 @@ def fixed(value: float | int, digits: int = 1, lang: str | None = None, *,
 
 
 def km(value: float | int, lang: str | None = None) -> str:
-    """A distance in kilometres: "1,5 km"."""
-    return f"{number(value, 1, lang)} km"
+    """A distance in kilometres with the language's unit (CLDR): "1,5 km", "1,5 км"."""
+    return format_unit(value, "length-kilometer", length="short", format="#,##0.#",
+                       locale=lang or language())
 
 
 def percent(share: float | None, digits: int = 1, lang: str | None = None) -> str:
@@ -51,9 +54,10 @@ def long_date(day: date, lang: str | None = None) -> str:
 
 
 def short_date(day: date, lang: str | None = None) -> str:
-    """"06.12.2026" (Polish), "12/6/26" (English)."""
-    return format_date(day, format="short" if (lang or language()) != "pl" else "dd.MM.yyyy",
-                       locale=lang or language())
+    """"06.12.2026" (Polish and Ukrainian), "12/6/26" (English)."""
+    lang = lang or language()
+    return format_date(day, format="dd.MM.yyyy" if lang in ("pl", "uk") else "short",
+                       locale=lang)
 
 
 def weekday(day: date, lang: str | None = None) -> str:

@@ -1,9 +1,11 @@
 """Every word a person reads, from one message catalog (gettext, compiled with Babel).
 
 The catalog is `api/locale/<lang>/LC_MESSAGES/trasa.po`: msgids in English, one `.po` per
-language (Polish now; adding Ukrainian is adding `uk/LC_MESSAGES/trasa.po`). English is
-the fallback: a msgid with no translation reads as itself. Plural forms come from each
-`.po`'s `Plural-Forms` header (Polish: 1 siedzący / 2 siedzące / 5 siedzących).
+language: Polish (every msgid) and Ukrainian (`uk`: at least every word a worker reads,
+`api.render.catalog.WORKER_FILES`). English is the fallback: a msgid with no
+translation reads as itself. Plural forms come from each `.po`'s `Plural-Forms` header
+(Polish: 1 siedzący / 2 siedzące / 5 siedzących; Ukrainian: 1 сидячий / 2 сидячі /
+5 сидячих).
 
 The `.po` files are compiled here, at first use, with `babel.messages` (`read_po`, then
 `write_mo` into memory) rather than committed as `.mo`: the text file is the only copy
@@ -14,7 +16,8 @@ once per process.
 Code marks words with `_("...")`, `ngettext(one, many, n)` and, for tables built at
 import, `N_("...")` (marked for extraction, translated where read). The language is the
 one of the current context (`use_language`), Polish unless said otherwise: pages, sheets
-and reports are Polish; `?lang=en` or `TRASA_*`-free callers can ask for English.
+and reports are Polish; a worker who chose Ukrainian (`PATCH /auth/me`) gets their
+phone page, route sheets and calendar in Ukrainian; `?lang=` asks for another.
 """
 
 from __future__ import annotations

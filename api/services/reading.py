@@ -20,7 +20,7 @@ import base64
 import dataclasses
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -39,6 +39,7 @@ from api.render.route_sheet import (
 )
 from api.render.sheet_html import sheet_html
 from api.render.streets import plan_town_box, street_lines, streets_document
+from api.render.words import language
 from geo.matrix import Matrices
 from optimiser.check import Violation
 from optimiser.kpi import route_legs
@@ -62,15 +63,22 @@ class PlanReading:
     legs: Legs | None
     streets: Streets
     document: dict[str, Any]
+    _sheets: dict[str, list[RouteSheet]] = field(default_factory=dict, repr=False)
 
     @property
     def warning(self) -> str:
         return self.problem.network.warning
 
-    @cached_property
+    @property
     def sheets(self) -> list[RouteSheet]:
-        """Every route sheet of the plan, made once."""
-        return route_sheets(self.problem, self.plan, self.legs, warning=self.warning)
+        """Every route sheet of the plan in the current language (a sheet's words are
+        its reader's: `api.render.words.use_language`), made once per language."""
+        lang = language()
+        made = self._sheets.get(lang)
+        if made is None:
+            made = route_sheets(self.problem, self.plan, self.legs, warning=self.warning)
+            self._sheets[lang] = made
+        return made
 
     @cached_property
     def streets_json(self) -> str:

@@ -95,6 +95,8 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # what the worker reads (phone page, sheets, calendar): "pl", "uk"; None: Polish
+    language: Mapped[str | None] = mapped_column(String(5))
 
 
 class ApiKey(Base):
@@ -268,3 +270,19 @@ class OdometerReading(Base):
     end_km: Mapped[int | None] = mapped_column(Integer)
     by: Mapped[str] = mapped_column(String(ID_LENGTH))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+class Device(Base):
+    """A phone paired with a worker's account: it keeps `dev_<id>_<secret>` and trades it
+    at `POST /auth/device` for a short log-in token. Only a SHA-256 digest of the secret
+    is kept (256 random bits, as for API keys). Revoking keeps the row (`revoked_at`)."""
+
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the public part
+    username: Mapped[str] = mapped_column(String(ID_LENGTH), ForeignKey("users.username"),
+                                          index=True)
+    label: Mapped[str] = mapped_column(String(ID_LENGTH))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(ID_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

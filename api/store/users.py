@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.security import dummy_password_hash, hash_password, verify_password
-from api.store import audit, tables
+from api.store import audit, devices, tables
 from api.store.records import BadReference, RecordExists, RecordNotFound
 
 MIN_PASSWORD = 8
@@ -104,8 +104,11 @@ def set_disabled(session: Session, username: str, disabled: bool, *, actor: str
 
 
 def revoke_tokens(session: Session, username: str, *, actor: str) -> tables.User:
-    """End every log-in token the account was given (API keys are revoked one by one)."""
+    """End every log-in token the account was given, and revoke its paired phones (a
+    phone would otherwise log in again with its device credential); API keys are
+    revoked one by one."""
     user = get_user(session, username)
+    devices.revoke_all(session, username, actor=actor)
     user.token_version += 1
     session.flush()
     audit.record(session, actor, "tokens revoke", f"users/{username}")
@@ -133,12 +136,34 @@ def reset_password(session: Session, username: str, password: str, *, actor: str
     audit.record(session, actor, "password reset", f"users/{username}")
 
 
+LANGUAGES = ("pl", "uk")  # what a worker may read: catalogs with the worker's words
+
+
+def set_language(session: Session, user: tables.User, language: str) -> None:
+    """The account's language (the user's own choice, audited)."""
+    if language not in LANGUAGES:
+        raise UserError("language", language,
+                        f"language: {language!r}: one of {', '.join(LANGUAGES)}")
+    user.language = language
+    session.flush()
+    audit.record(session, user.username, "language set", f"users/{user.username}",
+                 detail=language)
+
+
+def language_of_worker(session: Session, worker_id: str) -> str | None:
+    """The language chosen on the (live) account of worker `worker_id`, if any."""
+    return session.scalar(select(tables.User.language).where(
+        tables.User.worker_id == worker_id, tables.User.deleted_at.is_(None),
+        tables.User.language.is_not(None)).order_by(tables.User.username).limit(1))
+
+
 def delete_user(session: Session, username: str, *, actor: str) -> None:
     """Delete an account: its password, worker link and API keys go, its tokens end; the
     row stays as a tombstone (its name in jobs and the audit log; never reused)."""
     user = get_user(session, username)
     for key in session.scalars(select(tables.ApiKey).where(tables.ApiKey.username == username)):
         session.delete(key)
+    devices.revoke_all(session, username, actor=actor)
     user.password_hash, user.worker_id = "", None
     user.disabled, user.token_version = True, user.token_version + 1
     user.deleted_at = datetime.now(UTC)

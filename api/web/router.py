@@ -7,11 +7,15 @@ Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 KPIs and sweeps (planners and coordinators), `/app/kartoteka` the records and the
 intake of a telephone request (coordinators; planners read pseudonymised lists),
 `/app/telefony` the call list of a day (coordinators), `/app/konto` one's account
-(password; a worker's calendar links; coordinators: the accounts); `/` leads to `/app/`.
+(password; a worker's calendar links; coordinators: the accounts and their paired
+phones), `/app/sparuj#<secret>` a phone's pairing (it keeps the device credential);
+`/` leads to `/app/`. `?lang=uk` gives a page in Ukrainian (a worker's phone page asks
+for the worker's language).
 A page is the same for everyone: its script logs in at `POST /auth/token`, keeps the
-token in the tab's `sessionStorage`, asks `GET /auth/me` and shows only what that role
-may use (the API refuses the rest anyway). Pages allow scripts, styles and requests from
-Trasa only.
+token in the tab's `sessionStorage` (a paired phone keeps its device credential in
+`localStorage` and trades it for a token as needed), asks `GET /auth/me` and shows only
+what that role may use (the API refuses the rest anyway). Pages allow scripts, styles
+and requests from Trasa only.
 """
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
@@ -29,7 +33,7 @@ from api.app.deps import get_settings
 from api.app.errors import ApiError
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
-from api.render.words import N_, gettext, language
+from api.render.words import N_, gettext, language, use_language
 from api.services.parameters import PAGE_TIME_LIMIT_S, Kind, default
 from api.settings import Settings
 
@@ -43,7 +47,8 @@ PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
          "analizy": ("analyses.html.j2", N_("Analyses")),
          "kartoteka": ("records.html.j2", N_("Records")),
          "konto": ("account.html.j2", N_("Account")),
-         "telefony": ("call_list.html.j2", N_("Call list"))}
+         "telefony": ("call_list.html.j2", N_("Call list")),
+         "sparuj": ("pair.html.j2", N_("Pairing the phone"))}
 # The fixed words of the pages' paths, kept in an access log line (api/app/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})
 
@@ -74,6 +79,14 @@ def plan_time_limit_s(settings: Settings) -> int:
 
 def _page(request: Request, settings: Settings, name: str, template: str,
           title: str) -> HTMLResponse:
+    """The page in `?lang=` (a worker's phone page asks for the worker's language), else
+    Polish."""
+    with use_language(request.query_params.get("lang")):
+        return _page_in_language(request, settings, name, template, title)
+
+
+def _page_in_language(request: Request, settings: Settings, name: str, template: str,
+                      title: str) -> HTMLResponse:
     page = templates.TemplateResponse(request, template, {
         "page": name, "title": gettext(title), "today": settings.day_today().isoformat(),
         "leaflet_version": leaflet.VERSION,

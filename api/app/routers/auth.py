@@ -2,10 +2,11 @@
 user changes their own password (`POST /auth/password`, the old one required: their
 other tokens end). API keys for integrations: a coordinator makes one for an account
 (shown once), lists and revokes them; a request sends it as `X-API-Key` and acts as
-that account."""
+that account. A user chooses their language (`PATCH /auth/me`); a paired phone logs in
+at `POST /auth/device` (api/app/routers/devices.py)."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
@@ -19,7 +20,13 @@ from api.security import issue_token
 from api.settings import Settings
 from api.store import api_keys
 from api.store.tables import ApiKey, User
-from api.store.users import MAX_PASSWORD, Role, authenticate, change_password
+from api.store.users import (
+    MAX_PASSWORD,
+    Role,
+    authenticate,
+    change_password,
+    set_language,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 coordinators = Depends(require(Role.COORDINATOR))
@@ -35,6 +42,12 @@ class Me(BaseModel):
     username: str
     role: str
     worker_id: str | None
+    language: str | None = Field(description="what the worker's phone page, sheets and "
+                                             "calendar read (pl, uk); none: Polish")
+
+
+class MeChange(BaseModel):
+    language: Literal["pl", "uk"] = Field(description="pl (Polish) or uk (Ukrainian)")
 
 
 @router.post("/token", response_model=Token, responses=responses(401, 422, 429, body=True),
@@ -69,7 +82,21 @@ def _token(settings: Settings, user: User) -> Token:
 @router.get("/me", response_model=Me, responses=responses(401),
             summary="Who is logged in", operation_id="who_am_i")
 def me(user: UserDep) -> Me:
-    return Me(username=user.username, role=user.role, worker_id=user.worker_id)
+    return _me(user)
+
+
+def _me(user: User) -> Me:
+    return Me(username=user.username, role=user.role, worker_id=user.worker_id,
+              language=user.language)
+
+
+@router.patch("/me", response_model=Me, responses=responses(401, 422, body=True),
+              summary="Choose your language (a worker's phone page, sheets, calendar)",
+              operation_id="change_me")
+def change_me(body: MeChange, session: SessionDep, user: UserDep) -> Me:
+    set_language(session, user, body.language)
+    session.commit()
+    return _me(user)
 
 
 class PasswordChange(BaseModel):

@@ -5,6 +5,9 @@ All are drawn from the *published* plan of a day, as it was read once and stored
 gets is what was published, and no read loads the road graph).
 - `GET /days/{day}/workers/{worker_id}/sheet?format=pdf|html|csv`: the worker's route
   sheet (the worker themself or a coordinator; the clients' reads are audited).
+  Sheets and calendars are in the language the worker chose (`PATCH /auth/me`: pl, uk),
+  whoever reads them (a coordinator prints the sheet the worker will read); `?lang=`
+  asks for another.
 - `GET /days/{day}/workers/{worker_id}/calendar`: that day as iCalendar.
 - `GET /workers/{worker_id}/calendar-link`: a new subscription URL for a phone's
   calendar app, which cannot log in (a stored calendar link, as `POST /calendar-links`
@@ -41,6 +44,7 @@ from api.render.route_map import route_map_png
 from api.render.route_sheet import RouteSheet
 from api.render.sheet_csv import sheet_csv
 from api.render.sheet_html import html_pdf, sheet_html
+from api.render.words import DEFAULT_LANGUAGE, use_language
 from api.services import published_plan
 from api.services.deliver import file_name
 from api.services.reading import PlanReading
@@ -48,7 +52,7 @@ from api.settings import Settings
 from api.store import calendar_links
 from api.store import plans as store
 from api.store.tables import User, Worker
-from api.store.users import Role
+from api.store.users import Role, language_of_worker
 from optimiser.calendar import DEFAULT_TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -87,6 +91,15 @@ def _audit(session: SessionDep, username: str, plan: PlanReading, tasks: set[str
     audit_reads(session, username, (plan.problem.task(t).client_id for t in tasks))
 
 
+def _language(session: SessionDep, worker_id: str, lang: str | None) -> str:
+    """`lang` if asked for, else the language of the worker's account, else Polish."""
+    return lang or language_of_worker(session, worker_id) or DEFAULT_LANGUAGE
+
+
+Lang = Annotated[Literal["pl", "uk", "en"] | None,
+                 Query(description="the sheet's language (default: the worker's own)")]
+
+
 def _tasks(sheets: list[RouteSheet]) -> set[str]:
     return {r.task for s in sheets for r in s.stops}
 
@@ -98,7 +111,14 @@ def _tasks(sheets: list[RouteSheet]) -> set[str]:
             operation_id="read_route_sheet")
 def route_sheet(day: date, worker_id: str, session: SessionDep, settings: SettingsDep,
                 user: Annotated[User, people],
-                format: Literal["pdf", "html", "csv"] = "pdf") -> Response:  # noqa: A002
+                format: Literal["pdf", "html", "csv"] = "pdf",  # noqa: A002
+                lang: Lang = None) -> Response:
+    with use_language(_language(session, worker_id, lang)):
+        return _route_sheet(day, worker_id, session, settings, user, format)
+
+
+def _route_sheet(day: date, worker_id: str, session: SessionDep, settings: Settings,
+                 user: User, format: str) -> Response:  # noqa: A002
     plan, sheet = _sheet(session, settings, user, day, worker_id)
     if sheet is None:
         raise ApiError(404, f"days/{day}/workers/{worker_id}: no route on this day")
@@ -120,12 +140,13 @@ def route_sheet(day: date, worker_id: str, session: SessionDep, settings: Settin
                                                 **_content(ICS)},
             summary="A worker's day as iCalendar", operation_id="read_day_calendar")
 def day_calendar(day: date, worker_id: str, session: SessionDep, settings: SettingsDep,
-                 user: Annotated[User, people]) -> Response:
-    plan, sheet = _sheet(session, settings, user, day, worker_id)
-    sheets = [sheet] if sheet is not None else []
-    _audit(session, user.username, plan, _tasks(sheets))
-    return Response(worker_calendar(sheets, timezone=plan.problem.calendar.timezone),
-                    media_type=ICS)
+                 user: Annotated[User, people], lang: Lang = None) -> Response:
+    with use_language(_language(session, worker_id, lang)):
+        plan, sheet = _sheet(session, settings, user, day, worker_id)
+        sheets = [sheet] if sheet is not None else []
+        _audit(session, user.username, plan, _tasks(sheets))
+        return Response(worker_calendar(sheets, timezone=plan.problem.calendar.timezone),
+                        media_type=ICS)
 
 
 @router.get("/workers/{worker_id}/calendar-link", response_model=LinkCreated,
@@ -151,6 +172,11 @@ def subscribed_calendar(worker_id: str, session: SessionDep, settings: SettingsD
         calendar_links.check(session, token, worker_id)
     except calendar_links.BadLink as exc:
         raise ApiError(401, f"token: {exc}") from None
+    with use_language(_language(session, worker_id, None)):
+        return _subscribed(worker_id, session, settings)
+
+
+def _subscribed(worker_id: str, session: SessionDep, settings: Settings) -> Response:
     timezone = DEFAULT_TIMEZONE
     today = settings.day_today()
     sheets: list[RouteSheet] = []

@@ -33,6 +33,8 @@ class UserPublic(BaseModel):
     role: str
     worker_id: str | None
     disabled: bool
+    language: str | None = Field(default=None, description="the language the user chose "
+                                                          "(pl, uk; none: Polish)")
 
 
 class PasswordIn(BaseModel):
@@ -41,7 +43,7 @@ class PasswordIn(BaseModel):
 
 def _public(user: User) -> UserPublic:
     return UserPublic(username=user.username, role=user.role, worker_id=user.worker_id,
-                      disabled=user.disabled)
+                      disabled=user.disabled, language=user.language)
 
 
 def _not_yourself(user: User, username: str, what: str) -> None:

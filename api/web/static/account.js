@@ -62,6 +62,7 @@
   const ROLE_PL = {coordinator: t("coordinator"), planner: t("planner"), worker: t("worker")};
   async function showUsers() {
     const users = await json("/users");
+    showWorkerAccounts(users.filter((u) => u.role === "worker" && !u.disabled));
     $("users").tBodies[0].replaceChildren(...users.map((u) => {
       const act = (path, done) => () => call("/users/" + encodeURIComponent(u.username) + path, {method: "POST"})
         .then(() => { say(done); return showUsers(); }).catch(failed);
@@ -80,6 +81,39 @@
             onclick: act("/revoke-tokens", t("Logged {user} out of every device.", {user: u.username}))})));
     }));
   }
+  /* Paired phones (coordinators): a pairing link for a worker's account, its phones. */
+  function showWorkerAccounts(workers) {
+    const chosen = $("device-user").value;
+    $("device-user").replaceChildren(...workers.map((u) => el("option", {value: u.username,
+      text: u.username + " (" + u.worker_id + ")", selected: u.username === chosen})));
+    return showDevices().catch(failed);
+  }
+  const devicesPath = () => "/users/" + encodeURIComponent($("device-user").value) + "/devices";
+  async function showDevices() {
+    if (!$("device-user").value) { $("device-list").tBodies[0].replaceChildren(); return; }
+    const devices = await json(devicesPath());
+    $("device-list").tBodies[0].replaceChildren(...devices.map((d) => el("tr", {},
+      el("td", {text: d.label}), el("td", {text: when(d.created_at)}), el("td", {text: when(d.last_used_at)}),
+      el("td", {text: d.revoked_at ? t("revoked") : t("paired")}),
+      el("td", {}, d.revoked_at ? null : el("button", {type: "button", class: "small quiet", text: t("Revoke"),
+        "aria-label": t("Revoke the phone {label}", {label: d.label}),
+        onclick: () => call(devicesPath() + "/" + d.id, {method: "DELETE"})
+          .then(() => { say(t("Phone revoked: it stops within a quarter of an hour.")); return showDevices(); })
+          .catch(failed)})))));
+  }
+  $("device-user").addEventListener("change", () => showDevices().catch(failed));
+  $("device-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const made = await json(devicesPath(), {method: "POST", json: {label: $("device-label").value.trim()}});
+      $("device-made").hidden = false;
+      $("device-link").value = made.pair_url;
+      $("device-link").select();
+      say(t("Pairing link made for {user}; open it on the phone.", {user: made.username}));
+      await showDevices();
+    } catch (err) { failed(err); }
+  });
+
   const clientPath = () => "/clients/" + encodeURIComponent($("client-id").value.trim());
   $("rights-form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -100,6 +134,7 @@
 
   if (me.role === "coordinator") {
     $("accounts").hidden = false;
+    $("devices").hidden = false;
     $("rights").hidden = false;
     await showUsers().catch(failed);
   }

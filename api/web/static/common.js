@@ -1,6 +1,9 @@
 /* Trasa's page: the log-in token, calls to the JSON API, and small helpers.
    The token lives in this tab's sessionStorage: it is not sent by the browser on its own
-   (no cross-site request can use it) and it is gone when the tab is closed. */
+   (no cross-site request can use it) and it is gone when the tab is closed. A paired
+   phone keeps its device credential in localStorage (it survives reloads, closed tabs
+   and days offline) and trades it at POST /auth/device for a short token whenever it has
+   none or the API answers 401; a 401 there (revoked, the account blocked) forgets it. */
 "use strict";
 
 /* Words from the message catalog (api/render/script_words.py embeds them in the page):
@@ -43,11 +46,34 @@ const Trasa = (() => {
   const HOME = {coordinator: "/app/dzien", planner: "/app/analizy", worker: "/app/moj-dzien"};
   const ROLE_PL = {coordinator: t("coordinator"), planner: t("planner"), worker: t("worker")};
 
+  const DEVICE = "trasa.device";
   function token() { return sessionStorage.getItem(KEY); }
+  function device() { return localStorage.getItem(DEVICE); }
 
   function logOut() {
     sessionStorage.removeItem(KEY);
+    localStorage.removeItem(DEVICE);  // logging out on a paired phone unpairs it
     window.location.assign("/app/");
+  }
+
+  /* The device credential traded for a token (one trade at a time); null when the
+     server refuses it (then it is forgotten). A network failure throws. */
+  let trading = null;
+  function deviceLogIn(secret) {
+    if (secret) localStorage.setItem(DEVICE, secret);
+    if (!device()) return Promise.resolve(null);
+    if (!trading) {
+      trading = (async () => {
+        const answer = await fetch("/auth/device", {method: "POST",
+          headers: {"Content-Type": "application/json"}, body: JSON.stringify({secret: device()})});
+        if (answer.status === 401) { localStorage.removeItem(DEVICE); return null; }
+        if (!answer.ok) throw new ApiError(answer.status, t("Logging in failed ({status}).", {status: answer.status}));
+        const data = await answer.json();
+        keepToken(data.access_token);
+        return data;
+      })().finally(() => { trading = null; });
+    }
+    return trading;
   }
 
   async function logIn(username, password) {
@@ -70,7 +96,7 @@ const Trasa = (() => {
     constructor(status, detail, body) { super(detail); this.status = status; this.body = body || {}; }
   }
 
-  async function call(path, options = {}) {
+  async function call(path, options = {}, retried = false) {
     const headers = Object.assign({}, options.headers || {});
     headers.Authorization = "Bearer " + token();
     if (options.json !== undefined) {
@@ -78,6 +104,9 @@ const Trasa = (() => {
       options.body = JSON.stringify(options.json);
     }
     const answer = await fetch(path, Object.assign({}, options, {headers}));
+    if (answer.status === 401 && !retried && device() && await deviceLogIn()) {
+      return call(path, options, true);  // the phone's token had expired: a fresh one
+    }
     if (answer.status === 401) { logOut(); return new Promise(() => {}); }  // to the log-in
     if (!answer.ok) {
       let detail = answer.statusText;
@@ -110,7 +139,7 @@ const Trasa = (() => {
   /* Who is logged in; leaves a page the role may not use. Shows the role's menu. */
   async function session(allowed) {
     const away = (path) => { window.location.assign(path); return new Promise(() => {}); };
-    if (!token()) return away("/app/");  // the page goes no further
+    if (!token() && !(device() && await deviceLogIn())) return away("/app/");  // no further
     const me = await json("/auth/me");
     if (allowed && !allowed.includes(me.role)) return away(HOME[me.role]);
     const nav = document.getElementById("nav");
@@ -182,6 +211,6 @@ const Trasa = (() => {
                      running: tc("job", "running"), done: tc("job", "done"),
                      failed: tc("job", "failed"), cancelled: tc("job", "stopped")};
 
-  return {token, keepToken, logIn, logOut, call, json, download, session, say, el, isoDay, addDays,
+  return {token, keepToken, logIn, logOut, device, deviceLogIn, call, json, download, session, say, el, isoDay, addDays,
           dayPl, percent, number, km, LANG, HOME, PRIORITY_PL, STATUS_PL, ApiError};
 })();

@@ -1,5 +1,8 @@
 "use strict";
 (async () => {
+  if (!Trasa.token() && Trasa.device()) {  // a paired phone: its own log-in
+    try { await Trasa.deviceLogIn(); } catch (e) { /* offline: the form stays */ }
+  }
   if (Trasa.token()) {  // already logged in: straight to the role's page
     try {
       const me = await Trasa.json("/auth/me");

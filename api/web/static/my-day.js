@@ -11,10 +11,27 @@
   const me = await Trasa.session(["worker"]);
   const params = new URLSearchParams(window.location.search);
   const time = (iso) => iso.slice(11, 16);
+  /* The page in the worker's own language (stored on the account: PATCH /auth/me). */
+  const inLanguage = (lang) => {
+    const url = new URL(window.location.href);
+    url.searchParams.set("lang", lang);
+    window.location.replace(url.toString());
+    return new Promise(() => {});
+  };
+  if (me.language && me.language !== Trasa.LANG) await inLanguage(me.language);
+  $("language").value = Trasa.LANG;
+  $("language").addEventListener("change", async () => {
+    try {
+      await json("/auth/me", {method: "PATCH", json: {language: $("language").value}});
+      await inLanguage($("language").value);
+    } catch (e) { say(t("Failed: {error}", {error: e.message}), true); }
+  });
 
   async function show(day) {
     $("day").value = day;
-    history.replaceState(null, "", "?day=" + day);
+    const here = new URLSearchParams(window.location.search);
+    here.set("day", day);
+    history.replaceState(null, "", "?" + here.toString());
     $("sheet-actions").hidden = true;
     if (!me.worker_id) { say(t("This account is not linked to a worker."), true); return; }
     let data;

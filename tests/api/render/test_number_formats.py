@@ -1,4 +1,5 @@
-"""Numbers, dates and times as Polish writes them (decimal comma), English as English does."""
+"""Numbers, dates and times as Polish writes them (decimal comma), Ukrainian as Ukrainian
+does (км), English as English does."""
 
 from __future__ import annotations
 
@@ -24,6 +25,16 @@ def test_polish_dates_and_times() -> None:
     assert numbers.short_date(day) == "06.12.2026"
     assert numbers.weekday(day) == "niedziela"
     assert numbers.clock(time(8, 5)) == "08:05"
+
+
+def test_ukrainian_numbers_dates_and_units() -> None:
+    with use_language("uk"):
+        assert numbers.km(1.5) == "1,5 км"
+        assert numbers.km(1234.5).replace("\u00a0", " ") == "1 234,5 км"
+        assert numbers.short_date(date(2026, 12, 6)) == "06.12.2026"
+        assert numbers.weekday(date(2026, 12, 9)) == "середа"
+        assert numbers.long_date(date(2026, 12, 6)) == "6 грудня 2026\u202fр."
+        assert numbers.percent(0.625) == "62,5%"
 
 
 def test_english_numbers_and_dates() -> None:
