@@ -96,6 +96,9 @@ def summary_rows(report: MonthlyReport) -> list[Row]:
         Row("holidays", _("holidays in the month"),
             ", ".join(f"{d.day}.{d.month:02d} {name}" for d, name in report.holidays), ""),
         Row("files", _("plan files"), ", ".join(report.files), ""),
+        Row("actuals", _("delivered service"),
+            _("no actuals given: planned figures only") if report.delivered is None
+            else _("counted from the actuals"), ""),
     ]
 
 
