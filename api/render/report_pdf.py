@@ -1,7 +1,7 @@
 """The monthly report as a PDF for the CUS director, in Polish: A4 portrait; page 1 the
 figures as a table, page 2 hours by service stacked by provider and the PES share against
-its target, page 3 hours by period and hours by day; with actuals, page 4 the figures planned beside delivered and the
-tasks by outcome. Charts are drawn with matplotlib (no
+its target, page 3 hours by period and hours by day; with actuals, page 4 the figures
+planned beside delivered and the tasks by outcome. Charts are drawn with matplotlib (no
 pyplot, no display) in DejaVu Sans, embedded as TrueType so that the text can be searched
 and copied."""
 

@@ -54,7 +54,8 @@ class RatesIn(_Strict):
     def hour_rate(self, provider: str, service: str, period: str) -> float | None:
         """PLN an hour of `service` by `provider` in billing `period`, or None if the price
         list names none (see the module docstring for the order of look-up)."""
-        by_service: dict[str, PeriodRatesIn] = dict(self.per_service_hour.get(provider, {}))
+        by_service: dict[str, PeriodRatesIn] = {
+            str(k): v for k, v in self.per_service_hour.get(provider, {}).items()}
         by_period = by_service.get(service)
         if by_period is not None:
             rate = getattr(by_period, period)
