@@ -10,7 +10,8 @@ Units: hours with 2 decimals ("godziny"), km with 1 decimal, shares in per cent 
   English key, the Polish label, the value, the unit). Polish Excel habit: `;` between
   fields, a **decimal comma** (`12,50`), UTF-8 **with a byte-order mark** (so Excel reads
   the Polish letters; Python: `encoding="utf-8-sig"`), CRLF line ends.
-- `report-YYYY-MM-days.csv`: one row a day of the month, same conventions.
+- `report-YYYY-MM-days.csv`: one row a day of the month, same conventions (with actuals,
+  the hours delivered and the PES hours delivered before km).
 - `report-YYYY-MM.xlsx`: sheet "Podsumowanie" (the figures), "Godziny wg usług" (hours by
   service × provider, with totals), "Dni" (the days); numbers are numbers.
 - `report-YYYY-MM.pdf`: A4 portrait; page 1 the figures as a table, page 2 hours by
@@ -97,7 +98,7 @@ def compared_head() -> list[str]:
 def write_days_csv(report: MonthlyReport, path: Path) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as out:
         writer = csv_writer(out, **CSV_DIALECT)
-        writer.writerow(day_head())
+        writer.writerow(day_head(report))
         for row in day_rows(report):  # km last, with 1 decimal
             writer.writerow([*(polish_number(v) for v in row[:-1]), polish_number(row[-1], 1)])
 
@@ -112,8 +113,9 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
           widths=(52, 14, 10, 34))
     _fill(book.create_sheet(_("Hours by service")), service_provider_table(report),
           widths=(18, *(22 for _ in report.service_s_by_provider), 12))
-    _fill(book.create_sheet(_("Days")), [day_head(), *day_rows(report)],
-          widths=(12, 8, 28, 9, 7, 13, 12, 14, 10, 24, 8))
+    _fill(book.create_sheet(_("Days")), [day_head(report), *day_rows(report)],
+          widths=(12, 8, 28, 9, 7, 13, 12, 14, 10, 24, *((14, 14) if report.delivered else ()),
+                  8))
     compared = compared_rows(report)
     if compared:
         _fill(book.create_sheet(_("Planned and delivered")),

@@ -242,6 +242,11 @@ def test_the_report_files_show_planned_beside_delivered(report: MonthlyReport,
     by_key = {r[4]: r for r in sheet.iter_rows(values_only=True)}
     assert by_key["hours_total"][1:3] == (round(report.service_s / 3600, 2),
                                           round(report.delivered.service_s / 3600, 2))
+    days = list(csv.reader(paths[1].read_text(encoding=CSV_ENCODING).splitlines(),
+                           delimiter=";"))
+    assert days[0][-3:] == ["godziny zrealizowane", "godziny PES zrealizowane", "km"]
+    delivered_days = [float(row[-3].replace(",", ".")) for row in days[1:]]
+    assert sum(delivered_days) == pytest.approx(report.delivered.service_s / 3600, abs=0.01)
     text = pdf_text(paths[3].read_bytes())
     assert "Planowane i zrealizowane" in text
     assert "niepotwierdzone (brak potwierdzenia z telefonu)" in text
