@@ -75,9 +75,12 @@ def _tasks(plans: Plans) -> dict[str, dict[str, Any]]:
     return tasks
 
 
+FREE = holidays.Poland(years=2026)
+
+
 def _minute_periods(start: datetime, end: datetime) -> Counter[str]:
     """Minutes of [start, end) by billing period, one local minute at a time."""
-    free = holidays.Poland(years=2026)
+    free = FREE
     minutes: Counter[str] = Counter()
     at = start
     while at < end:
@@ -137,6 +140,18 @@ def test_every_figure_of_the_report_recomputed_from_the_actuals(
     assert {p: s // 60 for p, s in done.service_s_by_provider.items() if s} == dict(by_provider)
     assert {s: v // 60 for s, v in done.service_s_by_service.items() if v} == dict(by_service)
     assert (done.visits, done.rides, done.residents) == (visits, rides, len(clients))
+    periods: Counter[str] = Counter()  # the report's periods overlap: counted apart
+    for actual in _done(actuals):
+        assert actual.start is not None and actual.end is not None
+        at = actual.start
+        while at < actual.end:
+            local = at.astimezone(WARSAW)
+            periods["evening"] += 18 <= local.hour < 22
+            periods["night"] += local.hour >= 22 or local.hour < 6
+            periods["weekend_holiday"] += local.weekday() >= 5 or local.date() in FREE
+            at += timedelta(minutes=1)
+    assert {p: s // 60 for p, s in done.period_s.items()} == {
+        p: periods[p] for p in done.period_s}
     pes = sum(m for p, m in by_provider.items() if p.startswith("pes-"))
     assert done.pes.share == pytest.approx(pes / sum(by_provider.values()))
     outcomes = Counter(a.outcome.value for a in actuals.values())
