@@ -4,8 +4,9 @@ list of objects, or `{"actuals": [...]}`), read into `optimiser.actuals.Actual`.
 
 `outcome` is one of done, started, absent, not_done, unconfirmed; `start` and `end` are
 ISO 8601 date-times with a UTC offset, or empty. A `done` row may lack a time (it counts
-as done with no hours); `end` before `start`, a time on an absent or not-done row's
-`end`, or a task given twice is an error naming the row and the field.
+as done with no hours); `end` before `start`, more than `MAX_ACTUAL_S` (a day) after
+it, a time outside the years 2000–2999, an `end` on a row not done, or a task given twice
+is an error naming the row and the field.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from optimiser.actuals import Actual, Outcome
 
 OUTCOMES = tuple(o.value for o in Outcome)
 FIELDS = ("task_id", "outcome", "start", "end", "reason")
+MAX_ACTUAL_S = 24 * 3600  # no visit or ride lasts longer: longer is a mistyped date
+YEARS = (2000, 2999)
 
 
 class ActualsError(ValueError):
@@ -72,6 +75,8 @@ def _actual(row: Mapping[str, Any], where: str) -> Actual:
     start, end = _moment(row, "start", where), _moment(row, "end", where)
     if start is not None and end is not None and end < start:
         raise ActualsError(f"{where}.end: {end.isoformat()} is before start")
+    if start is not None and end is not None and (end - start).total_seconds() > MAX_ACTUAL_S:
+        raise ActualsError(f"{where}.end: {end.isoformat()} is more than a day after start")
     if end is not None and outcome not in (Outcome.DONE.value,):
         raise ActualsError(f"{where}.end: a {outcome} task has no end")
     reason = row.get("reason") or ""
@@ -86,4 +91,8 @@ def _moment(row: Mapping[str, Any], key: str, where: str) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise ActualsError(f"{where}.{key}: expected an ISO 8601 date-time, got {value!r}")
-    return aware_moment(value, f"{where}.{key}", ActualsError)
+    moment = aware_moment(value, f"{where}.{key}", ActualsError)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise ActualsError(f"{where}.{key}: {value!r} is not in the years "
+                           f"{YEARS[0]}–{YEARS[1]}")
+    return moment

@@ -21,6 +21,7 @@ each line traceable to the confirmed tasks it sums (figures only, no file format
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ import holidays
 from api.convert.plan_document import SERVICES
 from api.render.delivered import OUTCOMES, DeliveredTask
 from api.render.report import MonthlyReport
-from api.schemas.rates import RatesIn
+from api.schemas.rates import MAX_PRICE, RatesIn
 
 BILLING_PERIODS = ("weekday", "evening", "night", "weekend_holiday")  # low to high precedence
 RIDE = "ride"  # a ride line's period
@@ -138,17 +139,21 @@ def _lines(provider: str, items: tuple[Item, ...], rides: int,
                     f"rates: no hourly rate for provider {provider!r}, service {service!r}, "
                     f"period {period!r} (give rates.per_service_hour.{provider}.{service} "
                     f"or rates.per_hour.{provider})")
-            price = _money(rate)
+            price = _money(rate, f"rates for provider {provider!r}, service {service!r}")
             amount = (price * s / 3600).quantize(GROSZ, ROUND_HALF_UP)
             lines.append(Line(service, period, s, price, amount, tasks[service, period]))
     if rides:
-        price = _money(rates.per_ride.get(provider, 0.0))
+        price = _money(rates.per_ride.get(provider, 0.0), f"rates.per_ride for {provider!r}")
         lines.append(Line("transport", RIDE, rides, price, (price * rides).quantize(GROSZ),
                           rides))
     return tuple(lines)
 
 
-def _money(rate: float) -> Decimal:
+def _money(rate: float, where: str) -> Decimal:
+    """A rate as money; a rate that is no price (the sweep's `per_hour` is not bounded) is
+    an error naming it."""
+    if not math.isfinite(rate) or not 0 <= rate <= MAX_PRICE:
+        raise SettlementError(f"{where}: {rate!r} is not a price of 0–{MAX_PRICE:.0f} PLN")
     return Decimal(str(rate))
 
 

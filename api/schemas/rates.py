@@ -26,7 +26,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Service = Literal["physiotherapy", "handyman", "transport", "care"]
-Price = Annotated[float, Field(ge=0)]  # PLN
+MAX_PRICE = 100_000.0  # PLN an hour or a ride: far above any real rate, far below overflow
+Price = Annotated[float, Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)]  # PLN
 
 
 class _Strict(BaseModel):
@@ -36,10 +37,10 @@ class _Strict(BaseModel):
 class PeriodRatesIn(_Strict):
     """PLN an hour of one service in each billing period; a period left out: `weekday`."""
 
-    weekday: float | None = Field(default=None, ge=0)
-    evening: float | None = Field(default=None, ge=0)
-    night: float | None = Field(default=None, ge=0)
-    weekend_holiday: float | None = Field(default=None, ge=0)
+    weekday: Price | None = None
+    evening: Price | None = None
+    night: Price | None = None
+    weekend_holiday: Price | None = None
 
 
 class RatesIn(_Strict):

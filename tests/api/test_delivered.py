@@ -233,6 +233,15 @@ def test_an_hour_without_a_rate_is_an_error_naming_provider_service_and_period(
                    "x", RATES)
 
 
+def test_a_rate_that_is_no_price_is_an_error_not_an_overflow(report: MonthlyReport) -> None:
+    for rate in (float("inf"), float("nan"), 1e308, -1.0):
+        rates = RatesIn(per_hour={"pes-rehab": rate})  # the sweep's per_hour is unbounded
+        with pytest.raises(SettlementError, match="is not a price of 0–100000 PLN"):
+            settlement(report, "pes-rehab", rates)
+    with pytest.raises(ValueError, match="less than or equal to 100000"):
+        RatesIn.model_validate({"per_ride": {"x": 1e308}})
+
+
 def test_a_period_without_its_own_rate_takes_the_weekday_rate_then_per_hour() -> None:
     rates = RatesIn.model_validate({"per_hour": {"p": 40}, "per_service_hour": {
         "p": {"care": {"weekday": 50, "night": 90}}}})
@@ -352,7 +361,11 @@ def test_actuals_read_from_csv_and_json_and_bad_rows_named(actuals: dict[str, Ac
             r"actuals\[0\]\.start: .* has no UTC offset"),
            ('[{"task_id": "v1", "outcome": "done"}, {"task_id": "v1", "outcome": "absent"}]',
             r"actuals\[1\]\.task_id: 'v1' is given twice"),
-           ("id;what\n1;2\n", "the header lacks task_id, outcome")]
+           ("id;what\n1;2\n", "the header lacks task_id, outcome"),
+           ("task_id,outcome,start,end\nv1,done,2026-11-02T10:00:00+01:00,"
+            "2026-11-04T10:00:00+01:00\n", r"actuals\[0\]\.end: .* more than a day after"),
+           ("task_id,outcome,start\nv1,started,0001-01-01T00:00:00+14:00\n",
+            r"actuals\[0\]\.start: .* not in the years 2000–2999")]
     for text, message in bad:
         with pytest.raises(ActualsError, match=message):
             read_actuals(text, "f")
