@@ -2,7 +2,8 @@
 Polish (words from the message catalog):
 
 - `settlement-YYYY-MM-PROVIDER.xlsx`: sheet "Rozliczenie" (a line per service and billing
-  period, the rides, the total, the tasks by outcome) and, unless totals only, "Szczegóły"
+  period — hours, the exact minutes the amount is priced on, rate, amount — the rides,
+  the total, the tasks by outcome) and, unless totals only, "Szczegóły"
   (a row per paid task: its id, day, service, client, actual start and end, minutes in each
   billing period) — every line's minutes are the sum of its tasks' minutes. Numbers are
   numbers; every text cell is safe from formulas (`api.convert.safe_cells`).
@@ -57,16 +58,16 @@ def title(settlement: Settlement) -> str:
 
 
 def line_head() -> list[str]:
-    return [_("service"), _("period"), _("quantity"), _("unit"), _("rate (PLN)"),
-            _("amount (PLN)"), _("tasks")]
+    return [_("service"), _("period"), _("quantity"), _("unit"), _("minutes"),
+            _("rate (PLN)"), _("amount (PLN)"), _("tasks")]
 
 
 def line_cells(line: Line) -> list[str | float | int]:
     ride = line.period == RIDE
     return [SERVICE_LABEL[line.service], BILLING_LABEL[line.period],
             line.quantity if ride else round(line.quantity / 3600, 2),
-            _("rides") if ride else _("hours"), float(line.rate), float(line.amount),
-            line.tasks]
+            _("rides") if ride else _("hours"), "" if ride else _minutes(line.quantity),
+            float(line.rate), float(line.amount), line.tasks]
 
 
 def item_head() -> list[str]:
@@ -99,11 +100,12 @@ def write_settlement_xlsx(settlement: Settlement, path: Path) -> None:
     assert isinstance(sheet, Worksheet)
     sheet.title = _("Settlement")
     total: list[str | float | int] = [_("in all"), "", round(settlement.hours_s / 3600, 2),
-                                      _("hours"), "", float(settlement.total), ""]
+                                      _("hours"), _minutes(settlement.hours_s), "",
+                                      float(settlement.total), ""]
     rows: list[Sequence[str | float | int]] = [
         line_head(), *(line_cells(line) for line in settlement.lines), total, [],
         [_("tasks by outcome"), _("tasks")], *outcome_rows(settlement)]
-    _fill(sheet, rows, (30, 40, 10, 9, 11, 13, 8))
+    _fill(sheet, rows, (30, 40, 10, 9, 10, 11, 13, 8))
     if settlement.items:
         zone = ZoneInfo(settlement.timezone)
         _fill(book.create_sheet(_("Detail")),
@@ -131,17 +133,19 @@ def _fill(sheet: Worksheet, rows: Sequence[Sequence[str | float | int]],
 
 def settlement_html(settlement: Settlement) -> str:
     zone = ZoneInfo(settlement.timezone)
-    money = [[*cells[:2], _quantity(cells[2]), cells[3], fixed(float(cells[4]), 2),
-              fixed(float(cells[5]), 2), cells[6]]
+    money = [[*cells[:2], _quantity(cells[2]), cells[3], _quantity(cells[4]),
+              fixed(float(cells[5]), 2), fixed(float(cells[6]), 2), cells[7]]
              for cells in (line_cells(line) for line in settlement.lines)]
     return template("settlement.html.j2").render(
         title=title(settlement), settlement=settlement, line_head=line_head(), lines=money,
-        hours=fixed(settlement.hours_s / 3600, 2), total=fixed(float(settlement.total), 2),
+        hours=fixed(settlement.hours_s / 3600, 2),
+        minutes=fixed(settlement.hours_s / 60, 2), total=fixed(float(settlement.total), 2),
         outcomes=outcome_rows(settlement), item_head=item_head(),
         items=[item_cells(i, zone) for i in settlement.items])
 
 
 def _quantity(value: str | float | int) -> str:
+    """Hours or minutes with 2 decimals, rides as they are ("" stays "")."""
     return fixed(value, 2) if isinstance(value, float) else str(value)
 
 

@@ -304,7 +304,11 @@ def test_the_settlement_pdf_and_xlsx_read_back_in_polish(report: MonthlyReport,
     detail = list(book["Szczegóły"].iter_rows(values_only=True))
     assert len(detail) - 1 == len(result.items)
     total = [r for r in book["Rozliczenie"].iter_rows(values_only=True) if r[0] == "razem"]
-    assert total[0][5] == float(result.total)
+    assert total[0][6] == float(result.total)
+    for line in book["Rozliczenie"].iter_rows(min_row=2, max_row=len(result.lines) + 1,
+                                              values_only=True):
+        if line[4] not in ("", None):  # an hours line: its amount is its exact minutes at its rate
+            assert round(line[4] / 60 * line[5] + 1e-9, 2) == line[6]
 
 
 def test_a_totals_only_settlement_names_no_task_or_client(report: MonthlyReport,
