@@ -31,6 +31,7 @@ from api.app.routers import (
     promises,
     records,
     reports,
+    settlements,
     sheets,
     sweeps,
     users,
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sheets.router)
     app.include_router(call_lists.router)
     app.include_router(reports.router)
+    app.include_router(settlements.router)
     app.include_router(sweeps.router)
     app.include_router(events.router)
     app.include_router(offers.router)

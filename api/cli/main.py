@@ -16,8 +16,8 @@ from typing import Any
 # The commands in the order `trasa --help` lists them, and the module of each.
 COMMANDS = {"plan": "plan", "demo": "plan", "check": "check", "sheets": "sheets",
             "serve": "serve", "import": "import_records", "users": "users", "links": "links",
-            "clients": "clients", "report": "report", "sweep": "sweep", "replan": "replan",
-            "call-list": "call_list", "actuals": "actuals",
+            "clients": "clients", "report": "report", "settlement": "settlement",
+            "sweep": "sweep", "replan": "replan", "call-list": "call_list", "actuals": "actuals",
             "offer": "offer"}
 
 

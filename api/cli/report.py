@@ -1,5 +1,5 @@
-"""`trasa report PLAN... --month YYYY-MM`: the CUS's monthly report (CSV, XLSX, PDF)
-from plan files."""
+"""`trasa report PLAN... --month YYYY-MM [--actuals FILE]`: the CUS's monthly report (CSV,
+XLSX, PDF) from plan files; with actuals, also the service delivered beside the planned."""
 
 from __future__ import annotations
 
@@ -17,16 +17,21 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
     p = sub.add_parser(name, help="the CUS's monthly report (CSV, XLSX, PDF) from plan files")
     p.add_argument("plans", type=Path, nargs="+", help="plan.json files of the month")
     p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--actuals", type=Path, default=None,
+                   help="what was delivered, CSV or JSON: task_id,outcome,start,end[,reason] "
+                        "(without it: the plans only)")
     p.add_argument("--out", type=Path, default=Path("."), help="folder to write into")
     return p
 
 
 def run(console: Console, args: argparse.Namespace) -> int:
+    from api.cli.settlement import read_actuals_file
     from api.render.report_files import write_report
 
     documents = [(str(path), read_plan_file(path)) for path in args.plans]
+    actuals = read_actuals_file(args.actuals) if args.actuals is not None else None
     try:
-        written = write_report(monthly_report(documents, args.month), args.out)
+        written = write_report(monthly_report(documents, args.month, actuals), args.out)
     except OSError as exc:
         raise UsageError(f"--out: cannot write the report into {str(args.out)!r}: "
                          f"{exc.strerror or exc}") from None

@@ -36,6 +36,10 @@ What counts (docs/plan.md describes the fields):
   plans cover is an error naming both files and the day (it would count twice); month days
   no plan covers are listed in `days_missing`.
 
+- **Delivered.** Given actuals (task id -> `optimiser.actuals.Actual`), `delivered` holds
+  the same figures as delivered (`api.render.delivered`); without them it is None and the
+  report is of the plans only, and says so.
+
 A document that is not `trasa-plan/1` or lacks a field is a `ReportError` that names the
 file and the field (documents written before `provider_kind` and `service` existed must be
 written again); the documents are read in `api.render.report_documents`.
@@ -47,7 +51,7 @@ import calendar
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,6 +59,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from api.convert.plan_document import SERVICES
+from api.render.delivered import Delivered, delivered
 from api.render.report_documents import (
     REASONS,
     DocumentPlan,
@@ -63,6 +68,7 @@ from api.render.report_documents import (
     ReportError,
     read_plan,
 )
+from optimiser.actuals import Actual
 from optimiser.model import CUS_PROJECT_GOALS, ProviderKind
 from optimiser.rules import PesShare
 
@@ -107,6 +113,7 @@ class MonthlyReport:
     pes_share_target: float
     days: tuple[DayRow, ...]  # every day of the month, in order
     holidays: tuple[tuple[date, str], ...] = field(default=())  # public holidays in the month
+    delivered: Delivered | None = None  # None: no actuals were given
 
     @property
     def service_s(self) -> int:
@@ -147,8 +154,10 @@ def hours(seconds: int) -> float:
     return seconds / 3600
 
 
-def monthly_report(documents: Sequence[tuple[str, Any]], month: str) -> MonthlyReport:
-    """The report of `month` ("YYYY-MM") from `(file name, parsed plan.json)` pairs."""
+def monthly_report(documents: Sequence[tuple[str, Any]], month: str,
+                   actuals: Mapping[str, Actual] | None = None) -> MonthlyReport:
+    """The report of `month` ("YYYY-MM") from `(file name, parsed plan.json)` pairs; with
+    `actuals` (task id -> what happened) also the service delivered."""
     first, last = month_days(month)
     if not documents:
         raise ReportError("no plan documents given")
@@ -158,13 +167,18 @@ def monthly_report(documents: Sequence[tuple[str, Any]], month: str) -> MonthlyR
     target = _pes_share_target(plans)
     public_holidays = holidays.Poland(years=range(first.year, first.year + 2), language="pl")
     tally = _Tally(ZoneInfo(zone_name), public_holidays)
+    routes = [r for plan in plans for r in plan.routes if first <= r.day <= last]
+    for route in routes:
+        tally.add_route(route)
     for plan in plans:
-        for route in plan.routes:
-            if first <= route.day <= last:
-                tally.add_route(route)
         if first <= plan.first_day <= last:
             tally.unassigned.update(plan.unassigned)
-    return tally.report(month, zone_name, [p.file for p in plans], target, coverage, first, last)
+    report = tally.report(month, zone_name, [p.file for p in plans], target, coverage, first,
+                          last)
+    if actuals is None:
+        return report
+    return replace(report, delivered=delivered(routes, actuals, ZoneInfo(zone_name),
+                                               public_holidays, target, period_seconds))
 
 
 def month_days(month: str) -> tuple[date, date]:

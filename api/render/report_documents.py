@@ -30,6 +30,7 @@ class Interval:
     client: str | None
     start: datetime
     end: datetime
+    task: str = ""  # the stop's task id (a trip's: both its stops'), "" if it names none
 
     @property
     def seconds(self) -> int:
@@ -177,6 +178,7 @@ def _service_intervals(fields: _Fields, stops: list[dict[str, Any]],
     their time on site, trips from the pickup's start to the drop-off's end."""
     served: list[Served] = []
     about: list[tuple[str, str | None]] = []  # each stop's service and client
+    tasks: list[str] = []  # each stop's task id
     boarded: dict[str, str] = {}  # trip task -> its pickup's field
     for k, stop in enumerate(stops):
         at = f"{where}.stops[{k}]"
@@ -185,7 +187,7 @@ def _service_intervals(fields: _Fields, stops: list[dict[str, Any]],
         start, end = fields.moment(stop, "start", at), fields.moment(stop, "end", at)
         if end < start:
             raise fields.error(f"{at}.end", f"{end.isoformat()} is before start")
-        task, action = f"#{k}", "serve"
+        task, action = _task(stop), "serve"
         if service == "transport":
             task = fields.text(stop, "task", at)
             action = fields.text(stop, "action", at, ("pickup", "dropoff"))
@@ -193,12 +195,18 @@ def _service_intervals(fields: _Fields, stops: list[dict[str, Any]],
                 boarded[task] = at
             elif boarded.pop(task, None) is None:
                 raise fields.error(at, f"trip {task!r} is dropped off before it is picked up")
+        tasks.append(task)
         served.append(Served(task, action, start.timestamp(), end.timestamp()))
     for task, at in boarded.items():
         raise fields.error(at, f"trip {task!r} is picked up but never dropped off")
     moment = datetime.fromtimestamp
-    return tuple(Interval(*about[k], moment(a, UTC), moment(b, UTC))
+    return tuple(Interval(*about[k], moment(a, UTC), moment(b, UTC), tasks[k])
                  for a, b, k in service_intervals(served, PASSENGER_HOURS))
+
+
+def _task(stop: dict[str, Any]) -> str:
+    task = stop.get("task")
+    return task if isinstance(task, str) else ""
 
 
 def _client(fields: _Fields, stop: dict[str, Any], where: str) -> str | None:

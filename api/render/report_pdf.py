@@ -1,6 +1,7 @@
 """The monthly report as a PDF for the CUS director, in Polish: A4 portrait; page 1 the
 figures as a table, page 2 hours by service stacked by provider and the PES share against
-its target, page 3 hours by period and hours by day. Charts are drawn with matplotlib (no
+its target, page 3 hours by period and hours by day; with actuals, page 4 the figures
+planned beside delivered and the tasks by outcome. Charts are drawn with matplotlib (no
 pyplot, no display) in DejaVu Sans, embedded as TrueType so that the text can be searched
 and copied."""
 
@@ -19,6 +20,7 @@ from api.convert.plan_document import SERVICES
 from api.render.charts import decimal_commas
 from api.render.numbers import fixed
 from api.render.report import PERIODS, MonthlyReport, hours
+from api.render.report_delivered_rows import compared_rows, delivered_note, shown_side
 from api.render.report_rows import (
     KIND_COLOUR,
     PERIOD_LABEL,
@@ -44,8 +46,10 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
     with matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={
             "Title": title, "Author": "Trasa",
             "Subject": _("hours of CUS and PES services")}) as pdf:
-        for page in (_figures_page(report, title), _services_page(report),
-                     _periods_page(report)):
+        pages = [_figures_page(report, title), _services_page(report), _periods_page(report)]
+        if report.delivered is not None:
+            pages.append(_delivered_page(report))
+        for page in pages:
             pdf.savefig(decimal_commas(page))
 
 
@@ -55,7 +59,7 @@ def _page() -> Figure:
 
 TABLE_TOP = 0.905  # figure fraction
 TABLE_ROW = 0.0205  # figure fraction a row (A4: about 17 pt, for 8.5 pt text)
-TEXT_ROWS = ("month", "days_missing", "holidays", "files")  # too long for the table
+TEXT_ROWS = ("month", "days_missing", "holidays", "files", "actuals")  # too long for the table
 
 
 def _figures_page(report: MonthlyReport, title: str) -> Figure:
@@ -97,7 +101,35 @@ def _definitions(report: MonthlyReport) -> str:
                 "local time; night and evening hours may also fall on Saturdays, Sundays and "
                 "holidays. A route belongs to the day it starts. Requests not served: from "
                 "plans starting in this month; reasons without requests are left out.")
-            + f" {texts['files']}")
+            + f" {texts['files']} {delivered_note(report)}")
+
+
+def _delivered_page(report: MonthlyReport) -> Figure:
+    page = _page()
+    page.text(0.5, 0.955, _("Planned and delivered"), ha="center", fontsize=16,
+              fontweight="bold")
+    rows = compared_rows(report)
+    height = TABLE_ROW * (len(rows) + 1)
+    ax = page.add_axes((0.07, TABLE_TOP - height, 0.86, height))
+    ax.axis("off")
+    table = ax.table(cellText=[[r.label, shown_side(r, r.planned), shown_side(r, r.delivered),
+                                r.unit] for r in rows],
+                     colLabels=[_("figure"), _("planned"), _("delivered"), _("unit")],
+                     colWidths=(0.58, 0.14, 0.14, 0.14), bbox=Bbox.from_bounds(0, 0, 1, 1),
+                     cellLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(8.5)
+    for (line, column), cell in table.get_celld().items():
+        cell.set_edgecolor("#bbbbbb")
+        cell.PAD = 0.03
+        if line == 0:
+            cell.set_text_props(fontweight="bold")
+            cell.set_facecolor("#e8eef5")
+        elif column in (1, 2):
+            cell.set_text_props(ha="right")
+    page.text(0.07, TABLE_TOP - height - 0.02, _wrap(delivered_note(report), 118),
+              fontsize=8, va="top", color="#333333", linespacing=1.5)
+    return page
 
 
 def _services_page(report: MonthlyReport) -> Figure:

@@ -96,6 +96,9 @@ def summary_rows(report: MonthlyReport) -> list[Row]:
         Row("holidays", _("holidays in the month"),
             ", ".join(f"{d.day}.{d.month:02d} {name}" for d, name in report.holidays), ""),
         Row("files", _("plan files"), ", ".join(report.files), ""),
+        Row("actuals", _("delivered service"),
+            _("no actuals given: planned figures only") if report.delivered is None
+            else _("counted from the actuals"), ""),
     ]
 
 
@@ -114,15 +117,22 @@ def service_provider_table(report: MonthlyReport) -> list[list[str | float]]:
     return rows
 
 
-def day_head() -> list[str]:
+def day_head(report: MonthlyReport | None = None) -> list[str]:
+    """The days' columns; with actuals, the hours delivered before km."""
+    delivered = [] if report is None or report.delivered is None else [
+        _("hours delivered"), _("PES hours delivered")]
     return [_("day"), _("weekday"), _("holiday"), _("in the plan"), _("routes"),
-            _("hours of service"), _("PES hours"), *(PERIOD_LABEL[p] for p in PERIODS), "km"]
+            _("hours of service"), _("PES hours"), *(PERIOD_LABEL[p] for p in PERIODS),
+            *delivered, "km"]
 
 
 def day_rows(report: MonthlyReport) -> list[list[str | float | int]]:
+    done = report.delivered
     return [[d.day.isoformat(), WEEKDAY[d.day.weekday()], d.holiday,
              _("yes") if d.planned else _("no"), d.routes, _h(d.service_s), _h(d.pes_service_s),
              _h(d.evening_s), _h(d.night_s), _h(d.weekend_holiday_s),
+             *([] if done is None else [_h(done.day_s.get(d.day, 0)),
+                                        _h(done.day_pes_s.get(d.day, 0))]),
              round(d.distance_m / 1000, 1)] for d in report.days]
 
 

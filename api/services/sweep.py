@@ -24,6 +24,7 @@ counts to try, the search budget and the rates:
     per_hour = { cus = 55.0, "pes-rehab" = 48.0 }   # by provider id
     per_vehicle_day = 150.0
     per_worker_day = 0.0
+                                           # and the PES settlement's rates: api/schemas/rates.py
 
 A `worker` or `vehicle` template counts the template itself: 1 is the scenario as it
 is, 0 removes it (and, for a vehicle, its driver), n adds n - 1 copies `<id>~2`, ….
@@ -54,6 +55,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.convert.scenario import read_scenario
+from api.schemas.rates import RatesIn
 from api.schemas.scenario import MAX_SOLUTIONS, ScenarioIn, Seed, WindowIn
 from api.services.parameters import Kind, default
 from api.services.planning import prepare
@@ -76,13 +78,6 @@ class TemplateIn(_Strict):
     vehicle: str | None = None
     driver: str | None = None
     shift: WindowIn | None = None
-
-
-class RatesIn(_Strict):
-    per_km: float = Field(default=0.0, ge=0)
-    per_hour: dict[str, float] = {}  # provider id -> PLN an hour of work
-    per_vehicle_day: float = Field(default=0.0, ge=0)
-    per_worker_day: float = Field(default=0.0, ge=0)
 
 
 # Copies of one template in a variant: far above any centre's staff, far below what

@@ -23,10 +23,11 @@ from api.convert.plan_document import service_of
 from api.convert.safe_cells import csv_writer
 from api.convert.scenario import to_problem
 from api.jobs.processes import end_pool_processes, pool_options
+from api.schemas.rates import RatesIn
 from api.schemas.scenario import ScenarioIn
 from api.schemas.sweep_row import Row
 from api.services.parameters import Kind, solve_params
-from api.services.sweep import RatesIn, Sweep, SweepIn, Variant, variant_scenario
+from api.services.sweep import Sweep, SweepIn, Variant, variant_scenario
 from optimiser.kpi import kpis
 from optimiser.model import Plan, Priority, Problem, TravelMatrix
 from optimiser.params import CancelSignal

@@ -2,24 +2,28 @@
 
 `GET /reports/{month}?format=pdf|xlsx|csv|json` (coordinators and planners: the report
 names no client). Each day counts from the plan published for it; a day without one
-is listed as not planned."""
+is listed as not planned. `POST /reports/{month}` with `{"actuals": [...]}` (rows of
+`task_id, outcome, start, end, reason`, `api.convert.actuals_file`) also counts the
+service delivered, planned beside it (its CSV is then `report-YYYY-MM-delivered.csv`'s
+columns); its JSON gives figures only, never the tasks."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 import dataclasses
 import json
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.app.deps import SessionDep, require
 from api.app.errors import ApiError, responses
-from api.render.report import ReportError, month_days, monthly_report
-from api.render.report_files import write_csv, write_pdf, write_xlsx
-from api.store import plans as store
+from api.app.month_plans import MAX_ACTUALS, given_actuals, published_documents
+from api.render.report import ReportError, monthly_report
+from api.render.report_files import write_csv, write_delivered_csv, write_pdf, write_xlsx
 from api.store.users import Role
+from optimiser.actuals import Actual
 
 router = APIRouter(tags=["reports"])
 readers = Depends(require(Role.COORDINATOR, Role.PLANNER))
@@ -28,43 +32,65 @@ WRITERS = {"pdf": (write_pdf, "application/pdf"), "xlsx": (write_xlsx, XLSX),
            "csv": (write_csv, "text/csv; charset=utf-8")}
 
 
+CONTENT = {**responses(401, 403, 404, 409, 422),
+           200: {"content": {"application/pdf": {}, XLSX: {}, "text/csv": {},
+                             "application/json": {}}}}
+Format = Literal["pdf", "xlsx", "csv", "json"]
+
+
+class DeliveredIn(BaseModel):
+    """What was delivered: one row a task (`task_id`, `outcome`, `start`, `end`, `reason`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    actuals: list[dict[str, Any]] = Field(max_length=MAX_ACTUALS)
+
+
 @router.get("/reports/{month}", dependencies=[readers], response_class=Response,
-            responses={**responses(401, 403, 404, 409, 422),
-                       200: {"content": {"application/pdf": {}, XLSX: {}, "text/csv": {},
-                                         "application/json": {}}}},
+            responses=CONTENT,
             summary="The monthly report of the published plans", operation_id="read_report")
-def report(month: str, session: SessionDep,
-           format: Literal["pdf", "xlsx", "csv", "json"] = "pdf") -> Response:  # noqa: A002
+def report(month: str, session: SessionDep, format: Format = "pdf") -> Response:  # noqa: A002
+    return _answer(month, session, format, None)
+
+
+@router.post("/reports/{month}", dependencies=[readers], response_class=Response,
+             responses={**CONTENT, **responses(body=True)},
+             summary="The monthly report, planned and delivered",
+             operation_id="read_delivered_report")
+def delivered_report(month: str, body: DeliveredIn, session: SessionDep,
+                     format: Format = "pdf") -> Response:  # noqa: A002
+    return _answer(month, session, format, given_actuals(body.actuals))
+
+
+def _answer(month: str, session: SessionDep, format: Format,  # noqa: A002
+            actuals: dict[str, Actual] | None) -> Response:
+    documents = published_documents(session, month, f"reports/{month}")
     try:
-        first, last = month_days(month)
-    except ReportError as exc:
-        raise ApiError(422, str(exc)) from None
-    plan_ids: list[str] = []
-    for k in range((last - first).days + 1):  # no day after the last: 9999-12 has none
-        plan_id = store.published_on(session, first + timedelta(days=k))
-        if plan_id is not None and plan_id not in plan_ids:
-            plan_ids.append(plan_id)
-    if not plan_ids:
-        raise ApiError(404, f"reports/{month}: no plan is published for any day of the month")
-    try:
-        result = monthly_report([(f"plans/{p}", store.document_of(session, p))
-                                 for p in plan_ids], month)
+        result = monthly_report(documents, month, actuals)
     except ReportError as exc:  # e.g. a plan published before plans named provider kinds
         raise ApiError(409, f"reports/{month}: a published plan cannot be reported: {exc}"
                        ) from None
     if format == "json":
         return Response(_json(result), media_type="application/json")
     write, media = WRITERS[format]
+    if format == "csv" and result.delivered is not None:
+        write = write_delivered_csv  # planned beside delivered
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"report-{month}.{format}"
         write(result, path)
         return Response(path.read_bytes(), media_type=media, headers={
-            "Content-Disposition":
-                f'attachment; filename="report-{first:%Y-%m}.{format}"'})
+            "Content-Disposition": f'attachment; filename="report-{month}.{format}"'})
 
 
 def _json(result: Any) -> str:
     body = dataclasses.asdict(result)
+    if result.delivered is not None:  # figures only: the tasks name clients
+        body["delivered"].pop("tasks")
+        for by_day in ("day_s", "day_pes_s"):
+            body["delivered"][by_day] = {d.isoformat(): s for d, s
+                                         in body["delivered"][by_day].items()}
+        body["delivered"].update(service_s=result.delivered.service_s,
+                                 visits=result.delivered.visits, rides=result.delivered.rides,
+                                 residents=result.delivered.residents)
     body.update(service_s=result.service_s, pes_service_s=result.pes_service_s,
                 pes_share=result.pes_share, pes_share_met=result.pes_share_met,
                 unassigned=result.unassigned)

@@ -26,10 +26,11 @@ from api.app.job_intake import (
 from api.app.job_views import JobPage, JobPublic, job_of, shown_job, stopped
 from api.app.privacy import reads_everyones
 from api.jobs.run import SWEEP
+from api.schemas.rates import RatesIn
 from api.schemas.records import PlanningRequest
 from api.schemas.scenario import Seed
 from api.services.parameters import SWEEP_JOB_TIME_LIMIT_S, Kind, default
-from api.services.sweep import Copies, RatesIn, SweepError, SweepIn, TemplateIn, variants
+from api.services.sweep import Copies, SweepError, SweepIn, TemplateIn, variants
 from api.settings import Settings
 from api.store import jobs as store
 from api.store import tables
