@@ -134,7 +134,9 @@ def test_the_progress_moves_while_a_job_runs(page: Page, web_server: Server) -> 
     before the first) the page's seconds and bar still move."""
     page.add_init_script(f"({WATCH})()")
     log_in(page, web_server.url, "coordinator", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/app/dzien"))
+    # the day in the address is set once the page's script has run (it fills "Od dnia"
+    # with tomorrow first, so filling before would be overwritten)
+    expect(page).to_have_url(re.compile(r"/app/dzien\?day="))
     page.get_by_label("Od dnia").fill(DAY)
     page.get_by_label("Najwięcej rozwiązań").fill(str(WATCHED))
     with page.expect_response(lambda r: r.url.endswith("/plans") and r.request.method == "POST",

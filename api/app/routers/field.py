@@ -20,7 +20,7 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
-from api.app.privacy import audited, for_reader, is_planner
+from api.app.privacy import audited, for_reader, is_planner, reads_everyones
 from api.render.field_words import REJECTIONS
 from api.schemas.field import ActionResult, Batch, BatchResult, CorrectionIn, OdometerIn
 from api.services import field_day as days
@@ -134,7 +134,7 @@ def set_odometer(vehicle_id: str, day: Day, body: OdometerIn, session: SessionDe
                  user: Annotated[User, odometer_writers]) -> dict[str, Any]:
     if session.get(Vehicle, vehicle_id) is None:
         raise ApiError(404, f"vehicles/{vehicle_id}: no such vehicle")
-    if user.role == Role.WORKER and not _drives(session, user, vehicle_id):
+    if not reads_everyones(user) and not _drives(session, user, vehicle_id):
         raise ApiError(403, f"vehicles/{vehicle_id}: only its driver or a coordinator "
                             "records its odometer", errors=[FieldError(
                                 field="path.vehicle_id", value=vehicle_id,
