@@ -32,7 +32,7 @@ def published(web_server: Server) -> str:
 def test_the_coordinator_plans_a_day_sees_it_on_the_map_and_timeline_and_publishes_it(
         page: Page, web_server: Server, tmp_path: Path) -> None:
     log_in(page, web_server.url, "coordinator", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/app/dzien"))
+    expect(page).to_have_url(re.compile(r"/app/dzien\?day="))  # the script has run
     expect(page.get_by_role("link", name="Plan dnia")).to_be_visible()
     expect(page.get_by_role("link", name="Mój dzień")).to_be_hidden()
 

@@ -62,7 +62,7 @@ def web_server(tmp_path_factory: pytest.TempPathFactory, starachowice_grid: Path
 def _page_plan(page: Page, server: Server, day: str) -> dict[str, Any]:
     """The plan the page keeps after its plan button, the day picked and nothing typed."""
     log_in(page, server.url, "coordinator", PASSWORD)
-    expect(page).to_have_url(re.compile(r"/app/dzien"))
+    expect(page).to_have_url(re.compile(r"/app/dzien\?day="))  # the script has run
     # the form says the server's budget; its clock is the server's longest, a safety net
     expect(page.locator("label[for=max-solutions]")).to_contain_text(f"puste: {BUDGET}")
     expect(page.get_by_label("Najwięcej rozwiązań")).to_have_value("")
