@@ -44,9 +44,11 @@ def pickup_id(trip_id: str) -> str:
     return f"pickup:{trip_id}"
 
 
-def _promised_first(item: TaskResource | TripResource) -> tuple[bool, str, str]:
+def _promised_first(item: TaskResource | TripResource) -> tuple[bool, str]:
+    """Promised work first, in the order it was promised; the rest stays in stored order
+    (the sort is stable)."""
     made = item.promise.at.isoformat() if item.promise and item.promise.at else ""
-    return item.promise is None, made, item.id
+    return item.promise is None, made
 
 
 def scenario_from_records(

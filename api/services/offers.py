@@ -154,7 +154,8 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     found = find_offers(problem, start, ids,
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
-                        preferred_start_s=_preferred(problem, request))
+                        preferred_start_s=_preferred(problem, request),
+                        movable=basis.document is None)
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
                         names, settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
@@ -285,7 +286,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
         if basis.document is None:
             start = _LAST_PLANS.get(_promises_key(problem, request.first_day, request.days,
                                                   frozenset(ids)))
-        found = keeping(problem, find_offers(problem, start, tuple(ids), again)) if ids else ()
+        found = keeping(problem, find_offers(
+            problem, start, tuple(ids), again, movable=basis.document is None)) if ids else ()
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _fresh(session, settings, query, names)) from None

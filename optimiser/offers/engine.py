@@ -34,6 +34,7 @@ from optimiser.model import (
 )
 from optimiser.offers.basis_plan import ORDERS, basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
+from optimiser.offers.making_room import making_room
 from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
 from optimiser.offers.timing import Leg
@@ -49,9 +50,12 @@ MAX_REFUSED = 12
 def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                 settings: OfferSettings = DEFAULT_SETTINGS, *,
                 preferred_worker: str | None = None,
-                preferred_start_s: int | None = None) -> tuple[Offer, ...]:
+                preferred_start_s: int | None = None,
+                movable: bool = False) -> tuple[Offer, ...]:
     """Up to `settings.count` offers for the request `new_ids` (tasks of `problem`, their
-    windows the caller's wishes) against `basis` (see the module's notes); () if none."""
+    windows the caller's wishes) against `basis` (see the module's notes); () if none.
+    `movable`: `basis` is only a packing of the promises (no plan was published or
+    drafted), so its promised stops may move inside their promises."""
     tasks = _ordered(problem, new_ids)
     if not tasks:
         return ()
@@ -66,6 +70,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
              if c.window.start_s <= latest]
     # Against the promises alone, the plan they are packed in is ours to choose: when the
     # first packing leaves the request no room, the others (`ORDERS`) are tried.
+    movable = movable or basis is None
     tried: list[Plan] = []
     for orders in (ORDERS,) if basis is not None else (ORDERS, *((o,) for o in ORDERS)):
         plan = basis_plan(problem, basis, new_ids, dur, orders)
@@ -80,6 +85,12 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                         step_s=settings.step_s)
         if found:
             break
+    if not found and movable and len(tasks) == 1:
+        room = making_room(start, first)
+        if room is not None:
+            start, plan = room, room.plan
+            found = options(start, first, cands, not_before=_not_before(problem, plan, first),
+                            preferred_worker=preferred_worker, step_s=settings.step_s)
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window

@@ -28,6 +28,7 @@ ALTERNATIVES = 3  # insertions kept per candidate window
 # earliest start the route allows: "between 7:15 and 8:15" is no offer when nobody can
 # come before 8:05.
 OPEN_BEFORE_S = 15 * 60
+MIN_TAIL_S = 30 * 60  # the shortest window at a wish's end
 
 
 @dataclass(frozen=True)
@@ -61,24 +62,33 @@ def candidates(problem: Problem, task: Task, window_s: int, step_s: int) -> list
     """Windows of `window_s` starting every `step_s` (on the step grid) inside each wish
     window, in which the first stop can start and still end inside the wish, and one at
     each end of the wish where the grid leaves starts uncovered; a wish too short for a
-    whole window gives one window, its own span of starts."""
+    whole window gives one window, its own span of starts. Then the wish's tail: from
+    each later step of the grid to its last start, while that is at least `MIN_TAIL_S`
+    (without them a stop that can only come late in the wish gets no offer, since a
+    window may open at most `OPEN_BEFORE_S` before the earliest start)."""
     out: list[Candidate] = []
     for i, wish in enumerate(task.windows):
         last = wish.end_s - task.service_s
         if last < wish.start_s:
             continue
-        if last - wish.start_s <= window_s:
-            out.append(Candidate(TimeWindow(wish.start_s, last), i,
-                                 problem.day_of(wish.start_s)))
-            continue
+        day = problem.day_of(wish.start_s)
         t = -(-wish.start_s // step_s) * step_s
-        starts = [wish.start_s] if t > wish.start_s else []
-        while t + window_s <= last:
-            starts.append(t)
+        if last - wish.start_s <= window_s:
+            out.append(Candidate(TimeWindow(wish.start_s, last), i, day))
+            t += step_s if t == wish.start_s else 0
+        else:
+            starts = [wish.start_s] if t > wish.start_s else []
+            while t + window_s <= last:
+                starts.append(t)
+                t += step_s
+            if starts[-1] + window_s < last:
+                starts.append(last - window_s)
+            out += [Candidate(TimeWindow(a, a + window_s), i, problem.day_of(a))
+                    for a in starts]
+            t = max(t, starts[-1] + step_s)
+        while last - t >= MIN_TAIL_S:
+            out.append(Candidate(TimeWindow(t, last), i, day))
             t += step_s
-        if starts[-1] + window_s < last:
-            starts.append(last - window_s)
-        out += [Candidate(TimeWindow(t, t + window_s), i, problem.day_of(t)) for t in starts]
     return out
 
 

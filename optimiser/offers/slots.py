@@ -191,6 +191,20 @@ class Basis:
                 legs.append(slot.legs[k])
         return legs, gaps
 
+    def without(self, slot: Slot, k: int) -> Plan | None:
+        """The basis plan with the stop of `slot`'s leg `k` taken out, the route re-timed
+        (its breaks around the stop kept in the gap it leaves); None if it cannot be."""
+        legs = [leg for j, leg in enumerate(slot.legs) if j != k]
+        if not legs:
+            routes = [r for j, r in enumerate(self.plan.routes) if j != slot.route_index]
+            return dataclasses.replace(self.plan, routes=tuple(routes))
+        gaps: dict[int, int] = {}
+        for gap, count in slot.gap_breaks.items():
+            at = gap if gap <= k else gap - 1
+            gaps[at] = gaps.get(at, 0) + count
+        timed = simulate_with_breaks(self.dur, legs, gaps, slot.limits)
+        return None if timed is None else self.with_route(slot, timed)
+
     def with_route(self, slot: Slot, timed: Timed) -> Plan:
         """The basis plan with `slot`'s route replaced by `timed`."""
         route = timed.route(slot.worker.id, slot.shift_index)
