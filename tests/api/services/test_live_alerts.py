@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from api.services.live_alerts import AlertKind, LiveRoute, LiveStop, judge
+from api.services.live_alerts import LiveRoute, LiveStop, judge
 from optimiser.actuals import Actual, Outcome
 
 WAW = ZoneInfo("Europe/Warsaw")
