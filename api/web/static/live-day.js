@@ -18,7 +18,7 @@
   $("back-to-day").hidden = !coordinator;
   $("coordinator-forms").hidden = !coordinator;
 
-  const hm = (iso) => iso ? new Date(iso).toLocaleTimeString(Trasa.LANG, {hour: "2-digit", minute: "2-digit", timeZone: "Europe/Warsaw"}) : "—";
+  const hm = (iso) => iso ? new Date(iso).toLocaleTimeString(Trasa.LANG, {hour: "2-digit", minute: "2-digit"}) : "—";
   const who = (r) => r.worker_name || r.worker;
   const stopName = (s) => s.task + (ACTION[s.action] ? " (" + ACTION[s.action] + ")" : "");
 
