@@ -22,15 +22,17 @@ on board). Alerts, in route and stop order:
 Each alert names the route (worker), the stop (number on the route, task, action) and
 minutes (late, overdue, or past the arrive-by). Where a re-plan can take the alert
 as it is, it carries the ready events body of `POST /plans/{id}/events`
-(docs/replanning.md): a `late` event of the stop the route is heading for (the route's
-lateness in minutes) for `late`, `missed` and `arrive_by`; a `no_show` event at the
-press's time for `absent`. `now` is the live day's now, so nothing is typed again."""
+(docs/replanning.md): what the route's phones confirmed before now (`started` and
+`finished` reports of its other stops, at the pressed times), then a `late` event of the
+stop (for `arrive_by`: of the stop the route is heading for, by the route's lateness)
+for `late`, `missed` and `arrive_by`, or a `no_show` event at the press's time for
+`absent`. `now` is the live day's now, so nothing is typed again."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -126,6 +128,9 @@ def _route(route: LiveRoute, actuals: Mapping[str, Actual], pressed: Mapping[str
     for s in states:
         alerts += _stop_alerts(route, s, pressed, now, slack_min)
     alerts += _arrive_by(route, states, lateness_s, heading, now)
+    alerts = [replace(a, replan={"now": a.replan["now"], "events": [
+        *_facts(states, a.task_id, now), *a.replan["events"]]}) if a.replan else a
+        for a in alerts]
     return RouteState(route, states, max(0, math.ceil(lateness_s / 60)) if lateness_s > 0
                       else 0, alerts)
 
@@ -211,6 +216,23 @@ def _arrive_by(route: LiveRoute, states: list[StopState], lateness_s: float,
                                     s.stop.task_id, s.stop.action, math.ceil(over / 60),
                                     _late_event(now, heading.stop, lateness_s / 60)))
     return alerts
+
+
+def _facts(states: list[StopState], but: str, now: datetime) -> list[dict[str, Any]]:
+    """The route's confirmed stops (all but task `but`'s) as re-planning reports: when
+    each began and ended by the phone, as far as before now."""
+    facts: list[dict[str, Any]] = []
+    for s in states:
+        if s.stop.task_id == but or s.state not in ("done", "under_way"):
+            continue
+        task, action = s.stop.task_id, s.stop.action
+        if s.actual_start is not None and s.actual_start <= now and action != "dropoff":
+            facts.append({"kind": "started", "task": task, "action": action,
+                          "at": s.actual_start.isoformat()})
+        if s.actual_end is not None and s.actual_end <= now and action != "pickup":
+            facts.append({"kind": "finished", "task": task, "action": action,
+                          "at": s.actual_end.isoformat()})
+    return facts
 
 
 def _late_event(now: datetime, stop: LiveStop, minutes: float) -> dict[str, Any] | None:

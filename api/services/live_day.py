@@ -10,7 +10,7 @@ does not read back still gives every alert but that one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,7 +49,8 @@ def live_day(session: Session, day: date, now: datetime, slack_min: int, *,
     pressed: dict[str, datetime] = {}
     for task_id, rows in made.accepted.items():
         pressed[task_id] = max(store.utc(r.phone_at) for r in rows).astimezone(ZONE)
-    actuals = {k: a for k, a in made.actuals.items()}
+    actuals = {k: replace(a, start=_local(a.start), end=_local(a.end))
+               for k, a in made.actuals.items()}
     here = now.astimezone(ZONE)
     return LiveDay(made, here, slack_min, judge(routes, actuals, pressed, here, slack_min))
 
@@ -94,9 +95,11 @@ def _due(problem: Problem | None, stop: dict[str, Any]) -> datetime | None:
 
 def answer(live: LiveDay) -> dict[str, Any]:
     """The live day as JSON: routes with their progress and stops, the alerts (each with
-    its words and, where a re-plan takes it as it is, the ready events body), the day's
+    its words and, where a re-plan takes it as it is and now is on the day, the ready
+    events body), the day's
     rejected presses, and the buses of the day (for their odometer)."""
     made = live.made
+    today = live.now.date() == made.day  # a day past or ahead is not re-planned from now
     routes, alerts = [], []
     for state in live.routes:
         route = state.route
@@ -116,7 +119,8 @@ def answer(live: LiveDay) -> dict[str, Any]:
         alerts += [{"kind": a.kind.value, "text": ALERTS[a.kind.value], "worker": a.worker,
                     "worker_name": route.worker_name, "number": a.number, "task": a.task_id,
                     "action": a.action, "client": state.stops[a.number - 1].stop.client,
-                    "minutes": a.minutes, "replan": a.replan} for a in state.alerts]
+                    "minutes": a.minutes, "replan": a.replan if today else None}
+                   for a in state.alerts]
     return {"day": made.day.isoformat(), "plan_id": made.plan_id,
             "now": live.now.isoformat(timespec="seconds"), "slack_min": live.slack_min,
             "closed_by": made.closed_by,
@@ -124,6 +128,10 @@ def answer(live: LiveDay) -> dict[str, Any]:
             "counts": days.counts(made), "routes": routes, "alerts": alerts,
             "rejected": days.rejected_rows(made),
             "vehicles": sorted({r["vehicle"] for r in routes if r["vehicle"]})}
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(ZONE) if moment else None
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -127,9 +127,10 @@ def test_a_late_stop_is_an_alert_whose_delay_re_plans_as_it_is(
     assert [(a["kind"], a["task"], a["number"], a["minutes"]) for a in alerts] == [
         ("late", live.visits[1], 2, 20)]
     assert alerts[0]["worker_name"] == "Anna Żółtowska" and alerts[0]["text"]
-    event = alerts[0]["replan"]["events"][0]
-    assert event == {"kind": "late", "task": live.visits[1], "action": "serve",
-                     "minutes": 20}
+    assert alerts[0]["replan"]["events"] == [
+        {"kind": "started", "task": live.visits[0], "action": "serve", "at": start.isoformat()},
+        {"kind": "finished", "task": live.visits[0], "action": "serve", "at": end.isoformat()},
+        {"kind": "late", "task": live.visits[1], "action": "serve", "minutes": 20}]
     job = _replanned(coordinator, live.plan_id, alerts[0]["replan"])
     facts = job["plan"].get("replanning")
     assert job["plan"]["kpis"]["served"] == 3, (job["plan"]["kpis"], facts)
@@ -146,7 +147,8 @@ def test_a_client_absent_carries_a_no_show_the_re_plan_takes(
     found = _live(coordinator, start + timedelta(minutes=10))
     (alert,) = [a for a in found["alerts"] if a["worker"] == "w-anna"]
     assert (alert["kind"], alert["task"], alert["minutes"]) == ("absent", live.visits[1], 0)
-    assert alert["replan"]["events"][0]["kind"] == "no_show"
+    assert alert["replan"]["events"][-1]["kind"] == "no_show"
+    assert alert["replan"]["events"][-1]["at"] == (start + timedelta(minutes=3)).isoformat()
     assert _route(found, "w-anna")["finished"] == 2
     job = _replanned(coordinator, live.plan_id, alert["replan"])
     left = {u["task"]: u["reason"] for u in job["plan"]["unassigned"]}
@@ -178,6 +180,9 @@ def test_a_late_bus_will_miss_its_arrive_by(
         "arrive_by", live.trip, 2, "dropoff")
     assert 9 <= alert["minutes"] <= 11, alert
     assert found["vehicles"] == ["bus-live"]
+    assert alert["replan"] is not None
+    tomorrow = _live(coordinator, "2027-10-05T08:00:00+02:00")
+    assert tomorrow["alerts"] and all(a["replan"] is None for a in tomorrow["alerts"])
 
 
 def test_a_planner_reads_the_live_day_without_names_or_re_plans(

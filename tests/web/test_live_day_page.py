@@ -92,8 +92,10 @@ def test_the_coordinator_sees_progress_and_a_late_stop_and_re_plans_it(
     with page.expect_request(lambda r: r.method == "POST" and "/events" in r.url) as sent_event:
         button.click()
     body = sent_event.value.post_data_json
-    assert body["events"] == [{"kind": "late", "task": anna[1]["task"], "action": "serve",
-                               "minutes": 25}]
+    assert body["events"][-1] == {"kind": "late", "task": anna[1]["task"],
+                                  "action": "serve", "minutes": 25}
+    assert {(e["kind"], e["task"]) for e in body["events"][:-1]} == {
+        ("started", anna[0]["task"]), ("finished", anna[0]["task"])}
     assert body["now"] == web_server.env["TRASA_NOW"]
     expect(page.locator("#replan-label")).to_contain_text("Przeplanowano", timeout=90_000)
     link = page.get_by_role("link", name="Pokaż przeplanowany dzień")

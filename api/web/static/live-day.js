@@ -39,7 +39,7 @@
       const li = el("li", {class: "alert alert-" + a.kind, "data-kind": a.kind, "data-task": a.task},
         el("span", {class: "badge kind-" + a.kind, text: a.text}), " ", el("span", {text: alertText(a)}));
       if (coordinator && a.replan) {
-        const event = a.replan.events[0];
+        const event = a.replan.events[a.replan.events.length - 1];  // after the reports
         const label = event.kind === "late" ? t("Re-plan with a {n} min delay", {n: event.minutes})
           : t("Re-plan: client absent");
         const button = el("button", {type: "button", class: "replan-button", text: label});

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from api.services.live_alerts import LiveRoute, LiveStop, judge
+from api.services.live_alerts import AlertKind, LiveRoute, LiveStop, judge
 from optimiser.actuals import Actual, Outcome
 
 WAW = ZoneInfo("Europe/Warsaw")
@@ -56,6 +56,8 @@ def test_a_stop_within_the_slack_raises_nothing_and_beyond_it_is_late() -> None:
     alert = late.alerts[0]
     assert (alert.worker, alert.number, alert.action) == ("w-anna", 2, "serve")
     assert alert.replan == {"now": "2027-06-02T10:16:00+02:00", "events": [
+        {"kind": "started", "task": "v1", "action": "serve", "at": "2027-06-02T09:00:00+02:00"},
+        {"kind": "finished", "task": "v1", "action": "serve", "at": "2027-06-02T09:45:00+02:00"},
         {"kind": "late", "task": "v2", "action": "serve", "minutes": 16}]}
     assert late.lateness_min == 16 and late.finished == 1
 
@@ -104,7 +106,26 @@ def test_a_late_bus_will_miss_an_arrive_by() -> None:
     (state,) = judge([bus()], late, {}, at("08:25"), 15)
     assert kinds(state) == [("arrive_by", "r1", 12), ("arrive_by", "r2", 17)]
     assert state.alerts[0].replan == {"now": "2027-06-02T08:25:00+02:00", "events": [
-        {"kind": "late", "task": "r1", "action": "dropoff", "minutes": 20}]}
+        {"kind": "late", "task": "r1", "action": "dropoff", "minutes": 20}]}  # r1's own
+
+
+def test_a_re_plan_reports_what_the_phones_confirmed_before_now() -> None:
+    """r1 picked up at 08:20 and dropped off at 09:25, r2 picked up at 09:40: r2's
+    arrive-by alert reports r1's ride, then r2's own delay (not a report of r2)."""
+    pressed = {"r1": Actual("r1", Outcome.DONE, at("08:20"), at("09:25")),
+               "r2": Actual("r2", Outcome.STARTED, at("09:40"))}
+    (state,) = judge([bus()], pressed, {}, at("09:45"), 15)
+    (alert,) = [a for a in state.alerts if a.kind is AlertKind.ARRIVE_BY]
+    assert alert.replan is not None
+    assert alert.replan["events"][:2] == [
+        {"kind": "started", "task": "r1", "action": "pickup", "at": "2027-06-02T08:20:00+02:00"},
+        {"kind": "finished", "task": "r1", "action": "dropoff",
+         "at": "2027-06-02T09:25:00+02:00"}]
+    assert alert.replan["events"][2:] == [
+        {"kind": "late", "task": "r2", "action": "dropoff", "minutes": 10}]
+    (later,) = judge([bus()], pressed, {}, at("09:22"), 15)  # r1's drop-off not yet pressed
+    assert all(e["kind"] != "finished" for a in later.alerts for e in (a.replan or {}).get(
+        "events", []))
 
 
 def test_planned_waiting_absorbs_the_lateness() -> None:
