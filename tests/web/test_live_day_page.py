@@ -104,6 +104,38 @@ def test_the_coordinator_sees_progress_and_a_late_stop_and_re_plans_it(
     expect(page.locator("#changes")).to_be_visible()
 
 
+def test_the_coordinator_corrects_records_the_odometer_and_closes_the_day(
+        page: Page, web_server: Server) -> None:
+    anna = next(r for r in _routes(web_server) if r["worker"] == "w-anna")["stops"]
+    log_in(page, web_server.url, "coordinator", PASSWORD)
+    page.goto(f"{web_server.url}/app/na-zywo?day={DAY}")
+    stop = page.locator(f'article.route[data-worker="w-anna"] tr[data-task="{anna[1]["task"]}"]')
+    expect(stop).to_have_class(re.compile("state-pending"))
+    page.get_by_label("Zadanie").select_option(anna[1]["task"])
+    page.get_by_label("Co się stało").select_option("absent")
+    page.get_by_role("button", name="Zapisz poprawkę").click()  # no reason: the form stops
+    expect(stop).to_have_class(re.compile("state-pending"))
+    page.get_by_label("Powód (wymagany)").fill("klientka dzwoniła, że jest w szpitalu")
+    page.get_by_role("button", name="Zapisz poprawkę").click()
+    expect(page.locator("#status")).to_have_text("Poprawka zapisana.")
+    expect(stop).to_have_class(re.compile("state-absent"))
+    expect(page.locator(f'li.alert-absent[data-task="{anna[1]["task"]}"]')).to_be_visible()
+
+    page.get_by_label("Pojazd").select_option("bus")
+    page.get_by_label("Na początku dnia (km)").fill("1000")
+    page.get_by_label("Na koniec dnia (km)").fill("1085")
+    page.get_by_role("button", name="Zapisz stan licznika").click()
+    expect(page.locator("#status")).to_have_text("Stan licznika zapisany: 85 km tego dnia.")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Zamknij dzień").click()
+    expect(page.locator("#closed")).to_have_text("dzień zamknięty")
+    with closing(web_server.client("worker")) as phone:
+        late = phone.post("/field/actions", json=[
+            _press(anna[2]["task"], "arrived", anna[2]["start"])])
+    assert late.status_code == 409 and "zamknął" in late.json()["detail"]
+
+
 def test_a_planner_reads_the_live_day_without_a_name(page: Page, web_server: Server) -> None:
     log_in(page, web_server.url, "planner", PASSWORD)
     page.goto(f"{web_server.url}/app/na-zywo?day={DAY}")
