@@ -67,18 +67,24 @@
   a disabled account, gets no new token, so it stops within this time at the latest.
   Failed trades count against `TRASA_LOGIN_*` as failed log-ins do (per device id and
   per address, apart from the password log-ins' counts).
+- `TRASA_LATE_SLACK_MIN`: the live day's slack, in minutes: a stop nobody has arrived at
+  this long after its planned start is an alert "running late" (`GET /field/live`);
+  default 15 (1..240).
+- `TRASA_NOW`: the moment the server takes for now on the live day (an ISO 8601 time
+  with its offset, e.g. `2027-06-02T10:30:00+02:00`); default the server's clock. For
+  tests and demonstrations, as `TRASA_TODAY`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from platformdirs import user_cache_path, user_data_path
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from optimiser.calendar import DEFAULT_TIMEZONE
@@ -120,6 +126,12 @@ class Settings(BaseSettings):
     offer_count: int = Field(default=3, ge=1, le=5)
     offer_window_min: int = Field(default=60, ge=30, le=120)
     device_token_minutes: int = Field(default=15, ge=1, le=480)
+    late_slack_min: int = Field(default=15, ge=1, le=240)
+    now: AwareDatetime | None = None
+
+    def moment_now(self) -> datetime:
+        """`now`, or the server's clock (aware, UTC)."""
+        return self.now or datetime.now(UTC)
 
     def day_today(self) -> date:
         """`today`, or the real day in Poland (`optimiser.calendar.DEFAULT_TIMEZONE`)."""

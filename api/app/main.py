@@ -24,6 +24,7 @@ from api.app.routers import (
     events,
     field,
     jobs,
+    live_day,
     offers,
     page_data,
     places,
@@ -100,6 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(page_data.router)
     app.include_router(places.router)
     app.include_router(field.router)
+    app.include_router(live_day.router)
     app.include_router(web.router)
     web.mount_static(app)
 

@@ -36,3 +36,20 @@ HEADINGS = Translated({
     "outcome": N_("outcome"),
     "corrected": N_("corrected"),
 })
+
+# the live day's alerts (`api.services.live_alerts.AlertKind`) and stop states
+ALERTS = Translated({
+    "late": N_("running late"),
+    "missed": N_("missed arrival"),
+    "absent": N_("client absent"),
+    "not_done": N_("not done"),
+    "arrive_by": N_("will miss the arrive-by time"),
+})
+
+STOP_STATES = Translated({
+    "done": N_("done"),
+    "under_way": N_("under way"),
+    "absent": N_("client absent"),
+    "not_done": N_("not done"),
+    "pending": N_("not yet"),
+})

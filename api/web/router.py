@@ -6,7 +6,8 @@ Pages (not in the OpenAPI document): `/app/` log-in, `/app/dzien` the day view
 (coordinators), `/app/moj-dzien` a worker's own published day, `/app/analizy` plans'
 KPIs and sweeps (planners and coordinators), `/app/kartoteka` the records and the
 intake of a telephone request (coordinators; planners read pseudonymised lists),
-`/app/telefony` the call list of a day (coordinators), `/app/konto` one's account
+`/app/telefony` the call list of a day (coordinators), `/app/na-zywo` the live day
+(coordinators; planners pseudonymised), `/app/konto` one's account
 (password; a worker's calendar links; coordinators: the accounts and their paired
 phones), `/app/sparuj#<secret>` a phone's pairing (it keeps the device credential);
 `/` leads to `/app/`. `?lang=uk` gives a page in Ukrainian (a worker's phone page asks
@@ -48,6 +49,7 @@ PAGES = {"dzien": ("day.html.j2", N_("Day plan")),
          "kartoteka": ("records.html.j2", N_("Records")),
          "konto": ("account.html.j2", N_("Account")),
          "telefony": ("call_list.html.j2", N_("Call list")),
+         "na-zywo": ("live_day.html.j2", N_("Live day")),
          "sparuj": ("pair.html.j2", N_("Pairing the phone"))}
 # The fixed words of the pages' paths, kept in an access log line (api/app/log_privacy.py).
 PAGE_WORDS = frozenset({"app", "static", *PAGES})

@@ -61,7 +61,7 @@ def _planner_answers(planner: httpx.Client, who: People, job_url: str, plan_id: 
             f"/plans/{plan_id}/streets", "/app/", "/app/analizy", "/app/dzien",
             "/app/moj-dzien", f"/reports/{MONTH}?format=json", f"/reports/{MONTH}?format=csv",
             f"/reports/{MONTH}?format=xlsx", f"/reports/{MONTH}?format=pdf",
-            f"/field/actuals?day={DAY}",
+            f"/field/actuals?day={DAY}", f"/field/live?day={DAY}",
             # refused or not found: the errors must not tell either
             "/clients", f"/clients/{who.clients[0]}", f"/tasks/{who.clients[0]}",
             f"/days/{DAY}/workers/{who.worker}", f"/days/{DAY}/workers/{who.worker}/sheet",
@@ -85,6 +85,7 @@ def test_no_answer_a_planner_gets_holds_personal_data(
     assert answers[f"/plans/{plan_id}/geojson"].status_code == 200
     assert answers[f"/reports/{MONTH}?format=xlsx"].status_code == 200
     assert answers[f"/field/actuals?day={DAY}"].status_code == 200
+    assert answers[f"/field/live?day={DAY}"].status_code == 200
     for path in (f"/days/{DAY}/call-list", f"/days/{DAY}/call-list.csv",
                  f"/days/{DAY}/call-list.pdf"):
         assert answers[path].status_code == 403, path  # names and phones: coordinators'
