@@ -106,6 +106,10 @@ def today_day(phones: int, tasks_per_phone: int, seed: int) -> dict[str, Any]:
     scenario = build_cusday(CHELM, tasks=phones * tasks_per_phone, seed=seed, workers=phones)
     scenario["date"] = datetime.now(WARSAW).date().isoformat()
     scenario["network"] = {"fallback_grid": False}
+    for k, worker in enumerate(scenario["workers"]):  # half-day shifts: every one works
+        start = {"07:30": ("07:30", "11:30", "15:30"), "12:00": ("12:00", "16:00", "20:00"),
+                 "07:00": ("07:00", "11:00", "15:00")}[worker["shifts"][0]["start"]]
+        worker["shifts"] = [{"start": start[k % 2], "end": start[k % 2 + 1]}]
     return scenario
 
 
@@ -267,19 +271,26 @@ def run(engine: str, phones: int = 100, tasks_per_phone: int = 4, think_s: float
         routes = {r["worker"]: r for r in document["routes"]}
         all_tasks = [(r["worker"], s["task"], s["kind"]) for r in document["routes"]
                      for s in r["stops"] if s.get("action", "serve") in ("serve", "pickup")]
-        threads = []
+        pressed: list[list[dict[str, Any]]] = []
         for k, worker in enumerate(workers):
             presses = presses_of(routes[worker], rng) if worker in routes else []
-            if k % wrong_every == 3 and all_tasks:  # a stop of someone else's
+            if wrong_every > 0 and k % wrong_every == 0 and all_tasks:  # someone else's
                 other = [t for t in all_tasks if t[0] != worker]
                 _, task, kind = rng.choice(other)
                 presses.insert(len(presses) // 2, {"task_id": task, "kind": "picked_up"
                                                    if kind == "trip" else "arrived"})
-            threads.append(Phone(_phone_client(server, worker), presses, tally, think_s,
-                                 offline_every > 0 and k % offline_every == 1, seed + k))
+            pressed.append(presses)
+        # every Nth phone with two presses or more goes offline after its first
+        busy = [k for k, presses in enumerate(pressed) if len(presses) >= 2]
+        offline = {k for n, k in enumerate(busy)
+                   if offline_every > 0 and n % offline_every == offline_every - 1}
+        threads = [Phone(_phone_client(server, worker), pressed[k], tally, think_s,
+                         k in offline, seed + k) for k, worker in enumerate(workers)]
         timings: dict[str, float] = {}
         replanner = threading.Thread(target=replan, args=(
             coordinator, plan_id, document, tally, replan_budget, timings), daemon=True)
+        print(f"# {engine}: day published in {plan_s:.1f} s ({len(routes)} routes); "
+              f"{len(threads)} phones start", flush=True)
         for phone in threads:
             phone.start()
         time.sleep(think_s)
