@@ -7,8 +7,11 @@ placed on the road network, with the windows families give (a morning or an
 afternoon slot, or a wide band), priorities and skills. The workforce is sized
 so that about nine in ten tasks fit: a day where the planner must choose. Every
 shift is long enough to need the labour-code break. All people are fictional.
+`workers=N` staffs the day with exactly N workers instead (N - 1 carers and
+physiotherapists and the handyman): a big centre's day for the field benchmark
+(`benchmarks.field`), where every worker has a phone.
 
-    python -m data.generate_cusday GRAPH.graphml --tasks 80 --seed 1 > day.json
+    python -m data.generate_cusday GRAPH.graphml --tasks 80 --seed 1 [--workers N] > day.json
 """
 
 from __future__ import annotations
@@ -48,9 +51,12 @@ def road_points(graph: Path | str, count: int, rng: random.Random) -> list[tuple
             for n in rng.sample(inner, count)]
 
 
-def build_cusday(graph: Path | str, tasks: int = 80, seed: int = 1) -> dict[str, Any]:
+def build_cusday(graph: Path | str, tasks: int = 80, seed: int = 1,
+                 workers: int | None = None) -> dict[str, Any]:
     if tasks < 4:
         raise ValueError(f"tasks={tasks} must be at least 4")
+    if workers is not None and workers < 3:
+        raise ValueError(f"workers={workers} must be at least 3")
     rng = random.Random(seed)
     n_jobs = max(1, tasks // 12)
     (cus_lat, cus_lon), (pes_lat, pes_lon), *homes = road_points(graph, 2 + tasks, rng)
@@ -102,14 +108,16 @@ def build_cusday(graph: Path | str, tasks: int = 80, seed: int = 1) -> dict[str,
         "providers": [{"id": "cus", "name": "CUS", "kind": "cus"},
                       {"id": "pes", "name": "Spółdzielnia socjalna", "kind": "pes"}],
         "clients": clients,
-        "workers": _workers(visit_minutes * 0.9),
+        "workers": _workers(visit_minutes * 0.9, workers),
         "tasks": out_tasks,
     }
 
 
-def _workers(service_min: float) -> list[dict[str, Any]]:
-    """Enough carers and physiotherapists for about 90 % of the visits, one handyman."""
-    count = max(2, round(service_min / SERVICE_MIN_PER_SHIFT))
+def _workers(service_min: float, workers: int | None = None) -> list[dict[str, Any]]:
+    """Enough carers and physiotherapists for about 90 % of the visits (or `workers` - 1
+    of them), one handyman."""
+    count = workers - 1 if workers is not None else \
+        max(2, round(service_min / SERVICE_MIN_PER_SHIFT))
     out = []
     for k in range(count):
         pes = k % 3 == 2  # one in three works for the PES, in the afternoon and evening
@@ -130,8 +138,11 @@ def main() -> None:
     parser.add_argument("graph", help="GraphML or OSM XML file of the road network")
     parser.add_argument("--tasks", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="exactly this many workers (default: sized to the tasks)")
     args = parser.parse_args()
-    sys.stdout.write(json.dumps(build_cusday(args.graph, args.tasks, args.seed), indent=1,
+    sys.stdout.write(json.dumps(build_cusday(args.graph, args.tasks, args.seed,
+                                             args.workers), indent=1,
                                 ensure_ascii=False) + "\n")
 
 

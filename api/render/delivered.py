@@ -71,6 +71,17 @@ class DeliveredTask:
 
 
 @dataclass(frozen=True)
+class BusKm:
+    """The buses' kilometres of the month: planned (the routes of each bus's drivers on
+    the days its odometer was read) beside the odometer's (end - start), over the
+    `bus_days` readings with both ends."""
+
+    bus_days: int
+    planned_km: float
+    odometer_km: int
+
+
+@dataclass(frozen=True)
 class Delivered:
     """The month's delivered figures (seconds, counts); see the module docstring."""
 
@@ -83,6 +94,7 @@ class Delivered:
     outside: int  # actuals of tasks on none of the month's routes
     day_s: Mapping[date, int]
     day_pes_s: Mapping[date, int]
+    km: BusKm | None = None  # with odometer readings (stored actuals only)
 
     @property
     def service_s(self) -> int:

@@ -62,6 +62,10 @@ def compared_rows(report: MonthlyReport) -> list[Compared]:
                       done.done_untimed, count),
              Compared("actuals_outside", _("actuals of tasks outside the month's plans"), None,
                       done.outside, count)]
+    if done.km is not None:
+        rows.append(Compared("bus_km", _("bus kilometres on the days with an odometer "
+                                         "reading ({days})").format(days=done.km.bus_days),
+                             done.km.planned_km, done.km.odometer_km, "km"))
     return rows
 
 

@@ -2,10 +2,13 @@
 
 `GET /reports/{month}?format=pdf|xlsx|csv|json` (coordinators and planners: the report
 names no client). Each day counts from the plan published for it; a day without one
-is listed as not planned. `POST /reports/{month}` with `{"actuals": [...]}` (rows of
-`task_id, outcome, start, end, reason`, `api.convert.actuals_file`) also counts the
-service delivered, planned beside it (its CSV is then `report-YYYY-MM-delivered.csv`'s
-columns); its JSON gives figures only, never the tasks."""
+is listed as not planned. `POST /reports/{month}` counts the service delivered, planned
+beside it (its CSV is then `report-YYYY-MM-delivered.csv`'s columns): from the stored
+actuals (the phones' actions, the corrections; `api.services.month_actuals`) and the
+buses' odometer kilometres, or from `{"actuals": [...]}` when the body gives them (rows
+of `task_id, outcome, start, end, reason`, `api.convert.actuals_file`). The GET counts
+the delivered too once any task of the month has a stored action or correction. The
+JSON gives figures only, never the tasks."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 import dataclasses
@@ -20,8 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.app.deps import SessionDep, require
 from api.app.errors import ApiError, responses
 from api.app.month_plans import MAX_ACTUALS, given_actuals, published_documents
-from api.render.report import ReportError, monthly_report
+from api.render.report import ReportError
 from api.render.report_files import write_csv, write_delivered_csv, write_pdf, write_xlsx
+from api.services.month_actuals import anything_stored, report_of
 from api.store.users import Role
 from optimiser.actuals import Actual
 
@@ -39,33 +43,39 @@ Format = Literal["pdf", "xlsx", "csv", "json"]
 
 
 class DeliveredIn(BaseModel):
-    """What was delivered: one row a task (`task_id`, `outcome`, `start`, `end`, `reason`)."""
+    """What was delivered: one row a task (`task_id`, `outcome`, `start`, `end`, `reason`);
+    left out (or null), the stored actuals (the phones' actions and the corrections)."""
 
     model_config = ConfigDict(extra="forbid")
-    actuals: list[dict[str, Any]] = Field(max_length=MAX_ACTUALS)
+    actuals: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_ACTUALS)
 
 
 @router.get("/reports/{month}", dependencies=[readers], response_class=Response,
             responses=CONTENT,
             summary="The monthly report of the published plans", operation_id="read_report")
 def report(month: str, session: SessionDep, format: Format = "pdf") -> Response:  # noqa: A002
-    return _answer(month, session, format, None)
+    return _answer(month, session, format, None, from_store=None)
 
 
 @router.post("/reports/{month}", dependencies=[readers], response_class=Response,
              responses={**CONTENT, **responses(body=True)},
              summary="The monthly report, planned and delivered",
              operation_id="read_delivered_report")
-def delivered_report(month: str, body: DeliveredIn, session: SessionDep,
+def delivered_report(month: str, session: SessionDep, body: DeliveredIn | None = None,
                      format: Format = "pdf") -> Response:  # noqa: A002
-    return _answer(month, session, format, given_actuals(body.actuals))
+    given = body.actuals if body is not None else None
+    return _answer(month, session, format,
+                   given_actuals(given) if given is not None else None, from_store=True)
 
 
 def _answer(month: str, session: SessionDep, format: Format,  # noqa: A002
-            actuals: dict[str, Actual] | None) -> Response:
+            actuals: dict[str, Actual] | None, *, from_store: bool | None) -> Response:
+    """`from_store`: read the stored actuals (None: when any task has one)."""
     documents = published_documents(session, month, f"reports/{month}")
+    if from_store is None:
+        from_store = anything_stored(session, documents)
     try:
-        result = monthly_report(documents, month, actuals)
+        result = report_of(session, documents, month, actuals, from_store=from_store)
     except ReportError as exc:  # e.g. a plan published before plans named provider kinds
         raise ApiError(409, f"reports/{month}: a published plan cannot be reported: {exc}"
                        ) from None

@@ -1,11 +1,12 @@
 """A PES provider's monthly settlement over HTTP, from the plans published for the month's
-days, the actuals given in the body (until actuals are stored as records) and the price
-list (`api.schemas.rates.RatesIn`, the sweep's `[rates]`).
+days, the stored actuals (the phones' actions and the corrections;
+`api.services.month_actuals`) or those given in the body, and the price list
+(`api.schemas.rates.RatesIn`, the sweep's `[rates]`).
 
-`POST /settlements/{month}?format=pdf|xlsx|json` with `{"provider": …, "rates": {…},
-"actuals": [...]}`. A coordinator gets the lines and the detail (each paid task, its
-client id and times; the read is audited); a planner gets the totals only (no task, no
-client)."""
+`POST /settlements/{month}?format=pdf|xlsx|json` with `{"provider": …, "rates": {…}}`
+and, to settle other actuals than the stored ones, `"actuals": [...]`. A coordinator
+gets the lines and the detail (each paid task, its client id and times; the read is
+audited); a planner gets the totals only (no task, no client)."""
 # No `from __future__ import annotations`: FastAPI reads these annotations at runtime.
 
 import json
@@ -20,7 +21,7 @@ from api.app.deps import SessionDep, require
 from api.app.errors import ApiError, responses
 from api.app.month_plans import MAX_ACTUALS, given_actuals, published_documents
 from api.app.privacy import audited, is_planner
-from api.render.report import ReportError, monthly_report
+from api.render.report import ReportError
 from api.render.settlement import SettlementError, settlement
 from api.render.settlement_files import (
     file_stem,
@@ -29,6 +30,7 @@ from api.render.settlement_files import (
     write_settlement_xlsx,
 )
 from api.schemas.rates import RatesIn
+from api.services.month_actuals import report_of
 from api.store import tables
 from api.store.users import Role
 
@@ -43,7 +45,7 @@ class SettlementIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     provider: str = Field(min_length=1, max_length=200)
     rates: RatesIn
-    actuals: list[dict[str, Any]] = Field(max_length=MAX_ACTUALS)
+    actuals: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_ACTUALS)
 
 
 @router.post("/settlements/{month}", response_class=Response,
@@ -56,7 +58,8 @@ def settle(month: str, body: SettlementIn, session: SessionDep,
            format: Literal["pdf", "xlsx", "json"] = "pdf") -> Response:  # noqa: A002
     documents = published_documents(session, month, f"settlements/{month}")
     try:
-        report = monthly_report(documents, month, given_actuals(body.actuals))
+        given = given_actuals(body.actuals) if body.actuals is not None else None
+        report = report_of(session, documents, month, given, from_store=True)
     except ReportError as exc:
         raise ApiError(409, f"settlements/{month}: a published plan cannot be settled: {exc}"
                        ) from None
