@@ -5,6 +5,7 @@ after changing the favicon."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -34,4 +35,4 @@ def draw(static: Path = STATIC) -> list[Path]:
 
 if __name__ == "__main__":
     for path in draw():
-        print(path)
+        sys.stdout.write(f"{path}\n")

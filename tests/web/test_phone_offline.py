@@ -9,9 +9,9 @@ Ukrainian. A batch whose answer is lost on the way back is sent again and stored
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Iterator
 from contextlib import closing
+from datetime import datetime
 from typing import Any
 
 import pytest
