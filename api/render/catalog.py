@@ -54,7 +54,8 @@ def msgids(catalog: Catalog) -> set[tuple[str | None, str]]:
 # calendar. A language in PARTIAL needs a translation of every msgid used there; Polish,
 # of every msgid.
 WORKER_FILES = frozenset({
-    "api/web/static/my-day.js", "api/web/static/common.js", "api/web/static/login.js",
+    "api/web/static/my-day.js", "api/web/static/field-buttons.js",
+    "api/web/static/field-queue.js", "api/web/static/common.js", "api/web/static/login.js",
     "api/web/static/pair.js", "api/web/templates/base.html.j2",
     "api/web/templates/my_day.html.j2", "api/web/templates/login.html.j2",
     "api/web/templates/pair.html.j2", "api/web/router.py",

@@ -10,6 +10,8 @@ intake of a telephone request (coordinators; planners read pseudonymised lists),
 (coordinators; planners pseudonymised), `/app/konto` one's account
 (password; a worker's calendar links; coordinators: the accounts and their paired
 phones), `/app/sparuj#<secret>` a phone's pairing (it keeps the device credential);
+`/app/sw.js` and `/app/manifest.webmanifest` make the phone page an installable app that
+opens with no network (docs/field.md, "Offline");
 `/` leads to `/app/`. `?lang=uk` gives a page in Ukrainian (a worker's phone page asks
 for the worker's language).
 A page is the same for everyone: its script logs in at `POST /auth/token`, keeps the
@@ -26,7 +28,7 @@ from urllib.parse import urlsplit
 
 import xstatic.pkg.leaflet as leaflet
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -107,6 +109,35 @@ def _page_in_language(request: Request, settings: Settings, name: str, template:
 def favicon() -> RedirectResponse:
     """Where browsers look for a tab's icon first: the page's own (the pages link it)."""
     return RedirectResponse("/static/web/favicon.ico", status_code=301)
+
+
+@router.get("/app/sw.js", include_in_schema=False)
+def service_worker() -> FileResponse:
+    """The phone page's service worker (static/sw.js), served under /app/ so that it may
+    control /app/moj-dzien (a script's scope is its own folder and below); always
+    revalidated, so a new version reaches phones at their next load."""
+    return FileResponse(HERE / "static" / "sw.js", media_type="text/javascript", headers={
+        "Cache-Control": "no-cache", "Service-Worker-Allowed": "/app/",
+        "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/app/manifest.webmanifest", include_in_schema=False)
+def manifest(request: Request) -> JSONResponse:
+    """The phone page as an app to install (a home-screen icon, its own window), named
+    in `?lang=`."""
+    with use_language(request.query_params.get("lang")):
+        lang = language()
+        name = gettext(N_("Trasa — my day"))
+        short = gettext(N_("My day"))
+    start = f"/app/moj-dzien?lang={lang}"
+    return JSONResponse({
+        "name": name, "short_name": short, "lang": lang, "id": "/app/moj-dzien",
+        "start_url": start, "scope": "/app/moj-dzien", "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#1f5fa8",
+        "icons": [{"src": "/static/web/icon-192.png", "sizes": "192x192", "type": "image/png"},
+                  {"src": "/static/web/icon-512.png", "sizes": "512x512", "type": "image/png"},
+                  {"src": "/static/web/favicon.svg", "sizes": "any", "type": "image/svg+xml"}]},
+        media_type="application/manifest+json")
 
 
 @router.get("/", include_in_schema=False)

@@ -53,7 +53,9 @@ const Trasa = (() => {
   function logOut() {
     sessionStorage.removeItem(KEY);
     localStorage.removeItem(DEVICE);  // logging out on a paired phone unpairs it
-    window.location.assign("/app/");
+    const away = () => window.location.assign("/app/");
+    // the phone's saved days and identity go too (presses not yet sent stay queued)
+    if (typeof FieldQueue !== "undefined") FieldQueue.forget().then(away, away); else away();
   }
 
   /* The device credential traded for a token (one trade at a time); null when the
@@ -136,11 +138,20 @@ const Trasa = (() => {
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
-  /* Who is logged in; leaves a page the role may not use. Shows the role's menu. */
-  async function session(allowed) {
+  /* Who is logged in; leaves a page the role may not use. Shows the role's menu.
+     `offline` (a paired phone's page): {recall()} gives the identity saved when the
+     network was last there, used when it is not (the answer then has `offline: true`). */
+  async function session(allowed, offline) {
     const away = (path) => { window.location.assign(path); return new Promise(() => {}); };
-    if (!token() && !(device() && await deviceLogIn())) return away("/app/");  // no further
-    const me = await json("/auth/me");
+    let me;
+    try {
+      if (!token() && !(device() && await deviceLogIn())) return away("/app/");  // no further
+      me = await json("/auth/me");
+    } catch (e) {  // a server's refusal is final; no network is not, on a paired phone
+      const saved = !(e instanceof ApiError) && offline && device() ? await offline.recall() : null;
+      if (!saved) throw e;
+      me = Object.assign({}, saved, {offline: true});
+    }
     if (allowed && !allowed.includes(me.role)) return away(HOME[me.role]);
     const nav = document.getElementById("nav");
     nav.querySelectorAll("a").forEach((a) => {
