@@ -131,17 +131,18 @@ def test_no_router_imports_another_router() -> None:
 
 
 def test_the_web_module_serves_pages_only() -> None:
-    """api/web answers HTML pages (and a redirect to them), out of the API document; the
-    JSON the pages read is the API's, in api/app/routers."""
-    from fastapi.responses import HTMLResponse, RedirectResponse
+    """api/web answers HTML pages (and a redirect to them, the phone app's service worker
+    file and its web-app manifest), out of the API document; the JSON the pages read is
+    the API's, in api/app/routers."""
+    from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
     from fastapi.routing import APIRoute
 
     from api.web import router as web
 
     routes = [r for r in web.router.routes if isinstance(r, APIRoute)]
     json_routes = {r.path for r in routes if r.include_in_schema or not (
-        r.response_class is HTMLResponse
-        or r.endpoint.__annotations__.get("return") is RedirectResponse)}
+        r.response_class is HTMLResponse or r.path.endswith(".webmanifest")
+        or r.endpoint.__annotations__.get("return") in (RedirectResponse, FileResponse))}
     assert routes and json_routes == set()
     assert {m for m in MODULES if m.startswith("api.web.")
             for t in imports(m) if t == "api.app.routers" or t.startswith("api.app.routers.")
