@@ -24,7 +24,7 @@ table per database and one line each:
 
     field: db=postgresql phones=100 actions=… p50_ms=… p99_ms=… lost=0 duplicated=0
 
-    python -m benchmarks.field [--phones 100] [--tasks-per-phone 4] [--think-s 0.5]
+    python -m benchmarks.field [--phones 100] [--tasks-per-phone 4] [--think-s 2]
                                [--offline-every 10] [--databases postgresql,sqlite]
 """
 
@@ -256,7 +256,7 @@ def stored(database_url: str, keys: list[str]) -> tuple[Counter[str], dict[str, 
     return rows_per_key, status, why
 
 
-def run(engine: str, phones: int = 100, tasks_per_phone: int = 4, think_s: float = 0.5,
+def run(engine: str, phones: int = 100, tasks_per_phone: int = 4, think_s: float = 2.0,
         offline_every: int = 10, seed: int = 1, plan_budget: int = 1,
         replan_budget: int = 50, wrong_every: int = 7, graph: Path = CHELM) -> Result:
     """The benchmark on one database engine ("postgresql" or "sqlite")."""
@@ -343,7 +343,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=100)
     parser.add_argument("--tasks-per-phone", type=int, default=4)
-    parser.add_argument("--think-s", type=float, default=0.5,
+    parser.add_argument("--think-s", type=float, default=2.0,
                         help="a phone's mean pause between presses")
     parser.add_argument("--offline-every", type=int, default=10,
                         help="every Nth phone goes offline after its first press (0: none)")

@@ -81,9 +81,16 @@ def end_pool_processes(pool: Any) -> None:
             process.terminate()
 
 
+JOB_NICENESS = 10  # a job's CPU priority below the server's (`nice`: 0 .. 19)
+
+
 def solver_process(parent: int | None = None) -> None:
-    """How a job's process begins: it ends with `parent` (the server), and its log lines
-    (a failed job's traceback) carry no personal data (api/app/log_privacy.py). Importing
-    this module costs next to nothing, so an idle process is up at once."""
+    """How a job's process begins: it ends with `parent` (the server), it runs at a lower
+    CPU priority than the server (`JOB_NICENESS`: a search uses a whole core for its
+    seconds, and the phones' presses and the pages must not wait behind it), and its log
+    lines (a failed job's traceback) carry no personal data (api/app/log_privacy.py).
+    Importing this module costs next to nothing, so an idle process is up at once."""
     exit_with_parent(parent)
+    with contextlib.suppress(OSError):  # a system without `nice` runs it as it is
+        os.nice(JOB_NICENESS)
     log_privacy.install()

@@ -5,7 +5,8 @@ Starts a Trasa server on a temporary SQLite database with the Chełm road networ
 publishes it, and saves `day-view.png` (1366x768), `left-out.png` (the left-out list
 with every reason open) and `day-view-phone.png` (390 px wide) in OUT_DIR; then a
 physiotherapist goes home sick at 10:00 and `replanned-day.png` shows the day
-re-planned, with the changes."""
+re-planned, with the changes; and `phone-day-uk.png`: a worker's phone page in Ukrainian
+with two stops confirmed."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import argparse
 import tempfile
 import time
 from contextlib import closing
+from datetime import datetime
 from pathlib import Path
 
 import httpx
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.api.live.conftest import PASSWORD, add_worker_accounts, start_server
 from tests.conftest import _shared_file
@@ -60,6 +62,29 @@ def day_view(page: Page, base_url: str, day: str, plan_id: str | None = None) ->
     page.locator(".tl-track .stop").first.wait_for()
     page.locator(".leaflet-marker-icon.stop-icon").first.wait_for()
     page.evaluate("document.getElementById('planning').open = false")
+
+
+def _phone_day(browser: Browser, base_url: str, path: Path) -> None:
+    """Anna's phone on the day, in Ukrainian (her stored language), at 10:00: her first
+    stop confirmed, the second "arrived"."""
+    with closing(httpx.Client(base_url=base_url)) as api:
+        token = api.post("/auth/token", data={"username": "worker", "password": PASSWORD})
+        api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        api.patch("/auth/me", json={"language": "uk"}).raise_for_status()
+    context = browser.new_context(viewport=PHONE, locale="uk-UA", is_mobile=True,
+                                  timezone_id="Europe/Warsaw")
+    context.clock.install(time=datetime.fromisoformat(f"{DAY}T10:00:00+01:00"))
+    page = context.new_page()
+    log_in(page, base_url, "worker", PASSWORD)
+    page.goto(f"{base_url}/app/moj-dzien?day={DAY}&lang=uk")
+    stops = page.locator(".my-stops li.stop")
+    stops.first.get_by_role("button", name="на місці", exact=True).click()
+    stops.first.get_by_role("button", name="виконано", exact=True).click()
+    stops.first.get_by_role("button", name="Підтвердити: виконано").click()
+    stops.nth(1).get_by_role("button", name="на місці", exact=True).click()
+    page.locator(".press-state.accepted").nth(2).wait_for()
+    page.screenshot(path=path, full_page=True)
+    context.close()
 
 
 def main() -> None:
@@ -109,10 +134,12 @@ def main() -> None:
                 page.goto(f"{server.url}/app/konto")
                 page.locator("#users tbody tr").first.wait_for()
                 page.screenshot(path=args.out / "account.png", full_page=True)
+                _phone_day(browser, server.url, args.out / "phone-day-uk.png")
                 browser.close()
         finally:
             server.stop()
-    for name in ("day-view", "left-out", "day-view-phone", "replanned-day", "account"):
+    for name in ("day-view", "left-out", "day-view-phone", "replanned-day", "account",
+                 "phone-day-uk"):
         print(args.out / f"{name}.png")  # noqa: T201
 
 
