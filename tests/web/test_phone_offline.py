@@ -3,8 +3,9 @@ day once, loses the network, confirms three stops (arrived and done on one, clie
 absent on another, done on a third), reloads the page with no network (the service
 worker gives the page, the phone's IndexedDB the day and the four waiting presses),
 gets the network back, and the queue drains; the coordinator's `GET /field/actuals`
-shows the three actuals once each and the database holds each press once. The same in
-Ukrainian. A batch whose answer is lost on the way back is sent again and stored once."""
+and live day page show the three actuals once each and the database holds each press
+once. The same in Ukrainian. A batch whose answer is lost on the way back is sent again
+and stored once."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from api.store.database import session_scope
 from api.store.tables import FieldAction
 from api.store.users import Role, add_user
 from tests.api.live.conftest import PASSWORD, Server
-from tests.web.browser import PHONE
+from tests.web.browser import DESKTOP, PHONE, log_in
 from tests.web.chelm_day import DAY
 from tests.web.pictures import plan_and_publish
 
@@ -143,6 +144,26 @@ def test_three_stops_confirmed_offline_survive_a_reload_and_arrive_once(
     assert [len(row["actions"]) for row in rows] == [2, 1, 1]
     assert {a["kind"]: a["note"] for a in rows[0]["actions"]} == {
         "arrived": "", "done": "klucz u sąsiadki"}
+    _live_day_shows(phone, web_server, PHONES.get(username, "w-anna"), tasks)
+
+
+def _live_day_shows(phone: BrowserContext, server: Server, worker: str,
+                    tasks: list[str]) -> None:
+    """The coordinator's live day page: the worker's three stops, once each, as pressed."""
+    assert phone.browser is not None
+    desk = phone.browser.new_context(viewport=DESKTOP, locale="pl-PL",
+                                     timezone_id="Europe/Warsaw")
+    try:
+        page = desk.new_page()
+        log_in(page, server.url, "coordinator", PASSWORD)
+        page.goto(f"{server.url}/app/na-zywo?day={DAY}")
+        card = page.locator(f'article.route[data-worker="{worker}"]')
+        for task, state in zip(tasks, ("done", "absent", "done"), strict=True):
+            row = card.locator(f'tr[data-task="{task}"]')
+            expect(row).to_have_count(1)
+            expect(row).to_have_class(re.compile(rf"\bstate-{state}\b"))
+    finally:
+        desk.close()
 
 
 def test_a_batch_whose_answer_was_lost_is_sent_again_and_stored_once(

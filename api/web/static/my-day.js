@@ -27,7 +27,7 @@
   if (me.language && me.language !== Trasa.LANG) await inLanguage(me.language);
   if ("serviceWorker" in navigator) {  // the page itself, for opening with no network
     navigator.serviceWorker.register("/app/sw.js", {scope: "/app/moj-dzien"})
-      .catch((e) => console.warn("service worker", e));
+      .catch((e) => console.warn(e));  // the page works without it, online
     // this very page (opened before the service worker was there) is kept too
     caches.open("trasa-phone-v1").then((cache) => cache.addAll([
       "/app/moj-dzien?lang=" + Trasa.LANG, "/app/manifest.webmanifest?lang=" + Trasa.LANG]))
