@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -197,6 +198,7 @@ def replay(server: Server, requests: list[tuple[str, dict[str, Any]]]
     """Each request asked and its first offer accepted: latencies (ms), requests served,
     and the windows promised per request."""
     latencies, served, promised = [], 0, {}
+    no_offer: Counter[str] = Counter()  # kind/reason of the requests that got none
     for request_id, body in requests:
         t0 = time.perf_counter()
         answer = server.api.post("/offers", json=body)
@@ -206,11 +208,14 @@ def replay(server: Server, requests: list[tuple[str, dict[str, Any]]]
             continue
         offers = answer.json()["offers"]
         if not offers:
+            no_offer[f"{body['kind']}/{answer.json().get('reason')}"] += 1
             continue
         accepted = server.api.post("/offers/accept", json={"token": offers[0]["token"]})
         if accepted.status_code == 201:
             served += 1
             promised[request_id] = offers[0]["windows"]
+    if no_offer:
+        print("  no offer: " + ", ".join(f"{k}={n}" for k, n in sorted(no_offer.items())))
     return latencies, served, promised
 
 

@@ -69,12 +69,13 @@ def run(console: Console, args: argparse.Namespace) -> int:
 def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
     from api.convert.offer_request import new_ids, with_request
     from api.convert.scenario import read_scenario
+    from api.render.overview import REASON_PL
     from api.schemas.offers import OffersAnswer
     from api.services.offer_problem import Basis, basis_plan
     from api.services.offers import STEP_S, keeping, offer_out
     from api.services.planning import prepare
     from api.settings import get_settings
-    from optimiser.offers import OfferSettings, find_offers
+    from optimiser.offers import OfferSettings, find_offers, why_no_offer
 
     scenario = read_scenario(args.files[0])
     base = f"offer-{secrets.token_hex(4)}"
@@ -108,8 +109,11 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
                         preferred_start_s=preferred)
     offers = [offer_out(problem, request, base, client_id, basis.kind, k + 1, o, True,
                         settings) for k, o in enumerate(keeping(problem, found))]
+    reason = None if offers else why_no_offer(problem, basis_plan(problem, basis),
+                                              tuple(new_ids(request, base)))
     return OffersAnswer(basis=basis.kind, client=client_id,  # type: ignore[arg-type]
-                        offers=offers).model_dump(mode="json")
+                        offers=offers, reason=reason.value if reason else None,
+                        why=REASON_PL[reason] if reason else None).model_dump(mode="json")
 
 
 def _from_records(console: Console, args: argparse.Namespace, request: Any
@@ -161,3 +165,5 @@ def _print(console: Console, answer: dict[str, Any], as_json: bool) -> None:
     console.print(table)
     if not answer["offers"]:
         console.print(cli_gettext("no window keeps every promise; try other wishes or days"))
+        if answer.get("why"):
+            console.print(answer["why"])

@@ -102,6 +102,10 @@ class OffersAnswer(Strict):
     basis_plan: str | None = None
     client: Id
     offers: list[OfferOut]
+    reason: str | None = Field(default=None, description=(
+        "when there is no offer: why, as a reason code of the plan's left-out tasks "
+        "(e.g. capacity_exhausted, no_skilled_worker)"))
+    why: str | None = Field(default=None, description="the reason in the reader's language")
 
 
 class AcceptIn(Strict):

@@ -22,6 +22,7 @@ import jwt
 from sqlalchemy.orm import Session
 
 from api.convert.offer_request import accepted_records, new_ids, stored_id, with_request
+from api.render.overview import REASON_PL
 from api.schemas.offers import (
     Accepted,
     OfferedWindow,
@@ -43,7 +44,7 @@ from api.store import audit, plans, records
 from api.store.promises import ACTION_MADE, ACTION_MOVED, promise_of
 from api.store.records import RecordError, RecordNotFound
 from optimiser.model import Plan, Problem
-from optimiser.offers import Offer, OfferSettings, find_offers
+from optimiser.offers import Offer, OfferSettings, find_offers, why_no_offer
 
 TOKEN_AUDIENCE = "trasa-offer"
 TOKEN_MINUTES = 30
@@ -158,8 +159,11 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         movable=basis.document is None)
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
                         names, settings) for k, o in enumerate(keeping(problem, found))]
+    reason = None if offers else why_no_offer(problem, start, ids)
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
-                        client=query.client_id, offers=offers)
+                        client=query.client_id, offers=offers,
+                        reason=reason.value if reason else None,
+                        why=REASON_PL[reason] if reason else None)
 
 
 # The plan of the last accepted offer of some days that have no plan (the basis is the

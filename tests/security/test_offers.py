@@ -104,6 +104,8 @@ def test_two_coordinators_accepting_the_same_slot_get_one_201_and_one_409(
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     refused = next(a for a in answers if a.status_code == 409).json()
     assert "fresh" in refused and refused["fresh"]["offers"] == []  # the one slot is taken
+    assert refused["fresh"]["reason"] == "capacity_exhausted"  # said why, in words too
+    assert "zajęty" in refused["fresh"]["why"]
     assert "token" in refused["detail"]
 
 

@@ -81,6 +81,7 @@ const Intake = (() => {
 
   function showOffers(answer) {
     state.offers = (answer && answer.offers) || [];
+    state.why = (answer && answer.why) || "";
     $("offers-basis").textContent = BASIS[answer && answer.basis] || "";
     $("offers").replaceChildren(...state.offers.map((o) => el("li", {class: "offer"},
       el("strong", {text: Trasa.dayPl(o.day) + ", " + windowsText(o)}), " ",
@@ -89,7 +90,8 @@ const Intake = (() => {
         + " · " + t("added travel {n} min", {n: Trasa.number(o.added_travel_min, 0)})}), " ",
       el("button", {type: "button", text: t("Accept"), "aria-label": t("Accept {day}, {window}", {day: Trasa.dayPl(o.day), window: windowsText(o)}),
                     onclick: () => accept(o).catch((e) => say(e.message, true))}))));
-    if (!state.offers.length) $("offers").replaceChildren(el("li", {class: "hint", text: t("No time can be offered for these wishes: widen them (another day, the week, other hours).")}));
+    if (!state.offers.length) $("offers").replaceChildren(el("li", {class: "hint", text: t("No time can be offered for these wishes: widen them (another day, the week, other hours).")
+      + (state.why ? " " + t("Why: {why}", {why: state.why}) : "")}));
   }
 
   /* A 422's errors beside the inputs their paths name; the rest under the form. */
