@@ -27,9 +27,9 @@ from api.settings import Settings, get_settings
 from api.store import audit, tables
 from api.store.users import Role
 
-__all__ = ["audit_reads", "audited", "check_reads_worker", "client_values", "for_reader",
-           "is_planner", "privacy", "pseudonym_filter", "reads_everyones", "reads_worker",
-           "scenario_of_plan", "sees_names"]
+__all__ = ["audit_reads", "audited", "check_reads_worker", "client_values", "field_words_out",
+           "for_reader", "is_planner", "privacy", "pseudonym_filter", "reads_everyones",
+           "reads_worker", "scenario_of_plan", "sees_names"]
 
 
 def is_planner(user: tables.User) -> bool:
@@ -71,6 +71,24 @@ def privacy(session: Session, settings: Settings,
     if scenario is not None:
         clients += [c for c in scenario.get("clients", []) if isinstance(c, Mapping)]
     return Privacy.of(secret_key(settings), clients)
+
+
+def field_words_out(answer: dict[str, Any]) -> dict[str, Any]:
+    """A field day's answer (`GET /field/actuals`, `GET /field/live`) without what a
+    planner does not read before `for_reader`: the workers' names, the presses' notes and
+    reasons, who closed the day, and the ready re-plans (a planner does not re-plan)."""
+    for row in answer.get("tasks", []):
+        row["worker_name"], row["actual"]["reason"] = "", ""
+        for action in row["actions"]:
+            action["note"], action["reason"] = "", ""
+    for route in answer.get("routes", []):
+        route["worker_name"] = ""
+    for alert in answer.get("alerts", []):
+        alert["worker_name"], alert["replan"] = "", None
+    for row in answer.get("rejected", []):
+        row["note"], row["reason"] = "", ""
+    answer["closed_by"] = None
+    return answer
 
 
 def for_reader(document: Any, user: tables.User, session: Session, settings: Settings, *,

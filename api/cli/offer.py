@@ -69,13 +69,12 @@ def run(console: Console, args: argparse.Namespace) -> int:
 def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
     from api.convert.offer_request import new_ids, with_request
     from api.convert.scenario import read_scenario
-    from api.render.overview import REASON_PL
     from api.schemas.offers import OffersAnswer
     from api.services.offer_problem import Basis, basis_plan
-    from api.services.offers import STEP_S, keeping, offer_out
+    from api.services.offers import STEP_S, keeping, offer_out, why_none
     from api.services.planning import prepare
     from api.settings import get_settings
-    from optimiser.offers import OfferSettings, find_offers, why_no_offer
+    from optimiser.offers import OfferSettings, find_offers
 
     scenario = read_scenario(args.files[0])
     base = f"offer-{secrets.token_hex(4)}"
@@ -104,16 +103,14 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
     if request.preferred_time is not None:
         h, m = (int(x) for x in request.preferred_time.split(":"))
         preferred = problem.calendar.at(request.first_day, h, m)
-    found = find_offers(problem, basis_plan(problem, basis), tuple(new_ids(request, base)),
-                        wanted, preferred_worker=request.preferred_worker,
-                        preferred_start_s=preferred)
+    start, ids = basis_plan(problem, basis), tuple(new_ids(request, base))
+    found = find_offers(problem, start, ids, wanted,
+                        preferred_worker=request.preferred_worker, preferred_start_s=preferred)
     offers = [offer_out(problem, request, base, client_id, basis.kind, k + 1, o, True,
                         settings) for k, o in enumerate(keeping(problem, found))]
-    reason = None if offers else why_no_offer(problem, basis_plan(problem, basis),
-                                              tuple(new_ids(request, base)))
     return OffersAnswer(basis=basis.kind, client=client_id,  # type: ignore[arg-type]
-                        offers=offers, reason=reason.value if reason else None,
-                        why=REASON_PL[reason] if reason else None).model_dump(mode="json")
+                        offers=offers, **({} if offers else why_none(problem, start, ids))
+                        ).model_dump(mode="json")
 
 
 def _from_records(console: Console, args: argparse.Namespace, request: Any

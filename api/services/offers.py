@@ -159,11 +159,15 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         movable=basis.document is None)
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
                         names, settings) for k, o in enumerate(keeping(problem, found))]
-    reason = None if offers else why_no_offer(problem, start, ids)
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
                         client=query.client_id, offers=offers,
-                        reason=reason.value if reason else None,
-                        why=REASON_PL[reason] if reason else None)
+                        **({} if offers else why_none(problem, start, ids)))
+
+
+def why_none(problem: Problem, start: Plan | None, ids: tuple[str, ...]) -> dict[str, str]:
+    """An answer's `reason` (code) and `why` (words) when it has no offer."""
+    reason = why_no_offer(problem, start, ids)
+    return {"reason": reason.value, "why": REASON_PL[reason]}
 
 
 # The plan of the last accepted offer of some days that have no plan (the basis is the

@@ -5,7 +5,8 @@ Against the promises alone no schedule has been published, so a promised stop ma
 anywhere its promise allows. The stops tried are those of workers who may serve the new
 task, nearest in time to its wishes first, at most `MAX_TRIES` of them (a count, not a
 clock, so the same query gives the same answer): on 31 requests of three generated days
-that found no room, one move made room for 13, in at most half a second each.
+that found no room, one move (with the wish-tail windows of `optimiser.offers.search`)
+made room for 12, in at most 76 ms each.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.api.live.conftest import PASSWORD, add_worker_accounts, start_server
+from tests.api.live.conftest import PASSWORD, Server, add_worker_accounts, start_server
 from tests.conftest import _shared_file
 from tests.web.browser import DESKTOP, PHONE, launch, log_in
 from tests.web.chelm_day import DAY, load_day
@@ -64,13 +64,12 @@ def day_view(page: Page, base_url: str, day: str, plan_id: str | None = None) ->
     page.evaluate("document.getElementById('planning').open = false")
 
 
-def _phone_day(browser: Browser, base_url: str, path: Path) -> None:
+def _phone_day(browser: Browser, server: Server, path: Path) -> None:
     """Anna's phone on the day, in Ukrainian (her stored language), at 10:00: her first
     stop confirmed, the second "arrived"."""
-    with closing(httpx.Client(base_url=base_url)) as api:
-        token = api.post("/auth/token", data={"username": "worker", "password": PASSWORD})
-        api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    with closing(server.client("worker")) as api:
         api.patch("/auth/me", json={"language": "uk"}).raise_for_status()
+    base_url = server.url
     context = browser.new_context(viewport=PHONE, locale="uk-UA", is_mobile=True,
                                   timezone_id="Europe/Warsaw")
     context.clock.install(time=datetime.fromisoformat(f"{DAY}T10:00:00+01:00"))
@@ -134,7 +133,7 @@ def main() -> None:
                 page.goto(f"{server.url}/app/konto")
                 page.locator("#users tbody tr").first.wait_for()
                 page.screenshot(path=args.out / "account.png", full_page=True)
-                _phone_day(browser, server.url, args.out / "phone-day-uk.png")
+                _phone_day(browser, server, args.out / "phone-day-uk.png")
                 browser.close()
         finally:
             server.stop()

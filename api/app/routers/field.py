@@ -20,7 +20,13 @@ from fastapi import APIRouter, Body, Depends, Path, Response
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, FieldError, responses
-from api.app.privacy import audited, for_reader, is_planner, reads_everyones
+from api.app.privacy import (
+    audited,
+    field_words_out,
+    for_reader,
+    is_planner,
+    reads_everyones,
+)
 from api.render.field_words import REJECTIONS
 from api.schemas.field import ActionResult, Batch, BatchResult, CorrectionIn, OdometerIn
 from api.services import field_day as days
@@ -82,14 +88,8 @@ def read_actuals(day: date, session: SessionDep, settings: SettingsDep,
               "counts": days.counts(made), "tasks": days.rows(made),
               "rejected": days.rejected_rows(made)}
     if is_planner(user):
-        for row in answer["tasks"]:
-            row["worker_name"], row["actual"]["reason"] = "", ""
-            for action in row["actions"]:
-                action["note"], action["reason"] = "", ""
-        for row in answer["rejected"]:
-            row["note"], row["reason"] = "", ""
-        answer["closed_by"] = None
-        return dict(for_reader(answer, user, session, settings, plan_id=made.plan_id))
+        return dict(for_reader(field_words_out(answer), user, session, settings,
+                               plan_id=made.plan_id))
     audited(session, user, made.clients)
     return answer
 

@@ -18,7 +18,7 @@ from pydantic import AwareDatetime
 
 from api.app.deps import SessionDep, get_settings, require
 from api.app.errors import ApiError, responses
-from api.app.privacy import audited, for_reader, is_planner
+from api.app.privacy import audited, field_words_out, for_reader, is_planner
 from api.services import field_day as days
 from api.services.live_day import answer, live_day
 from api.settings import Settings
@@ -45,13 +45,7 @@ def read_live(day: date, session: SessionDep, settings: SettingsDep,
         raise ApiError(404, str(exc)) from None
     found = answer(live)
     if is_planner(user):
-        for route in found["routes"]:
-            route["worker_name"] = ""
-        for alert in found["alerts"]:
-            alert["worker_name"], alert["replan"] = "", None
-        for row in found["rejected"]:
-            row["note"], row["reason"] = "", ""
-        found["closed_by"] = None
-        return dict(for_reader(found, user, session, settings, plan_id=live.made.plan_id))
+        return dict(for_reader(field_words_out(found), user, session, settings,
+                               plan_id=live.made.plan_id))
     audited(session, user, live.made.clients)
     return found
