@@ -207,6 +207,8 @@ def test_a_worker_sees_only_their_own_published_day(
     expect(page.get_by_role("link", name="Mój dzień")).to_be_visible()
     for hidden in ("Plan dnia", "Analizy"):
         expect(page.get_by_role("link", name=hidden)).to_be_hidden()
+    # the script shows today first; typing before it has finished would be overwritten
+    expect(page.locator("#my-routes > *").first).to_be_visible()
     page.get_by_label("Dzień", exact=True).fill(OTHER_DAY)
     page.get_by_role("button", name="Pokaż").click()
     stops = page.locator(".my-stops li")
