@@ -20,7 +20,7 @@ from api.schemas.scenario import ScenarioIn
 from api.services.planning import refuse_wrong_input
 from api.settings import Settings
 from api.store import jobs as store
-from api.store import records, tables
+from api.store import packings, records, tables
 from geo.graph import GraphLoadError
 
 RETRY_AFTER_S = 30
@@ -97,6 +97,16 @@ def admitted(body: Any, session: Any, settings: Settings, user: tables.User) -> 
     refuse_over_limit(body.time_limit_s, settings)
     refuse_when_full(session, settings)
     return planners_scenario_of(body, session, settings, user)
+
+
+def packing_of(body: Any, session: Any) -> dict[str, Any] | None:
+    """The stored packing of the promises of the days a records plan picks (None for a
+    scenario, or when there is none): the job falls back on it should its search leave
+    a promise out (`api.services.planning.plan_prepared`)."""
+    if body.records is None:
+        return None
+    row = packings.packing(session, body.records.first_day, body.records.days)
+    return None if row is None else row.document
 
 
 def refuse_over_limit(time_limit_s: float, settings: Settings) -> None:

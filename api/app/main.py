@@ -37,6 +37,7 @@ from api.app.routers import (
     sweeps,
     users,
 )
+from api.app.server_timing import ServerTiming
 from api.jobs.runner import JobRunner
 from api.security import dummy_password_hash
 from api.services.reading import warm_up
@@ -79,7 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.device_throttle = LoginThrottle.from_settings(settings, prefix="device")
     errors.install(app)
     app.add_middleware(RefuseOddJson)
-    app.add_middleware(CapBodies, max_bytes=settings.max_body_bytes)  # outermost: first
+    app.add_middleware(CapBodies, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ServerTiming)  # outermost: first in, last out
     app.include_router(auth.router)
     app.include_router(users.router)
     app.include_router(devices.router)

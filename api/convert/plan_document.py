@@ -163,6 +163,42 @@ def name_places(routes: list[dict[str, Any]], scenario: object) -> None:
                              or stop.get("location"))
 
 
+def packing_document(problem: Problem, plan: Plan) -> dict[str, Any]:
+    """What `read_plan` reads of `plan` and no more (no figures, names or places): a
+    stored packing of promises (`api.store.packings`)."""
+    iso = problem.calendar.iso
+    return {
+        "format": PLAN_FORMAT, "date": problem.calendar.first_date.isoformat(),
+        "timezone": problem.calendar.timezone,
+        "routes": [{
+            "worker": r.worker_id, "shift": r.shift_index, "start": iso(r.start_s),
+            "end": iso(r.end_s),
+            "stops": [{"task": s.task_id, "action": s.action.value, "location": s.location_id,
+                       "arrival": iso(s.arrival_s), "start": iso(s.start_s),
+                       "end": iso(s.end_s)} for s in r.stops],
+            "breaks": [{"start": iso(b.start_s), "end": iso(b.end_s)} for b in r.breaks]}
+            for r in plan.routes],
+        "unassigned": [{"task": u.task_id, "reason": u.reason.value, "detail": u.detail}
+                       for u in plan.unassigned],
+    }
+
+
+def plan_over(problem: Problem, document: dict[str, Any], *,
+              without: frozenset[str] = frozenset()) -> Plan:
+    """`read_plan` of a document made for an earlier state of `problem`'s days: stops of
+    tasks it no longer has (cancelled, moved) or in `without` left out, and routes of
+    workers or shifts it no longer has."""
+    tasks = {t.id for t in problem.tasks} - without
+    shifts = {w.id: len(w.shifts) for w in problem.workers}
+    routes = []
+    for r in document.get("routes", []):
+        stops = [s for s in r.get("stops", []) if s.get("task") in tasks]
+        if stops and r.get("shift", 0) < shifts.get(r.get("worker"), 0):
+            routes.append({**r, "stops": stops})
+    return read_plan(problem, {**document, "routes": routes, "unassigned": [
+        u for u in document.get("unassigned", []) if u.get("task") in tasks]})
+
+
 def read_plan(problem: Problem, document: object) -> Plan:
     """The domain plan a document describes, for `problem` (read from the same scenario).
 

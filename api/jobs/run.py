@@ -80,7 +80,8 @@ def run_job(url: str, job_id: str, token: str, graph: str | None) -> str:
                                                claim)
         else:
             planned = plan_scenario(scenario, base_dir=Path.cwd(), params=params, graph=graph,
-                                    on_progress=on_progress, cancel=claim)
+                                    on_progress=on_progress, cancel=claim,
+                                    packing=request.get("packing"))
             plan, cancelled = planned.document(), planned.plan.stats.cancelled
             reading = material_or_none(planned.problem, planned.plan, planned.matrices)
         status = store.JobStatus.CANCELLED if cancelled else store.JobStatus.DONE

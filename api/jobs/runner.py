@@ -267,6 +267,9 @@ class JobRunner:
                 proc.given_back = True
 
 
-def job_request(scenario: dict[str, Any], params: SolveParams) -> dict[str, Any]:
-    """What a job row keeps: the whole scenario (a snapshot) and the solver parameters."""
-    return {"scenario": scenario, "params": params_json(params)}
+def job_request(scenario: dict[str, Any], params: SolveParams,
+                packing: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a job row keeps: the whole scenario (a snapshot), the solver parameters, and
+    the stored packing of the days' promises when there is one (`api.store.packings`)."""
+    return {"scenario": scenario, "params": params_json(params),
+            **({"packing": packing} if packing is not None else {})}

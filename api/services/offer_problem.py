@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.convert.offer_request import days_of
-from api.convert.plan_document import read_plan
+from api.convert.plan_document import plan_over
 from api.convert.records_scenario import scenario_from_records
 from api.schemas.records import (
     PlanningRequest,
@@ -187,19 +187,7 @@ def stored_homes(session: Session) -> Callable[[], list[tuple[str, float, float]
 
 def basis_plan(problem: Problem, basis: Basis, *, without: frozenset[str] = frozenset()
                ) -> Plan | None:
-    """The basis plan's routes over `problem`: stops of tasks no longer in it (cancelled,
-    moved) or in `without` (the tasks being offered) left out, and routes of workers or
-    shifts it no longer has."""
-    if basis.document is None:
-        return None
-    tasks = {t.id for t in problem.tasks} - without
-    shifts = {w.id: len(w.shifts) for w in problem.workers}
-    routes = []
-    for r in basis.document.get("routes", []):
-        stops = [s for s in r.get("stops", []) if s.get("task") in tasks]
-        if stops and r.get("shift", 0) < shifts.get(r.get("worker"), 0):
-            routes.append({**r, "stops": stops})
-    document = {**basis.document, "routes": routes,
-                "unassigned": [u for u in basis.document.get("unassigned", [])
-                               if u.get("task") in tasks]}
-    return read_plan(problem, document)
+    """The basis plan's routes over `problem` (`plan_over`: stops of tasks no longer in
+    it or in `without`, the tasks being offered, left out)."""
+    return None if basis.document is None else plan_over(problem, basis.document,
+                                                         without=without)

@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from api.convert.plan_document import PlanDocumentError, plan_document
+from api.convert.plan_document import PlanDocumentError, plan_document, plan_over
 from api.convert.scenario import (
     ScenarioError,
     refuse_far_places,
@@ -35,6 +35,7 @@ from geo.regional import RegionalModel
 from geo.synthetic import grid_graph
 from optimiser.check import Violation, check
 from optimiser.model import Plan, Problem, TravelMatrix
+from optimiser.offers.rescue import keep_promises
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
 from optimiser.people import NetworkIdentity
 from optimiser.solve import solve
@@ -265,18 +266,33 @@ def require_same_network(recorded: str, network: NetworkInfo, *, named: str) -> 
 
 def plan_prepared(prepared: PreparedScenario, *, params: SolveParams,
                   on_progress: ProgressCallback | None = None,
-                  cancel: CancelSignal | None = None) -> PlannedScenario:
+                  cancel: CancelSignal | None = None,
+                  packing: dict[str, Any] | None = None) -> PlannedScenario:
     """Solve, check, and refuse (`api.services.promises.PromiseNotKept`) a plan that does
-    not keep every promise: such a plan never comes back to be written or stored."""
+    not keep every promise: such a plan never comes back to be written or stored.
+    `packing`: the document of a plan the days' promises were made against
+    (`api.store.packings`), fallen back on when the search left a promise out."""
     plan = solve(prepared.problem, params=params, on_progress=on_progress, cancel=cancel)
+    if packing is not None:
+        plan = keep_promises(prepared.problem, plan, _packing(prepared.problem, packing))
     refuse_broken_promises(prepared.problem, plan)
     violations = check(prepared.problem, plan)  # solve checked it too: this is the record
     return PlannedScenario(prepared.problem, plan, violations, prepared.network, params,
                            prepared.matrices)
 
 
+def _packing(problem: Problem, document: dict[str, Any]) -> Plan | None:
+    try:
+        return plan_over(problem, document)
+    except PlanDocumentError as exc:  # made for days that have changed since: not used
+        log.warning("the stored packing of the promises is not used: %s", exc)
+        return None
+
+
 def plan_scenario(scenario: ScenarioIn, *, base_dir: Path, params: SolveParams,
                   graph: str | None = None, on_progress: ProgressCallback | None = None,
-                  cancel: CancelSignal | None = None) -> PlannedScenario:
+                  cancel: CancelSignal | None = None,
+                  packing: dict[str, Any] | None = None) -> PlannedScenario:
     prepared = prepare(scenario, base_dir=base_dir, graph=graph)
-    return plan_prepared(prepared, params=params, on_progress=on_progress, cancel=cancel)
+    return plan_prepared(prepared, params=params, on_progress=on_progress, cancel=cancel,
+                         packing=packing)

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.services.erasure import ERASED, Personal, erase, mentions
-from api.store import actuals, audit, records, tables
+from api.store import actuals, audit, packings, records, tables
 from api.store.jobs import FINISHED
 from api.store.records import RecordInUse
 from optimiser.calendar import DEFAULT_TIMEZONE
@@ -153,6 +153,7 @@ def erase_client(session: Session, client_id: str, actor: str,
     for calls in _call_lists(session, client_id):  # what they were told: theirs alone
         calls.rows = {k: v for k, v in calls.rows.items() if k != client_id}
     actuals.erase_texts(session, _task_ids(tasks, plans, client_id), ERASED)
+    packings.forget(session)  # plans the promises fit, which name clients: a cache
     session.flush()
     audit.record(session, actor, "client erase", f"clients/{client_id}")
     return {"client": client_id, "tasks": len(tasks), "plans": len(plans), "jobs": len(jobs),

@@ -286,3 +286,20 @@ class Device(Base):
                                                  server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PromisePacking(Base):
+    """The plan that kept every promise of some days when the last offer of them was
+    accepted, while the days have no plan of their own (the basis is the promises alone):
+    the next offer starts from it, and a plan of the days that left a promise out falls
+    back on it (`api.store.packings`). One row per horizon (first day, days); `network`
+    is the road network's content hash, `promises` a digest of the promises it keeps."""
+
+    __tablename__ = "promise_packings"
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    network: Mapped[str] = mapped_column(String(64))
+    promises: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())

@@ -9,7 +9,11 @@ so the promises alone have a plan; this finds one cheaply, without a search:
    first stop inside its promise), the plan's other work untouched;
 2. if one fits nowhere: the promises alone (`basis_plan`, cheapest insertion in the order
    of their promises), then the plan's other tasks inserted back, by priority from
-   urgent down, a trip with its return or not at all.
+   urgent down, a trip with its return or not at all;
+3. the same from `packing`, when the caller has one: a plan the promises were made
+   against (the last accepted offer's, `api.store.packings`), its missing promises
+   inserted. Packing many promises from nothing can fail where the offers, placing
+   them one by one into the plan before, fitted them all.
 
 The first of these that keeps every promise and passes the independent checker is
 returned; else the plan as it was (its caller refuses it, naming the promise). A task
@@ -33,7 +37,7 @@ log = logging.getLogger(__name__)
 GAVE_WAY = "gave way to promised tasks"
 
 
-def keep_promises(problem: Problem, plan: Plan) -> Plan:
+def keep_promises(problem: Problem, plan: Plan, packing: Plan | None = None) -> Plan:
     """`plan`, or a plan keeping the promises it leaves out (see the module's notes)."""
     served = {s.task_id for r in plan.routes for s in r.stops}
     missing = [t for t in problem.tasks if t.promise is not None and t.id not in served]
@@ -41,7 +45,9 @@ def keep_promises(problem: Problem, plan: Plan) -> Plan:
         return plan
     dur: list[list[int]] = problem.matrix.duration_s.tolist()
     for way, made in (("inserted", lambda: _inserted(problem, plan, missing, dur)),
-                      ("promises first", lambda: _promises_first(problem, plan, dur))):
+                      ("promises first", lambda: _promises_first(problem, plan, dur)),
+                      ("from the packing", lambda: packing and _promises_first(
+                          problem, plan, dur, packing))):
         candidate = made()
         if candidate is None:
             continue
@@ -68,16 +74,18 @@ def _inserted(problem: Problem, plan: Plan, missing: list[Task],
         u for u in plan.unassigned if u.task_id not in gone))
 
 
-def _promises_first(problem: Problem, plan: Plan, dur: list[list[int]]) -> Plan | None:
+def _promises_first(problem: Problem, plan: Plan, dur: list[list[int]],
+                    packing: Plan | None = None) -> Plan | None:
     promised = {t.id for t in problem.tasks if t.promise is not None}
-    others = {t.id for t in problem.tasks} - promised
-    start = basis_plan(problem, None, tuple(sorted(others)), dur)
+    packed = {s.task_id for r in (packing.routes if packing else ()) for s in r.stops}
+    others = {t.id for t in problem.tasks} - promised - packed
+    start = basis_plan(problem, packing, tuple(sorted(others)), dur)
     if {u.task_id for u in start.unassigned} & promised:
         return None
     basis = Basis(problem, dataclasses.replace(start, unassigned=()), dur)
     served = [problem.task(s.task_id) for r in plan.routes for s in r.stops
               if s.task_id in others]
-    back: set[str] = set()
+    back: set[str] = packed - promised
     for group in _groups(problem, sorted(set(served), key=lambda t: gives_way(t),
                                          reverse=True)):
         trial = basis

@@ -18,6 +18,7 @@ from api.app.job_intake import (
     MAX_TIME_LIMIT_S,
     admitted,
     enqueue,
+    packing_of,
 )
 from api.app.job_views import JobPage, JobPublic, job_of, shown_job, stopped
 from api.app.privacy import reads_everyones
@@ -74,7 +75,8 @@ def start_job(body: JobIn, request: Request, response: Response, session: Sessio
                           server_seed=settings.job_seed,
                           server_max_solutions=settings.job_max_solutions)
     return enqueue(session, request, response, user,
-                   job_request(scenario.model_dump(mode="json"), params), "plans/jobs")
+                   job_request(scenario.model_dump(mode="json"), params,
+                               packing_of(body, session)), "plans/jobs")
 
 
 @router.get("", response_model=JobPage, dependencies=[planners],
