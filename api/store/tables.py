@@ -298,7 +298,7 @@ class PromisePacking(Base):
     __tablename__ = "promise_packings"
     first_day: Mapped[date] = mapped_column(Date, primary_key=True)
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
-    network: Mapped[str] = mapped_column(String(64))
+    network: Mapped[str] = mapped_column(String(80))  # "sha256:<hex>"
     promises: Mapped[str] = mapped_column(String(64))
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),

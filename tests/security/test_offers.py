@@ -13,12 +13,16 @@ import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from api.store import packings
+from api.store.database import session_scope
+from api.store.tables import Job
 from tests.api.live.conftest import Server
 from tests.api.live.jobs import FINISHED, wait_for
 from tests.api.live.records_data import client, provider, put, worker
@@ -259,6 +263,40 @@ def test_bad_offer_requests_are_refused_naming_the_field(coordinator: httpx.Clie
         assert field in answer.text, answer.text
     bad = coordinator.post("/offers/accept", json={"token": "not-a-token-at-all"})
     assert bad.status_code == 422 and "token" in bad.text
+
+
+def test_a_day_offer_goes_into_the_weeks_stored_plan_and_a_week_plan_falls_back_on_it(
+        server: Server, coordinator: httpx.Client) -> None:
+    monday, wednesday = "2027-08-02", "2027-08-04"  # a week of its own
+    tag = uuid.uuid4().hex[:8]
+    skill, first, second = f"skill-{tag}", f"c1-{tag}", f"c2-{tag}"
+    put(coordinator, "/providers", provider(f"cus-{tag}"))
+    put(coordinator, "/workers", worker(f"w-{tag}", provider_id=f"cus-{tag}", skills=(skill,)))
+    put(coordinator, "/clients", client(first, 1))
+    put(coordinator, "/clients", client(second, 3))
+    tasks = []
+    for client_id, day, days in ((first, monday, 7), (second, wednesday, 1)):
+        answer = _ask(coordinator, client_id, skill, day, days=days)
+        assert answer.status_code == 200 and answer.json()["offers"], answer.text
+        offer = answer.json()["offers"][0]
+        accepted = coordinator.post("/offers/accept", json={"token": offer["token"]})
+        assert accepted.status_code == 201, accepted.text
+        tasks.append(offer["windows"][0]["task"])
+    with session_scope(server.database_url) as session:
+        week = packings.packing(session, date.fromisoformat(monday), 7)
+        assert week is not None  # the day's promise carried into the week's plan
+        assert {s["task"] for r in week.document["routes"] for s in r["stops"]} == set(tasks)
+        document = week.document
+    job = coordinator.post("/plans/jobs", json={
+        "records": {"first_day": monday, "days": 7, "task_ids": tasks,
+                    "worker_ids": [f"w-{tag}"]}, "max_solutions": 20})
+    assert job.status_code == 202, job.text
+    with session_scope(server.database_url) as session:
+        stored = session.get(Job, job.json()["id"])
+        assert stored is not None and stored.request["packing"] == document
+    done = wait_for(coordinator, job.headers["Location"], lambda j: j["status"] in FINISHED)
+    assert done["status"] == "done", done["error"]
+    assert {s["task"] for r in done["plan"]["routes"] for s in r["stops"]} == set(tasks)
 
 
 def test_a_trip_with_its_return_for_a_new_client_is_offered_and_stored(

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from optimiser.check import check
 from optimiser.model import Plan, Problem, Reason, StopAction, TimeWindow, Unassigned
-from optimiser.offers.rescue import GAVE_WAY, keep_promises
+from optimiser.offers.rescue import GAVE_WAY, _promises_first, keep_promises
 from optimiser.params import SolveParams
 from optimiser.promises import kept, promised
 from optimiser.solve import plan_without, solve
@@ -75,3 +75,23 @@ def test_every_promise_a_plan_left_out_is_kept_again(problem_: Problem) -> None:
     for t in made.tasks:
         if t.promise is not None:
             assert t.id in now and kept(t, now[t.id])
+
+
+def test_from_a_packing_its_promised_stops_stay_and_the_other_work_comes_back() -> None:
+    # The plan the promises were made against (the packing) holds them where the offers
+    # put them; the search's plan left one out. From the packing, the promised stops stay
+    # in their promises and the search's other work is put back around them.
+    tasks = [task(f"t{i}", i % 6, windows=((8 * H, 15 * H),)) for i in range(6)]
+    tasks[1] = promised(tasks[1], TimeWindow(13 * H, 14 * H))
+    tasks[4] = promised(tasks[4], TimeWindow(9 * H, 10 * H))
+    p = problem([worker("w1")], tasks)
+    only_promised = dataclasses.replace(p, tasks=(tasks[1], tasks[4]))
+    packing = solve(only_promised, params=SolveParams(time_limit_s=60, max_solutions=10))
+    assert set(starts(packing)) == {"t1", "t4"}
+    plan = left_out(solve(p, params=SolveParams(time_limit_s=60, max_solutions=30)), p, {"t4"})
+    out = _promises_first(p, plan, p.matrix.duration_s.tolist(), packing)
+    assert out is not None and check(p, out) == []
+    now = starts(out)
+    assert all(kept(p.task(t), now[t]) for t in ("t1", "t4"))
+    assert set(now) | {u.task_id for u in out.unassigned} == {t.id for t in tasks}
+    assert all(u.detail == GAVE_WAY for u in out.unassigned)

@@ -24,7 +24,7 @@ def upgrade() -> None:
         'promise_packings',
         sa.Column('first_day', sa.Date(), nullable=False),
         sa.Column('days', sa.Integer(), nullable=False),
-        sa.Column('network', sa.String(length=64), nullable=False),
+        sa.Column('network', sa.String(length=80), nullable=False),
         sa.Column('promises', sa.String(length=64), nullable=False),
         sa.Column('document', sa.JSON(), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.func.now(),
