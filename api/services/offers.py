@@ -12,8 +12,6 @@ first), nothing is stored and the caller gets fresh offers (`SlotTaken`)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -25,12 +23,10 @@ from sqlalchemy.orm import Session
 
 from api.convert.offer_request import (
     accepted_records,
-    days_of,
     new_ids,
     stored_id,
     with_request,
 )
-from api.convert.plan_document import packing_document, plan_over
 from api.render.overview import REASON_PL
 from api.schemas.offers import (
     Accepted,
@@ -41,6 +37,7 @@ from api.schemas.offers import (
 )
 from api.schemas.records import ClientResource, Place, PromiseRecord, TaskResource, TripResource
 from api.security import secret_key
+from api.services.offer_packings import carry_over, last_plan, remember
 from api.services.offer_problem import (
     basis_of,
     basis_plan,
@@ -49,14 +46,11 @@ from api.services.offer_problem import (
     stored_homes,
 )
 from api.settings import Settings
-from api.store import audit, packings, plans, records
+from api.store import audit, plans, records
 from api.store.promises import ACTION_MADE, ACTION_MOVED, promise_of
 from api.store.records import RecordError, RecordNotFound
-from api.store.tables import PromisePacking
-from optimiser.check import check
 from optimiser.model import Plan, Problem
 from optimiser.offers import Offer, OfferSettings, find_offers, why_no_offer
-from optimiser.offers.basis_plan import basis_plan as place_promises
 
 TOKEN_AUDIENCE = "trasa-offer"
 TOKEN_MINUTES = 30
@@ -163,7 +157,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     ids = tuple(new_ids(request, query.base))
     start = basis_plan(problem, basis, without=frozenset(ids))
     if basis.document is None:
-        start = _last_plan(session, problem, request.first_day, request.days)
+        start = last_plan(session, problem, request.first_day, request.days)
     found = find_offers(problem, start, ids,
                         _settings(request, settings),
                         preferred_worker=request.preferred_worker,
@@ -180,74 +174,6 @@ def why_none(problem: Problem, start: Plan | None, ids: tuple[str, ...]) -> dict
     """An answer's `reason` (code) and `why` (words) when it has no offer."""
     reason = why_no_offer(problem, start, ids)
     return {"reason": reason.value, "why": REASON_PL[reason]}
-
-
-# Days with no plan (the basis is the promises alone) start from the plan of their last
-# accepted offer, stored with a digest of the promises it keeps (`api.store.packings`),
-# while the promises are the same, instead of placing every promise again. An accept
-# also carries its new promises into the stored plans of the other horizons holding its
-# days (`_carry_over`: a ride asked for its own day is put into the week's plan). The
-# plans read are kept per process by horizon and digest (`_READ`).
-_READ: dict[tuple[date, int, str, str], Plan] = {}
-_READ_KEPT = 64
-
-
-def _digest(problem: Problem, leave: frozenset[str] = frozenset()) -> str:
-    promises = sorted((t.id, t.promise.start_s, t.promise.end_s) for t in problem.tasks
-                      if t.promise is not None and t.id not in leave)
-    return hashlib.sha256(json.dumps(promises).encode()).hexdigest()
-
-
-def _last_plan(session: Session, problem: Problem, first_day: date, days: int,
-               leave: frozenset[str] = frozenset()) -> Plan | None:
-    network, digest = problem.network.content_hash, _digest(problem, leave)
-    key = (first_day, days, network, digest)
-    if key not in _READ:
-        row = packings.packing(session, first_day, days)
-        if row is None or (row.network, row.promises) != (network, digest):
-            return None
-        _keep_read(key, plan_over(problem, row.document))
-    return _READ[key]
-
-
-def _keep_read(key: tuple[date, int, str, str], plan: Plan) -> None:
-    if len(_READ) >= _READ_KEPT:
-        _READ.clear()
-    _READ[key] = plan
-
-
-def _remember(session: Session, problem: Problem, first_day: date, days: int,
-              plan: Plan) -> None:
-    network, digest = problem.network.content_hash, _digest(problem)
-    packings.keep(session, first_day, days, network, digest, packing_document(problem, plan))
-    _keep_read((first_day, days, network, digest), plan)
-
-
-def _carry_over(session: Session, settings: Settings, first_day: date, days: int) -> None:
-    """The stored plans of the other horizons sharing a day with `first_day`..`days` given
-    the promises they miss (cheap insertion, `optimiser.offers.basis_plan`); one that
-    cannot keep them all, or whose days have a plan now, is forgotten."""
-    for row in packings.packings_of(session, *days_of(first_day, days)):
-        if (row.first_day, row.days) == (first_day, days):
-            continue
-        placed = _with_new_promises(session, settings, row)
-        if placed is None:
-            packings.forget(session, row)
-        else:
-            _remember(session, placed[0], row.first_day, row.days, placed[1])
-
-
-def _with_new_promises(session: Session, settings: Settings, row: PromisePacking
-                       ) -> tuple[Problem, Plan] | None:
-    basis = basis_of(session, row.first_day, row.days)
-    if basis.document is not None:
-        return None
-    problem = prepared_problem(horizon_scenario(session, settings, row.first_day, row.days,
-                                                basis), settings.graph, stored_homes(session))
-    if problem.network.content_hash != row.network:
-        return None
-    placed = place_promises(problem, plan_over(problem, row.document), ())
-    return None if check(problem, placed) else (problem, placed)
 
 
 def keeping(problem: Problem, found: tuple[Offer, ...]) -> tuple[Offer, ...]:
@@ -352,7 +278,7 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
                               step_s=STEP_S)
         start = basis_plan(problem, basis, without=frozenset(ids))
         if basis.document is None:
-            start = _last_plan(session, problem, request.first_day, request.days,
+            start = last_plan(session, problem, request.first_day, request.days,
                                frozenset(ids))
         found = keeping(problem, find_offers(
             problem, start, tuple(ids), again, movable=basis.document is None)) if ids else ()
@@ -360,8 +286,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
         session.rollback()
         raise SlotTaken(f"token: {exc}", _fresh(session, settings, query, names)) from None
     if found and basis.document is None:
-        _remember(session, problem, request.first_day, request.days, found[0].plan)
-        _carry_over(session, settings, request.first_day, request.days)
+        remember(session, problem, request.first_day, request.days, found[0].plan)
+        carry_over(session, settings, request.first_day, request.days)
     if not found:
         session.rollback()
         raise SlotTaken("token: the offered window is no longer possible (accepted by "
