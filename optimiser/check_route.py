@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from collections import Counter
 
-from optimiser.model import Problem, Route, Stop, StopAction, Task, Vehicle, Worker
+from optimiser.model import (
+    Problem,
+    Route,
+    Stop,
+    StopAction,
+    Task,
+    Vehicle,
+    Worker,
+    accepted_by_client,
+)
 from optimiser.violation import Violation
 
 
@@ -46,6 +55,9 @@ def route_violations(
         if not task.required_skills <= worker.skills:
             missing = sorted(task.required_skills - worker.skills)
             out.append(Violation("skill", f"{what} needs skills {missing} the worker lacks"))
+        if not accepted_by_client(problem, worker, task):
+            out.append(Violation("client_rules", f"{what}: client {task.client_id!r} refuses "
+                                                 "this worker or requires what they lack"))
         travel = problem.travel_s(place, location)
         paused = _break_time_within(route, free_from, stop.start_s)
         if stop.arrival_s != free_from + paused + travel:

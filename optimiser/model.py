@@ -68,7 +68,7 @@ __all__ = [
     "Problem", "ProblemError", "Provider", "ProviderKind", "Reason", "Ride", "Route",
     "RunStats", "Series", "Stop", "StopAction", "Task", "TaskKind", "TimeWindow",
     "TravelMatrix", "TripRules", "Unassigned", "Vehicle", "Worker", "can_serve",
-    "ineligibility",
+    "accepted_by_client", "ineligibility",
 ]
 
 
@@ -238,7 +238,8 @@ def ineligibility(problem: Problem, worker: Worker, task: Task,
                   shift: TimeWindow | None = None) -> Reason | None:
     """Why `worker` cannot serve `task` even as its only task, or None if it may.
 
-    The one rule of who may serve what: the task's skills, the load the worker's vehicle
+    The one rule of who may serve what: the task's skills, the client's refusals and
+    requirements (`Client.refuses`, `Client.requires`), the load the worker's vehicle
     carries, for a trip a vehicle with seats and wheelchair places for its passengers,
     and a shift (`shift`, or any of the worker's) that overlaps one of the task's windows
     by the service time. The solver adapter and the reasons use it; travel and the day's
@@ -246,6 +247,8 @@ def ineligibility(problem: Problem, worker: Worker, task: Task,
     """
     if not task.required_skills <= worker.skills:
         return Reason.NO_SKILLED_WORKER
+    if not accepted_by_client(problem, worker, task):
+        return Reason.CLIENT_RULES
     if worker.capacity is not None and worker.capacity < task.demand:
         return Reason.EXCEEDS_CAPACITY
     if task.ride is not None:
@@ -257,6 +260,15 @@ def ineligibility(problem: Problem, worker: Worker, task: Task,
     if not any(s.overlap_s(w) >= task.service_s for s in shifts for w in task.windows):
         return Reason.NO_AVAILABILITY
     return None
+
+
+def accepted_by_client(problem: Problem, worker: Worker, task: Task) -> bool:
+    """Whether `task`'s client (if any) accepts `worker`: not refused, and every
+    attribute the client requires."""
+    if task.client_id is None:
+        return True
+    client = problem.client(task.client_id)
+    return worker.id not in client.refuses and client.requires <= worker.attributes
 
 
 def can_serve(problem: Problem, worker: Worker, task: Task,

@@ -24,15 +24,21 @@ class Reason(enum.StrEnum):
     NO_SHOW = "no_show"  # re-planning: the client was not at home
     TRIP_PAIR = "trip_pair"  # the other half of an outbound and its return cannot be served
     CLIENT_ELSEWHERE = "client_elsewhere"  # the client is on a trip or at another visit then
+    CLIENT_RULES = "client_rules"  # every skilled worker is refused by the client or lacks
+    # an attribute the client requires
 
 
 # The tests of `ineligibility`, in the order they are made.
-ELIGIBILITY_ORDER = (Reason.NO_SKILLED_WORKER, Reason.EXCEEDS_CAPACITY, Reason.NO_VEHICLE_SPACE,
-                     Reason.NO_AVAILABILITY)
+ELIGIBILITY_ORDER = (Reason.NO_SKILLED_WORKER, Reason.CLIENT_RULES, Reason.EXCEEDS_CAPACITY,
+                     Reason.NO_VEHICLE_SPACE, Reason.NO_AVAILABILITY)
 
 REASON_TEXT: dict[Reason, str] = {
     Reason.NO_SKILLED_WORKER: "no worker has all the required skills",
     Reason.NO_AVAILABILITY: "no qualified worker is available in any of the task's windows",
+    Reason.CLIENT_RULES: (
+        "every worker with the skills is refused by the client or lacks what the client "
+        "requires of who comes"
+    ),
     Reason.UNREACHABLE_IN_TIME: (
         "no qualified worker can travel there, do it inside a window and be back "
         "within the shift and contract limit"

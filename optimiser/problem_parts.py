@@ -99,10 +99,16 @@ class Provider:
 
 @dataclass(frozen=True)
 class Client:
+    """A person served. `refuses`: workers never to be sent (ids); `requires`: attributes
+    every worker sent must have (e.g. `woman`, `ukrainian`; matched like skills against
+    `Worker.attributes`). Both are hard rules of who may serve the client's tasks."""
+
     id: str
     name: str
     location_id: str
     contact: Contact = field(default=Contact(), compare=False)  # for sheets, not the solver
+    refuses: frozenset[str] = frozenset()
+    requires: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,8 @@ class Worker:
     capacity: int | None = None  # generic load units the vehicle carries; None = unlimited
     vehicle_id: str | None = None  # the bus a driver takes; trips need one
     max_week_s: int | None = None  # contract limit on working time over the whole horizon
+    # what clients may require of who comes (`Client.requires`): personal data, e.g. gender
+    attributes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         check_disjoint(self.shifts, f"worker {self.id!r} shifts", allow_empty=True)

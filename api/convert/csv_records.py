@@ -2,10 +2,12 @@
 
 UTF-8 (a byte-order mark is fine), `;` or `,` between fields (whichever the header
 uses), one header row naming the columns below in any order. Lists are `|`-separated:
-skills `physio|driving`; time windows `09:00-11:00|15:00-17:00`; a worker's
-availability `mon 08:00-16:00|sat 18:00-22:00` (no weekday: every day). Empty cells
-take the default. A trip's places are columns of their own: `pickup_id`, `pickup_name`,
-`pickup_lat`, `pickup_lon` (all empty: the client's home) and the same for `dropoff_`;
+skills `physio|driving`, a worker's `attributes` `woman|ukrainian`, a client's
+`refuses_workers` (worker ids) and `requires` (attributes); time windows
+`09:00-11:00|15:00-17:00`; a worker's availability `mon 08:00-16:00|sat 18:00-22:00`
+(no weekday: every day). Empty cells take the default. A trip's places are columns of
+their own: `pickup_id`, `pickup_name`, `pickup_lat`, `pickup_lon` (all empty: the
+client's home) and the same for `dropoff_`;
 its passengers `seated`, `wheelchair`, `escort`; its `pickup_window` one `HH:MM-HH:MM`.
 Reading checks every row and reports each bad one with its row
 number (the header is row 1), column and value; a file with a bad row yields nothing.
@@ -114,12 +116,14 @@ COLUMNS: dict[str, tuple[type[BaseModel], list[Column]]] = {
         Column("id"), Column("name"), Column("address"), Column("phone"),
         Column("lat", float), Column("lon", float), Column("mobility"),
         Column("escort", _bool, lambda v: "tak" if v else "nie"), Column("health_note"),
-        Column("home_location")]),
+        Column("home_location"), Column("refuses_workers", _list, _join),
+        Column("requires", _list, _join)]),
     "workers": (WorkerResource, [
         Column("id"), Column("name"), Column("provider"), Column("skills", _list, _join),
         Column("availability", _windows, _join_windows), Column("base_name"),
         Column("base_lat", float), Column("base_lon", float), Column("max_work_min", int),
-        Column("max_week_min", int), Column("vehicle"), Column("base_location")]),
+        Column("max_week_min", int), Column("vehicle"), Column("base_location"),
+        Column("attributes", _list, _join)]),
     "tasks": (TaskResource, [
         Column("id"), Column("kind"), Column("client"), Column("day"),
         Column("duration_min", int), Column("windows", _windows, _join_windows),

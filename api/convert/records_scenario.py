@@ -113,7 +113,9 @@ def scenario_from_records(
         "providers": [p.model_dump() for p in providers],
         "clients": [{"id": c, "name": by_client[c].name, "location": homes[c],
                      "phone": by_client[c].phone, "mobility": by_client[c].mobility,
-                     "escort": by_client[c].escort}
+                     "escort": by_client[c].escort,
+                     "refuses_workers": by_client[c].refuses_workers,
+                     "requires": by_client[c].requires}
                     for c in needed],
         "vehicles": [v.model_dump() for v in vehicles],
         "workers": [_worker(w, bases[w.id]) for w in staff],
@@ -165,7 +167,8 @@ def _worker(w: WorkerResource, base: str) -> dict[str, Any]:
     return {"id": w.id, "name": w.name, "provider": w.provider, "skills": w.skills,
             "shifts": shifts, "absences": w.absences,
             "start_location": base, "max_work_min": w.max_work_min,
-            "max_week_min": w.max_week_min, "vehicle": w.vehicle}
+            "max_week_min": w.max_week_min, "vehicle": w.vehicle,
+            "attributes": w.attributes}
 
 
 def _task(t: TaskResource, request: PlanningRequest) -> dict[str, Any]:

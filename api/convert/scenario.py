@@ -157,6 +157,7 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
             max_work_s=None if w.max_work_min is None else w.max_work_min * 60,
             capacity=w.capacity, vehicle_id=w.vehicle,
             max_week_s=None if w.max_week_min is None else w.max_week_min * 60,
+            attributes=frozenset(w.attributes),
         )
         for i, w in enumerate(scenario.workers)
     )
@@ -199,7 +200,9 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
         locations=tuple(m.Location(x.id, x.lat, x.lon, x.name) for x in scenario.locations),
         providers=_by_id(m.Provider(p.id, p.name, m.ProviderKind(p.kind))
                          for p in scenario.providers),
-        clients=_by_id(m.Client(c.id, c.name or c.id, c.location) for c in scenario.clients),
+        clients=_by_id(m.Client(c.id, c.name or c.id, c.location,
+                                refuses=frozenset(c.refuses_workers),
+                                requires=frozenset(c.requires)) for c in scenario.clients),
         workers=_by_id(workers), tasks=_by_id(tasks), matrix=matrix,
         rules=m.LabourRules(
             break_after_s=None if rules.break_after_min is None else rules.break_after_min * 60,

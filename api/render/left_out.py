@@ -81,6 +81,9 @@ def hint(problem: Problem, item: Unassigned) -> str:
     if reason is Reason.NO_SKILLED_WORKER:
         return _("no worker with the qualifications: {who}; such a worker would help, e.g. "
                  "under a contract with a PES").format(who=who(task))
+    if reason is Reason.CLIENT_RULES:
+        return _("the client refuses or does not accept every {who}; a worker the client "
+                 "accepts, or a word with the client, could take it in").format(who=who(task))
     if reason is Reason.NO_AVAILABILITY:
         return _("no {who} works at {windows}; ").format(who=who(task), windows=windows) \
             + _shift_hint(problem, task, windows)

@@ -18,6 +18,8 @@ from optimiser.model import Reason
 
 REASONS = {
     Reason.NO_SKILLED_WORKER: N_("nobody has the required qualifications"),
+    Reason.CLIENT_RULES: N_("the client accepts none of the qualified workers (a refusal or "
+                            "a requirement of the client's)"),
     Reason.NO_AVAILABILITY: N_("no qualified worker works in the task's windows"),
     Reason.UNREACHABLE_IN_TIME: N_("no qualified worker can drive there and back within "
                                    "their shift"),

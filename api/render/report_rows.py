@@ -31,6 +31,7 @@ REASON_LABEL = Translated({
     "capacity_exhausted": N_("no free capacity (taken by more urgent tasks)"),
     "trip_pair": N_("the ride the other way is impossible"),
     "client_elsewhere": N_("the client is elsewhere at that time"),
+    "client_rules": N_("the client accepts no qualified worker"),
 })
 WEEKDAY = Translated(dict(enumerate((N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"),
                                      N_("Sat"), N_("Sun")))))

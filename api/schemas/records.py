@@ -70,6 +70,9 @@ class ClientResource(Resource):
     mobility: Literal["walks", "seated", "wheelchair"] = "walks"
     escort: bool = False
     health_note: str = Field(default="", max_length=2000)
+    # who may come (hard rules; coordinators only): workers refused, attributes required
+    refuses_workers: list[Id] = Field(default=[], max_length=100)
+    requires: list[Id] = Field(default=[], max_length=20)
     # no longer served: kept (with the tasks and plans that name them) but off the lists
     # a coordinator picks from; a record with history cannot be deleted
     retired: bool = False
@@ -98,6 +101,7 @@ class WorkerResource(Resource):
     skills: list[Id] = []
     availability: list[WindowIn] = []
     absences: list[AbsenceIn] = []
+    attributes: list[Id] = Field(default=[], max_length=20)  # coordinators only
     base_name: str = ""
     base_lat: Latitude
     base_lon: Longitude

@@ -141,6 +141,10 @@ class ClientIn(Strict):
     mobility: Literal["walks", "seated", "wheelchair"] = "walks"
     escort: bool = False
     health_note: str = Field(default="", max_length=2000)
+    # hard rules of who may come: workers the client refuses (ids), and attributes every
+    # worker sent must have (matched like skills against a worker's `attributes`)
+    refuses_workers: list[Id] = Field(default=[], max_length=100)
+    requires: list[Id] = Field(default=[], max_length=20)
 
 
 class WorkerIn(Strict):
@@ -156,6 +160,7 @@ class WorkerIn(Strict):
     vehicle: Id | None = None  # the bus this driver takes on their shifts
     max_week_min: Annotated[int, Field(gt=0, le=7 * 24 * 60)] | None = None
     absences: list[AbsenceIn] = []  # leave, sickness: shifts starting on these days go
+    attributes: list[Id] = Field(default=[], max_length=20)  # what clients may require
 
 
 class TaskIn(Strict):

@@ -9,7 +9,9 @@ its answer through (records, plan documents, job results, GeoJSON, reports): wha
 the document's shape, it
 - turns every `client` value, and every client id inside a text, into its pseudonym;
 - empties `address`, `phone`, `health_note`, `client_name` and `note` (a task's note is
-  for the worker at the door: "the key is with the neighbour");
+  for the worker at the door: "the key is with the neighbour"), and a worker's
+  `attributes` and a client's `refuses_workers` and `requires` (gender, language: who
+  may come to whom is the coordinator's to know);
 - replaces any place at a client's home (a `home:` location, or coordinates within
   ~30 m of a home: a return trip's drop-off, an outbound's pick-up, given as places of
   their own) by its area: the coordinates rounded to 0.01° (~1.1 km north-south, ~0.7
@@ -33,7 +35,8 @@ HOME_AREA = "home area"
 AREA_DECIMALS = 2
 NEAR_HOME_DEG = 0.0003  # ~30 m: a place this close to a home is the home
 HIDDEN = "…"
-PERSONAL_KEYS = frozenset({"address", "phone", "health_note", "client_name", "note"})
+PERSONAL_KEYS = frozenset({"address", "phone", "health_note", "client_name", "note",
+                           "attributes", "refuses_workers", "requires"})
 SECRET_MIN_LEN = 4  # shorter values (initials) would cut ordinary words
 PSEUDONYM = re.compile(r"client-[0-9a-f]{12}")
 
@@ -112,7 +115,7 @@ def _dict(value: dict[str, Any], privacy: Privacy, rewrite: Callable[[str], str]
         if k == "client" and isinstance(v, str) and v:
             out[k] = privacy.pseudonym(v)
         elif k in PERSONAL_KEYS:
-            out[k] = "" if isinstance(v, str) else None
+            out[k] = "" if isinstance(v, str) else [] if isinstance(v, list) else None
         else:
             out[k] = _walk(v, privacy, rewrite)
     if out.get("client") and "task" in out and ("location" in out or "lat" in out):
