@@ -66,6 +66,8 @@ def test_a_coordinator_adds_a_client_by_picking_a_street_of_the_road_network(
     address.fill("ul. Lwowska 12")
     expect(page.get_by_label("Szerokość geograficzna", exact=True)).not_to_have_value("")
     expect(page.locator("#client-map .leaflet-marker-icon")).to_have_count(1)
+    page.get_by_label("Pracownicy, których klient nie przyjmuje", exact=False).fill("w-marek")
+    page.get_by_label("Wymagania wobec osoby, która przychodzi", exact=False).fill("kobieta")
     shot(page, tmp_path, "records-new-client")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#status")).to_have_text("Zapisano.")
@@ -76,6 +78,7 @@ def test_a_coordinator_adds_a_client_by_picking_a_street_of_the_road_network(
     assert len(items) == 1, items
     client = items[0]
     assert client["address"] == "ul. Lwowska 12" and client["phone"] == "+48 602 333 444"
+    assert client["refuses_workers"] == ["w-marek"] and client["requires"] == ["kobieta"]
     south, north, west, east = CHELM
     assert south < client["lat"] < north and west < client["lon"] < east, client
 
@@ -88,6 +91,7 @@ def test_a_coordinator_edits_a_workers_shift_and_retires_them(
     shift = page.locator('[data-path="availability.0.end"]')
     expect(shift).to_have_value("16:00")
     shift.fill("17:30")
+    page.get_by_label("Cechy, których klienci mogą wymagać", exact=False).fill("mężczyzna, pl")
     shot(page, tmp_path, "records-worker")
     page.get_by_role("button", name="Zapisz").click()
     expect(page.locator("#status")).to_have_text("Zapisano.")
@@ -95,6 +99,7 @@ def test_a_coordinator_edits_a_workers_shift_and_retires_them(
     with closing(web_server.client("coordinator")) as api:
         marek = api.get("/workers/w-marek").json()
     assert marek["availability"][0] == {"start": "08:00", "end": "17:30", "day": None}
+    assert marek["attributes"] == ["mężczyzna", "pl"]
 
     page.get_by_role("button", name="Wycofaj").click()
     expect(page.get_by_role("button", name="Przywróć")).to_be_visible()
