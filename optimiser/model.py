@@ -37,6 +37,7 @@ from optimiser.plan import (
 )
 from optimiser.problem_parts import (
     DAY_S,
+    PREFERENCE_COST_S,
     Client,
     Location,
     Passengers,
@@ -63,7 +64,8 @@ from optimiser.problem_rules import (
 )
 
 __all__ = [
-    "CUS_PROJECT_GOALS", "DAY_S", "ELIGIBILITY_ORDER", "REASON_TEXT", "Break", "Client",
+    "CUS_PROJECT_GOALS", "DAY_S", "ELIGIBILITY_ORDER", "PREFERENCE_COST_S", "REASON_TEXT",
+    "Break", "Client",
     "Continuity", "Goals", "LabourRules", "Location", "Passengers", "Plan", "Priority",
     "Problem", "ProblemError", "Provider", "ProviderKind", "Reason", "Ride", "Route",
     "RunStats", "Series", "Stop", "StopAction", "Task", "TaskKind", "TimeWindow",

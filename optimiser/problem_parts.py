@@ -101,7 +101,8 @@ class Provider:
 class Client:
     """A person served. `refuses`: workers never to be sent (ids); `requires`: attributes
     every worker sent must have (e.g. `woman`, `ukrainian`; matched like skills against
-    `Worker.attributes`). Both are hard rules of who may serve the client's tasks."""
+    `Worker.attributes`). Both are hard rules of who may serve the client's tasks.
+    `prefers`: workers the client would rather see, a soft wish (`PREFERENCE_COST_S`)."""
 
     id: str
     name: str
@@ -109,6 +110,14 @@ class Client:
     contact: Contact = field(default=Contact(), compare=False)  # for sheets, not the solver
     refuses: frozenset[str] = frozenset()
     requires: frozenset[str] = frozenset()
+    prefers: frozenset[str] = frozenset()
+
+
+# What a plan pays, in seconds of travel, for each task of a client with preferred
+# workers (`Client.prefers`) served by another worker: a preferred worker may drive up to
+# 15 minutes further. Far below the cost of leaving a task out, so a preference never
+# costs served work.
+PREFERENCE_COST_S = 900
 
 
 @dataclass(frozen=True)

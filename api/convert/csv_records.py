@@ -3,7 +3,7 @@
 UTF-8 (a byte-order mark is fine), `;` or `,` between fields (whichever the header
 uses), one header row naming the columns below in any order. Lists are `|`-separated:
 skills `physio|driving`, a worker's `attributes` `woman|ukrainian`, a client's
-`refuses_workers` (worker ids) and `requires` (attributes); time windows
+`refuses_workers` and `prefers_workers` (worker ids) and `requires` (attributes); time windows
 `09:00-11:00|15:00-17:00`; a worker's availability `mon 08:00-16:00|sat 18:00-22:00`
 (no weekday: every day). Empty cells take the default. A trip's places are columns of
 their own: `pickup_id`, `pickup_name`, `pickup_lat`, `pickup_lon` (all empty: the
@@ -117,7 +117,7 @@ COLUMNS: dict[str, tuple[type[BaseModel], list[Column]]] = {
         Column("lat", float), Column("lon", float), Column("mobility"),
         Column("escort", _bool, lambda v: "tak" if v else "nie"), Column("health_note"),
         Column("home_location"), Column("refuses_workers", _list, _join),
-        Column("requires", _list, _join)]),
+        Column("requires", _list, _join), Column("prefers_workers", _list, _join)]),
     "workers": (WorkerResource, [
         Column("id"), Column("name"), Column("provider"), Column("skills", _list, _join),
         Column("availability", _windows, _join_windows), Column("base_name"),

@@ -115,7 +115,8 @@ def scenario_from_records(
                      "phone": by_client[c].phone, "mobility": by_client[c].mobility,
                      "escort": by_client[c].escort,
                      "refuses_workers": by_client[c].refuses_workers,
-                     "requires": by_client[c].requires}
+                     "requires": by_client[c].requires,
+                     "prefers_workers": by_client[c].prefers_workers}
                     for c in needed],
         "vehicles": [v.model_dump() for v in vehicles],
         "workers": [_worker(w, bases[w.id]) for w in staff],

@@ -202,7 +202,9 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
                          for p in scenario.providers),
         clients=_by_id(m.Client(c.id, c.name or c.id, c.location,
                                 refuses=frozenset(c.refuses_workers),
-                                requires=frozenset(c.requires)) for c in scenario.clients),
+                                requires=frozenset(c.requires),
+                                prefers=frozenset(c.prefers_workers))
+                       for c in scenario.clients),
         workers=_by_id(workers), tasks=_by_id(tasks), matrix=matrix,
         rules=m.LabourRules(
             break_after_s=None if rules.break_after_min is None else rules.break_after_min * 60,

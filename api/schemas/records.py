@@ -73,6 +73,7 @@ class ClientResource(Resource):
     # who may come (hard rules; coordinators only): workers refused, attributes required
     refuses_workers: list[Id] = Field(default=[], max_length=100)
     requires: list[Id] = Field(default=[], max_length=20)
+    prefers_workers: list[Id] = Field(default=[], max_length=20)  # a soft wish
     # no longer served: kept (with the tasks and plans that name them) but off the lists
     # a coordinator picks from; a record with history cannot be deleted
     retired: bool = False

@@ -145,6 +145,7 @@ class ClientIn(Strict):
     # worker sent must have (matched like skills against a worker's `attributes`)
     refuses_workers: list[Id] = Field(default=[], max_length=100)
     requires: list[Id] = Field(default=[], max_length=20)
+    prefers_workers: list[Id] = Field(default=[], max_length=20)  # a soft wish
 
 
 class WorkerIn(Strict):

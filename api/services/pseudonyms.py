@@ -10,7 +10,7 @@ the document's shape, it
 - turns every `client` value, and every client id inside a text, into its pseudonym;
 - empties `address`, `phone`, `health_note`, `client_name` and `note` (a task's note is
   for the worker at the door: "the key is with the neighbour"), and a worker's
-  `attributes` and a client's `refuses_workers` and `requires` (gender, language: who
+  `attributes` and a client's `refuses_workers`, `requires` and `prefers_workers` (who
   may come to whom is the coordinator's to know);
 - replaces any place at a client's home (a `home:` location, or coordinates within
   ~30 m of a home: a return trip's drop-off, an outbound's pick-up, given as places of
@@ -36,7 +36,7 @@ AREA_DECIMALS = 2
 NEAR_HOME_DEG = 0.0003  # ~30 m: a place this close to a home is the home
 HIDDEN = "…"
 PERSONAL_KEYS = frozenset({"address", "phone", "health_note", "client_name", "note",
-                           "attributes", "refuses_workers", "requires"})
+                           "attributes", "refuses_workers", "requires", "prefers_workers"})
 SECRET_MIN_LEN = 4  # shorter values (initials) would cut ordinary words
 PSEUDONYM = re.compile(r"client-[0-9a-f]{12}")
 

@@ -23,6 +23,7 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import presence
 from optimiser.model import (
+    PREFERENCE_COST_S,
     Priority,
     Problem,
     ProviderKind,
@@ -126,7 +127,9 @@ class RoutingProblem(WorkerTimeRules):
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
         """Travel seconds; with a PES-share goal, CUS routes also pay for their service time;
-        when re-planning, a task served by another worker than before pays the move cost."""
+        a client's task served by a worker the client does not prefer pays
+        `PREFERENCE_COST_S` (when the client prefers some); when re-planning, a task served
+        by another worker than before pays the move cost."""
         routing, goals = self.routing, self.problem.goals
         kinds = [self.problem.provider(w.provider_id).kind for w, _ in self.shifts]
         pes_goal = bool(goals.pes_share_target is not None and goals.pes_weight
@@ -135,7 +138,8 @@ class RoutingProblem(WorkerTimeRules):
         # What a vehicle pays beyond travel for each node it serves (by node), or None: a
         # cost of another shape (re-planning's move costs).
         self.stop_costs: list[tuple[int, ...]] | None = None
-        if not pes_goal and self.stability is None:
+        wishes = any(c.prefers for c in self.problem.clients)
+        if not pes_goal and not wishes and self.stability is None:
             self.stop_costs = [(0,) * len(travel)] * len(self.shifts)
             routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
             return
@@ -144,7 +148,7 @@ class RoutingProblem(WorkerTimeRules):
         callbacks_by_vehicle: list[tuple[int, ...]] = []
         for v, ((worker, _), kind) in enumerate(zip(self.shifts, kinds, strict=True)):
             extra = tuple(cus_extra[i] * (kind is ProviderKind.CUS) + self._move_cost(i, worker)
-                          for i in range(len(travel)))
+                          + self._unpreferred_cost(i, worker) for i in range(len(travel)))
             callbacks_by_vehicle.append(extra)
             if extra not in callbacks:
                 callbacks[extra] = routing.RegisterTransitMatrix(
@@ -153,6 +157,18 @@ class RoutingProblem(WorkerTimeRules):
         if self.stability is None:
             self.stop_costs = list(callbacks_by_vehicle)
         self.max_arc_cost += max(max(extra) for extra in callbacks)
+
+    def _unpreferred_cost(self, node: int, worker: Worker) -> int:
+        """`PREFERENCE_COST_S` when node's task (its first stop) is of a client who prefers
+        other workers than `worker`."""
+        if node >= len(self.nodes):
+            return 0
+        spec = self.nodes[node]
+        client_id = spec.task.client_id
+        if spec.action is not spec.task.actions[0] or client_id is None:
+            return 0
+        prefers = self.problem.client(client_id).prefers
+        return PREFERENCE_COST_S if prefers and worker.id not in prefers else 0
 
     def _move_cost(self, node: int, worker: Worker) -> int:
         """The re-planning cost of serving node's task by `worker` (on its first stop)."""

@@ -67,3 +67,20 @@ def test_a_task_no_accepted_worker_can_serve_is_left_out_with_the_clients_rules(
     assert check(p, plan) == []
     left = {u.task_id: u.reason for u in plan.unassigned}
     assert left == {"t0": Reason.CLIENT_RULES, "t2": Reason.CLIENT_RULES}
+
+
+def test_a_preferred_worker_comes_unless_it_costs_much_travel() -> None:
+    # w-near and w-mid live by the clients, w-far 4 steps away (80 minutes there and
+    # back, more than the 15 the wish is worth). c1 prefers w-mid: w-mid comes; c0
+    # prefers w-far: the wish gives way to the travel.
+    near, mid = worker("w-near", base="p1"), worker("w-mid", base="p1")
+    far = worker("w-far", base="p5")
+    visits = [dataclasses.replace(task(f"t{k}", 1), client_id=f"c{k}") for k in range(2)]
+    wishes = (Client("c0", "Zofia", "p1", prefers=frozenset({"w-far"})),
+              Client("c1", "Jan", "p1", prefers=frozenset({"w-mid"})))
+    for seed in (1, 2, 3):
+        p = problem([near, mid, far], visits, clients=wishes)
+        plan = solve(p, params=dataclasses.replace(PARAMS, seed=seed))
+        assert check(p, plan) == [] and not plan.unassigned
+        by = _served_by(plan)
+        assert by["t1"] == "w-mid" and by["t0"] != "w-far", (seed, by)

@@ -32,6 +32,7 @@ const RecordForms = (() => {
       {path: "health_note", label: t("Health note (coordinators only)"), type: "textarea"},
       {path: "refuses_workers", label: t("Workers the client refuses (ids, comma-separated)"), type: "list"},
       {path: "requires", label: t("Required of who comes (attributes, comma-separated)"), type: "list"},
+      {path: "prefers_workers", label: t("Preferred workers (ids, comma-separated)"), type: "list"},
     ],
     workers: [
       {path: "id", label: t("Id (empty: made up)"), type: "id"},

@@ -23,13 +23,14 @@ def test_refusals_are_stored_hidden_from_planners_and_kept_by_plans(
     put(coordinator, "/workers", {**worker(far, provider_id=f"cus-{tag}", skills=(skill,)),
                                   "attributes": ["woman"]})
     put(coordinator, "/clients", {**client(f"c-{tag}", 1), "refuses_workers": [near],
-                                  "requires": ["woman"]})
+                                  "requires": ["woman"], "prefers_workers": [far]})
     tasks = [f"t{k}-{tag}" for k in range(3)]
     for t in tasks:
         put(coordinator, "/tasks", {**visit(t, f"c-{tag}", day=DAY), "skills": [skill]})
 
     stored = coordinator.get(f"/clients/c-{tag}").json()
     assert stored["refuses_workers"] == [near] and stored["requires"] == ["woman"]
+    assert stored["prefers_workers"] == [far]
     assert coordinator.get(f"/workers/{far}").json()["attributes"] == ["woman"]
     # a planner reads no client record, and no worker's attributes
     assert planner.get(f"/clients/c-{tag}").status_code == 403
