@@ -35,6 +35,10 @@ class Kpis:
     pes_share_target: float | None = None
     pes_share_met: bool | None = None
     series_one_worker_pct: float | None = None  # series with 2+ sessions served by one worker
+    # balanced days (`Goals.balance`): the busiest worker less the least busy of those with
+    # a shift, in busy time (travel and service) and in visits; None with fewer than two
+    busy_spread_s: int | None = None
+    visits_spread: int | None = None
 
 
 def route_legs(problem: Problem, route: Route) -> list[tuple[str, str]]:
@@ -93,7 +97,24 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
         work_s=sum(f.work_s for f in figures),
         served_by_priority={p: f"{served[p]}/{n}" for p, n in sorted(total.items())},
         service_s_by_provider=dict(by_provider),
+        **spreads(problem, plan.routes, [w.id for w in problem.workers if w.shifts]),
     )
+
+
+def spreads(problem: Problem, routes: Iterable[Route], workers: Iterable[str]
+            ) -> dict[str, int | None]:
+    """`busy_spread_s` and `visits_spread` of `routes` between `workers` (one without a
+    route: 0; None with fewer than two workers)."""
+    busy: Counter[str] = Counter(dict.fromkeys(workers, 0))
+    visits: Counter[str] = Counter(dict.fromkeys(busy, 0))
+    for route in routes:
+        fig = route_figures(problem, route)
+        busy[route.worker_id] += fig.travel_s + fig.service_s
+        visits[route.worker_id] += len({s.task_id for s in route.stops})
+    if len(busy) < 2:
+        return {"busy_spread_s": None, "visits_spread": None}
+    return {"busy_spread_s": max(busy.values()) - min(busy.values()),
+            "visits_spread": max(visits.values()) - min(visits.values())}
 
 
 def rank(problem: Problem, plan: Plan) -> tuple[int, ...]:

@@ -56,6 +56,7 @@ from optimiser.problem_parts import (
 )
 from optimiser.problem_rules import (
     CUS_PROJECT_GOALS,
+    DEFAULT_BALANCE_WEIGHT,
     Continuity,
     Goals,
     LabourRules,
@@ -64,8 +65,8 @@ from optimiser.problem_rules import (
 )
 
 __all__ = [
-    "CUS_PROJECT_GOALS", "DAY_S", "ELIGIBILITY_ORDER", "PREFERENCE_COST_S", "REASON_TEXT",
-    "Break", "Client",
+    "CUS_PROJECT_GOALS", "DAY_S", "DEFAULT_BALANCE_WEIGHT", "ELIGIBILITY_ORDER",
+    "PREFERENCE_COST_S", "REASON_TEXT", "Break", "Client",
     "Continuity", "Goals", "LabourRules", "Location", "Passengers", "Plan", "Priority",
     "Problem", "ProblemError", "Provider", "ProviderKind", "Reason", "Ride", "Route",
     "RunStats", "Series", "Stop", "StopAction", "Task", "TaskKind", "TimeWindow",

@@ -54,18 +54,33 @@ class Series:
 
 @dataclass(frozen=True)
 class Goals:
-    """Soft goals: the PES share of service hours the plan should reach.
+    """Soft goals: the PES share of service hours the plan should reach, and balanced
+    days (`balance`: `"work"`, the busiest route's working time, travel and service; or
+    `"visits"`, its number of stops served), weighed against travel by `balance_weight`:
+    what one more second of work (or one more visit) on the busiest route costs, in
+    seconds of travel. A min-max goal: only the busiest route is charged.
 
     `Goals()` sets none; `CUS_PROJECT_GOALS` is what a CUS scenario gets by default."""
 
     pes_share_target: float | None = None
     pes_weight: float = 0.0  # cost per second of service done by CUS, in travel seconds
+    balance: str | None = None  # None, "work" or "visits"
+    balance_weight: float = 0.0
 
     def __post_init__(self) -> None:
+        require(self.balance in BALANCE, f"goals: balance={self.balance!r} must be one of "
+                                         f"{sorted(b for b in BALANCE if b)} or none")
+        require(self.balance_weight >= 0,
+                f"goals: balance_weight={self.balance_weight} must be >= 0")
         require(self.pes_share_target is None or 0 <= self.pes_share_target <= 1,
                  f"goals: pes_share_target={self.pes_share_target} must be within 0..1")
         require(self.pes_weight >= 0, f"goals: pes_weight={self.pes_weight} must be >= 0")
 
+
+BALANCE = (None, "work", "visits")
+# The weights a balanced plan gets unless it names one: one more minute of busy time on
+# the busiest route costs a minute of travel; one more visit, ten minutes.
+DEFAULT_BALANCE_WEIGHT = {"work": 1.0, "visits": 600.0}
 
 # The CUS project promised that more than 35 % of service hours are done by PES; a CUS
 # second of service costs 0.1 s of travel, enough to prefer PES where travel is similar.

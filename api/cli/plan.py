@@ -56,6 +56,10 @@ def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentP
     p.add_argument("--searches", type=positive(int), default=default(Kind.PLAN, "searches"),
                    help="searches side by side from seeds seed, seed+1, ... (one core "
                         "each); the best plan wins (default: 2 where there are 2 cores)")
+    p.add_argument("--balance", choices=("work", "visits"), default=None,
+                   help="even out the workers' days: the busiest route's working time "
+                        "(travel and service) or visits weigh against travel (the "
+                        "scenario's goals.balance; docs/scenario.md)")
     p.add_argument("--quiet", action="store_true", help="no roster in the terminal")
     if name == "plan":
         p.add_argument("--sheets", action="store_true",
@@ -70,6 +74,9 @@ def run(console: Console, args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out: {str(args.out)!r} is a file, not a folder for plan.json")
     scenario = read_scenario(scenario_path)
+    if args.balance:
+        scenario = scenario.model_copy(update={"goals": scenario.goals.model_copy(
+            update={"balance": args.balance})})
     params = solve_params(Kind.PLAN, time_limit_s=args.time_limit, seed=args.seed,
                           max_solutions=args.max_solutions,
                           stall_solutions=args.stall_solutions, searches=args.searches)

@@ -216,7 +216,10 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
         trip_rules=m.TripRules(max_ride_factor=trip_rules.max_ride_factor,
                                max_ride_extra_s=trip_rules.max_ride_extra_min * 60),
         series=_by_id(series),
-        goals=m.Goals(pes_share_target=goals.pes_share_target, pes_weight=goals.pes_weight),
+        goals=m.Goals(pes_share_target=goals.pes_share_target, pes_weight=goals.pes_weight,
+                      balance=goals.balance, balance_weight=(
+                          m.DEFAULT_BALANCE_WEIGHT.get(goals.balance or "", 0.0)
+                          if goals.balance_weight is None else goals.balance_weight)),
         calendar=Calendar(scenario.date, scenario.days, scenario.timezone),
     )
 

@@ -29,7 +29,7 @@ from api.render.route_sheet import window_text
 from api.render.streets import FAR_M
 from api.render.words import N_, Translated, gettext
 from geo.network import haversine_m
-from optimiser.kpi import plan_pes_share, route_figures
+from optimiser.kpi import plan_pes_share, route_figures, spreads
 from optimiser.model import Plan, Priority, Problem, ProviderKind, Route, Stop, StopAction
 from optimiser.rules import routes_on
 
@@ -62,7 +62,9 @@ def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
             "distance_km": round(sum(f.distance_m for f in figures) / 1000, 1),
             "service_h": round(service / 3600, 1),
             "pes_share": None if pes.share is None else round(pes.share, 4),
-            "pes_share_target": pes.target, "pes_share_met": pes.met}
+            "pes_share_target": pes.target, "pes_share_met": pes.met,
+            **spreads(problem, routes, [w.id for w in problem.workers
+                                        if any(cal.date_of(s.start_s) == day for s in w.shifts)])}
 
 
 def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:

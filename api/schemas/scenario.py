@@ -114,6 +114,11 @@ class GoalsIn(Strict):
     pes_share_target: float | None = Field(default=CUS_PROJECT_GOALS.pes_share_target, ge=0,
                                            le=1)
     pes_weight: float = Field(default=CUS_PROJECT_GOALS.pes_weight, ge=0, le=10)
+    # balanced days: none, the busiest route's busy time ("work") or its visits
+    balance: Literal["work", "visits"] | None = None
+    # travel seconds per second of busy time (or per visit) on the busiest route;
+    # none: DEFAULT_BALANCE_WEIGHT (1 per second of work, 600 per visit)
+    balance_weight: float | None = Field(default=None, ge=0, le=100_000)
 
 
 class LocationIn(Strict):

@@ -115,6 +115,7 @@ class RoutingProblem(WorkerTimeRules):
 
         self._add_windows_and_allowed_shifts()
         self.retime_cap = self._add_retiming_costs()
+        self.balance_cap = self._add_balance(transit)
         self._add_drop_penalties(travel)
         self._add_trips()
         self._add_shifts()
@@ -179,6 +180,30 @@ class RoutingProblem(WorkerTimeRules):
         if spec.action is not spec.task.actions[0] or before in (None, worker.id):
             return 0
         return self.stability.move_cost_s
+
+    def _add_balance(self, transit: list[list[int]]) -> int:
+        """Balanced days (`Goals.balance`): the busiest route's work (travel and service,
+        no waiting) or visits charged `balance_weight` (rounded, at least 1) per second or
+        per visit: a dimension counting them from 0 and its global span cost, OR-Tools'
+        min-max. Returns the most one task can add to that cost (the drop penalties
+        outweigh it, so balancing never leaves work out)."""
+        goals = self.problem.goals
+        self.balanced = bool(goals.balance and goals.balance_weight)
+        if not self.balanced:
+            return 0
+        routing, coef = self.routing, max(1, round(goals.balance_weight))
+        if goals.balance == "visits":
+            extra = len(self.node_location) - len(self.nodes)
+            steps = [int(n.action is n.task.actions[0]) for n in self.nodes] + [0] * extra
+            routing.AddDimension(routing.RegisterUnaryTransitVector(steps), 0,
+                                 len(self.nodes) + 1, True, "balance")
+            most = 1
+        else:
+            routing.AddDimension(routing.RegisterTransitMatrix(transit), 0,
+                                 sum(map(max, transit)) + 1, True, "balance")
+            most = 2 * max(map(max, transit))
+        routing.GetDimensionOrDie("balance").SetGlobalSpanCostCoefficient(coef)
+        return coef * most
 
     def _add_retiming_costs(self) -> int:
         """Soft bounds around each stop's old start; returns the most they can cost a task."""
@@ -249,7 +274,7 @@ class RoutingProblem(WorkerTimeRules):
             self.routing.VehicleVar(index).SetValues([-1, *allowed])
 
     def _add_drop_penalties(self, travel: list[list[int]]) -> None:
-        base = 2 * self.max_arc_cost + 1 + self.retime_cap
+        base = 2 * self.max_arc_cost + 1 + self.retime_cap + self.balance_cap
         self.drop_penalty: dict[str, int] = {}
         for task in self.tasks:
             weight = PRIORITY_WEIGHT[task.priority] + (MANDATORY_WEIGHT if task.mandatory else 0)

@@ -29,7 +29,7 @@ def is_plain(rp: RoutingProblem) -> bool:
     days = {w.id: {p.day_of(s.start_s) for s in w.shifts} for w in p.workers}
     vehicles = [w.vehicle_id for w in p.workers if w.vehicle_id is not None]
     return (rp.stop_costs is not None and not p.series and not rp.same_worker and not rp.deferrable
-            and not rp.clashes
+            and not rp.clashes and not rp.balanced
             and all(n.task.ride is None for n in rp.nodes)
             and all(breaks_needed(s, p.rules) <= 1 for w in p.workers for s in w.shifts)
             and all(w.max_week_s is None and len(days[w.id]) <= 1

@@ -157,6 +157,22 @@ def test_the_progress_moves_while_a_job_runs(page: Page, web_server: Server) -> 
     expect(page.locator("#job-best")).to_contain_text("Zapisany jako szkic")
 
 
+def test_a_coordinator_evens_out_the_workers_days(page: Page, web_server: Server) -> None:
+    log_in(page, web_server.url, "coordinator", PASSWORD)
+    expect(page).to_have_url(re.compile(r"/app/dzien\?day="))
+    page.get_by_label("Od dnia").fill(DAY)
+    page.get_by_label("Najwięcej rozwiązań").fill(str(WATCHED))
+    page.get_by_label("Wyrównaj obciążenie pracowników").select_option(
+        label="według liczby wizyt")
+    with page.expect_request(lambda r: r.url.endswith("/plans/jobs")
+                             and r.method == "POST") as sent:
+        page.get_by_role("button", name="Zaplanuj wybrane dni").click()
+    assert sent.value.post_data_json["records"]["goals"] == {"balance": "visits"}
+    expect(page.locator("#job-best")).to_contain_text("Zapisany jako szkic", timeout=600_000)
+    tile = page.locator(".kpi").filter(has_text="Równe obciążenie")
+    expect(tile).to_contain_text(re.compile(r"różnica wizyt: \d+"))
+
+
 def test_the_tab_has_an_icon(page: Page, web_server: Server) -> None:
     missing: list[str] = []
     page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
