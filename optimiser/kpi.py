@@ -39,6 +39,9 @@ class Kpis:
     # a shift, in busy time (travel and service) and in visits; None with fewer than two
     busy_spread_s: int | None = None
     visits_spread: int | None = None
+    # continuity of care: of the served tasks of clients with familiar workers
+    # (`Client.familiar`), the percentage served by one of them; None when there are none
+    familiar_pct: float | None = None
 
 
 def route_legs(problem: Problem, route: Route) -> list[tuple[str, str]]:
@@ -98,7 +101,17 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
         served_by_priority={p: f"{served[p]}/{n}" for p, n in sorted(total.items())},
         service_s_by_provider=dict(by_provider),
         **spreads(problem, plan.routes, [w.id for w in problem.workers if w.shifts]),
+        familiar_pct=familiar_pct(problem, plan.routes),
     )
+
+
+def familiar_pct(problem: Problem, routes: Iterable[Route]) -> float | None:
+    """`Kpis.familiar_pct` of `routes`."""
+    familiar = {c.id: c.familiar for c in problem.clients if c.familiar}
+    by = [r.worker_id in familiar[c] for r in routes for s in r.stops
+          if s.action is problem.task(s.task_id).actions[0]
+          and (c := problem.task(s.task_id).client_id) in familiar]
+    return round(100 * sum(by) / len(by), 1) if by else None
 
 
 def spreads(problem: Problem, routes: Iterable[Route], workers: Iterable[str]

@@ -102,7 +102,9 @@ class Client:
     """A person served. `refuses`: workers never to be sent (ids); `requires`: attributes
     every worker sent must have (e.g. `woman`, `ukrainian`; matched like skills against
     `Worker.attributes`). Both are hard rules of who may serve the client's tasks.
-    `prefers`: workers the client would rather see, a soft wish (`PREFERENCE_COST_S`)."""
+    `prefers`: workers the client would rather see, and `familiar`: workers who served
+    the client in the weeks before (continuity of care); both soft wishes: a task served
+    by a worker in neither costs `PREFERENCE_COST_S` when either is given."""
 
     id: str
     name: str
@@ -111,10 +113,16 @@ class Client:
     refuses: frozenset[str] = frozenset()
     requires: frozenset[str] = frozenset()
     prefers: frozenset[str] = frozenset()
+    familiar: frozenset[str] = frozenset()
+
+    @property
+    def wished(self) -> frozenset[str]:
+        """The workers the client would rather see (`prefers` and `familiar`)."""
+        return self.prefers | self.familiar
 
 
-# What a plan pays, in seconds of travel, for each task of a client with preferred
-# workers (`Client.prefers`) served by another worker: a preferred worker may drive up to
+# What a plan pays, in seconds of travel, for each task of a client with preferred or
+# familiar workers (`Client.wished`) served by another worker: a preferred worker may drive up to
 # 15 minutes further. Far below the cost of leaving a task out, so a preference never
 # costs served work.
 PREFERENCE_COST_S = 900

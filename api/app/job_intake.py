@@ -17,6 +17,7 @@ from api.convert.records_scenario import scenario_from_records
 from api.convert.scenario import InputRefused, ScenarioError, parse_scenario
 from api.schemas.records import RecordsError
 from api.schemas.scenario import ScenarioIn
+from api.services.familiar import familiar_workers
 from api.services.planning import refuse_wrong_input
 from api.settings import Settings
 from api.store import jobs as store
@@ -73,7 +74,9 @@ def _scenario_of(body: Any, session: Any, settings: Settings) -> ScenarioIn:
                 workers=records.all_resources(session, kinds["workers"]),
                 tasks=records.all_resources(session, kinds["tasks"]),
                 trips=records.all_resources(session, kinds["trips"]),
-                network={"fallback_grid": settings.graph is None})
+                network={"fallback_grid": settings.graph is None},
+                familiar=familiar_workers(session, body.records.first_day)
+                if body.records.goals.familiar else None)
         except ValidationError as exc:
             raise RecordsError("the stored records do not make a valid scenario: " + "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()

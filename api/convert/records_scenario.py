@@ -55,8 +55,11 @@ def scenario_from_records(
         request: PlanningRequest, *, providers: Sequence[ProviderResource],
         clients: Sequence[ClientResource], vehicles: Sequence[VehicleResource],
         workers: Sequence[WorkerResource], tasks: Iterable[TaskResource],
-        trips: Iterable[TripResource], network: dict[str, Any]) -> ScenarioIn:
+        trips: Iterable[TripResource], network: dict[str, Any],
+        familiar: dict[str, set[str]] | None = None) -> ScenarioIn:
     """The scenario of `request`'s days from the stored records (validated as any scenario).
+    `familiar`: who served each client before (`api.services.familiar`), for
+    `goals.familiar`.
 
     Tasks and trips are those of the days that are open (and listed, when the request
     lists some); clients appear only when a chosen task needs them."""
@@ -116,7 +119,8 @@ def scenario_from_records(
                      "escort": by_client[c].escort,
                      "refuses_workers": by_client[c].refuses_workers,
                      "requires": by_client[c].requires,
-                     "prefers_workers": by_client[c].prefers_workers}
+                     "prefers_workers": by_client[c].prefers_workers,
+                     "familiar_workers": sorted((familiar or {}).get(c, ()))}
                     for c in needed],
         "vehicles": [v.model_dump() for v in vehicles],
         "workers": [_worker(w, bases[w.id]) for w in staff],

@@ -203,7 +203,9 @@ def _to_problem(scenario: ScenarioIn, matrix: m.TravelMatrix) -> m.Problem:
         clients=_by_id(m.Client(c.id, c.name or c.id, c.location,
                                 refuses=frozenset(c.refuses_workers),
                                 requires=frozenset(c.requires),
-                                prefers=frozenset(c.prefers_workers))
+                                prefers=frozenset(c.prefers_workers),
+                                familiar=frozenset(c.familiar_workers)
+                                if scenario.goals.familiar else frozenset())
                        for c in scenario.clients),
         workers=_by_id(workers), tasks=_by_id(tasks), matrix=matrix,
         rules=m.LabourRules(

@@ -29,7 +29,7 @@ from api.render.route_sheet import window_text
 from api.render.streets import FAR_M
 from api.render.words import N_, Translated, gettext
 from geo.network import haversine_m
-from optimiser.kpi import plan_pes_share, route_figures, spreads
+from optimiser.kpi import familiar_pct, plan_pes_share, route_figures, spreads
 from optimiser.model import Plan, Priority, Problem, ProviderKind, Route, Stop, StopAction
 from optimiser.rules import routes_on
 
@@ -63,6 +63,7 @@ def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
             "service_h": round(service / 3600, 1),
             "pes_share": None if pes.share is None else round(pes.share, 4),
             "pes_share_target": pes.target, "pes_share_met": pes.met,
+            "familiar_pct": familiar_pct(problem, routes),
             **spreads(problem, routes, [w.id for w in problem.workers
                                         if any(cal.date_of(s.start_s) == day for s in w.shifts)])}
 

@@ -119,6 +119,9 @@ class GoalsIn(Strict):
     # travel seconds per second of busy time (or per visit) on the busiest route;
     # none: DEFAULT_BALANCE_WEIGHT (1 per second of work, 600 per visit)
     balance_weight: float | None = Field(default=None, ge=0, le=100_000)
+    # continuity of care: prefer each client's familiar workers (`familiar_workers`; from
+    # the records: who served them in the 4 weeks before, api/services/familiar.py)
+    familiar: bool = False
 
 
 class LocationIn(Strict):
@@ -151,6 +154,9 @@ class ClientIn(Strict):
     refuses_workers: list[Id] = Field(default=[], max_length=100)
     requires: list[Id] = Field(default=[], max_length=20)
     prefers_workers: list[Id] = Field(default=[], max_length=20)  # a soft wish
+    # workers who served the client before (continuity of care): a soft wish when
+    # `goals.familiar` is on; a plan from the records fills it from the weeks before
+    familiar_workers: list[Id] = Field(default=[], max_length=100)
 
 
 class WorkerIn(Strict):

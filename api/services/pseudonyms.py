@@ -36,7 +36,8 @@ AREA_DECIMALS = 2
 NEAR_HOME_DEG = 0.0003  # ~30 m: a place this close to a home is the home
 HIDDEN = "…"
 PERSONAL_KEYS = frozenset({"address", "phone", "health_note", "client_name", "note",
-                           "attributes", "refuses_workers", "requires", "prefers_workers"})
+                           "attributes", "refuses_workers", "requires", "prefers_workers",
+                           "familiar_workers"})
 SECRET_MIN_LEN = 4  # shorter values (initials) would cut ordinary words
 PSEUDONYM = re.compile(r"client-[0-9a-f]{12}")
 

@@ -128,8 +128,8 @@ class RoutingProblem(WorkerTimeRules):
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
         """Travel seconds; with a PES-share goal, CUS routes also pay for their service time;
-        a client's task served by a worker the client does not prefer pays
-        `PREFERENCE_COST_S` (when the client prefers some); when re-planning, a task served
+        a client's task served by a worker the client neither prefers nor knows pays
+        `PREFERENCE_COST_S` (when the client has such workers); when re-planning, a task served
         by another worker than before pays the move cost."""
         routing, goals = self.routing, self.problem.goals
         kinds = [self.problem.provider(w.provider_id).kind for w, _ in self.shifts]
@@ -139,7 +139,7 @@ class RoutingProblem(WorkerTimeRules):
         # What a vehicle pays beyond travel for each node it serves (by node), or None: a
         # cost of another shape (re-planning's move costs).
         self.stop_costs: list[tuple[int, ...]] | None = None
-        wishes = any(c.prefers for c in self.problem.clients)
+        wishes = any(c.wished for c in self.problem.clients)
         if not pes_goal and not wishes and self.stability is None:
             self.stop_costs = [(0,) * len(travel)] * len(self.shifts)
             routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
@@ -160,16 +160,16 @@ class RoutingProblem(WorkerTimeRules):
         self.max_arc_cost += max(max(extra) for extra in callbacks)
 
     def _unpreferred_cost(self, node: int, worker: Worker) -> int:
-        """`PREFERENCE_COST_S` when node's task (its first stop) is of a client who prefers
-        other workers than `worker`."""
+        """`PREFERENCE_COST_S` when node's task (its first stop) is of a client who would
+        rather see other workers than `worker` (`Client.wished`)."""
         if node >= len(self.nodes):
             return 0
         spec = self.nodes[node]
         client_id = spec.task.client_id
         if spec.action is not spec.task.actions[0] or client_id is None:
             return 0
-        prefers = self.problem.client(client_id).prefers
-        return PREFERENCE_COST_S if prefers and worker.id not in prefers else 0
+        wished = self.problem.client(client_id).wished
+        return PREFERENCE_COST_S if wished and worker.id not in wished else 0
 
     def _move_cost(self, node: int, worker: Worker) -> int:
         """The re-planning cost of serving node's task by `worker` (on its first stop)."""

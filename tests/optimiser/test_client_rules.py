@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from optimiser.check import check
+from optimiser.kpi import kpis
 from optimiser.model import Client, Reason, ineligibility
 from optimiser.params import SolveParams
 from optimiser.solve import solve
@@ -84,3 +85,16 @@ def test_a_preferred_worker_comes_unless_it_costs_much_travel() -> None:
         assert check(p, plan) == [] and not plan.unassigned
         by = _served_by(plan)
         assert by["t1"] == "w-mid" and by["t0"] != "w-far", (seed, by)
+
+
+def test_familiar_workers_come_back_and_the_kpi_counts_them() -> None:
+    near, mid = worker("w-near", base="p1"), worker("w-mid", base="p1")
+    visits = [dataclasses.replace(task(f"t{k}", 1), client_id="c0") for k in range(2)]
+    knows_mid = (Client("c0", "Zofia", "p1", familiar=frozenset({"w-mid"})),)
+    for seed in (1, 2, 3):
+        p = problem([near, mid], visits, clients=knows_mid)
+        plan = solve(p, params=dataclasses.replace(PARAMS, seed=seed))
+        assert check(p, plan) == [] and set(_served_by(plan).values()) == {"w-mid"}
+        assert kpis(p, plan).familiar_pct == 100.0
+    strangers = problem([near, mid], visits, clients=(Client("c0", "Zofia", "p1"),))
+    assert kpis(strangers, solve(strangers, params=PARAMS)).familiar_pct is None

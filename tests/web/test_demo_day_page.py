@@ -164,10 +164,12 @@ def test_a_coordinator_evens_out_the_workers_days(page: Page, web_server: Server
     page.get_by_label("Najwięcej rozwiązań").fill(str(WATCHED))
     page.get_by_label("Wyrównaj obciążenie pracowników").select_option(
         label="według liczby wizyt")
+    page.get_by_label("Ci sami pracownicy co w ostatnich tygodniach").check()
     with page.expect_request(lambda r: r.url.endswith("/plans/jobs")
                              and r.method == "POST") as sent:
         page.get_by_role("button", name="Zaplanuj wybrane dni").click()
-    assert sent.value.post_data_json["records"]["goals"] == {"balance": "visits"}
+    assert sent.value.post_data_json["records"]["goals"] == {"balance": "visits",
+                                                             "familiar": True}
     expect(page.locator("#job-best")).to_contain_text("Zapisany jako szkic", timeout=600_000)
     tile = page.locator(".kpi").filter(has_text="Równe obciążenie")
     expect(tile).to_contain_text(re.compile(r"różnica wizyt: \d+"))

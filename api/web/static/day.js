@@ -113,6 +113,11 @@
          el("span", {class: "kpi-value", text: Trasa.number(f.distance_km, 1) + " km"}),
          el("span", {class: "kpi-note", text: t("{hours} h of service", {hours: Trasa.number(f.service_h, 1)})})),
       pes);
+    if (f.familiar_pct !== null && f.familiar_pct !== undefined) {
+      $("kpis").append(el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("Familiar workers")}),
+        el("span", {class: "kpi-value", text: Trasa.percent(f.familiar_pct / 100)}),
+        el("span", {class: "kpi-note", text: t("of the visits to clients with a familiar worker")})));
+    }
     if (f.busy_spread_s !== null && f.busy_spread_s !== undefined) {
       $("kpis").append(el("div", {class: "kpi"}, el("span", {class: "kpi-name", text: t("Evenness of the days")}),
         el("span", {class: "kpi-value", text: t("{hours} h", {hours: Trasa.number(f.busy_spread_s / 3600, 1)})}),
@@ -516,7 +521,10 @@
     $("days").value = String(days);
     const limit = Number($("time-limit").value) || 30;
     const body = {records: {first_day: firstDay, days}, time_limit_s: limit};
-    if ($("balance").value) body.records.goals = {balance: $("balance").value};
+    const goals = {};
+    if ($("balance").value) goals.balance = $("balance").value;
+    if ($("familiar").checked) goals.familiar = true;
+    if (Object.keys(goals).length) body.records.goals = goals;
     if ($("max-solutions").value) body.max_solutions = Number($("max-solutions").value);
     let job;
     try {

@@ -5,11 +5,12 @@ attributes are personal data), and kept by a plan of the stored records."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 
 from tests.api.live.jobs import FINISHED, wait_for
-from tests.api.live.records_data import client, provider, put, visit, worker
+from tests.api.live.records_data import client, place, provider, put, visit, worker
 
 DAY = "2027-06-22"  # a day of its own
 
@@ -50,3 +51,39 @@ def test_refusals_are_stored_hidden_from_planners_and_kept_by_plans(
                           headers={"If-Match": coordinator.get(f"/clients/c-{tag}")
                                    .headers["ETag"]})
     assert bad.status_code == 422 and "requires" in bad.text
+
+
+def _planned(api: httpx.Client, records: dict[str, object]) -> dict[str, Any]:
+    job = api.post("/plans/jobs", json={"records": records, "max_solutions": 20})
+    assert job.status_code == 202, job.text
+    done = wait_for(api, job.headers["Location"], lambda j: j["status"] in FINISHED)
+    assert done["status"] == "done", done["error"]
+    return done
+
+
+def test_a_week_later_the_familiar_worker_comes_again(coordinator: httpx.Client) -> None:
+    first, later = "2027-09-06", "2027-09-13"  # days of their own
+    tag = uuid.uuid4().hex[:8]
+    skill, known, other = f"skill-{tag}", f"w-known-{tag}", f"w-other-{tag}"
+    lat, lon = place(1)
+    put(coordinator, "/providers", provider(f"cus-{tag}"))
+    # the one the client knows lives a little further off than the other
+    put(coordinator, "/workers", {**worker(known, provider_id=f"cus-{tag}", skills=(skill,)),
+                                  "base_lat": lat + 0.01, "base_lon": lon})
+    put(coordinator, "/workers", {**worker(other, provider_id=f"cus-{tag}", skills=(skill,)),
+                                  "base_lat": lat, "base_lon": lon})
+    put(coordinator, "/clients", client(f"c-{tag}", 1))
+    for t, day in ((f"t1-{tag}", first), (f"t2-{tag}", later)):
+        put(coordinator, "/tasks", {**visit(t, f"c-{tag}", day=day), "skills": [skill]})
+    done = _planned(coordinator, {"first_day": first, "worker_ids": [known],
+                                  "task_ids": [f"t1-{tag}"]})
+    plan_id = coordinator.post("/plans", json={"job_id": done["id"]}).json()["id"]
+    assert coordinator.post(f"/plans/{plan_id}/publish").status_code == 200
+
+    records = {"first_day": later, "worker_ids": [known, other], "task_ids": [f"t2-{tag}"]}
+    plain = _planned(coordinator, records)
+    assert [r["worker"] for r in plain["plan"]["routes"]] == [other]  # the nearer one
+    assert plain["plan"]["kpis"]["familiar_pct"] is None
+    again = _planned(coordinator, {**records, "goals": {"familiar": True}})
+    assert [r["worker"] for r in again["plan"]["routes"]] == [known]
+    assert again["plan"]["kpis"]["familiar_pct"] == 100.0
