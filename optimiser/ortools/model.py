@@ -23,16 +23,15 @@ from ortools.constraint_solver import pywrapcp
 
 from optimiser import presence
 from optimiser.model import (
-    PREFERENCE_COST_S,
     Priority,
     Problem,
     ProviderKind,
     StopAction,
     Task,
     TimeWindow,
-    Worker,
     can_serve,
 )
+from optimiser.ortools import soft_costs as soft
 from optimiser.ortools.raw import RawRoute, RawSolution, Stability
 from optimiser.ortools.worker_time import WorkerTimeRules
 
@@ -115,7 +114,10 @@ class RoutingProblem(WorkerTimeRules):
 
         self._add_windows_and_allowed_shifts()
         self.retime_cap = self._add_retiming_costs()
-        self.balance_cap = self._add_balance(transit)
+        self.balanced, self.balance_cap = soft.add_balance(
+            self.routing, self.problem.goals,
+            [n.action is n.task.actions[0] for n in self.nodes], len(self.node_location),
+            transit)
         self._add_drop_penalties(travel)
         self._add_trips()
         self._add_shifts()
@@ -128,9 +130,8 @@ class RoutingProblem(WorkerTimeRules):
 
     def _set_arc_costs(self, travel: list[list[int]], service: list[int]) -> None:
         """Travel seconds; with a PES-share goal, CUS routes also pay for their service time;
-        a client's task served by a worker the client neither prefers nor knows pays
-        `PREFERENCE_COST_S` (when the client has such workers); when re-planning, a task served
-        by another worker than before pays the move cost."""
+        a client's wish for other workers and, when re-planning, moving a task to another
+        worker cost too (`optimiser.ortools.soft_costs`)."""
         routing, goals = self.routing, self.problem.goals
         kinds = [self.problem.provider(w.provider_id).kind for w, _ in self.shifts]
         pes_goal = bool(goals.pes_share_target is not None and goals.pes_weight
@@ -145,11 +146,15 @@ class RoutingProblem(WorkerTimeRules):
             routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(travel))
             return
         cus_extra = [round(goals.pes_weight * x) if pes_goal else 0 for x in service]
+        firsts = [n.task if n.action is n.task.actions[0] else None for n in self.nodes]
+        firsts += [None] * (len(travel) - len(firsts))  # the places
         callbacks: dict[tuple[int, ...], int] = {}
         callbacks_by_vehicle: list[tuple[int, ...]] = []
         for v, ((worker, _), kind) in enumerate(zip(self.shifts, kinds, strict=True)):
-            extra = tuple(cus_extra[i] * (kind is ProviderKind.CUS) + self._move_cost(i, worker)
-                          + self._unpreferred_cost(i, worker) for i in range(len(travel)))
+            extra = tuple(cus_extra[i] * (kind is ProviderKind.CUS)
+                          + soft.move_cost(self.stability, firsts[i], worker)
+                          + soft.unpreferred_cost(self.problem, firsts[i], worker)
+                          for i in range(len(travel)))
             callbacks_by_vehicle.append(extra)
             if extra not in callbacks:
                 callbacks[extra] = routing.RegisterTransitMatrix(
@@ -158,52 +163,6 @@ class RoutingProblem(WorkerTimeRules):
         if self.stability is None:
             self.stop_costs = list(callbacks_by_vehicle)
         self.max_arc_cost += max(max(extra) for extra in callbacks)
-
-    def _unpreferred_cost(self, node: int, worker: Worker) -> int:
-        """`PREFERENCE_COST_S` when node's task (its first stop) is of a client who would
-        rather see other workers than `worker` (`Client.wished`)."""
-        if node >= len(self.nodes):
-            return 0
-        spec = self.nodes[node]
-        client_id = spec.task.client_id
-        if spec.action is not spec.task.actions[0] or client_id is None:
-            return 0
-        wished = self.problem.client(client_id).wished
-        return PREFERENCE_COST_S if wished and worker.id not in wished else 0
-
-    def _move_cost(self, node: int, worker: Worker) -> int:
-        """The re-planning cost of serving node's task by `worker` (on its first stop)."""
-        if self.stability is None or node >= len(self.nodes):
-            return 0
-        spec = self.nodes[node]
-        before = self.stability.worker_of.get(spec.task.id)
-        if spec.action is not spec.task.actions[0] or before in (None, worker.id):
-            return 0
-        return self.stability.move_cost_s
-
-    def _add_balance(self, transit: list[list[int]]) -> int:
-        """Balanced days (`Goals.balance`): the busiest route's work (travel and service,
-        no waiting) or visits charged `balance_weight` (rounded, at least 1) per second or
-        per visit: a dimension counting them from 0 and its global span cost, OR-Tools'
-        min-max. Returns the most one task can add to that cost (the drop penalties
-        outweigh it, so balancing never leaves work out)."""
-        goals = self.problem.goals
-        self.balanced = bool(goals.balance and goals.balance_weight)
-        if not self.balanced:
-            return 0
-        routing, coef = self.routing, max(1, round(goals.balance_weight))
-        if goals.balance == "visits":
-            extra = len(self.node_location) - len(self.nodes)
-            steps = [int(n.action is n.task.actions[0]) for n in self.nodes] + [0] * extra
-            routing.AddDimension(routing.RegisterUnaryTransitVector(steps), 0,
-                                 len(self.nodes) + 1, True, "balance")
-            most = 1
-        else:
-            routing.AddDimension(routing.RegisterTransitMatrix(transit), 0,
-                                 sum(map(max, transit)) + 1, True, "balance")
-            most = 2 * max(map(max, transit))
-        routing.GetDimensionOrDie("balance").SetGlobalSpanCostCoefficient(coef)
-        return coef * most
 
     def _add_retiming_costs(self) -> int:
         """Soft bounds around each stop's old start; returns the most they can cost a task."""
