@@ -9,7 +9,7 @@ uses: after it, every process loads the steps from the cache (under 1 s).
 
 `trasa warm-up` calls it once after installing (the README's install does). The server
 calls it in each job process as it starts; `trasa plan` and `trasa demo` in a process
-of their own while they read the scenario and the road network (`compiled_aside`), so
+of their own while they load the road network (`compiled_aside`), so
 that a cache still cold is written once, before the searches start and their clock
 runs, and not by each search at once.
 """
