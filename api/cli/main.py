@@ -18,7 +18,7 @@ COMMANDS = {"plan": "plan", "demo": "plan", "check": "check", "sheets": "sheets"
             "serve": "serve", "import": "import_records", "users": "users", "links": "links",
             "clients": "clients", "report": "report", "settlement": "settlement",
             "sweep": "sweep", "replan": "replan", "call-list": "call_list", "actuals": "actuals",
-            "offer": "offer"}
+            "offer": "offer", "warm-up": "warm_up"}
 
 
 def _module(command: str) -> Any:

@@ -30,6 +30,7 @@ from api.services.parameters import Kind, default, solve_params
 from api.services.planning import plan_prepared, prepare
 from data import DEMO_SCENARIOS, demo_scenario_path
 from optimiser import params as solve_progress
+from optimiser.sisr.warm_up import compiled_aside
 
 
 def add_parser(sub: argparse._SubParsersAction, name: str) -> argparse.ArgumentParser:
@@ -80,7 +81,8 @@ def run(console: Console, args: argparse.Namespace) -> int:
     params = solve_params(Kind.PLAN, time_limit_s=args.time_limit, seed=args.seed,
                           max_solutions=args.max_solutions,
                           stall_solutions=args.stall_solutions, searches=args.searches)
-    prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
+    with compiled_aside():  # the searches' compiled steps, while the road network loads
+        prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=args.quiet) as progress:
         bar = progress.add_task(f"planning {scenario.name or scenario_path.name}", total=None)

@@ -1,23 +1,38 @@
 """Compile the SISR steps ahead of the first plan.
 
-numba compiles the steps on their first call and caches them beside their modules,
-so the first plan after an installation would wait for the compiler (about 40 s
-on a 2-core machine) on top of its time limit. `compile_steps` runs both searches
-a few steps on tiny instances, with the argument types a real plan uses: after it,
-every process loads the steps from the cache (about 1.5 s). The server calls it in
-a process of its own when it starts.
+numba compiles the steps on their first call and caches them beside their modules
+(`__pycache__`, or numba's user cache folder where that is read-only), so the first
+plan after an installation would wait for the compiler (20 to 30 s on a 2-core
+machine) inside its time limit, in every search side by side. `compile_steps` runs
+both searches a few steps on tiny instances, with the argument types a real plan
+uses: after it, every process loads the steps from the cache (under 1 s).
+
+`trasa warm-up` calls it once after installing (the README's install does). The server
+calls it in each job process as it starts; `trasa plan` and `trasa demo` in a process
+of their own while they load the road network (`compiled_aside`), so
+that a cache still cold is written once, before the searches start and their clock
+runs, and not by each search at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import multiprocessing
 import random
 import time
+from collections.abc import Iterator
 
+from optimiser.sisr import jit, pairs_loop, vrptw_loop
 from optimiser.sisr.pairs import PairInstance, improve_pairs
 from optimiser.sisr.vrptw import Break, Instance, improve, labels
 
 STEPS = 50
+# The steps Python calls: each is compiled (and cached) with the steps it calls, so a
+# cache holding these holds every step. A step called only from compiled code may
+# keep a stale entry of its own that nothing ever reads (`jit.random01` after an edit).
+CALLED_FROM_PYTHON = (vrptw_loop.run, vrptw_loop.refresh, pairs_loop.run, pairs_loop.bounds,
+                      pairs_loop.schedule_exists)
 
 
 def compile_steps() -> float:
@@ -40,3 +55,28 @@ def compile_steps() -> float:
     improve_pairs(ride, [[2, 3]], deadline=math.inf, rng=random.Random(0),
                   max_iterations=STEPS)
     return time.monotonic() - started
+
+
+def steps_cached() -> bool:
+    """Whether the cache holds the compiled steps (a few milliseconds to ask)."""
+    return all(jit.cached(step) for step in CALLED_FROM_PYTHON)
+
+
+@contextlib.contextmanager
+def compiled_aside() -> Iterator[None]:
+    """`compile_steps` in a spawned process while the body runs, waited for on leaving,
+    when the cache lacks a step: the body's searches then start after the compiler and
+    load its steps. With a warm cache, nothing (no process, no wait)."""
+    if steps_cached():
+        yield
+        return
+    process = multiprocessing.get_context("spawn").Process(
+        target=compile_steps, name="trasa-compile", daemon=True)
+    process.start()
+    try:
+        yield
+    except BaseException:
+        process.terminate()  # an error (or Ctrl-C) is told at once, not after the compiler
+        raise
+    finally:
+        process.join()  # its failure is the search's own: it compiles what is missing

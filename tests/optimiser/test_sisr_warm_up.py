@@ -3,6 +3,10 @@ wait for the compiler."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType
 
 from optimiser.model import LabourRules, Problem
@@ -10,7 +14,7 @@ from optimiser.ortools import sisr_bridge
 from optimiser.ortools.model import RoutingProblem
 from optimiser.params import SolveParams
 from optimiser.sisr import core, jit, pairs_loop, vrptw_loop
-from optimiser.sisr.warm_up import compile_steps
+from optimiser.sisr.warm_up import compile_steps, steps_cached
 from optimiser.solve import solve
 from tests.optimiser import tiny
 from tests.optimiser.tiny import H
@@ -39,6 +43,7 @@ def trips_day() -> Problem:
 
 def test_after_the_warm_up_a_plan_of_visits_and_one_of_trips_compile_nothing_new():
     compile_steps()
+    assert steps_cached()
     warmed = compiled_signatures()
     # Called from Python, so compiled on their own (the steps they call are compiled in).
     assert warmed["optimiser.sisr.vrptw_loop.run"] and warmed["optimiser.sisr.pairs_loop.run"]
@@ -48,3 +53,13 @@ def test_after_the_warm_up_a_plan_of_visits_and_one_of_trips_compile_nothing_new
         plan = solve(problem, params=SolveParams(time_limit_s=60, max_solutions=20))
         assert plan.routes
     assert compiled_signatures() == warmed
+
+
+def test_an_empty_cache_folder_holds_no_steps(tmp_path: Path) -> None:
+    """What `trasa plan` asks before it compiles aside: no, on a fresh installation."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path),
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    asked = subprocess.run([sys.executable, "-c", "from optimiser.sisr.warm_up import "
+                            "steps_cached; print(steps_cached())"],
+                           env=env, capture_output=True, text=True, timeout=60)
+    assert asked.stdout.strip() == "False", asked.stderr
