@@ -32,7 +32,7 @@ from optimiser.model import (
 )
 from optimiser.offers.rescue import keep_promises
 from optimiser.ortools.raw import RawRoute
-from optimiser.ortools.search import priority_first, solve_horizon
+from optimiser.ortools.search import solve_within_limit
 from optimiser.ortools.watch import Watch
 from optimiser.parallel import solve_side_by_side
 from optimiser.params import CancelSignal, ProgressCallback, SolveParams
@@ -59,9 +59,7 @@ def solve(problem: Problem, *, params: SolveParams | None = None,
         random.Random(params.seed).shuffle(candidates)
     has_shifts = any(w.shifts for w in problem.workers)
     if candidates and has_shifts:
-        raw = solve_horizon(problem, candidates, params, watch)
-        if not watch.stop_requested():
-            raw = priority_first(problem, candidates, raw, params, watch)
+        raw = solve_within_limit(problem, candidates, params, watch)
         routes = tuple(route_of(problem, r) for r in raw.routes)
         dropped, objective, status = raw.dropped, raw.objective, raw.status
     else:

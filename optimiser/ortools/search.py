@@ -33,9 +33,35 @@ log = logging.getLogger(__name__)
 
 CONTINUITY_HELD_SHARE = 0.6  # of the budget: soft series held to one worker
 PRIORITY_PASS_SHARE = 0.15  # of the budget, each of the priority pass's two searches
+MIN_POLISH_S = 0.05  # time left under which a plan the pass left alone is not polished
 # Of the budget on several days: the first plan, day by day; the rest goes to planning
 # each day again with every task left out offered.
 CONSTRUCTION_SHARE = 0.6
+
+
+def solve_within_limit(problem: Problem, tasks: list[Task], params: SolveParams,
+                       watch: Watch) -> RawSolution:
+    """`solve_horizon`, then `priority_first`, ending within the time limit: on a one-day
+    plan with tasks of several ranks and no solution budget, the main search gets the
+    limit less the priority pass's two shares; when the pass is not needed, that time
+    polishes the plan (a search from its routes). A solution budget is not split this
+    way: the pass's searches take their shares of it on top, as ever. (At a 1 s limit
+    the pass had run after the whole second: 1.4 s on 150-task Chełm days.)"""
+    reserve = (params.max_solutions is None and len(daywise.working_days(problem)) < 2
+               and len({gives_way(t) for t in tasks}) > 1)
+    main = dataclasses.replace(params, time_limit_s=params.time_limit_s * (
+        1 - 2 * PRIORITY_PASS_SHARE)) if reserve else params
+    raw = solve_horizon(problem, tasks, main, watch)
+    if watch.stop_requested():
+        return raw
+    ranked = priority_first(problem, tasks, raw, params, watch)
+    left = params.time_limit_s - watch.elapsed_s()
+    if ranked is not raw or not reserve or left < MIN_POLISH_S or watch.stop_requested():
+        return ranked
+    required = frozenset(s.id for s in problem.series if s.continuity is Continuity.REQUIRED)
+    polished = solve_routing(problem, tasks, dataclasses.replace(params, time_limit_s=left),
+                             watch, same_worker=required, initial=raw)
+    return max((raw, polished), key=lambda c: _score(problem, list(c.routes)))
 
 
 def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch
