@@ -31,15 +31,8 @@ quarter of the time limit) travels least: as VROOM's, the set is Trasa's own cho
 per task above VROOM's, at VROOM's service where there is a "T at V"; the summary
 line ends with the worst day's of it, `equal_service_travel_delta_pct`.
 
-Column "to V s" (`time_to_vroom_s`): the shortest limit of `--ladder` (0.1, 0.2, 0.3,
-0.5 s, those below `--time-limit`), then the run's own, at which Trasa's plan serves at
-least VROOM's tasks and priority ("never": not within the limit). Trasa keeps its best
-plan at every moment, so a limit stands for a moment of a run; the summary line adds
-`days_reaching_vroom` and the worst day's `time_to_vroom_s_worst`.
-
     python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
                                 [--graph FILE] [--exploration 5] [--threads 1] [--searches 1]
-                                [--ladder 0.1,0.2,0.3,0.5]
 """
 
 from __future__ import annotations
@@ -102,8 +95,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="VROOM's threads")
     parser.add_argument("--searches", type=int, default=1,
                         help="Trasa's searches side by side (compare with --threads)")
-    parser.add_argument("--ladder", default="0.1,0.2,0.3,0.5",
-                        help="shorter limits (s) tried for column time_to_vroom_s ('': none)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
     if not args.graph.exists():
@@ -115,13 +106,9 @@ def main(argv: list[str] | None = None) -> int:
                        vroom_exploration=args.exploration, vroom_threads=args.threads,
                        trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
-          f"{'travel/task s T/V':>17} {'T at V':>6} {'+% T/V':>6} {'time s T/V':>12} "
-          f"{'to V s':>6} | "
+          f"{'travel/task s T/V':>17} {'T at V':>6} {'+% T/V':>6} {'time s T/V':>12} | "
           f"{'checked T/V/T at V':>24} | served urgent/high/normal/low T ; V")
     rows = []
-    reached: list[float | None] = []
-    ladder = sorted(float(x) for x in args.ladder.split(",") if x.strip()
-                    and float(x) < args.time_limit)
     for size in sizes:
         for seed in seeds:
             problem = _problem(args.graph, size, seed)
@@ -129,16 +116,13 @@ def main(argv: list[str] | None = None) -> int:
             trasa, plan, violations = _trasa(problem, params)
             vroom, vroom_violations = _vroom(problem, args.exploration, args.threads)
             equal = _at_service(problem, plan, _counts(vroom.by_priority), params)
-            to_vroom = _time_to_vroom(problem, params, ladder, trasa, vroom)
             rows.append((trasa, vroom, equal))
-            reached.append(to_vroom)
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
                   f"{trasa.served:>4}/{vroom.served:<5} {trasa.priority:>4}/{vroom.priority:<4} "
                   f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
                   f"{'-' if equal is None else f'{_per_task(equal[0]):.0f}':>6} "
                   f"{_delta_pct(trasa if equal is None else equal[0], vroom):>+6.1f} "
-                  f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} "
-                  f"{'never' if to_vroom is None else f'{to_vroom:g}':>6} | "
+                  f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
                   f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7}/"
                   f"{'-' if equal is None else _verdict(equal[1]):<7} | "
                   f"{trasa.by_priority} ; {vroom.by_priority}"
@@ -150,30 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v, _ in rows)
     print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
           f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f} "
-          f"equal_service_travel_delta_pct={equal_travel:.1f} "
-          f"days_reaching_vroom={sum(r is not None for r in reached)}/{len(reached)} "
-          f"time_to_vroom_s_worst={_worst(reached)}")
+          f"equal_service_travel_delta_pct={equal_travel:.1f}")
     return 0
-
-
-def _time_to_vroom(problem: Problem, params: SolveParams, ladder: list[float],
-                   trasa: Result, vroom: Result) -> float | None:
-    """The shortest limit (of `ladder`, then the run's own) whose plan serves at least
-    VROOM's tasks and priority; None: never within the run's limit. A plan is kept
-    whole at every moment (the best so far), so a limit stands for a moment of a run."""
-    def reaches(result: Result) -> bool:
-        return result.served >= vroom.served and result.priority >= vroom.priority
-
-    for limit in ladder:
-        if reaches(_trasa(problem, dataclasses.replace(params, time_limit_s=limit))[0]):
-            return limit
-    return params.time_limit_s if reaches(trasa) else None
-
-
-def _worst(reached: list[float | None]) -> str:
-    if any(r is None for r in reached):
-        return "never"
-    return f"{max(r for r in reached if r is not None):g}" if reached else "-"
 
 
 def _verdict(violations: int) -> str:
