@@ -143,11 +143,15 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     scenario = horizon_scenario(session, settings, request.first_day, request.days, basis,
                                 leave_out=leave_out)
     client_name = request.new_client.name if request.new_client else ""
-    if request.moves is None and request.new_client is None:
-        client_row = records.get_record(session, records.KINDS["clients"], query.client_id)
-        home = _home(ClientResource.model_validate(client_row.body))
+    stored = None if request.new_client is not None else ClientResource.model_validate(
+        records.get_record(session, records.KINDS["clients"], query.client_id).body)
+    if request.moves is None and stored is not None:
+        home = _home(stored)
     else:
         home = query.home or _stored_home(session, query.client_id)
+    # the caller's wish for this request, else the first worker the client prefers
+    preferred = request.preferred_worker or next(
+        iter(stored.prefers_workers if stored is not None else ()), None)
     try:
         full = with_request(scenario, request, query.base, query.client_id,
                             client_name=client_name, home=home)
@@ -160,7 +164,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
         start = last_plan(session, problem, request.first_day, request.days)
     found = find_offers(problem, start, ids,
                         _settings(request, settings),
-                        preferred_worker=request.preferred_worker,
+                        preferred_worker=preferred,
                         preferred_start_s=_preferred(problem, request),
                         movable=basis.document is None)
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,

@@ -385,3 +385,17 @@ def test_trasa_offer_on_a_scenario_keeps_its_promises(tmp_path: Path,
     assert offers and all(o["windows"][0]["end"] >= "09:45" for o in offers), offers
     # and no window opens more than a quarter hour before anyone can come (09:45)
     assert all(o["windows"][0]["start"] >= "09:30" for o in offers), offers
+
+
+def test_a_clients_preferred_worker_is_offered_first_when_travel_is_equal(
+        coordinator: httpx.Client) -> None:
+    day, tag = "2027-08-11", uuid.uuid4().hex[:8]
+    skill, client_id = f"skill-{tag}", f"c-{tag}"
+    put(coordinator, "/providers", provider(f"cus-{tag}"))
+    # the same base and shift: only the client's wish tells the two apart
+    for wid in (f"a-{tag}", f"b-{tag}"):
+        put(coordinator, "/workers", worker(wid, provider_id=f"cus-{tag}", skills=(skill,)))
+    put(coordinator, "/clients", {**client(client_id, 2), "prefers_workers": [f"b-{tag}"]})
+    answer = _ask(coordinator, client_id, skill, day, count=1)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["offers"][0]["worker"] == f"b-{tag}"
