@@ -100,7 +100,8 @@ def kpis(problem: Problem, plan: Plan) -> Kpis:
         work_s=sum(f.work_s for f in figures),
         served_by_priority={p: f"{served[p]}/{n}" for p, n in sorted(total.items())},
         service_s_by_provider=dict(by_provider),
-        **spreads(problem, plan.routes, [w.id for w in problem.workers if w.shifts]),
+        **spreads(zip(plan.routes, figures, strict=True),
+                  [w.id for w in problem.workers if w.shifts]),
         familiar_pct=familiar_pct(problem, plan.routes),
     )
 
@@ -114,14 +115,13 @@ def familiar_pct(problem: Problem, routes: Iterable[Route]) -> float | None:
     return round(100 * sum(by) / len(by), 1) if by else None
 
 
-def spreads(problem: Problem, routes: Iterable[Route], workers: Iterable[str]
+def spreads(figured: Iterable[tuple[Route, RouteFigures]], workers: Iterable[str]
             ) -> dict[str, int | None]:
-    """`busy_spread_s` and `visits_spread` of `routes` between `workers` (one without a
-    route: 0; None with fewer than two workers)."""
+    """`busy_spread_s` and `visits_spread` of the routes (with their `route_figures`)
+    between `workers` (one without a route: 0; None with fewer than two workers)."""
     busy: Counter[str] = Counter(dict.fromkeys(workers, 0))
     visits: Counter[str] = Counter(dict.fromkeys(busy, 0))
-    for route in routes:
-        fig = route_figures(problem, route)
+    for route, fig in figured:
         busy[route.worker_id] += fig.travel_s + fig.service_s
         visits[route.worker_id] += len({s.task_id for s in route.stops})
     if len(busy) < 2:

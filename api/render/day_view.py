@@ -64,8 +64,9 @@ def day_figures(problem: Problem, plan: Plan, day: date) -> dict[str, Any]:
             "pes_share": None if pes.share is None else round(pes.share, 4),
             "pes_share_target": pes.target, "pes_share_met": pes.met,
             "familiar_pct": familiar_pct(problem, routes),
-            **spreads(problem, routes, [w.id for w in problem.workers
-                                        if any(cal.date_of(s.start_s) == day for s in w.shifts)])}
+            **spreads(zip(routes, figures, strict=True), [
+                w.id for w in problem.workers
+                if any(cal.date_of(s.start_s) == day for s in w.shifts)])}
 
 
 def day_rows(problem: Problem, plan: Plan, day: date) -> list[dict[str, Any]]:

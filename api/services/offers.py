@@ -145,10 +145,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
     client_name = request.new_client.name if request.new_client else ""
     stored = None if request.new_client is not None else ClientResource.model_validate(
         records.get_record(session, records.KINDS["clients"], query.client_id).body)
-    if request.moves is None and stored is not None:
-        home = _home(stored)
-    else:
-        home = query.home or _stored_home(session, query.client_id)
+    home = query.home if stored is None else _home(stored)  # a new caller's, else stored
     # the caller's wish for this request, else the first worker the client prefers
     preferred = request.preferred_worker or next(
         iter(stored.prefers_workers if stored is not None else ()), None)
