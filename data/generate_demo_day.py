@@ -113,8 +113,28 @@ def _with_details(scenario: dict) -> dict:
     return scenario
 
 
+# Who may come, in the weekday demo: one client of each kind of wish (coordinators only).
+ATTRIBUTES = {"physio-cus-1": ["woman"], "physio-cus-2": ["man"],
+              "physio-pes": ["woman", "ukrainian"]}
+WISHES = {"client-02": {"refuses_workers": ["physio-cus-2"]},  # hard: never Piotr
+          "client-05": {"requires": ["woman"]},  # hard: a woman only
+          "client-06": {"familiar_workers": ["physio-cus-1"]},  # soft: Ewa came last week
+          "client-09": {"prefers_workers": ["physio-cus-2"]}}  # soft: Piotr if he can
+
+
+def _with_wishes(scenario: dict) -> dict:
+    """Workers' attributes and clients' refusals, requirements, preferences and history,
+    with continuity of care switched on."""
+    for worker in scenario["workers"]:
+        worker["attributes"] = ATTRIBUTES.get(worker["id"], [])
+    for client in scenario["clients"]:
+        client.update(WISHES.get(client["id"], {}))
+    scenario["goals"] = {"familiar": True}
+    return scenario
+
+
 def build() -> dict:
-    return _with_details(_build())
+    return _with_details(_with_wishes(_build()))
 
 
 def _build() -> dict:

@@ -211,7 +211,8 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
 
     What records cannot keep is refused (`RecordsError` naming the field): a task away
     from its client's home, a load (`demand`), a worker ending elsewhere than at base or
-    with a `capacity`, a trip's own boarding times or skills."""
+    with a `capacity`, a trip's own boarding times or skills. A client's
+    `familiar_workers` are not kept: the records take them from the days they hold."""
     places = {x.id: x for x in scenario.locations}
     clients = {c.id: c for c in scenario.clients}
     last_day = scenario.date + timedelta(days=scenario.days - 1)
@@ -253,7 +254,9 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
                                    address=places[c.location].name,
                                    lat=places[c.location].lat, lon=places[c.location].lon,
                                    phone=c.phone, mobility=c.mobility, escort=c.escort,
-                                   health_note=c.health_note, home_location=c.location)
+                                   health_note=c.health_note, home_location=c.location,
+                                   refuses_workers=c.refuses_workers, requires=c.requires,
+                                   prefers_workers=c.prefers_workers)
                     for c in scenario.clients],
         "vehicles": [VehicleResource(**v.model_dump()) for v in scenario.vehicles],
         "workers": [WorkerResource(
@@ -261,7 +264,8 @@ def records_from_scenario(scenario: ScenarioIn) -> dict[str, list[Resource]]:
             availability=shifts(w), absences=w.absences,
             base_name=places[w.start_location].name, base_lat=places[w.start_location].lat,
             base_lon=places[w.start_location].lon, max_work_min=w.max_work_min,
-            max_week_min=w.max_week_min, vehicle=w.vehicle, base_location=w.start_location)
+            max_week_min=w.max_week_min, vehicle=w.vehicle, base_location=w.start_location,
+            attributes=w.attributes)
             for w in scenario.workers],
         "tasks": [], "trips": [],
     }

@@ -43,8 +43,12 @@ def stored(records: dict[str, list[Resource]]) -> dict[str, list[Resource]]:
 def problems(day: str, graph: Path) -> tuple[Problem, Problem]:
     path = SCENARIOS / DAYS[day]
     scenario = read_scenario(path)
+    # Records keep no history: who served a client before comes from the days stored
+    # (`api.services.familiar`); here it is the history the file states.
+    history = {c.id: set(c.familiar_workers) for c in scenario.clients if c.familiar_workers}
     from_records = scenario_from_records(request_for(scenario),
                                          network=scenario.network.model_dump(),
+                                         familiar=history,
                                          **stored(records_from_scenario(scenario)))
     return (prepare(scenario, base_dir=path.parent, graph=str(graph)).problem,
             prepare(from_records, base_dir=path.parent, graph=str(graph)).problem)
