@@ -10,12 +10,15 @@ high 16, urgent 64: VROOM maximises their sum before cost) and, on every shift
 longer than the break rule's stretch, one 15-minute break placed so that no
 stretch of work is longer (the labour-code rule Trasa keeps). Travel is counted
 the same way for both, from the matrix, start to end of every route, and both
-plans go through Trasa's independent checker (column "checked").
+plans go through Trasa's independent checker (column "checked"). Column "to V s" is
+`time_to_vroom_s`: the first moment of Trasa's solve (from its progress reports, SISR's
+new best routes included) when its best plan so far serves at least VROOM's tasks and
+priority levels; `never` within the limit.
 
 Prints the machine, one row per day and the summary (Trasa minus VROOM):
 
     cusday: days=N served_delta=X prio_delta=Y travel_delta_pct=Z time_ratio=R \
-        equal_service_travel_delta_pct=E
+        equal_service_travel_delta_pct=E reach_vroom=K/N time_to_vroom_s_max=T
 
 where `served_delta` and `prio_delta` (served priority levels, 1-4 per task) are
 the worst day's, `travel_delta_pct` is the worst day's travel per served task in
@@ -29,7 +32,8 @@ its extra ones, taken out class by class, one at a time, each time the one of up
 quarter of the time limit) travels least: as VROOM's, the set is Trasa's own choice.
 "-": Trasa serves no more, or fewer of some class. Column "+% T/V" is Trasa's travel
 per task above VROOM's, at VROOM's service where there is a "T at V"; the summary
-line ends with the worst day's of it, `equal_service_travel_delta_pct`.
+line gives the worst day's of it, `equal_service_travel_delta_pct`, then on how many days
+Trasa reached VROOM's service and the latest `time_to_vroom_s` (`never` if any did not).
 
     python -m benchmarks.cusday [--time-limit 10] [--sizes 40,80,150] [--seeds 1,2]
                                 [--graph FILE] [--exploration 5] [--threads 1] [--searches 1]
@@ -67,7 +71,7 @@ from optimiser.model import (
     Unassigned,
     Worker,
 )
-from optimiser.params import SolveParams
+from optimiser.params import Progress, SolveParams
 from optimiser.solve import solve
 
 CHELM = SHARED_DATA / "osm" / "Chelm_map.graphml"
@@ -83,6 +87,7 @@ class Result:
     by_priority: str  # served urgent/high/normal/low
     travel_s: int
     time_s: float
+    to_vroom_s: float | None = None  # Trasa only: when it first served as VROOM (None: never)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,14 +112,14 @@ def main(argv: list[str] | None = None) -> int:
                        trasa_searches=args.searches))
     print(f"{'day':>10} {'tasks':>5} | {'served T/V':>10} {'prio T/V':>9} "
           f"{'travel/task s T/V':>17} {'T at V':>6} {'+% T/V':>6} {'time s T/V':>12} | "
-          f"{'checked T/V/T at V':>24} | served urgent/high/normal/low T ; V")
+          f"{'to V s':>6} | {'checked T/V/T at V':>24} | served urgent/high/normal/low T ; V")
     rows = []
     for size in sizes:
         for seed in seeds:
             problem = _problem(args.graph, size, seed)
             params = SolveParams(time_limit_s=args.time_limit, seed=0, searches=args.searches)
-            trasa, plan, violations = _trasa(problem, params)
             vroom, vroom_violations = _vroom(problem, args.exploration, args.threads)
+            trasa, plan, violations = _trasa(problem, params, reach=vroom)
             equal = _at_service(problem, plan, _counts(vroom.by_priority), params)
             rows.append((trasa, vroom, equal))
             print(f"{f'{size}/{seed}':>10} {len(problem.tasks):>5} | "
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{_per_task(trasa):>8.0f}/{_per_task(vroom):<8.0f} "
                   f"{'-' if equal is None else f'{_per_task(equal[0]):.0f}':>6} "
                   f"{_delta_pct(trasa if equal is None else equal[0], vroom):>+6.1f} "
-                  f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} | "
+                  f"{trasa.time_s:>5.1f}/{vroom.time_s:<6.1f} {_when(trasa.to_vroom_s):>6} | "
                   f"{_verdict(violations):>7}/{_verdict(vroom_violations):<7}/"
                   f"{'-' if equal is None else _verdict(equal[1]):<7} | "
                   f"{trasa.by_priority} ; {vroom.by_priority}"
@@ -132,10 +137,17 @@ def main(argv: list[str] | None = None) -> int:
     travel = max(_delta_pct(t, v) for t, v, _ in rows)
     equal_travel = max(_delta_pct(t if e is None else e[0], v) for t, v, e in rows)
     ratio = statistics.median(t.time_s / max(v.time_s, 1e-3) for t, v, _ in rows)
+    reached = [t.to_vroom_s for t, _, _ in rows if t.to_vroom_s is not None]
+    latest = _when(max(reached)) if len(reached) == len(rows) else "never"
     print(f"cusday: days={len(rows)} served_delta={served} prio_delta={prio} "
           f"travel_delta_pct={travel:.1f} time_ratio={ratio:.2f} "
-          f"equal_service_travel_delta_pct={equal_travel:.1f}")
+          f"equal_service_travel_delta_pct={equal_travel:.1f} "
+          f"reach_vroom={len(reached)}/{len(rows)} time_to_vroom_s_max={latest}")
     return 0
+
+
+def _when(seconds: float | None) -> str:
+    return "never" if seconds is None else f"{seconds:.2f}"
 
 
 def _verdict(violations: int) -> str:
@@ -166,14 +178,28 @@ def _travel(problem: Problem, places: Sequence[Sequence[int]]) -> int:
                                                                          strict=False)))
 
 
-def _trasa(problem: Problem, params: SolveParams) -> tuple[Result, Plan, int]:
+def _trasa(problem: Problem, params: SolveParams, reach: Result | None = None
+           ) -> tuple[Result, Plan, int]:
+    """Trasa's plan; with `reach`, also when its best plan so far first served as many
+    tasks and priority levels (from the solve's progress reports, else its end)."""
+    reached: list[float] = []
+
+    def heard(p: Progress) -> None:
+        if reach is not None and not reached and p.served >= reach.served \
+                and p.priority >= reach.priority:
+            reached.append(p.elapsed_s)
+
     started = time.perf_counter()
-    plan = solve(problem, params=params)
+    plan = solve(problem, params=params, on_progress=heard)
     elapsed = time.perf_counter() - started
     served = [problem.task(s.task_id) for r in plan.routes for s in r.stops]
-    return Result(len(served), sum(int(t.priority) for t in served), _by_priority(served),
-                  _travel(problem, _places(problem, plan)), elapsed
-                  ), plan, len(check(problem, plan))
+    priority = sum(int(t.priority) for t in served)
+    if reach is not None and not reached and len(served) >= reach.served \
+            and priority >= reach.priority:
+        reached.append(elapsed)
+    return Result(len(served), priority, _by_priority(served),
+                  _travel(problem, _places(problem, plan)), elapsed,
+                  reached[0] if reached else None), plan, len(check(problem, plan))
 
 
 def _places(problem: Problem, plan: Plan) -> list[list[int]]:

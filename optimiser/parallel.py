@@ -54,12 +54,12 @@ def solve_side_by_side(problem: Problem, params: SolveParams, solver: Solver,
             params, seed=params.seed + k, searches=1), deadline)
             for k in range(params.searches)]
         pending = set(futures)
-        best_served = 0
+        best = (0, 0)
         while pending:
             _, pending = wait(pending, timeout=POLL_S, return_when=FIRST_COMPLETED)
             if cancel is not None and cancel.is_set():
                 stop.set()
-            best_served = _pass_on(progress, on_progress, best_served)
+            best = _pass_on(progress, on_progress, best)
         plans: list[Plan] = [f.result() for f in futures]
     winner = max(range(len(plans)), key=lambda k: (rank(problem, plans[k]), -k))
     plan = plans[winner]
@@ -70,15 +70,17 @@ def solve_side_by_side(problem: Problem, params: SolveParams, solver: Solver,
     return dataclasses.replace(plan, stats=stats)
 
 
-def _pass_on(progress: Any, on_progress: ProgressCallback | None, best_served: int) -> int:
+def _pass_on(progress: Any, on_progress: ProgressCallback | None, best: tuple[int, int]
+             ) -> tuple[int, int]:
+    """Each search's progress passed on with the most served (and their priority) of any."""
     while True:
         try:
             p: Progress = progress.get_nowait()
         except queue.Empty:
-            return best_served
-        best_served = max(best_served, p.served)
+            return best
+        best = max(best, (p.served, p.priority))
         if on_progress is not None:
-            on_progress(dataclasses.replace(p, served=best_served))
+            on_progress(dataclasses.replace(p, served=best[0], priority=best[1]))
 
 
 _shared: dict[str, Any] = {}  # in a worker process: the stop event and the progress queue

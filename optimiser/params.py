@@ -42,6 +42,7 @@ class Progress:
     objective: int
     served: int  # tasks placed so far
     tasks: int  # tasks in the problem
+    priority: int = 0  # the placed tasks' priority levels (low 1 ... urgent 4) summed
 
 
 ProgressCallback = Callable[[Progress], None]

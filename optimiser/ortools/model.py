@@ -352,10 +352,15 @@ class RoutingProblem(WorkerTimeRules):
             index = solution.Value(self.routing.NextVar(index))
         return out
 
-    def served_now(self) -> int:
+    def placed_now(self) -> list[Task]:
         """Tasks placed in the solution being reported (inside an at-solution callback)."""
-        first = [self.index(t.id, t.actions[0]) for t in self.tasks]
-        return sum(1 for i in first if self.routing.NextVar(i).Value() != i)
+        firsts = ((t, self.index(t.id, t.actions[0])) for t in self.tasks)
+        return [t for t, i in firsts if self.routing.NextVar(i).Value() != i]
+
+    def placed_in(self, routes: list[list[int]]) -> list[Task]:
+        """Tasks placed in `routes` (routing indices per vehicle)."""
+        on = {i for route in routes for i in route}
+        return [t for t in self.tasks if self.index(t.id, t.actions[0]) in on]
 
     def served(self, solution: pywrapcp.Assignment) -> int:
         first = [self.index(t.id, t.actions[0]) for t in self.tasks]

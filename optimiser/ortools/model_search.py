@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Collection
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from optimiser.model import Task
 from optimiser.ortools import sisr_bridge
 from optimiser.ortools.model import RoutingProblem
 from optimiser.ortools.raw import RawSolution, status_name
@@ -80,15 +82,15 @@ FIRST_SOLUTION_POLLS_PER_NODE_VEHICLE = 10
 
 
 class ModelSearch:
-    """The search of one model; `served_offset` tasks were placed by earlier models."""
+    """The search of one model; earlier models placed `placed_before`."""
 
     def __init__(self, rp: RoutingProblem, params: SolveParams, watch: Watch,
-                 served_offset: int = 0, *, polled: bool = True) -> None:
+                 placed_before: Collection[Task] = (), *, polled: bool = True) -> None:
         self.rp, self.params, self.watch = rp, params, watch
         self.started = time.monotonic()
         self.plain = sisr_bridge.is_plain(rp)
         self.plain_pairs = not self.plain and sisr_bridge.is_plain_pairs(rp)
-        watch.attach(rp, served_offset,
+        watch.attach(rp, placed_before,
                      sisr=self.plain or self.plain_pairs or not polled)
 
     def parameters(self) -> pywrapcp.DefaultRoutingSearchParameters:
@@ -230,7 +232,9 @@ class ModelSearch:
             max_iterations=None if limit is None else limit * SISR_ITERATIONS_PER_SOLUTION,
             stop=self.watch.stop_requested,
             stall=None if self.params.stall_solutions is None
-            else self.params.stall_solutions * SISR_ITERATIONS_PER_SOLUTION)
+            else self.params.stall_solutions * SISR_ITERATIONS_PER_SOLUTION,
+            on_best=lambda routes, cost: self.watch.improved(int(cost),
+                                                             self.rp.placed_in(routes)))
         if improved is None:  # costs SISR does not model, or a route it finds infeasible
             return self._continue_gls(solution)
         return self._polish(solution, improved)

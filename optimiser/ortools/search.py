@@ -120,7 +120,8 @@ def repair_by_day(problem: Problem, tasks: list[Task], solution: RawSolution,
         per_day = dataclasses.replace(
             _share(params, 1 / len(days)),
             time_limit_s=max(0.1, (deadline - time.monotonic()) / (len(days) - n)))
-        raw = ModelSearch(rp, per_day, watch, served_offset=len(served) - len(own)).run(None)
+        raw = ModelSearch(rp, per_day, watch,
+                          [t for t in tasks if t.id in served - own]).run(None)
         again = [part.to_week(r) for r in raw.routes]
         better = _score(problem, again) > _score(problem, mine)
         if better:
@@ -163,7 +164,9 @@ def construct_by_day(problem: Problem, tasks: list[Task], params: SolveParams, w
             continue
         rp = RoutingProblem(part.problem, part.tasks, part.same_worker, part.pinned,
                             part.deferrable)
-        raw = ModelSearch(rp, per_day, watch, served_offset=len(tasks) - len(left)).run(None)
+        waiting = {t.id for t in left}
+        raw = ModelSearch(rp, per_day, watch,
+                          [t for t in tasks if t.id not in waiting]).run(None)
         routes += [part.to_week(r) for r in raw.routes]
         done = {t for r in raw.routes for t, _, _ in r.visits}
         left = [t for t in left if t.id not in done]

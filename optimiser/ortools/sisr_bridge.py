@@ -56,11 +56,11 @@ def is_plain_pairs(rp: RoutingProblem) -> bool:
 
 def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs: bool,
                     deadline: float, seed: int, max_iterations: int | None,
-                    stop: Callable[[], bool] | None = None, stall: int | None = None
-                    ) -> list[list[int]] | None:
+                    stop: Callable[[], bool] | None = None, stall: int | None = None,
+                    on_best: sisr.OnBest | None = None) -> list[list[int]] | None:
     """SISR's best routes (routing indices per vehicle) from `solution`, or None when the
     solution is not one SISR can take over (costs SISR does not model, or a route it finds
-    infeasible)."""
+    infeasible). `on_best` hears of each new best routes, with their cost."""
     routes = [rp.route_indices(solution, v) for v in range(len(rp.shifts))]
     if pairs:
         pair_instance = pairs_instance(rp)
@@ -73,7 +73,7 @@ def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs:
         return sisr.improve_pairs(pair_instance, routes, deadline=deadline,
                                   rng=random.Random(seed),
                                   max_iterations=max_iterations, stop=stop,
-                                  stall=stall)[0]
+                                  stall=stall, on_best=on_best)[0]
     served = {i for rt in routes for i in rt}
     instance = vrptw_instance(rp, optional=len(served) < len(rp.nodes))
     missing = [i for i in instance.customers if i not in served]
@@ -81,7 +81,8 @@ def improved_routes(rp: RoutingProblem, solution: pywrapcp.Assignment, *, pairs:
             or not all(sisr.labels(instance, v, rt).feasible for v, rt in enumerate(routes))):
         return None
     return sisr.improve(instance, routes, deadline=deadline, rng=random.Random(seed),
-                        max_iterations=max_iterations, stop=stop, stall=stall)[0]
+                        max_iterations=max_iterations, stop=stop, stall=stall,
+                        on_best=on_best)[0]
 
 
 def index_arrays(rp: RoutingProblem) -> tuple[list[list[int]], list[int], list[int], list[int]]:

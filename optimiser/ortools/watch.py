@@ -8,9 +8,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
+from optimiser.model import Task
 from optimiser.ortools.model import RoutingProblem
 from optimiser.params import CancelSignal, Progress, ProgressCallback
 
@@ -36,7 +37,8 @@ class Watch:
     cancelled: bool = False
     _polls: int = 0
     _monitors: list[object] = field(default_factory=list)  # keep SWIG monitors alive
-    _offset: int = 0  # tasks placed by earlier models (earlier days)
+    _offset: tuple[int, int] = (0, 0)  # tasks placed by earlier models (earlier days),
+    # and their priority levels summed
     _best: int | None = None  # best objective of the model being searched
     _poll_limit: int | None = None
     _model_solutions: int = 0  # solutions of the model being searched
@@ -65,14 +67,16 @@ class Watch:
         finally:
             self._poll_limit = None
 
-    def attach(self, rp: RoutingProblem, served_offset: int, *, sisr: bool) -> None:
-        """Follow the search of `rp`; `served_offset` tasks were placed by earlier models.
+    def attach(self, rp: RoutingProblem, placed_before: Collection[Task], *, sisr: bool
+               ) -> None:
+        """Follow the search of `rp`; earlier models placed `placed_before`.
 
         The limit (cancel, first-solution cap, stall) is a Python call at every node of the
         search; models SISR takes (`sisr`: plain routing, plain pairs) get it only for a
         cancel signal or a stall limit: their GLS phases are short, and the literature
         benchmarks, which measure their throughput, set no stall limit."""
-        self._offset, self._best = served_offset, None
+        self._offset = (len(placed_before), sum(int(t.priority) for t in placed_before))
+        self._best = None
         self._model_solutions = self._best_at = 0
         routing = rp.routing
         routing.AddAtSolutionCallback(lambda: self._at_solution(rp))
@@ -104,8 +108,16 @@ class Watch:
         objective = rp.routing.CostVar().Value()
         if self._best is not None and objective >= self._best:
             return
-        self._best, self._best_at = objective, self._model_solutions
-        served = self._offset + rp.served_now()
+        self._best_at = self._model_solutions
+        self.improved(objective, rp.placed_now())
+
+    def improved(self, objective: int, placed: Collection[Task]) -> None:
+        """A better plan of the model being searched, placing `placed`: recorded and
+        reported (OR-Tools' solutions, and SISR's new best routes between its chunks)."""
+        self._best = objective
+        served = self._offset[0] + len(placed)
+        priority = self._offset[1] + sum(int(t.priority) for t in placed)
         self.improvements.append((round(self.elapsed_s(), 3), objective, served))
         if self.on_progress is not None:
-            self.on_progress(Progress(self.elapsed_s(), objective, served, self.tasks))
+            self.on_progress(Progress(self.elapsed_s(), objective, served, self.tasks,
+                                      priority))

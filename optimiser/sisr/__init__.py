@@ -9,9 +9,9 @@ limits. Each keeps its instance and Python driver there and its compiled
 steps in `vrptw_loop` / `pairs_loop`. None knows OR-Tools.
 """
 
-from optimiser.sisr.core import Routes, Settings
+from optimiser.sisr.core import OnBest, Routes, Settings
 from optimiser.sisr.pairs import PairInstance, improve_pairs
 from optimiser.sisr.vrptw import Break, Instance, Windows, improve, labels
 
-__all__ = ["Break", "Instance", "PairInstance", "Routes", "Settings", "Windows", "improve",
-           "improve_pairs", "labels"]
+__all__ = ["Break", "Instance", "OnBest", "PairInstance", "Routes", "Settings", "Windows",
+           "improve", "improve_pairs", "labels"]

@@ -23,6 +23,7 @@ import numpy as np
 from optimiser.sisr.jit import njit, random01
 
 Routes = list[list[int]]
+OnBest = Callable[[Routes, float], None]  # told of each new best routes, with their cost
 
 MAX_STRINGS_FACTOR = 4.0  # at most 4·c̄ / (1 + L) - 1 strings per ruin (the paper's k_s^max)
 PICKUP_ANCHOR_CHANCE = 0.5  # a request's string starts at its pickup or its drop-off alike
@@ -83,14 +84,26 @@ def cooling(t_start: float, t_end: float, *, deadline: float, max_iterations: in
 
 
 def run_in_chunks(schedule: Iterator[float], status: np.ndarray,
-                  steps: Callable[[np.ndarray], None]) -> None:
+                  steps: Callable[[np.ndarray], None], best: tuple[np.ndarray, np.ndarray],
+                  on_best: OnBest | None = None) -> None:
     """Hand `steps` (a compiled loop) the temperatures `CHUNK` at a time, until they run
-    out or the loop says it stalled (status[5] set)."""
+    out or the loop says it stalled (status[5] set); after a chunk that found a better
+    plan, `on_best` hears of the `best` routes (read by `routes_of`) and their cost."""
+    told = status[1]
     while status[5] == 0:
         chunk = np.fromiter(itertools.islice(schedule, CHUNK), float)
         if not chunk.size:
             return
         steps(chunk)
+        if on_best is not None and status[1] < told:
+            told = status[1]
+            on_best(routes_of(best), float(told))
+
+
+def routes_of(best: tuple[np.ndarray, np.ndarray]) -> Routes:
+    """The routes (stops without the vehicle's ends) of a compiled loop's (seq, count)."""
+    seq, count = best
+    return [[int(i) for i in seq[v, 1:count[v] + 1]] for v in range(len(count))]
 
 
 @njit(cache=True)

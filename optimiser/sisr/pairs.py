@@ -32,7 +32,15 @@ from functools import cached_property
 import numpy as np
 
 import optimiser.sisr.pairs_loop as pairs_loop
-from optimiser.sisr.core import Routes, Settings, route_cost, run_in_chunks, temperatures
+from optimiser.sisr.core import (
+    OnBest,
+    Routes,
+    Settings,
+    route_cost,
+    routes_of,
+    run_in_chunks,
+    temperatures,
+)
 from optimiser.sisr.jit import seeded
 
 # Cooler than VRPTW's 3.0 -> 0.03. Compiled, on a8-96 from GLS's plan, 15 s, seeds 0-2:
@@ -113,8 +121,8 @@ class PairInstance:
 def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
                   rng: random.Random, max_iterations: int | None = None,
                   settings: Settings = PAIR_SETTINGS,
-                  stop: Callable[[], bool] | None = None, stall: int | None = None
-                  ) -> tuple[Routes, float]:
+                  stop: Callable[[], bool] | None = None, stall: int | None = None,
+                  on_best: OnBest | None = None) -> tuple[Routes, float]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their cost.
 
     `routes` may leave requests out; the best routes serve all unless none such was found
@@ -143,12 +151,10 @@ def improve_pairs(instance: PairInstance, routes: Routes, *, deadline: float,
     run_in_chunks(schedule, status, lambda chunk: pairs_loop.run(
         p, current, candidate, best, missing, status, chunk, state,
         float(settings.average_removed), settings.max_string, settings.blink, float(penalty),
-        -1 if stall is None else stall))
+        -1 if stall is None else stall), best, on_best)
     if status[1] == INF:
         return routes, INF
-    seq, count = best
-    return [[int(i) for i in seq[v, 1:count[v] + 1]] for v in range(len(instance.start))], \
-        status[1]
+    return routes_of(best), status[1]
 
 
 def route_state(instance: PairInstance, routes: Routes) -> tuple[np.ndarray, ...]:

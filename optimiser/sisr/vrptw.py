@@ -30,7 +30,15 @@ from functools import cached_property
 import numpy as np
 
 import optimiser.sisr.vrptw_loop as vrptw_loop
-from optimiser.sisr.core import Routes, Settings, route_cost, run_in_chunks, temperatures
+from optimiser.sisr.core import (
+    OnBest,
+    Routes,
+    Settings,
+    route_cost,
+    routes_of,
+    run_in_chunks,
+    temperatures,
+)
 from optimiser.sisr.jit import seeded
 
 VRPTW_SETTINGS = Settings()  # the core defaults were tuned on Solomon at 10 s
@@ -130,8 +138,8 @@ class Instance:
 
 def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.Random,
             max_iterations: int | None = None, settings: Settings = VRPTW_SETTINGS,
-            stop: Callable[[], bool] | None = None, stall: int | None = None
-            ) -> tuple[Routes, float]:
+            stop: Callable[[], bool] | None = None, stall: int | None = None,
+            on_best: OnBest | None = None) -> tuple[Routes, float]:
     """Best routes found before `deadline` (time.monotonic) or `max_iterations`, and their
     cost (travel plus the price of the stops left out).
 
@@ -156,10 +164,8 @@ def improve(instance: Instance, routes: Routes, *, deadline: float, rng: random.
     run_in_chunks(schedule, status, lambda chunk: vrptw_loop.run(
         p, start, current, candidate, best, missing, status, chunk, state,
         float(settings.average_removed), settings.max_string, settings.blink, optional,
-        -1 if stall is None else stall))
-    seq, count = best
-    found = [[int(i) for i in seq[v, 1:count[v] + 1]] for v in range(len(instance.start))]
-    return found, status[1]
+        -1 if stall is None else stall), best, on_best)
+    return routes_of(best), status[1]
 
 
 @dataclass

@@ -7,6 +7,7 @@ import pickle
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,9 @@ def test_progress_counts_served_tasks_against_all_tasks_of_the_problem() -> None
     plan = solve(day, params=SolveParams(max_solutions=50), on_progress=seen.append)
     assert seen, "at least one improvement is reported"
     assert all(p.tasks == len(day.tasks) == 4 and 0 <= p.served <= p.tasks for p in seen)
-    assert seen[-1].served == sum(len({s.task_id for s in r.stops}) for r in plan.routes)
+    served = {s.task_id for r in plan.routes for s in r.stops}
+    assert seen[-1].served == len(served)
+    assert seen[-1].priority == sum(int(day.task(t).priority) for t in served)
     assert [p.objective for p in seen] == sorted((p.objective for p in seen), reverse=True)
 
 
@@ -96,6 +99,33 @@ def test_a_cancelled_solve_returns_its_best_checked_plan_within_two_seconds(
     assert plan.stats.cancelled is True
     assert check(day, plan) == []
     assert sum(len(r.stops) for r in plan.routes) > 0, "the best plan so far is kept"
+
+
+def test_the_search_steps_report_their_better_plans_too(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a plain day most of the time goes to SISR, whose new best routes are reported
+    between its compiled chunks, each as a progress report."""
+    from optimiser import sisr
+
+    told: list[float] = []
+    improve = sisr.improve
+
+    def counted(*args: Any, on_best: Any, **kwargs: Any) -> Any:
+        def tell(routes: list[list[int]], cost: float) -> None:
+            told.append(cost)
+            on_best(routes, cost)
+        return improve(*args, on_best=tell, **kwargs)
+
+    monkeypatch.setattr(sisr, "improve", counted)
+    day = busy_day(plain=True)
+    seen: list[Progress] = []
+    plan = solve(day, params=SolveParams(max_solutions=200), on_progress=seen.append)
+    assert told, "SISR found better routes"
+    assert set(told) <= {p.objective for p in seen}
+    assert len(seen) == len(plan.stats.improvements)
+    assert all(0 < p.served <= p.tasks and p.served <= p.priority <= 4 * p.served
+               for p in seen)
+    assert seen[-1].served == sum(len(r.stops) for r in plan.routes)
 
 
 def test_a_solve_that_is_never_cancelled_says_so() -> None:

@@ -38,6 +38,19 @@ def test_zigzag_routes_become_one_sweep_out_and_back():
     assert sorted(i for r in routes for i in r) == list(range(6))
 
 
+def test_each_new_best_is_told_as_it_is_found_and_the_last_is_what_comes_back():
+    instance = line_instance()
+    zigzag = [[5, 0, 4], [1, 3, 2]]
+    told: list[tuple[list[list[int]], float]] = []
+    routes, cost = vrptw.improve(instance, zigzag, deadline=float("inf"),
+                                 rng=random.Random(0), max_iterations=2000,
+                                 on_best=lambda r, c: told.append((r, c)))
+    assert told, "the zigzag is improved on"
+    assert [c for _, c in told] == sorted({c for _, c in told}, reverse=True)
+    assert all(c == instance.cost(r) for r, c in told)
+    assert told[-1] == (routes, cost) and cost < instance.cost(zigzag)
+
+
 def test_windows_are_kept_even_when_a_shorter_order_exists():
     # Stop 5 (furthest) must start before 70: a single sweep outwards cannot reach it in time.
     instance = line_instance({5: (0, 70)})
