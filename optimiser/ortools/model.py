@@ -117,7 +117,7 @@ class RoutingProblem(WorkerTimeRules):
         self.balanced, self.balance_cap = soft.add_balance(
             self.routing, self.problem.goals,
             [n.action is n.task.actions[0] for n in self.nodes], len(self.node_location),
-            transit)
+            transit, [frozenset(w.skills) for w, _ in self.shifts])
         self._add_drop_penalties(travel)
         self._add_trips()
         self._add_shifts()
