@@ -211,8 +211,17 @@ class ModelSearch:
             routes[vehicle[(raw.worker_id, raw.shift_index)]] = [
                 rp.index(task_id, action) for task_id, action, _ in raw.visits]
         start = rp.assignment(routes)
-        found = None if start is None else routing.SolveFromAssignmentWithParameters(
-            start, parameters)
+        if start is None:
+            found = None
+        elif self.plain or self.plain_pairs:  # as from a first plan: SISR, then GLS
+            one = pywrapcp.DefaultRoutingSearchParameters()
+            one.CopyFrom(parameters)
+            one.solution_limit = 1  # the start itself, with its objective
+            found = routing.SolveFromAssignmentWithParameters(start, one)
+            if found is not None and not self.watch.stop_requested():
+                found = self._improve_with_sisr(found, pairs=self.plain_pairs)
+        else:
+            found = routing.SolveFromAssignmentWithParameters(start, parameters)
         before = len(rp.tasks) - len(initial.dropped)
         if found is None or rp.served(found) < before:
             log.warning("the search from the earlier routes found no plan serving as many "
