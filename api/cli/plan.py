@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -81,8 +82,10 @@ def run(console: Console, args: argparse.Namespace) -> int:
     params = solve_params(Kind.PLAN, time_limit_s=args.time_limit, seed=args.seed,
                           max_solutions=args.max_solutions,
                           stall_solutions=args.stall_solutions, searches=args.searches)
+    started = time.perf_counter()
     with compiled_aside():  # the searches' compiled steps, while the road network loads
         prepared = prepare(scenario, base_dir=scenario_path.parent, graph=args.graph)
+    setup_s = time.perf_counter() - started
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=args.quiet) as progress:
         bar = progress.add_task(f"planning {scenario.name or scenario_path.name}", total=None)
@@ -98,6 +101,8 @@ def run(console: Console, args: argparse.Namespace) -> int:
     if not args.quiet:
         print_roster(console, planned.problem, planned.plan)
     print_summary(console, planned.problem, planned.plan)
+    console.print(cli_gettext("set-up {setup} s (road network and matrices), search {search} s")
+                  .format(setup=f"{setup_s:.1f}", search=f"{planned.plan.stats.time_s:.1f}"))
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         out_file = args.out / "plan.json"

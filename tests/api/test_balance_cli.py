@@ -5,6 +5,7 @@ are shared when visits are balanced."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.api.cli_run import trasa
@@ -33,6 +34,9 @@ def _spread(tmp: Path, chelm_graph: Path, *more: str) -> int:
     done = trasa(ROOT, "plan", str(tmp / "s.json"), "--graph", str(chelm_graph),
                  "--max-solutions", "50", "--quiet", "--out", str(out), *more)
     assert done.returncode == 0, done.stderr
+    # set-up (network, matrices) and search are timed apart
+    assert re.search(r"set-up \d+\.\d s \(road network and matrices\), search \d+\.\d s",
+                     " ".join(done.stdout.split())), done.stdout
     kpis = json.loads((out / "plan.json").read_text(encoding="utf-8"))["kpis"]
     assert kpis["served"] == 6
     return int(kpis["visits_spread"])
