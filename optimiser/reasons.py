@@ -21,6 +21,7 @@ from optimiser.model import (
     TimeWindow,
     Unassigned,
     Worker,
+    accepted_by_client,
     can_serve,
     ineligibility,
 )
@@ -102,7 +103,22 @@ def lost_to_others(problem: Problem, plan: Plan, task: Task) -> Unassigned:
         hhmm = problem.calendar.hhmm
         return Unassigned(task.id, Reason.CLIENT_ELSEWHERE, ", ".join(
             f"{t} {hhmm(a)}-{hhmm(b)}" for a, b, t in away))
-    return Unassigned(task.id, Reason.CAPACITY_EXHAUSTED, slot_holders(problem, plan, task))
+    detail = slot_holders(problem, plan, task)
+    ruled_out = ruled_out_by_client(problem, task)
+    if ruled_out:  # what the client's refusals and requirements cost (a count, no names)
+        wishes = f"the client's wishes rule out {ruled_out} qualified worker(s)"
+        detail = f"{detail}; {wishes}" if detail else wishes
+    return Unassigned(task.id, Reason.CAPACITY_EXHAUSTED, detail)
+
+
+def ruled_out_by_client(problem: Problem, task: Task) -> int:
+    """Workers who could serve `task` alone but for its client's refusals and
+    requirements."""
+    if task.client_id is None:
+        return 0
+    anyone = replace(task, client_id=None)
+    return sum(1 for w in problem.workers if not accepted_by_client(problem, w, task)
+               and ineligibility(problem, w, anyone) is None)
 
 
 def slot_holders(problem: Problem, plan: Plan, task: Task, *, workers: int = 3,

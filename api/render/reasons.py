@@ -51,6 +51,8 @@ SERIES = re.compile(r"series (?P<series>'[^']*'): (?P<n>\d+) sessions, only (?P<
                     r"day\(s\) (?P<gap>\d+) apart can take one")
 FLAG = re.compile(r"(?P<variant>.+) leaves (?P<n>\d+) mandatory task\(s\) out, more than "
                   r"(?P<other>.+) with less staff \((?P<m>\d+)\)")
+WISHES = re.compile(r"(?:(?P<rest>.+); )?the client's wishes rule out (?P<n>\d+) qualified "
+                    r"worker\(s\)")
 PAIR = re.compile(r"(?P<task>[^:]+): (?P<reason>[a-z_]+)")
 _REASON_VALUES = {r.value: r for r in Reason}
 
@@ -68,6 +70,11 @@ def detail_text(detail: str) -> str:
     """A planner's detail in the reader's language (ids, names and times as they are)."""
     if detail in FIXED:
         return gettext(detail)
+    if m := WISHES.fullmatch(detail):
+        n = int(m["n"])
+        wishes = ngettext("the client's wishes rule out {n} qualified worker",
+                          "the client's wishes rule out {n} qualified workers", n).format(n=n)
+        return wishes if m["rest"] is None else f"{detail_text(m['rest'])}; {wishes}"
     if m := HELD.fullmatch(detail):
         return gettext("the slot is held by {held}; {room}").format(
             held=m["held"], room=detail_text(m["room"]))

@@ -70,6 +70,24 @@ def test_a_task_no_accepted_worker_can_serve_is_left_out_with_the_clients_rules(
     assert left == {"t0": Reason.CLIENT_RULES, "t2": Reason.CLIENT_RULES}
 
 
+def test_a_task_left_out_for_time_says_how_many_workers_the_clients_wishes_rule_out(
+        ) -> None:
+    """Two clients' visits at one hour; both refuse the near worker, who has time: the
+    one left out names the slot's holder and what the wishes cost."""
+    near, far = worker("w-near", base="p1"), worker("w-far", base="p1")
+    tasks = [dataclasses.replace(task(f"t{i}", 1 + i, windows=((9 * H, 10 * H),),
+                                      service_s=H), client_id=f"c{i}") for i in range(2)]
+    clients = tuple(Client(f"c{i}", "Zofia", f"p{1 + i}", refuses=frozenset({"w-near"}))
+                    for i in range(2))
+    p = problem([near, far], tasks, clients=clients)
+    plan = solve(p, params=PARAMS)
+    assert check(p, plan) == [] and len(plan.unassigned) == 1
+    left = plan.unassigned[0]
+    assert left.reason is Reason.CAPACITY_EXHAUSTED
+    assert left.detail.startswith("the slot is held by w-far: t")
+    assert left.detail.endswith("; the client's wishes rule out 1 qualified worker(s)")
+
+
 def test_a_preferred_worker_comes_unless_it_costs_much_travel() -> None:
     # w-near and w-mid live by the clients, w-far 4 steps away (80 minutes there and
     # back, more than the 15 the wish is worth). c1 prefers w-mid: w-mid comes; c0

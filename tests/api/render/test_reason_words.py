@@ -34,3 +34,16 @@ def test_a_trip_pair_detail_names_the_other_ride_and_its_reason() -> None:
 def test_a_sweep_warning_reads_in_polish() -> None:
     assert flag_text("b leaves 5 mandatory task(s) out, more than a with less staff (1)") == (
         "b pomija 5 obowiązkowych zadań, więcej niż a z mniejszą obsadą (1)")
+
+
+@pytest.mark.parametrize(("n", "polish"), [(1, "1 uprawnionego pracownika"),
+                                           (2, "2 uprawnionych pracowników")])
+def test_what_a_clients_wishes_cost_reads_in_polish_after_the_slots_holders(
+        n: int, polish: str) -> None:
+    english = (f"the slot is held by Ewa: t1 09:00-10:00; every task holding it has equal or "
+               f"higher priority; the client's wishes rule out {n} qualified worker(s)")
+    assert detail_text(english) == (
+        "czas zajmują: Ewa: t1 09:00-10:00; wszystkie zajmujące je zadania mają równy lub "
+        f"wyższy priorytet; życzenia klienta wykluczają {polish}")
+    assert detail_text(f"the client's wishes rule out {n} qualified worker(s)") == (
+        f"życzenia klienta wykluczają {polish}")
