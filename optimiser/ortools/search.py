@@ -37,6 +37,10 @@ MIN_POLISH_S = 0.05  # time left under which a plan the pass left alone is not p
 # Of the budget on several days: the first plan, day by day; the rest goes to planning
 # each day again with every task left out offered.
 CONSTRUCTION_SHARE = 0.6
+# Of the budget, with balanced days: a plan without the goal first, the rest balancing it
+# (`solve_balanced`). The balanced search is slower (no SISR steps, a dimension a kind):
+# from nothing it served 4-5 fewer tasks of ~355 on the demo week at 30 s.
+BALANCE_FREE_SHARE = 0.4
 
 
 def solve_within_limit(problem: Problem, tasks: list[Task], params: SolveParams,
@@ -47,6 +51,8 @@ def solve_within_limit(problem: Problem, tasks: list[Task], params: SolveParams,
     polishes the plan (a search from its routes). A solution budget is not split this
     way: the pass's searches take their shares of it on top, as ever. (At a 1 s limit
     the pass had run after the whole second: 1.4 s on 150-task Chełm days.)"""
+    if problem.goals.balance and problem.goals.balance_weight:
+        return solve_balanced(problem, tasks, params, watch)
     reserve = (params.max_solutions is None and len(daywise.working_days(problem)) < 2
                and len({gives_way(t) for t in tasks}) > 1)
     main = dataclasses.replace(params, time_limit_s=params.time_limit_s * (
@@ -62,6 +68,32 @@ def solve_within_limit(problem: Problem, tasks: list[Task], params: SolveParams,
     polished = solve_routing(problem, tasks, dataclasses.replace(params, time_limit_s=left),
                              watch, same_worker=required, initial=raw)
     return max((raw, polished), key=lambda c: _score(problem, list(c.routes)))
+
+
+def solve_balanced(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch
+                   ) -> RawSolution:
+    """Balanced days that never cost served work: a plan without the goal first
+    (`BALANCE_FREE_SHARE` of the budget), then the balanced search for the rest, on one
+    day from that plan's routes (a search from given routes keeps as many tasks), on
+    several days afresh; the balanced plan is kept unless it serves less by rank."""
+    free_goals = dataclasses.replace(problem.goals, balance=None)
+    free = solve_within_limit(dataclasses.replace(problem, goals=free_goals), tasks,
+                              _share(params, BALANCE_FREE_SHARE), watch)
+    if watch.stop_requested():
+        return free
+    rest = dataclasses.replace(_share(params, 1 - BALANCE_FREE_SHARE), time_limit_s=max(
+        MIN_POLISH_S, params.time_limit_s - watch.elapsed_s()))
+    if len(daywise.working_days(problem)) < 2:
+        required = frozenset(s.id for s in problem.series
+                             if s.continuity is Continuity.REQUIRED)
+        balanced = solve_routing(problem, tasks, rest, watch, same_worker=required,
+                                 initial=free)
+    else:
+        balanced = solve_horizon(problem, tasks, rest, watch)
+    if _score(problem, list(balanced.routes))[:-1] < _score(problem, list(free.routes))[:-1]:
+        log.info("balanced days: the balanced plan served less; the plan without it is kept")
+        return free
+    return balanced
 
 
 def solve_horizon(problem: Problem, tasks: list[Task], params: SolveParams, watch: Watch
