@@ -1,17 +1,15 @@
 """The OR-Tools routing model: one `_add_*` method per rule, nothing about the search.
 
-Every (worker, shift) pair is one OR-Tools vehicle. Nodes are the tasks to
-place, followed by one node per distinct start/end place. The time dimension's
-cumul at a task node is the service start; transit from a node is its service
-time plus the travel time to the next node. Optional tasks sit in a
-disjunction whose drop penalty grows by a factor of 100 per priority level,
-so serving by priority comes first and travel time second; a mandatory task
+Every (worker, shift) pair is one OR-Tools vehicle. Nodes are the tasks to place, then
+one node per distinct start/end place. The time dimension's cumul at a task node is the
+service start; transit from a node is its service time plus the travel to the next node.
+Optional tasks sit in a disjunction whose drop penalty grows by a factor of 100 per
+priority level, so serving by priority comes first and travel second; a mandatory task
 outweighs every optional one and, among mandatory tasks, priority still counts; a
 promised one outweighs ten mandatory ones.
 
-The rules of a worker's time (shifts, contract limits, rest, breaks, a shared bus) are
-in `optimiser.ortools.worker_time`; what re-planning asks
-it to keep and what a search gives back in `optimiser.ortools.raw`.
+A worker's time (shifts, contract limits, rest, breaks, a shared bus) is in `worker_time`;
+what re-planning asks it to keep and what a search gives back in `optimiser.ortools.raw`.
 """
 
 from __future__ import annotations
@@ -337,10 +335,8 @@ class RoutingProblem(WorkerTimeRules):
 
     # ------------------------------------------------------------------ reading
     def assignment(self, routes: list[list[int]]) -> pywrapcp.Assignment | None:
-        """Routes (routing indices per vehicle) as an assignment to start a search from.
-
-        RoutesToAssignment, unlike ReadAssignmentFromRoutes, does not re-propagate and so
-        accepts every route the model accepted before."""
+        """Routes (routing indices per vehicle) as a start for a search: RoutesToAssignment,
+        unlike ReadAssignmentFromRoutes, does not re-propagate: any route taken before."""
         assignment = self.routing.solver().Assignment()
         ok = self.routing.RoutesToAssignment(routes, True, True, assignment)
         return assignment if ok else None
@@ -354,17 +350,18 @@ class RoutingProblem(WorkerTimeRules):
 
     def placed_now(self) -> list[Task]:
         """Tasks placed in the solution being reported (inside an at-solution callback)."""
-        firsts = ((t, self.index(t.id, t.actions[0])) for t in self.tasks)
-        return [t for t, i in firsts if self.routing.NextVar(i).Value() != i]
+        return [t for t, i in self._firsts() if self.routing.NextVar(i).Value() != i]
 
     def placed_in(self, routes: list[list[int]]) -> list[Task]:
         """Tasks placed in `routes` (routing indices per vehicle)."""
         on = {i for route in routes for i in route}
-        return [t for t in self.tasks if self.index(t.id, t.actions[0]) in on]
+        return [t for t, i in self._firsts() if i in on]
 
     def served(self, solution: pywrapcp.Assignment) -> int:
-        first = [self.index(t.id, t.actions[0]) for t in self.tasks]
-        return sum(1 for i in first if solution.Value(self.routing.NextVar(i)) != i)
+        return sum(solution.Value(self.routing.NextVar(i)) != i for _, i in self._firsts())
+
+    def _firsts(self) -> list[tuple[Task, int]]:
+        return [(t, self.index(t.id, t.actions[0])) for t in self.tasks]
 
     def read(self, solution: pywrapcp.Assignment, status: str) -> RawSolution:
         routing, manager = self.routing, self.manager
