@@ -196,7 +196,7 @@ class Server:
 def replay(server: Server, requests: list[tuple[str, dict[str, Any]]]
            ) -> tuple[list[float], int, dict[str, list[dict[str, Any]]]]:
     """Each request asked and its first offer accepted: latencies (ms), requests served,
-    and the windows promised per request."""
+    and the windows promised per request (a request not served has none)."""
     latencies, served, promised = [], 0, {}
     no_offer: Counter[str] = Counter()  # kind/reason of the requests that got none
     for request_id, body in requests:
@@ -272,21 +272,21 @@ def final_and_replan(server: Server, first_day: str, days: int, budget: int,
 
 
 def baseline(server: Server, scenario: dict[str, Any], budget: int,
-             requests: list[tuple[str, dict[str, Any]]]) -> int:
-    """Requests the batch plan serves knowing them all, with their full windows."""
+             requests: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """The requests the batch plan serves knowing them all, with their full windows."""
     document = {**scenario, "network": {"fallback_grid": False}}
     job = server.api.post("/plans/jobs", json={"scenario": document, "max_solutions": budget,
                                                "time_limit_s": 3600})
     if job.status_code != 202:
         print(f"  baseline refused: {job.status_code} {job.text[:300]}")
-        return 0
+        return set()
     done = wait_job(server.api, job.headers["Location"], timeout_s=3600)
     if done["status"] != "done":
         print(f"  baseline {done['status']}: {done.get('error')}")
-        return 0
+        return set()
     left = {u["task"].split("#")[0] for u in done["plan"].get("unassigned", [])}
     left |= {t.removesuffix("-back") for t in left}
-    return sum(1 for request_id, _ in requests if request_id not in left)
+    return {request_id for request_id, _ in requests if request_id not in left}
 
 
 def run_one(horizon: str, seed: int, scenario: dict[str, Any], graph: Path, days: int,
@@ -302,7 +302,10 @@ def run_one(horizon: str, seed: int, scenario: dict[str, Any], graph: Path, days
             base = baseline(server, scenario, budget, requests)
         finally:
             server.close()
-    return Run(horizon, seed, len(requests), latencies, served, count, kept, again, base)
+    lost = sorted(base - set(promised))
+    print(f"  no offer, though the batch plan serves it: {len(lost)} {lost[:12]}")
+    return Run(horizon, seed, len(requests), latencies, served, count, kept, again,
+               len(base))
 
 
 def week_graph(scenario: dict[str, Any], folder: Path) -> Path:

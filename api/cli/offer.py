@@ -70,7 +70,7 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
     from api.convert.offer_request import new_ids, with_request
     from api.convert.scenario import read_scenario
     from api.schemas.offers import OffersAnswer
-    from api.services.offer_problem import Basis, basis_plan
+    from api.services.offer_problem import Basis, basis_plan, day_search
     from api.services.offers import STEP_S, keeping, offer_out, why_none
     from api.services.planning import prepare
     from api.settings import get_settings
@@ -105,7 +105,8 @@ def _from_scenario(args: argparse.Namespace, request: Any) -> dict[str, Any]:
         preferred = problem.calendar.at(request.first_day, h, m)
     start, ids = basis_plan(problem, basis), tuple(new_ids(request, base))
     found = find_offers(problem, start, ids, wanted,
-                        preferred_worker=request.preferred_worker, preferred_start_s=preferred)
+                        preferred_worker=request.preferred_worker, preferred_start_s=preferred,
+                        planner=day_search)
     offers = [offer_out(problem, request, base, client_id, basis.kind, k + 1, o, True,
                         settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, client=client_id,  # type: ignore[arg-type]

@@ -43,6 +43,8 @@ from api.settings import Settings
 from api.store import plans, records
 from api.store.promises import promised_between
 from optimiser.model import Plan, Problem, TravelMatrix
+from optimiser.offers.repack import REPACK_PARAMS
+from optimiser.solve import solve
 
 _LOCK = threading.Lock()
 
@@ -191,3 +193,9 @@ def basis_plan(problem: Problem, basis: Basis, *, without: frozenset[str] = froz
     it or in `without`, the tasks being offered, left out)."""
     return None if basis.document is None else plan_over(problem, basis.document,
                                                          without=without)
+
+
+def day_search(problem: Problem) -> Plan:
+    """The search an offer query runs when a request fits nowhere among the promises
+    alone (`optimiser.offers.repack`): stopped by a solution count."""
+    return solve(problem, params=REPACK_PARAMS)

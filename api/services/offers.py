@@ -41,6 +41,7 @@ from api.services.offer_packings import carry_over, last_plan, remember
 from api.services.offer_problem import (
     basis_of,
     basis_plan,
+    day_search,
     horizon_scenario,
     prepared_problem,
     stored_homes,
@@ -163,7 +164,7 @@ def _offers(session: Session, settings: Settings, query: Query, *, names: bool
                         _settings(request, settings),
                         preferred_worker=preferred,
                         preferred_start_s=_preferred(problem, request),
-                        movable=basis.document is None)
+                        movable=basis.document is None, planner=day_search)
     offers = [offer_out(problem, request, query.base, query.client_id, basis.kind, k + 1, o,
                         names, settings) for k, o in enumerate(keeping(problem, found))]
     return OffersAnswer(basis=basis.kind, basis_plan=basis.plan_id,  # type: ignore[arg-type]
@@ -282,7 +283,8 @@ def accept_payload(session: Session, settings: Settings, payload: dict[str, Any]
             start = last_plan(session, problem, request.first_day, request.days,
                                frozenset(ids))
         found = keeping(problem, find_offers(
-            problem, start, tuple(ids), again, movable=basis.document is None)) if ids else ()
+            problem, start, tuple(ids), again, movable=basis.document is None,
+            planner=day_search)) if ids else ()
     except RecordError as exc:
         session.rollback()
         raise SlotTaken(f"token: {exc}", _fresh(session, settings, query, names)) from None

@@ -35,6 +35,7 @@ from optimiser.model import (
 from optimiser.offers.basis_plan import ORDERS, basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
 from optimiser.offers.making_room import making_room
+from optimiser.offers.repack import Planner, repacked
 from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
 from optimiser.offers.timing import Leg
@@ -51,11 +52,12 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                 settings: OfferSettings = DEFAULT_SETTINGS, *,
                 preferred_worker: str | None = None,
                 preferred_start_s: int | None = None,
-                movable: bool = False) -> tuple[Offer, ...]:
+                movable: bool = False, planner: Planner | None = None) -> tuple[Offer, ...]:
     """Up to `settings.count` offers for the request `new_ids` (tasks of `problem`, their
     windows the caller's wishes) against `basis` (see the module's notes); () if none.
     `movable`: `basis` is only a packing of the promises (no plan was published or
-    drafted), so its promised stops may move inside their promises."""
+    drafted), so its promised stops may move inside their promises. `planner`: a search
+    (`optimiser.offers.repack`) tried there when one moved stop makes no room."""
     tasks = _ordered(problem, new_ids)
     if not tasks:
         return ()
@@ -85,8 +87,11 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                         step_s=settings.step_s)
         if found:
             break
-    if not found and movable and len(tasks) == 1:
-        room = making_room(start, first)
+    ways = [making_room] + ([lambda b, t: repacked(b, t, planner)] if planner else [])
+    for make_room in ways if movable and len(tasks) == 1 else ():
+        if found:
+            break
+        room = make_room(start, first)
         if room is not None:
             start, plan = room, room.plan
             found = options(start, first, cands, not_before=_not_before(problem, plan, first),

@@ -160,8 +160,11 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
     if earliest is None:
         return
     rank = (round(added / TRAVEL_TIE_S), unpreferred)
-    ok = [k for k, c in enumerate(group)
-          if 0 <= earliest - c.window.start_s <= open_before_s and earliest <= c.window.end_s]
+    holding = [k for k, c in enumerate(group)
+               if c.window.start_s <= earliest <= c.window.end_s]
+    ok = [k for k in holding if earliest - group[k].window.start_s <= open_before_s]
+    if not ok and holding:  # it can only come late in every window that holds it
+        ok = [max(holding, key=lambda k: group[k].window.start_s)]
     later = [k for k, c in enumerate(group) if c.window.start_s > earliest]
     lo, hi = 0, len(later)  # later[:lo] fit, later[hi:] do not
     while lo < hi:

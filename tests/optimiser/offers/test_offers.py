@@ -263,3 +263,22 @@ def test_no_window_opens_long_before_anyone_can_come() -> None:
     for offer in offers:
         assert_sound(p, None, offer)
         assert offer.promises[0][1].start_s >= earliest - 15 * 60, offer.promises
+
+
+def test_a_visit_that_can_only_come_late_in_its_wish_still_gets_an_offer() -> None:
+    # The only worker is busy until 17:40 with a promise; the new hour-long visit wished
+    # 17:00-19:00 can start only from about 17:45 to 18:00. Every window that holds such
+    # a start opens more than 15 minutes before it: the latest of them is offered.
+    old = [promised(task("a", 0, service_s=100 * 60, windows=((16 * H, 18 * H),)),
+                    TimeWindow(16 * H, 16 * H))]
+    workers = [worker("w1", shifts=((16 * H, 20 * H),))]
+    basis = solved(problem(workers, old))
+    assert not basis.unassigned
+    full = problem(workers, [*old, task("new", 1, service_s=H, windows=((17 * H, 19 * H),))])
+    offers = find_offers(full, basis, ("new",), OfferSettings(count=3))
+    assert len(offers) == 1
+    assert_sound(full, basis, offers[0])
+    (_, window), = offers[0].promises
+    start = first_starts(offers[0].plan)["new"]
+    assert window.start_s <= start <= window.end_s <= 18 * H
+    assert start - window.start_s > 15 * 60
