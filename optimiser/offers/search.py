@@ -13,7 +13,7 @@ pushes the later stops further). Seconds throughout.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from optimiser.model import Problem, Task, TimeWindow, can_serve
@@ -22,7 +22,7 @@ from optimiser.offers.timing import Leg, task_legs
 from optimiser.presence import occupied
 
 MAX_BETWEEN = 6  # planned stops between a new trip's pickup and its drop-off
-TRAVEL_TIE_S = 60  # added travel is compared in whole minutes: preferences break the tie
+TRAVEL_TIE_S = 60  # added travel (and scarce time) compared in whole minutes
 ALTERNATIVES = 3  # insertions kept per candidate window
 # A window opens at most this long (or one step of the grid, if longer) before the
 # earliest start the route allows: "between 7:15 and 8:15" is no offer when nobody can
@@ -103,6 +103,7 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
     legs = task_legs(problem, task, tuple((w.start_s, w.end_s) for w in task.windows))
     legs[0] = legs[0].bounded(legs[0].lb, legs[0].ub, client_busy(basis, task))
     best: dict[int, Option] = {}
+    scarce = scarcity(problem, task)
     groups: dict[int, list[int]] = {}
     for i, c in enumerate(cands):
         if c.day not in excluded_days and c.window.end_s >= not_before:
@@ -120,8 +121,36 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
         for positions in _positions(len(slot.legs), len(legs)):
             for wish, idx in mine:
                 _try(basis, slot, legs, positions, wish, [cands[i] for i in idx], idx,
-                     not_before, unpreferred, best, max(OPEN_BEFORE_S, step_s))
+                     not_before, unpreferred, best, max(OPEN_BEFORE_S, step_s), scarce)
     return best
+
+
+def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
+    """The scarce time (s) the task's service takes when it starts at a given second:
+    its service times the share of the day's qualified workers who are off shift at its
+    middle (the day's most on shift at once being all of them). An evening visit that
+    only two of six qualified workers can make costs two thirds of its length; the same
+    visit in the morning, nothing."""
+    shifts: dict[int, list[tuple[int, int]]] = {}
+    for worker in problem.workers:
+        for shift in worker.shifts:
+            if can_serve(problem, worker, task, shift):
+                shifts.setdefault(problem.day_of(shift.start_s), []).append(
+                    (shift.start_s, shift.end_s))
+    most = {day: max(sum(1 for a, b in spans if a <= x < b) for x, _ in spans)
+            for day, spans in shifts.items()}
+    service = task.service_s
+
+    def cost(start_s: int) -> int:
+        middle = start_s + service // 2
+        day = problem.day_of(middle)
+        spans = shifts.get(day)
+        if not spans:
+            return 0
+        on = sum(1 for a, b in spans if a <= middle < b)
+        return service * max(0, most[day] - on) // most[day]
+
+    return cost
 
 
 def client_busy(basis: Basis, task: Task) -> tuple[tuple[int, int], ...]:
@@ -146,7 +175,8 @@ def _positions(m: int, n: int) -> Iterator[tuple[int, ...]]:
 
 def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
          wish: TimeWindow, group: list[Candidate], idx: list[int], not_before: int,
-         unpreferred: int, best: dict[int, Option], open_before_s: int) -> None:
+         unpreferred: int, best: dict[int, Option], open_before_s: int,
+         scarce: Callable[[int], int]) -> None:
     """Record the feasible candidates of one wish window at one insertion position: a
     window that holds the earliest start and opens at most `open_before_s` before it, or
     that opens later and still fits."""
@@ -159,7 +189,7 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
     earliest, added = fits(wish.start_s, wish.end_s)
     if earliest is None:
         return
-    rank = (round(added / TRAVEL_TIE_S), unpreferred)
+    rank = (round((added + scarce(earliest)) / TRAVEL_TIE_S), unpreferred)
     holding = [k for k, c in enumerate(group)
                if c.window.start_s <= earliest <= c.window.end_s]
     ok = [k for k in holding if earliest - group[k].window.start_s <= open_before_s]

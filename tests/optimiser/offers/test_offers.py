@@ -282,3 +282,20 @@ def test_a_visit_that_can_only_come_late_in_its_wish_still_gets_an_offer() -> No
     start = first_starts(offers[0].plan)["new"]
     assert window.start_s <= start <= window.end_s <= 18 * H
     assert start - window.start_s > 15 * 60
+
+
+def test_an_hour_only_few_qualified_workers_work_costs_more_than_the_drive() -> None:
+    # Three morning workers live one step (10 min) further from the client than the one
+    # evening worker, so the morning adds 20 minutes of driving. But at 15:00 all four
+    # are on shift, in the evening one: an hour there takes 45 scarce minutes, in the
+    # morning 15 (20 + 15 < 0 + 45). The morning is offered first; ranked by driving
+    # alone the evening would be, and the evening's only worker would be taken.
+    workers = [*(worker(f"m{i}", base="p2", shifts=((8 * H, 16 * H),)) for i in (1, 2, 3)),
+               worker("e1", base="p1", shifts=((15 * H, 20 * H),))]
+    new = task("new", 1, service_s=H, windows=((9 * H, 11 * H), (17 * H, 19 * H)))
+    p = problem(workers, [new])
+    offers = find_offers(p, None, ("new",), OfferSettings(count=2))
+    assert [o.worker_id for o in offers] == ["m1", "e1"]
+    assert offers[0].added_travel_s > offers[1].added_travel_s
+    for offer in offers:
+        assert_sound(p, None, offer)
