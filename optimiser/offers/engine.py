@@ -5,8 +5,9 @@ A request is one task (a visit, a job, a trip), a series (several tasks, offered
 different days, as far apart as their `Series` asks), or a trip with its return (the
 return picked up no earlier than the appointment after the outbound's drop-off). The
 first new task's candidate windows (`optimiser.offers.search.candidates`) are ranked by
-the cheapest insertion each has: added travel in whole minutes, then the preferred worker,
-then closeness to the preferred start, then the earlier window. Offers are taken down
+the cheapest insertion each has: added travel plus scarce time (`search.scarcity`) in
+whole minutes, then the preferred worker, then closeness to the preferred start, then the
+earlier window. Offers are taken down
 that list, first at most one a day (spread over the horizon), then any window that does
 not overlap one taken on its day; each is made: the first task inserted, the others
 inserted after it into the plan that holds it (each at its cheapest window, a return at

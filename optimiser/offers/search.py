@@ -50,7 +50,7 @@ class Option:
     slot: Slot
     positions: tuple[int, ...]
     added_s: int
-    rank: tuple[int, int]  # (added travel in minutes, not the preferred worker)
+    rank: tuple[int, int]  # (added travel + scarce time in minutes, not the preferred worker)
     others: tuple[Option, ...] = ()
 
     def ways(self) -> tuple[Option, ...]:
