@@ -7,19 +7,19 @@ return picked up no earlier than the appointment after the outbound's drop-off).
 first new task's candidate windows (`optimiser.offers.search.candidates`) are ranked by
 the cheapest insertion each has: added travel plus scarce time (`search.scarcity`) in
 whole minutes, then the preferred worker, then closeness to the preferred start, then the
-earlier window. Offers are taken down
-that list, first at most one a day (spread over the horizon), then any window that does
-not overlap one taken on its day; each is made: the first task inserted, the others
-inserted after it into the plan that holds it (each at its cheapest window, a return at
-its earliest), and the whole plan passes the independent checker (`optimiser.check`)
-with the new tasks promised their windows, or the offer is not made (after
-`MAX_REFUSED` such refusals per new task the query ends with the offers it has). A
-return's last pickup bounds the outbound's candidate windows.
+earlier window. Offers are taken down that list, first at most one a day (spread over
+the horizon), then any window that does not overlap one taken on its day; each is made:
+the first task inserted, the others inserted after it into the plan that holds it (each
+at its cheapest window, a return at its earliest), and the whole plan passes the
+independent checker (`optimiser.check`) with the new tasks promised their windows, or
+the offer is not made (after `MAX_REFUSED` such refusals per new task the query ends with
+the offers it has). A return's last pickup bounds the outbound's candidate windows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 from optimiser.breaks import placed_breaks
 from optimiser.check import check
@@ -88,15 +88,18 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                         step_s=settings.step_s)
         if found:
             break
-    ways = [making_room] + ([lambda b, t: repacked(b, t, planner)] if planner else [])
-    for make_room in ways if movable and len(tasks) == 1 else ():
-        if found:
-            break
-        room = make_room(start, first)
-        if room is not None:
-            start, plan = room, room.plan
-            found = options(start, first, cands, not_before=_not_before(problem, plan, first),
-                            preferred_worker=preferred_worker, step_s=settings.step_s)
+    if movable and len(tasks) == 1:
+        # one promised stop moved, else (given a planner) the wish's day planned again
+        makers = [making_room] + ([partial(repacked, planner=planner)] if planner else [])
+        for make_room in makers:
+            if found:
+                break
+            room = make_room(start, first)
+            if room is not None:
+                start, plan = room, room.plan
+                found = options(start, first, cands,
+                                not_before=_not_before(problem, plan, first),
+                                preferred_worker=preferred_worker, step_s=settings.step_s)
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window

@@ -148,7 +148,7 @@ def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
         if not spans:
             return 0
         on = sum(1 for a, b in spans if a <= middle < b)
-        return service * max(0, most[day] - on) // most[day]
+        return service * (most[day] - on) // most[day]  # most: the peak of on
 
     return cost
 
