@@ -108,6 +108,7 @@ class Settings(BaseSettings):
     job_time_limit_s: float = Field(default=300.0, gt=0)
     job_max_solutions: int | None = Field(default=None, gt=0)
     job_seed: int = Field(default=0, ge=0)
+    replan_time_limit_s: float = Field(default=4.0, gt=0)
     tile_url: str | None = Field(default=None, pattern=r"^https?://[^\s\"']+$")
     tile_attribution: str = "© autorzy OpenStreetMap"
     login_failures_per_account: int = Field(default=5, ge=1)

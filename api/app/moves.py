@@ -96,7 +96,8 @@ def replan_moved(session: Any, request: Request, response: Response, user: table
     again = moved_request(session, plan, was, held[0], accepted.tasks[0])
     if again is not None:
         events.append(again)
-    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"))
+    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"),
+                         server_time_limit_s=settings.replan_time_limit_s)
     job = start_replan(session, request, response, user, plan,
                        {"now": "00:00", "events": events}, solve, settings)
     return job.id

@@ -14,7 +14,8 @@ their defaults from `default()`, never from a literal of their own.
   and budget left out from TRASA_JOB_SEED and TRASA_JOB_MAX_SOLUTIONS (`server_seed`,
   `server_max_solutions`).
 - A re-planning: the domain's (`optimiser.replan.ReplanParams().solve`): a greedy
-  descent of at most 200 solutions that stops after 50 without improving, 4 s.
+  descent of at most 200 solutions that stops after 50 without improving, 4 s (a server
+  sets its own with TRASA_REPLAN_TIME_LIMIT_S, `server_time_limit_s`).
 - A sweep variant: 200 solutions, 3600 s, no stall stop, one search (the variants
   themselves run side by side); a sweep job's variant (`POST /sweeps/jobs`) 60 s
   (`SWEEP_JOB_TIME_LIMIT_S`, under the server's TRASA_JOB_TIME_LIMIT_S).
@@ -72,7 +73,8 @@ def solve_params(kind: Kind, *, time_limit_s: float | None = None, seed: int | N
                  max_solutions: int | None = None,
                  stall_solutions: int | None | _Default = DEFAULT,
                  searches: int | None = None, server_seed: int | None = None,
-                 server_max_solutions: int | None = None) -> SolveParams:
+                 server_max_solutions: int | None = None,
+                 server_time_limit_s: float | None = None) -> SolveParams:
     """The parameters of a `kind` solve asked for by a request: what it names, else the
     server's (a job's seed and budget), else `DEFAULTS`. `stall_solutions` 0 or None is
     "never stop for a stall"; left out, the default. Raises `ValueError` naming the field
@@ -85,7 +87,7 @@ def solve_params(kind: Kind, *, time_limit_s: float | None = None, seed: int | N
     stall = base.stall_solutions if stall_solutions is DEFAULT else (stall_solutions or None)
     return dataclasses.replace(
         base,
-        time_limit_s=first(time_limit_s, base.time_limit_s),
+        time_limit_s=first(time_limit_s, server_time_limit_s, base.time_limit_s),
         seed=first(seed, server_seed, base.seed),
         max_solutions=first(max_solutions, server_max_solutions, base.max_solutions),
         stall_solutions=stall,

@@ -37,7 +37,7 @@ from api.app.errors import ApiError
 from api.render import jinja as render_jinja
 from api.render.script_words import script_words
 from api.render.words import N_, gettext, language, use_language
-from api.services.parameters import PAGE_TIME_LIMIT_S, Kind, default
+from api.services.parameters import PAGE_TIME_LIMIT_S
 from api.settings import Settings
 
 HERE = Path(__file__).parent
@@ -98,7 +98,7 @@ def _page_in_language(request: Request, settings: Settings, name: str, template:
         "tile_url": settings.tile_url or "", "tile_attribution": settings.tile_attribution,
         "job_max_solutions": settings.job_max_solutions,
         "time_limit_s": plan_time_limit_s(settings),
-        "replan_time_limit_s": f"{default(Kind.REPLAN, 'time_limit_s'):g}",
+        "replan_time_limit_s": f"{settings.replan_time_limit_s:g}",
         "job_time_limit_s": max(1, int(settings.job_time_limit_s))})
     page.headers["Content-Security-Policy"] = page_policy(settings)
     page.headers["X-Content-Type-Options"] = "nosniff"

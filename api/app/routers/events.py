@@ -35,7 +35,7 @@ EXAMPLE: dict[str, Any] = {"now": "10:05", "events": [
 
 class EventsBody(EventsIn):
     """The events (docs/replanning.md) and the search budget: a solution count, and at
-    most `time_limit_s` (default 4 s, as `trasa replan`; at most the server's limit for
+    most `time_limit_s` (default 4 s, as `trasa replan`, or the server's TRASA_REPLAN_TIME_LIMIT_S; at most the server's limit for
     jobs). The search is the re-planning one of every path (`api.services.parameters`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
@@ -58,7 +58,8 @@ def post_events(plan_id: str, body: EventsBody, request: Request, response: Resp
                     "TRASA_MAX_EVENTS")
     plan = store.get_plan(session, plan_id)
     solve = solve_params(Kind.REPLAN, time_limit_s=body.time_limit_s,
-                         max_solutions=body.max_solutions)
+                         max_solutions=body.max_solutions,
+                         server_time_limit_s=settings.replan_time_limit_s)
     events = body.model_dump(mode="json", by_alias=True, exclude={"max_solutions", "time_limit_s"},
                              exclude_none=True)
     return start_replan(session, request, response, user, plan, events, solve, settings)

@@ -140,7 +140,8 @@ def cancel_request(kind: KindName, record_id: str, body: CancelIn, request: Requ
         response.status_code = 200
         return Cancelled(cancelled=ids)
     events = {"now": now, "events": [{"kind": "cancelled", "task": t} for t in held]}
-    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"))
+    solve = solve_params(Kind.REPLAN, max_solutions=default(Kind.REPLAN, "max_solutions"),
+                         server_time_limit_s=settings.replan_time_limit_s)
     job = start_replan(session, request, response, user, plan, events, solve, settings)
     response.status_code = 202
     return Cancelled(cancelled=ids, job=job)

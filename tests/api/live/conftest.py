@@ -159,7 +159,10 @@ def start_server(database_url: str, tmp: Path, graph: Path, *, workers: bool = T
            "TRASA_SECRET_KEY": "test-" + uuid.uuid4().hex, "TRASA_GRAPH": str(graph),
            "TRASA_CACHE_DIR": str(tmp / "cache"), "TRASA_JOB_WORKERS": "1",
            "TRASA_LOG_LEVEL": "INFO", "TRASA_TODAY": records_data.TODAY,
-           "TRASA_AUDIT_REPEAT_S": "0", **settings}
+           "TRASA_AUDIT_REPEAT_S": "0",
+           # re-plannings stop at their solution count (200, or 50 without a better
+           # plan), not at 4 s that a busy CI machine may reach first
+           "TRASA_REPLAN_TIME_LIMIT_S": "300", **settings}
     srv = Server("", database_url, tmp, env)
     srv.start()
     return srv

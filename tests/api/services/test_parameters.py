@@ -77,6 +77,10 @@ def test_a_request_names_what_it_wants_and_the_server_fills_a_jobs_seed_and_budg
     replan = solve_params(Kind.REPLAN, time_limit_s=30)
     assert replan.metaheuristic is Metaheuristic.GREEDY_DESCENT  # a re-planning stays one
     assert replan.stall_solutions == DEFAULTS[Kind.REPLAN].stall_solutions
+    # a server's re-planning time (TRASA_REPLAN_TIME_LIMIT_S) when the request names none
+    assert solve_params(Kind.REPLAN, server_time_limit_s=120).time_limit_s == 120
+    assert solve_params(Kind.REPLAN, time_limit_s=30, server_time_limit_s=120
+                        ).time_limit_s == 30
 
 
 def test_a_job_row_keeps_every_parameter_and_reads_back_older_rows() -> None:
