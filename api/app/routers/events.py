@@ -36,7 +36,8 @@ EXAMPLE: dict[str, Any] = {"now": "10:05", "events": [
 class EventsBody(EventsIn):
     """The events (docs/replanning.md) and the search budget: a solution count, and at
     most `time_limit_s` (default: the server's TRASA_REPLAN_TIME_LIMIT_S, 4 s as `trasa
-    replan`; at most the server's limit for jobs). The search is the re-planning one of every path (`api.services.parameters`)."""
+    replan`; at most the server's limit for jobs). The search is the re-planning one of
+    every path (`api.services.parameters`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
                               json_schema_extra={"examples": [EXAMPLE]})
