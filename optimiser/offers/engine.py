@@ -19,6 +19,7 @@ the offers it has). A return's last pickup bounds the outbound's candidate windo
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import partial
 
 from optimiser.breaks import placed_breaks
@@ -45,6 +46,8 @@ from optimiser.promises import promised
 from optimiser.reasons import diagnose_alone
 
 DEFAULT_SETTINGS = OfferSettings()
+# Makes room for a task that fits nowhere in a basis (`making_room`, `repacked`).
+RoomMaker = Callable[[Basis, Task], Basis | None]
 # Offers the checker may refuse before the query gives up (each refusal costs a check).
 MAX_REFUSED = 12
 
@@ -88,18 +91,22 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                         step_s=settings.step_s)
         if found:
             break
-    if movable and len(tasks) == 1:
-        # one promised stop moved, else (given a planner) the wish's day planned again
-        makers = [making_room] + ([partial(repacked, planner=planner)] if planner else [])
-        for make_room in makers:
-            if found:
-                break
-            room = make_room(start, first)
-            if room is not None:
-                start, plan = room, room.plan
-                found = options(start, first, cands,
-                                not_before=_not_before(problem, plan, first),
-                                preferred_worker=preferred_worker, step_s=settings.step_s)
+    # Against the promises alone: one promised stop moved, else (given a planner) the
+    # wish's day planned again, for the first task here and for each later one in `_made`.
+    makers: list[RoomMaker] = []
+    if movable:
+        makers = [making_room, *([partial(repacked, planner=planner)] if planner else [])]
+    for make_room in makers:
+        if found:
+            break
+        room = make_room(start, first)
+        if room is not None:
+            start, plan = room, room.plan
+            found = options(start, first, cands, not_before=_not_before(problem, plan, first),
+                            excluded_days=_series_days(problem, plan, first, []),
+                            preferred_worker=preferred_worker,
+                            only_worker=_series_worker(problem, plan, first),
+                            step_s=settings.step_s)
 
     def order(option: Option) -> tuple[int, int, int, int]:
         window = option.candidate.window
@@ -120,7 +127,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
                 continue
             offer = next((made for way in option.ways() if (made := _made(
                 problem, start, tasks, way, settings, preferred_worker,
-                preferred_start_s)) is not None), None)
+                preferred_start_s, makers)) is not None), None)
             if offer is None:
                 failed.add(k)
                 continue
@@ -213,25 +220,19 @@ def _series_worker(problem: Problem, plan: Plan, task: Task) -> str | None:
 
 def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
           settings: OfferSettings, preferred_worker: str | None,
-          preferred_start_s: int | None) -> Offer | None:
-    """The offer of `option` for the first task, the others inserted after it; None if
-    one of them fits nowhere or the checker finds the plan wrong."""
+          preferred_start_s: int | None, makers: list[RoomMaker]) -> Offer | None:
+    """The offer of `option` for the first task, the others inserted after it (where one
+    fits nowhere, `makers` tried to make room for it); None if one of them fits nowhere
+    or the checker finds the plan wrong."""
     basis = start
     promises: list[tuple[str, TimeWindow]] = []
     added, days = 0, list[int]()
     who = option.slot.worker
     for n, task in enumerate(tasks):
         if n > 0:
-            cands = candidates(problem, task, settings.window_s, settings.step_s)
             is_return = task.ride is not None and task.ride.return_of in {t.id for t in tasks}
-            series = next((s for s in problem.series if task.id in s.task_ids), None)
-            found = options(basis, task, cands,
-                            not_before=_not_before(problem, basis.plan, task),
-                            excluded_days=frozenset() if is_return else _series_days(
-                                problem, basis.plan, task, days),
-                            preferred_worker=preferred_worker or who.id,
-                            only_worker=who.id if series is not None and series.continuity
-                            is Continuity.REQUIRED else None, step_s=settings.step_s)
+            basis, found = _later(basis, task, is_return, days, who.id, settings,
+                                  preferred_worker, makers)
             if not found:
                 return None
             option = min(found.values(), key=lambda o: (
@@ -267,6 +268,39 @@ def _made(problem: Problem, start: Basis, tasks: list[Task], option: Option,
     order = {t: k for k, t in enumerate(t.id for t in tasks)}
     return Offer(tuple(sorted(promises, key=lambda p: order[p[0]])), who.id, who.vehicle_id,
                  added, plan)
+
+
+def _later(basis: Basis, task: Task, is_return: bool, days: list[int], who: str,
+           settings: OfferSettings, preferred_worker: str | None, makers: list[RoomMaker]
+           ) -> tuple[Basis, dict[int, Option]]:
+    """The options of a request's later task (a session after the request's `days`, or a
+    return) in `basis`, else in the first room a maker makes for it."""
+    problem = basis.problem
+    cands = candidates(problem, task, settings.window_s, settings.step_s)
+    series = next((s for s in problem.series if task.id in s.task_ids), None)
+    only = who if series is not None and series.continuity is Continuity.REQUIRED else None
+
+    def excluded(b: Basis) -> frozenset[int]:
+        return frozenset() if is_return else _series_days(problem, b.plan, task, days)
+
+    def found_in(b: Basis) -> dict[int, Option]:
+        return options(b, task, cands, not_before=_not_before(problem, b.plan, task),
+                       excluded_days=excluded(b), preferred_worker=preferred_worker or who,
+                       only_worker=only, step_s=settings.step_s)
+
+    found = found_in(basis)
+    for make_room in makers if not found else []:
+        allowed = _on_days(problem, task, excluded(basis))
+        room = None if allowed is None else make_room(basis, allowed)
+        if room is not None and (found := found_in(room)):
+            return room, found
+    return basis, found
+
+
+def _on_days(problem: Problem, task: Task, excluded: frozenset[int]) -> Task | None:
+    """`task` with only its wishes on days not `excluded` (None if none is left)."""
+    windows = tuple(w for w in task.windows if problem.day_of(w.start_s) not in excluded)
+    return dataclasses.replace(task, windows=windows) if windows else None
 
 
 def _legs_of(basis: Basis, task: Task) -> list[Leg]:

@@ -127,28 +127,27 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
 
 def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
     """The scarce time (s) the task's service takes when it starts at a given second:
-    its service times the share of the day's qualified workers who are off shift at its
-    middle (the day's most on shift at once being all of them). An evening visit that
-    only two of six qualified workers can make costs two thirds of its length; the same
-    visit in the morning, nothing."""
+    its service times the share of the qualified workers who are off shift at its middle
+    (the most on shift at once on any day of the horizon being all of them). An evening
+    or Saturday visit that only two of six qualified workers can make costs two thirds of
+    its length; the same visit on a weekday morning, nothing."""
     shifts: dict[int, list[tuple[int, int]]] = {}
     for worker in problem.workers:
         for shift in worker.shifts:
             if can_serve(problem, worker, task, shift):
                 shifts.setdefault(problem.day_of(shift.start_s), []).append(
                     (shift.start_s, shift.end_s))
-    most = {day: max(sum(1 for a, b in spans if a <= x < b) for x, _ in spans)
-            for day, spans in shifts.items()}
+    most = max((sum(1 for a, b in spans if a <= x < b) for spans in shifts.values()
+                for x, _ in spans), default=0)
     service = task.service_s
 
     def cost(start_s: int) -> int:
         middle = start_s + service // 2
-        day = problem.day_of(middle)
-        spans = shifts.get(day)
+        spans = shifts.get(problem.day_of(middle))
         if not spans:
             return 0
         on = sum(1 for a, b in spans if a <= middle < b)
-        return service * (most[day] - on) // most[day]  # most: the peak of on
+        return service * (most - on) // most  # most: the peak of on
 
     return cost
 

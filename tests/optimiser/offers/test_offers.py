@@ -299,3 +299,21 @@ def test_an_hour_only_few_qualified_workers_work_costs_more_than_the_drive() -> 
     assert offers[0].added_travel_s > offers[1].added_travel_s
     for offer in offers:
         assert_sound(p, None, offer)
+
+
+def test_a_weekend_hour_few_of_the_weeks_workers_work_costs_more_than_a_weekday() -> None:
+    # Two workers on day 0, one other on day 1 (a Saturday): the Saturday hour has one of
+    # the week's two on shift at once, so it takes 30 scarce minutes; day 0's none. The
+    # day-0 workers live one step (10 min) further, so day 0 adds 20 minutes of driving,
+    # and still comes first (20 + 0 < 0 + 30). Counted within the Saturday alone (its one
+    # worker all it has), the Saturday would cost nothing and be offered first.
+    sat = DAY_S
+    workers = [*(worker(f"m{i}", base="p2", shifts=((8 * H, 16 * H),)) for i in (1, 2)),
+               worker("e1", base="p1", shifts=((sat + 8 * H, sat + 16 * H),))]
+    new = task("new", 1, service_s=H, windows=((9 * H, 11 * H), (sat + 9 * H, sat + 11 * H)))
+    p = problem(workers, [new], calendar=Calendar(days=2))
+    offers = find_offers(p, None, ("new",), OfferSettings(count=2))
+    assert [p.day_of(o.promises[0][1].start_s) for o in offers] == [0, 1]
+    assert offers[0].added_travel_s > offers[1].added_travel_s
+    for offer in offers:
+        assert_sound(p, None, offer)

@@ -1,10 +1,14 @@
 """`repacked`: when a new task fits nowhere among the promises as packed, the day planned
-again by a search makes room for it, every promise kept."""
+again by a search makes room for it, every promise kept; a series' later session gets
+room made on its own day."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from optimiser.calendar import Calendar
 from optimiser.check import check
-from optimiser.model import Plan, StopAction, TimeWindow
+from optimiser.model import DAY_S, Plan, Series, StopAction, TimeWindow
 from optimiser.offers import OfferSettings, find_offers
 from optimiser.offers.basis_plan import cheapest
 from optimiser.offers.repack import REPACK_PARAMS, repacked
@@ -66,3 +70,29 @@ def test_a_day_with_no_room_at_all_stays_without() -> None:
         TimeWindow(8 * H, 8 * H + 15 * M))])
     basis = Basis(full, Plan(packed.routes, ()))
     assert repacked(basis, full.task("new"), planner) is None
+
+
+def test_a_series_later_session_gets_room_made_on_its_day() -> None:
+    # as `day()` on day 1, and a series of two sessions needing "x" at 8:00 on days 0 and
+    # 1: the second session fits only once "a" went to w2
+    one = DAY_S
+    a = promised(task("a", 0, service_s=45 * M, windows=((one + 8 * H, one + 9 * H),)),
+                 TimeWindow(one + 8 * H, one + 8 * H + 15 * M))
+    wishes = tuple((d + 8 * H, d + 8 * H + 45 * M) for d in (0, one))
+    sessions = [task(f"s{k}", 0, service_s=45 * M, windows=wishes, skills=("x",))
+                for k in range(2)]
+    w1 = worker("w1", skills=("x",), shifts=((8 * H, 9 * H), (one + 8 * H, one + 9 * H)))
+    w2 = worker("w2", shifts=((one + 8 * H, one + 9 * H),))
+    calendar = Calendar(days=2)
+    packed = solve(problem([w1], [a], calendar=calendar), params=SolveParams(max_solutions=5))
+    p = problem([w1, w2], [a, *sessions], calendar=calendar,
+                series=(Series("physio", ("s0", "s1"), min_gap_days=1),))
+    settings = OfferSettings(count=1, window_s=30 * M)
+    assert find_offers(p, packed, ("s0", "s1"), settings, planner=planner) == ()
+    offer, = find_offers(p, packed, ("s0", "s1"), settings, movable=True, planner=planner)
+    assert sorted(p.day_of(w.start_s) for _, w in offer.promises) == [0, 1]
+    made = dataclasses.replace(p, tasks=tuple(
+        promised(t, dict(offer.promises)[t.id]) if t.id in dict(offer.promises) else t
+        for t in p.tasks))
+    assert check(made, offer.plan) == []
+    assert {s.task_id: r.worker_id for r in offer.plan.routes for s in r.stops}["a"] == "w2"
