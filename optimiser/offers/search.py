@@ -125,12 +125,14 @@ def options(basis: Basis, task: Task, cands: list[Candidate], *, not_before: int
     return best
 
 
-def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
-    """The scarce time (s) the task's service takes when it starts at a given second:
-    its service times the share of the qualified workers who are off shift at its middle
-    (the most on shift at once on any day of the horizon being all of them). An evening
-    or Saturday visit that only two of six qualified workers can make costs two thirds of
-    its length; the same visit on a weekday morning, nothing."""
+def scarcity(problem: Problem, task: Task) -> Callable[[TimeWindow], int]:
+    """The scarce time (s) a promise of a given window holds: the task's service times
+    the share of the qualified workers who are off shift at its middle (the most on shift
+    at once on any day of the horizon being all of them), averaged over the starts the
+    promise allows (its opening, middle and close: a later plan may serve it at any).
+    An evening or Saturday hour that only two of six qualified workers can make costs
+    two thirds of its length; a weekday morning, nothing; a window that opens while all
+    work and runs into the evening, part of it."""
     shifts: dict[int, list[tuple[int, int]]] = {}
     for worker in problem.workers:
         for shift in worker.shifts:
@@ -141,7 +143,7 @@ def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
                 for x, _ in spans), default=0)
     service = task.service_s
 
-    def cost(start_s: int) -> int:
+    def at(start_s: int) -> int:
         middle = start_s + service // 2
         spans = shifts.get(problem.day_of(middle))
         if not spans:
@@ -149,7 +151,11 @@ def scarcity(problem: Problem, task: Task) -> Callable[[int], int]:
         on = sum(1 for a, b in spans if a <= middle < b)
         return service * (most - on) // most  # most: the peak of on
 
-    return cost
+    def held(window: TimeWindow) -> int:
+        starts = (window.start_s, (window.start_s + window.end_s) // 2, window.end_s)
+        return sum(at(s) for s in starts) // len(starts)
+
+    return held
 
 
 def client_busy(basis: Basis, task: Task) -> tuple[tuple[int, int], ...]:
@@ -175,7 +181,7 @@ def _positions(m: int, n: int) -> Iterator[tuple[int, ...]]:
 def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
          wish: TimeWindow, group: list[Candidate], idx: list[int], not_before: int,
          unpreferred: int, best: dict[int, Option], open_before_s: int,
-         scarce: Callable[[int], int]) -> None:
+         scarce: Callable[[TimeWindow], int]) -> None:
     """Record the feasible candidates of one wish window at one insertion position: a
     window that holds the earliest start and opens at most `open_before_s` before it, or
     that opens later and still fits."""
@@ -188,7 +194,6 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
     earliest, added = fits(wish.start_s, wish.end_s)
     if earliest is None:
         return
-    rank = (round((added + scarce(earliest)) / TRAVEL_TIE_S), unpreferred)
     holding = [k for k, c in enumerate(group)
                if c.window.start_s <= earliest <= c.window.end_s]
     ok = [k for k in holding if earliest - group[k].window.start_s <= open_before_s]
@@ -205,6 +210,7 @@ def _try(basis: Basis, slot: Slot, legs: list[Leg], positions: tuple[int, ...],
             hi = mid
     for k in ok + later[:lo]:
         i = idx[k]
+        rank = (round((added + scarce(group[k].window)) / TRAVEL_TIE_S), unpreferred)
         option = Option(group[k], slot, positions, added, rank)
         old = best.get(i)
         if old is None:

@@ -317,3 +317,23 @@ def test_a_weekend_hour_few_of_the_weeks_workers_work_costs_more_than_a_weekday(
     assert offers[0].added_travel_s > offers[1].added_travel_s
     for offer in offers:
         assert_sound(p, None, offer)
+
+
+def test_a_window_that_runs_into_the_evening_holds_its_scarce_time() -> None:
+    # An hour's visit at the evening worker's home: e1 can start it at 15:00, when four
+    # work (its middle, 15:30, too), adding no travel. But the promise 15:00-16:00 lets a
+    # later plan start it at 16:00, when one of four works: averaged over its opening,
+    # middle and close it holds 30 scarce minutes, more than the 20 minutes of driving
+    # the morning costs (four at work then, m4 far away). The morning comes first;
+    # counted at 15:00 alone the afternoon would (0 < 20).
+    workers = [*(worker(f"m{i}", base="p2", shifts=((8 * H, 16 * H),)) for i in (1, 2, 3)),
+               worker("m4", base="p5", shifts=((8 * H, 14 * H),)),
+               worker("e1", base="p1", shifts=((15 * H, 20 * H),))]
+    new = task("new", 1, service_s=H, windows=((9 * H, 11 * H), (15 * H, 17 * H)))
+    p = problem(workers, [new])
+    offers = find_offers(p, None, ("new",), OfferSettings(count=2))
+    assert [o.worker_id for o in offers] == ["m1", "e1"]
+    assert offers[1].promises[0][1] == TimeWindow(15 * H, 16 * H)
+    assert offers[0].added_travel_s > offers[1].added_travel_s
+    for offer in offers:
+        assert_sound(p, None, offer)
