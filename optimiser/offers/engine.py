@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from functools import partial
 
 from optimiser.breaks import placed_breaks
 from optimiser.check import check
@@ -37,7 +36,7 @@ from optimiser.model import (
 from optimiser.offers.basis_plan import ORDERS, basis_plan
 from optimiser.offers.contract import Offer, OfferSettings
 from optimiser.offers.making_room import making_room
-from optimiser.offers.repack import Planner, repacked
+from optimiser.offers.repack import Planner, Repacker
 from optimiser.offers.search import Option, candidates, client_busy, options
 from optimiser.offers.slots import Basis
 from optimiser.offers.timing import Leg
@@ -95,7 +94,7 @@ def find_offers(problem: Problem, basis: Plan | None, new_ids: tuple[str, ...],
     # wish's day planned again, for the first task here and for each later one in `_made`.
     makers: list[RoomMaker] = []
     if movable:
-        makers = [making_room, *([partial(repacked, planner=planner)] if planner else [])]
+        makers = [making_room, *([Repacker(planner)] if planner else [])]
     for make_room in makers:
         if found:
             break

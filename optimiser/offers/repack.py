@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from optimiser.model import Plan, Problem, Task
 from optimiser.offers.slots import Basis
@@ -29,17 +30,33 @@ Planner = Callable[[Problem], Plan]
 # The day's search stops at this many solutions (a count, not a clock: the same query
 # gives the same answer); figures in docs/offers.md.
 REPACK_PARAMS = SolveParams(max_solutions=10, time_limit_s=60.0, stall_solutions=None)
+# Days one offer query may plan again (a count, as above); figures in docs/offers.md.
+MAX_DAYS_PLANNED = 6
 
 
 def repacked(basis: Basis, task: Task, planner: Planner) -> Basis | None:
     """A basis in which `task` (its wishes) fits after its wish day's promises were
     planned again by `planner` (see the module's notes), or None."""
-    problem = basis.problem
-    for day in sorted({problem.day_of(w.start_s) for w in task.windows}):
-        made = _day_repacked(basis, task, day, planner)
-        if made is not None:
-            return made
-    return None
+    return Repacker(planner)(basis, task)
+
+
+@dataclass
+class Repacker:
+    """`repacked` for one offer query: at most `days_left` days planned again in all (a
+    series' sessions and each of its candidate windows may each ask for room)."""
+
+    planner: Planner
+    days_left: int = MAX_DAYS_PLANNED
+
+    def __call__(self, basis: Basis, task: Task) -> Basis | None:
+        for day in sorted({basis.problem.day_of(w.start_s) for w in task.windows}):
+            if self.days_left <= 0:
+                return None
+            self.days_left -= 1
+            made = _day_repacked(basis, task, day, self.planner)
+            if made is not None:
+                return made
+        return None
 
 
 def _day_repacked(basis: Basis, task: Task, day: int, planner: Planner) -> Basis | None:
