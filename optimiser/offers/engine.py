@@ -14,6 +14,8 @@ at its cheapest window, a return at its earliest), and the whole plan passes the
 independent checker (`optimiser.check`) with the new tasks promised their windows, or
 the offer is not made (after `MAX_REFUSED` such refusals per new task the query ends with
 the offers it has). A return's last pickup bounds the outbound's candidate windows.
+Against the promises alone (`movable`), a task of the request that fits nowhere gets room
+made (`making_room`, then the day planned again by a `Repacker`) before it is given up.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from optimiser.promises import promised
 from optimiser.reasons import diagnose_alone
 
 DEFAULT_SETTINGS = OfferSettings()
-# Makes room for a task that fits nowhere in a basis (`making_room`, `repacked`).
+# Makes room for a task that fits nowhere in a basis (`making_room`, a `Repacker`).
 RoomMaker = Callable[[Basis, Task], Basis | None]
 # Offers the checker may refuse before the query gives up (each refusal costs a check).
 MAX_REFUSED = 12
